@@ -1,0 +1,66 @@
+import QSLConfigCore
+
+/// The ways `resolve` prints a configuration.
+public enum ConfigurationFormat: String, Sendable, CaseIterable {
+    /// One flat JSON object, `Section:Key` → string or null, as `AsEnumerable()` lists it.
+    case json
+    /// `Section__Key=value` lines, as ASP.NET reads environment variables.
+    case env
+    /// An indented tree of sections.
+    case tree
+
+    /// Renders `configuration`, secret values redacted unless `showSecrets`.
+    public func render(_ configuration: ResolvedConfiguration, showSecrets: Bool) -> String {
+        func text(_ value: ResolvedValue) -> String? {
+            showSecrets ? value.unsafeRevealedValue : value.displayValue
+        }
+        switch self {
+        case .json:
+            guard !configuration.values.isEmpty else { return "{}\n" }
+            var out = "{\n"
+            for (position, value) in configuration.values.enumerated() {
+                out += "  " + JSONStringEncoding.quoted(value.key.spelling) + ": "
+                out += text(value).map(JSONStringEncoding.quoted) ?? "null"
+                out += position == configuration.values.count - 1 ? "\n" : ",\n"
+            }
+            return out + "}\n"
+        case .env:
+            var out = ""
+            for value in configuration.values {
+                out += EnvironmentName.variable(for: value.key) + "=" + (text(value).map(EnvironmentName.escapeLineBreaks) ?? "") + "\n"
+            }
+            return out
+        case .tree:
+            var out = ""
+            var previous: [Substring] = []
+            for value in configuration.values {
+                let segments = value.key.segments
+                var common = 0
+                while common < min(previous.count, segments.count - 1), ConfigKey.fold(String(previous[common])) == ConfigKey.fold(String(segments[common])) {
+                    common += 1
+                }
+                for depth in common..<(segments.count - 1) {
+                    out += String(repeating: "  ", count: depth) + segments[depth] + "\n"
+                }
+                let leaf = segments[segments.count - 1]
+                out += String(repeating: "  ", count: segments.count - 1) + leaf + " = " + (text(value).map { JSONStringEncoding.quoted($0) } ?? "null") + "\n"
+                previous = Array(segments)
+            }
+            return out
+        }
+    }
+}
+
+/// Configuration keys as environment variable names.
+public enum EnvironmentName {
+    /// `Section:Key` → `Section__Key`.
+    public static func variable(for key: ConfigKey) -> String {
+        key.spelling.replacing(":", with: "__")
+    }
+
+    /// Line breaks written as `\n` so one value stays on one line.
+    static func escapeLineBreaks(_ value: String) -> String {
+        guard value.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        return value.replacing("\r\n", with: "\\n").replacing("\n", with: "\\n").replacing("\r", with: "\\r")
+    }
+}

@@ -1,0 +1,219 @@
+import OrderedCollections
+import QSLConfigCore
+
+/// Resolves the `${...}` references of one or more layered configurations in as few store calls
+/// as the APIs allow.
+///
+/// Every reference of every configuration is gathered first and deduplicated by secret and
+/// version (a secret is fetched once however many keys use it); the store then fetches all
+/// secrets and all parameters in batches, concurrently; only then are values substituted.
+/// Everything missing is reported at once, each with the secret or parameter, the key and the
+/// position of the reference.
+///
+/// ```swift
+/// let resolver = ReferenceResolver(store: store, environmentVariables: ProcessInfo.processInfo.environment)
+/// let configuration = try await resolver.resolve(layered)
+/// ```
+public struct ReferenceResolver: Sendable {
+    public var store: (any SecretStore)?
+    /// Values for `${VAR}` references.
+    public var environmentVariables: [String: String]
+    /// Leave `aws:` references as written instead of resolving them.
+    public var keepAWSReferences: Bool
+    /// Keys a schema marks as secret (`writeOnly`), beyond those ``SecretKeyPolicy`` recognises.
+    public var secretKeys: Set<ConfigKey>
+
+    public init(
+        store: (any SecretStore)?,
+        environmentVariables: [String: String],
+        keepAWSReferences: Bool = false,
+        secretKeys: Set<ConfigKey> = []
+    ) {
+        self.store = store
+        self.environmentVariables = environmentVariables
+        self.keepAWSReferences = keepAWSReferences
+        self.secretKeys = secretKeys
+    }
+
+    /// Statistics of the last batch, for the call-count guarantees and benchmarks.
+    public struct Statistics: Sendable, Hashable {
+        public var uniqueSecrets = 0
+        public var uniqueParameters = 0
+        public var secretCalls = 0
+        public var parameterCalls = 0
+    }
+
+    /// Resolves one configuration.
+    public func resolve(_ configuration: LayeredConfiguration) async throws(ResolutionError) -> ResolvedConfiguration {
+        try await resolveAll([configuration]).configurations[0]
+    }
+
+    /// Resolves several configurations in one pass (the bundles of many services): a secret
+    /// shared by all of them is fetched once.
+    public func resolveAll(_ configurations: [LayeredConfiguration]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
+        let scans = configurations.map(ReferenceScan.init)
+        var problems = scans.flatMap(\.diagnostics)
+        if !problems.isEmpty { throw ResolutionError(problems) }
+
+        // 1. Gather and deduplicate.
+        var selectors: [SecretVersionSelector] = []
+        var seenSelectors: Set<SecretVersionSelector> = []
+        var parameters: [ParameterReference] = []
+        var seenParameters: Set<ParameterReference> = []
+        if !keepAWSReferences {
+            for scan in scans {
+                for site in scan.sites {
+                    switch site.reference {
+                    case .secret(let reference):
+                        if seenSelectors.insert(reference.version).inserted { selectors.append(reference.version) }
+                    case .parameter(let reference):
+                        if seenParameters.insert(reference).inserted { parameters.append(reference) }
+                    case .environment:
+                        break
+                    }
+                }
+            }
+        }
+        var statistics = Statistics(uniqueSecrets: selectors.count, uniqueParameters: parameters.count)
+
+        // 2. Fetch everything, secrets and parameters concurrently.
+        var secretResult = SecretFetchResult()
+        var parameterResult = ParameterFetchResult()
+        if !selectors.isEmpty || !parameters.isEmpty {
+            guard let store else {
+                let sites = scans.flatMap(\.awsSites)
+                throw ResolutionError(
+                    sites.map { site in
+                        Diagnostic(
+                            at: site.location,
+                            "\(site.reference) in '\(site.key)' needs a secret store; pass --store local or --store aws, or --keep-references to leave references unresolved",
+                            rule: "reference", keyPath: site.key.spelling)
+                    })
+            }
+            do {
+                async let secrets = selectors.isEmpty ? SecretFetchResult() : store.getSecrets(selectors)
+                async let params = parameters.isEmpty ? ParameterFetchResult() : store.getParameters(parameters)
+                secretResult = try await secrets
+                parameterResult = try await params
+            } catch let error as StoreError {
+                throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: true)
+            } catch {
+                throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error)", rule: "store")], isStoreFailure: true)
+            }
+            statistics.secretCalls = secretResult.calls
+            statistics.parameterCalls = parameterResult.calls
+        }
+
+        // 3. Substitute.
+        var results: [ResolvedConfiguration] = []
+        var storeFailure = false
+        for (configuration, scan) in zip(configurations, scans) {
+            var values: [ResolvedValue] = []
+            values.reserveCapacity(configuration.merged.count)
+            for entry in configuration.merged.values {
+                var sensitivity: ResolvedValue.Sensitivity =
+                    SecretKeyPolicy.isSecretKey(entry.key) || secretKeys.contains(entry.key) ? .secretKey : .plain
+                guard let template = scan.templates[entry.key] else {
+                    values.append(ResolvedValue(key: entry.key, value: entry.value, sensitivity: sensitivity, origin: entry.origin))
+                    continue
+                }
+                var rendered = ""
+                for part in template.parts {
+                    switch part {
+                    case .literal(let text):
+                        rendered += text
+                    case .reference(let reference, let offset):
+                        let location = entry.origin.location(ofScalarOffset: offset)
+                        func fail(_ message: String, rule: String = "reference") {
+                            problems.append(Diagnostic(at: location, message + " (referenced by '\(entry.key)'\(location == nil ? " from \(entry.origin)" : ""))", rule: rule, keyPath: entry.key.spelling))
+                        }
+                        switch reference {
+                        case .environment(let variable):
+                            if let value = environmentVariables[variable.name] ?? variable.defaultValue {
+                                rendered += value
+                            } else {
+                                fail("environment variable \(variable.name) is not set and \(variable) has no default")
+                            }
+                        case .secret(let secret):
+                            if keepAWSReferences {
+                                rendered += secret.description
+                                continue
+                            }
+                            sensitivity = .fromSecret
+                            if let stored = secretResult.secrets[secret.version] {
+                                switch Self.extract(secret, from: stored) {
+                                case .success(let text): rendered += text
+                                case .failure(let failure): fail(failure.message, rule: "secret-value")
+                                }
+                            } else {
+                                let failure = secretResult.failures[secret.version]
+                                if failure?.isStoreFailure == true { storeFailure = true }
+                                fail(failure?.message ?? "secret \(secret.version) was not returned by \(store?.storeDescription ?? "the store")", rule: "missing-secret")
+                            }
+                        case .parameter(let parameter):
+                            if keepAWSReferences {
+                                rendered += parameter.description
+                                continue
+                            }
+                            if let stored = parameterResult.parameters[parameter] {
+                                if stored.isSecure { sensitivity = .fromSecret }
+                                rendered += stored.value.unsafeRevealed
+                            } else {
+                                fail("parameter \(parameter.requestName) does not exist in \(store?.storeDescription ?? "the store")", rule: "missing-parameter")
+                            }
+                        }
+                    }
+                }
+                values.append(ResolvedValue(key: entry.key, value: rendered, sensitivity: sensitivity, origin: entry.origin))
+            }
+            results.append(ResolvedConfiguration(values: values))
+        }
+        guard problems.isEmpty else { throw ResolutionError(problems, isStoreFailure: storeFailure) }
+        return (results, statistics)
+    }
+
+    /// The text a reference stands for: the whole `SecretString`, or one top-level key of it.
+    static func extract(_ reference: SecretReference, from stored: StoredSecret) -> Result<String, ExtractionFailure> {
+        let text: String
+        switch stored.payload {
+        case .binary:
+            return .failure(ExtractionFailure("secret \(stored.name) holds binary data (SecretBinary), which cannot be substituted into configuration text; store it as SecretString"))
+        case .string(let value):
+            text = value.unsafeRevealed
+        }
+        guard let jsonKey = reference.jsonKey else { return .success(text) }
+        guard let document = try? JSONDocument(parsingAnyValue: Array(text.utf8), file: stored.name), document.root.kind == .object else {
+            return .failure(ExtractionFailure("secret \(stored.name) is not a JSON object, so it has no key '\(jsonKey)'; reference the whole secret as ${aws:secrets:\(reference.secretId)}"))
+        }
+        guard let member = document.root.members.last(where: { $0.key == jsonKey })?.value else {
+            let available = document.root.members.map(\.key).sorted().joined(separator: ", ")
+            return .failure(ExtractionFailure("secret \(stored.name) has no JSON key '\(jsonKey)' (its keys: \(available.isEmpty ? "none" : available))"))
+        }
+        switch member.kind {
+        case .string: return .success(member.stringValue ?? "")
+        case .true: return .success("true")
+        case .false: return .success("false")
+        case .null: return .success("")
+        case .number, .object, .array: return .success(member.sourceText)
+        }
+    }
+
+    struct ExtractionFailure: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+}
+
+/// Resolution failed: every problem, each with its position; never a secret value.
+public struct ResolutionError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    /// Whether the store itself failed (network, access denied): exit code 3 rather than 2.
+    public var isStoreFailure: Bool
+
+    public init(_ diagnostics: [Diagnostic], isStoreFailure: Bool = false) {
+        self.diagnostics = diagnostics
+        self.isStoreFailure = isStoreFailure
+    }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,108 @@
+import QSLConfigCore
+
+/// A service's configuration after layering and reference resolution.
+///
+/// `description` never shows a secret; read values through the accessors.
+///
+/// ```swift
+/// let configuration = try await ConfigurationResolver(options).resolve()
+/// let port = try configuration.int("Kestrel:Port") ?? 8080
+/// print(configuration)   // secrets print as <redacted>
+/// ```
+public struct ResolvedConfiguration: Sendable, CustomStringConvertible {
+    /// Every key, in ASP.NET's key order.
+    public let values: [ResolvedValue]
+    private let index: [ConfigKey: Int]
+
+    public init(values: [ResolvedValue]) {
+        let sorted = values.sorted { $0.key < $1.key }
+        self.values = sorted
+        var index: [ConfigKey: Int] = [:]
+        for (position, value) in sorted.enumerated() { index[value.key] = position }
+        self.index = index
+    }
+
+    public subscript(key: ConfigKey) -> ResolvedValue? { index[key].map { values[$0] } }
+
+    /// Whether `key` is defined (possibly with a null value).
+    public func contains(_ key: ConfigKey) -> Bool { index[key] != nil }
+
+    /// The value of `key` as text; `nil` when undefined or null.
+    public func string(_ key: ConfigKey) -> String? { self[key]?.unsafeRevealedValue }
+
+    /// The value of `key` wrapped so that it cannot be printed by accident.
+    public func secret(_ key: ConfigKey) -> SecretValue? { string(key).map(SecretValue.init) }
+
+    /// The value of `key` as an integer.
+    ///
+    /// - Throws: ``ConfigurationValueError`` when the value is not an integer.
+    public func int(_ key: ConfigKey) throws(ConfigurationValueError) -> Int? {
+        guard let text = string(key) else { return nil }
+        guard let value = Int(text.trimmingCharacters(in: " ")) else { throw ConfigurationValueError(key: key, expected: "an integer", value: self[key]!) }
+        return value
+    }
+
+    /// The value of `key` as a boolean (`true`/`false`, any case, as .NET's binder accepts).
+    public func bool(_ key: ConfigKey) throws(ConfigurationValueError) -> Bool? {
+        guard let text = string(key) else { return nil }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw ConfigurationValueError(key: key, expected: "true or false", value: self[key]!)
+        }
+    }
+
+    /// The value of `key` as a floating-point number.
+    public func double(_ key: ConfigKey) throws(ConfigurationValueError) -> Double? {
+        guard let text = string(key) else { return nil }
+        guard let value = Double(text) else { throw ConfigurationValueError(key: key, expected: "a number", value: self[key]!) }
+        return value
+    }
+
+    /// The keys directly under `section` (`ConnectionStrings` → `postgres-userservice`, ...).
+    public func childKeys(of section: ConfigKey) -> [String] {
+        let prefix = section.folded + ":"
+        var seen: Set<String> = []
+        var children: [String] = []
+        for value in values where value.key.folded.hasPrefix(prefix) {
+            let rest = value.key.spelling.dropFirst(prefix.count)
+            let child = String(rest.prefix { $0 != ":" })
+            if seen.insert(ConfigKey.fold(child)).inserted { children.append(child) }
+        }
+        return children
+    }
+
+    /// A `key = value` listing with every secret redacted.
+    public var description: String {
+        values.map { "\($0.key) = \($0.displayValue ?? "null")" }.joined(separator: "\n")
+    }
+}
+
+/// A value that cannot be read as the type asked for. Names the key and where the value came
+/// from, never the value when it is secret.
+public struct ConfigurationValueError: Error, Sendable, CustomStringConvertible {
+    public var key: ConfigKey
+    public var expected: String
+    public var origin: ValueOrigin
+    private var shownValue: String
+
+    init(key: ConfigKey, expected: String, value: ResolvedValue) {
+        self.key = key
+        self.expected = expected
+        self.origin = value.origin
+        self.shownValue = value.displayValue ?? "null"
+    }
+
+    public var description: String {
+        "\(origin.location.map { "\($0): " } ?? "")error: '\(key)' must be \(expected), but it is '\(shownValue)' (from \(origin))"
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> Substring {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,1 @@
+// The QSLConfigAWS target's sources land in a later change.

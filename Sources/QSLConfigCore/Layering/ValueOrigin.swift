@@ -1,0 +1,50 @@
+/// Where a configuration value came from: a position in a file, an environment variable, a
+/// command-line argument or another source. Diagnostics use it to point at the layer that
+/// supplied a value.
+public struct ValueOrigin: Sendable, CustomStringConvertible {
+    public enum Source: Sendable {
+        /// A value in an appsettings file.
+        case file(JSONValue)
+        /// A process environment variable.
+        case environment(variable: String)
+        /// A command-line argument.
+        case commandLine(argument: String)
+        /// An SSM parameter loaded as a configuration layer.
+        case parameterStore(name: String)
+        /// Anything else, described by a label.
+        case other(String)
+    }
+
+    public var source: Source
+
+    public init(_ source: Source) { self.source = source }
+
+    /// The file position of the value, for values that came from a file.
+    public var location: SourceLocation? {
+        if case .file(let value) = source { return value.location }
+        return nil
+    }
+
+    /// The file position of the key that holds the value (its name), or of the value itself for
+    /// an array element.
+    public var keyLocation: SourceLocation? {
+        if case .file(let value) = source { return value.keyLocation ?? value.location }
+        return nil
+    }
+
+    /// The JSON value, for values that came from a file.
+    public var jsonValue: JSONValue? {
+        if case .file(let value) = source { return value }
+        return nil
+    }
+
+    public var description: String {
+        switch source {
+        case .file(let value): value.location.description
+        case .environment(let name): "environment variable \(name)"
+        case .commandLine(let argument): "command-line argument \(argument)"
+        case .parameterStore(let name): "SSM parameter \(name)"
+        case .other(let label): label
+        }
+    }
+}

@@ -1,0 +1,115 @@
+/// One `${...}` reference inside a configuration value.
+public enum PlaceholderReference: Sendable, Hashable, CustomStringConvertible {
+    /// `${aws:secrets:...}`: a Secrets Manager secret, or one JSON key of it.
+    case secret(SecretReference)
+    /// `${aws:parameter:...}` or `${aws:ssm:...}`: an SSM parameter.
+    case parameter(ParameterReference)
+    /// `${VAR}` or `${VAR:default}`: a process environment variable.
+    case environment(EnvironmentReference)
+
+    /// The reference in its canonical `${...}` spelling.
+    public var description: String {
+        switch self {
+        case .secret(let reference): reference.description
+        case .parameter(let reference): reference.description
+        case .environment(let reference): reference.description
+        }
+    }
+
+    /// Whether the reference needs AWS (or a secret store) to resolve.
+    public var isAWS: Bool {
+        if case .environment = self { return false }
+        return true
+    }
+}
+
+/// A reference to a Secrets Manager secret: `${aws:secrets:ID[:JSONKEY[:STAGE[:VERSIONID]]]}`,
+/// the same field order ECS uses in a `valueFrom`.
+public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
+    /// The secret's name or full ARN.
+    public var secretId: String
+    /// One top-level key of a JSON secret; `nil` for the whole `SecretString`.
+    public var jsonKey: String?
+    /// A staging label such as `AWSCURRENT` or `AWSPREVIOUS`.
+    public var versionStage: String?
+    /// A version id.
+    public var versionId: String?
+
+    public init(secretId: String, jsonKey: String? = nil, versionStage: String? = nil, versionId: String? = nil) {
+        self.secretId = secretId
+        self.jsonKey = jsonKey
+        self.versionStage = versionStage
+        self.versionId = versionId
+    }
+
+    /// Whether ``secretId`` is an ARN.
+    public var isARN: Bool { secretId.hasPrefix("arn:") }
+
+    /// The secret at its pinned version, without the JSON key: what a store fetches.
+    public var version: SecretVersionSelector {
+        SecretVersionSelector(secretId: secretId, versionStage: versionStage, versionId: versionId)
+    }
+
+    public var description: String {
+        var text = "${aws:secrets:" + secretId
+        if jsonKey != nil || versionStage != nil || versionId != nil { text += ":" + (jsonKey ?? "") }
+        if versionStage != nil || versionId != nil { text += ":" + (versionStage ?? "") }
+        if let versionId { text += ":" + versionId }
+        return text + "}"
+    }
+}
+
+/// A secret at one version: what a store fetches once, however many keys use it.
+public struct SecretVersionSelector: Sendable, Hashable, CustomStringConvertible {
+    public var secretId: String
+    public var versionStage: String?
+    public var versionId: String?
+
+    public init(secretId: String, versionStage: String? = nil, versionId: String? = nil) {
+        self.secretId = secretId
+        self.versionStage = versionStage
+        self.versionId = versionId
+    }
+
+    /// Whether this selects the current version (no pin, or an explicit `AWSCURRENT`).
+    public var isCurrent: Bool { versionId == nil && (versionStage == nil || versionStage == "AWSCURRENT") }
+
+    public var description: String {
+        var text = secretId
+        if let versionStage { text += " (stage \(versionStage))" }
+        if let versionId { text += " (version \(versionId))" }
+        return text
+    }
+}
+
+/// A reference to an SSM parameter: `${aws:parameter:NAME[:SELECTOR]}`, where SELECTOR is a
+/// version number or a label, as `GetParameters` accepts them.
+public struct ParameterReference: Sendable, Hashable, CustomStringConvertible {
+    /// The parameter's name (`/qsl/production/config/kestra/url`) or ARN.
+    public var name: String
+    /// A version number or a parameter label.
+    public var selector: String?
+
+    public init(name: String, selector: String? = nil) {
+        self.name = name
+        self.selector = selector
+    }
+
+    /// The name as `GetParameters` takes it, selector included.
+    public var requestName: String { selector.map { name + ":" + $0 } ?? name }
+
+    public var description: String { "${aws:parameter:\(requestName)}" }
+}
+
+/// A reference to a process environment variable, with an optional default.
+public struct EnvironmentReference: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var defaultValue: String?
+
+    public init(name: String, defaultValue: String? = nil) {
+        self.name = name
+        self.defaultValue = defaultValue
+    }
+
+    public var description: String { defaultValue.map { "${\(name):\($0)}" } ?? "${\(name)}" }
+}

@@ -1,0 +1,64 @@
+/// Every `${...}` reference in a layered configuration, with the key that holds it and where it
+/// is written. Only the winning value of each key is scanned: a reference that a higher layer
+/// overrides is never fetched.
+public struct ReferenceScan: Sendable {
+    /// One reference and where it sits.
+    public struct Site: Sendable {
+        public var key: ConfigKey
+        public var reference: PlaceholderReference
+        /// The reference's own position when it can be computed, else the value's.
+        public var location: SourceLocation?
+        public var origin: ValueOrigin
+    }
+
+    /// The parsed template of every value that holds at least one reference or escape.
+    public private(set) var templates: [ConfigKey: PlaceholderTemplate] = [:]
+    public private(set) var sites: [Site] = []
+    /// Malformed references and unknown `aws:` kinds, each at its position.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(_ configuration: LayeredConfiguration) {
+        for entry in configuration.sortedEntries {
+            guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { continue }
+            do {
+                let template = try PlaceholderTemplate(parsing: value)
+                templates[entry.key] = template
+                for part in template.parts {
+                    if case .reference(let reference, let offset) = part {
+                        sites.append(
+                            Site(key: entry.key, reference: reference, location: entry.origin.location(ofScalarOffset: offset), origin: entry.origin))
+                    }
+                }
+            } catch {
+                diagnostics.append(
+                    Diagnostic(
+                        at: entry.origin.location(ofScalarOffset: error.offset),
+                        "\(error.message) (in the value of '\(entry.key)'\(entry.origin.location == nil ? ", from \(entry.origin)" : ""))",
+                        rule: "reference", keyPath: entry.key.spelling))
+            }
+        }
+    }
+
+    /// The AWS references (secrets and parameters).
+    public var awsSites: [Site] { sites.filter { $0.reference.isAWS } }
+}
+
+extension ValueOrigin {
+    /// The position of the Unicode scalar at `offset` inside a string value. Exact when the
+    /// string is written without escape sequences; otherwise the string's own position.
+    public func location(ofScalarOffset offset: Int) -> SourceLocation? {
+        guard let value = jsonValue, var location = value.location as SourceLocation? else { return nil }
+        guard value.kind == .string else { return location }
+        let text = value.document.bytes[value.byteRange]
+        guard !text.contains(UInt8(ascii: "\\")) else { return location }
+        location.column += 1 + offset
+        var byteOffset = value.byteRange.lowerBound + 1
+        var remaining = offset
+        while remaining > 0, byteOffset < value.byteRange.upperBound {
+            byteOffset += 1
+            if byteOffset < value.byteRange.upperBound, value.document.bytes[byteOffset] & 0xC0 != 0x80 { remaining -= 1 }
+        }
+        location.offset = byteOffset
+        return location
+    }
+}

@@ -1,0 +1,29 @@
+/// A value that must never reach a log, an error message or any output by accident.
+///
+/// `description`, `debugDescription`, string interpolation and `Encodable` output all print
+/// `<redacted>`. The few places that must write the real value (an `exec` environment, a dotenv
+/// bundle, a store write) call ``unsafeRevealed`` explicitly, so every such place is easy to find.
+///
+/// ```swift
+/// let password = SecretValue("npg_example")
+/// print("password: \(password)")   // password: <redacted>
+/// ```
+public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
+    /// What every redacted value prints as.
+    public static let redactionMarker = "<redacted>"
+
+    private let storage: String
+
+    public init(_ value: String) { self.storage = value }
+
+    /// The real value. Only code that must hand the value to its destination calls this.
+    public var unsafeRevealed: String { storage }
+
+    public var description: String { Self.redactionMarker }
+    public var debugDescription: String { "SecretValue(\(Self.redactionMarker))" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Self.redactionMarker)
+    }
+}

@@ -1,0 +1,1 @@
+// The QSLConfigSchema target's sources land in a later change.

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@Suite("qsl-config resolve")
+struct ResolveCommandTests {
+    func folder(_ files: [String: String]) throws -> URL {
+        let directory = try CLIRunner.temporaryDirectory()
+        for (name, content) in files {
+            try Data(content.utf8).write(to: directory.appendingPathComponent(name))
+        }
+        return directory
+    }
+
+    @Test("layers files, environment and arguments, and prints flat JSON")
+    func layersAndPrintsJSON() throws {
+        let dir = try folder([
+            "appsettings.json": #"{"A": {"B": "base", "C": 1}, "List": ["x", "y"], "N": null, "Url": "${SVC_URL:http://default}"}"#,
+            "appsettings.Staging.json": #"{"A": {"B": "staging"}}"#,
+        ])
+        let result = try CLIRunner.run(
+            ["resolve", "--config-dir", dir.path, "--", "--List:1=z"],
+            environment: CLIRunner.environment(["DOTNET_ENVIRONMENT": "Staging", "A__C": "2"]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["A:B"] as? String == "staging")
+        #expect(json["A:C"] as? String == "2")
+        #expect(json["List:0"] as? String == "x")
+        #expect(json["List:1"] as? String == "z")
+        #expect(json["N"] as? String == "", ".NET 9 turns JSON null into an empty string")
+        #expect(json["Url"] as? String == "http://default")
+        #expect(json["DOTNET_ENVIRONMENT"] as? String == "Staging")
+    }
+
+    @Test("--compat net10 keeps JSON null as null")
+    func net10() throws {
+        let dir = try folder(["appsettings.json": #"{"N": null, "E": []}"#])
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--compat", "net10"], environment: CLIRunner.environment())
+        #expect(result.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["N"] is NSNull)
+        #expect(json["E"] as? String == "")
+    }
+
+    @Test("env and tree formats")
+    func envAndTree() throws {
+        let dir = try folder(["appsettings.json": #"{"Logging": {"LogLevel": {"Default": "Warning"}}, "Port": 80}"#])
+        let env = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", "env"], environment: CLIRunner.environment())
+        #expect(env.stdout.contains("Logging__LogLevel__Default=Warning\n"))
+        #expect(env.stdout.contains("Port=80\n"))
+        let tree = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", "tree"], environment: CLIRunner.environment())
+        #expect(tree.stdout.contains("Logging\n  LogLevel\n    Default = \"Warning\"\n"))
+    }
+
+    @Test("secret-looking keys and connection-string passwords are redacted unless --show-secrets")
+    func redaction() throws {
+        let canary = "canary-7f3a9c2e-do-not-print"
+        let dir = try folder([
+            "appsettings.json": """
+            {"Security": {"JWT": {"Secret": "\(canary)"}},
+             "ConnectionStrings": {"postgres-userservice": "Host=h;Password=\(canary);"},
+             "Blockchain": {"RpcUrl": "https://user:\(canary)@rpc.example"},
+             "Plain": "visible"}
+            """
+        ])
+        for format in ["json", "env", "tree"] {
+            let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", format], environment: CLIRunner.environment())
+            #expect(result.status == 0)
+            #expect(!result.stdout.contains(canary), "\(format) leaked a secret")
+            #expect(result.stdout.contains("visible"))
+            #expect(result.stdout.contains("<redacted>"))
+        }
+        let shown = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--show-secrets"], environment: CLIRunner.environment())
+        #expect(shown.stdout.contains(canary))
+    }
+
+    @Test("aws references fail with every position listed, or pass through with --keep-references")
+    func awsReferences() throws {
+        let dir = try folder([
+            "appsettings.json": """
+            {
+              "A": "${aws:secrets:qsl/dev/a}",
+              "B": "x=${aws:parameter:/qsl/dev/b}"
+            }
+            """
+        ])
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment())
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty, "no partial output on failure")
+        #expect(result.stderr.contains("appsettings.json:2:9: error: ${aws:secrets:qsl/dev/a}"))
+        #expect(result.stderr.contains("appsettings.json:3:11: error: ${aws:parameter:/qsl/dev/b}"))
+        let kept = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--keep-references"], environment: CLIRunner.environment())
+        #expect(kept.status == 0)
+        #expect(kept.stdout.contains(#""B": "x=${aws:parameter:/qsl/dev/b}""#))
+    }
+
+    @Test("bad input exits 2 with FILE:LINE:COL and prints nothing on stdout", arguments: [
+        ("{\n  \"a\": 1,\n  \"A\": 2\n}", "3:3", "duplicate key 'A'"),
+        ("{\n  \"a\": [1, 2\n}", "3:1", "expected ',' or ']'"),
+        ("[1]", "1:1", "must be an object"),
+        ("{\"a\": \"\u{FF}\"}", "", "invalid UTF-8"),
+        ("{\"a\": \"${aws:kms:x}\"}", "1:8", "unknown aws reference kind 'kms'"),
+        ("{\"a\": \"${UNSET_VARIABLE_XYZ}\"}", "1:8", "UNSET_VARIABLE_XYZ is not set"),
+    ])
+    func badInput(content: String, position: String, message: String) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        var bytes = Data(content.utf8)
+        if message == "invalid UTF-8" { bytes = Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]) }
+        try bytes.write(to: dir.appendingPathComponent("appsettings.json"))
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment())
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("appsettings.json:\(position.isEmpty ? "1:7" : position): error:"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("a missing base file is an error, a missing environment file is not")
+    func missingFiles() throws {
+        let empty = try CLIRunner.temporaryDirectory()
+        let missing = try CLIRunner.run(["resolve", "--config-dir", empty.path], environment: CLIRunner.environment())
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("appsettings.json:1:1: error: the base configuration file is missing"))
+        let dir = try folder(["appsettings.json": "{}"])
+        let ok = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--environment", "Nowhere"], environment: CLIRunner.environment())
+        #expect(ok.status == 0)
+    }
+
+    @Test("unknown options are bad usage (exit 2)")
+    func badUsage() throws {
+        let result = try CLIRunner.run(["resolve", "--config-dir", "x", "--no-such-option"], environment: CLIRunner.environment())
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--no-such-option"))
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need (libssl-dev for libcrypto, moto_server for the AWS tests), then
+# builds and runs the whole test suite. Safe to run again; installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=()
+pkg-config --exists libcrypto 2>/dev/null || apt_packages+=(libssl-dev pkg-config)
+if ((${#apt_packages[@]})); then
+  echo "test.sh: installing ${apt_packages[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
+fi
+
+if ! python3 -c 'import moto.server, flask, flask_cors' 2>/dev/null; then
+  echo "test.sh: installing moto[server]" >&2
+  python3 -m pip install --quiet 'moto[server]'
+fi
+command -v aws >/dev/null 2>&1 || python3 -m pip install --quiet awscli
+
+swift build --build-tests
+swift test --skip-build "$@"
