@@ -87,7 +87,13 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"]),
+        // Benchmark drivers for scripts/bench-*.sh (built in release mode by those scripts).
+        .executableTarget(
+            name: "qsl-bench",
+            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLCrypto"]
+        ),
+
+        .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
         .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config"]),
     ]
 )

@@ -1,0 +1,21 @@
+import Foundation
+
+// Benchmark drivers. Each subcommand prints machine-readable `key=value` lines that the
+// scripts/bench-*.sh scripts combine with the peer's figures.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
+    print("usage: qsl-bench parse FILE [ITERATIONS] | sigv4 COUNT | schema-suite DIR")
+    exit(2)
+}
+do {
+    switch command {
+    case "parse": try ParseBench.run(Array(arguments.dropFirst()))
+    default:
+        print("qsl-bench: unknown benchmark \(command)")
+        exit(2)
+    }
+} catch {
+    print("qsl-bench: \(error)")
+    exit(1)
+}
