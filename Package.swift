@@ -58,7 +58,6 @@ let package = Package(
             dependencies: [
                 "QSLConfigCore",
                 "QSLConfigAWS",
-                "QSLConfigSchema",
                 "QSLCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -90,10 +89,11 @@ let package = Package(
         // Benchmark drivers for scripts/bench-*.sh (built in release mode by those scripts).
         .executableTarget(
             name: "qsl-bench",
-            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLCrypto"]
+            dependencies: ["QSLConfigCore", "QSLConfigAWS", "QSLCrypto"]
         ),
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigTesting"]),
         .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config"]),
     ]
 )

@@ -1,0 +1,172 @@
+import Foundation
+import QSLConfigCore
+import QSLCrypto
+
+/// The on-disk form of the embedded local store: one JSON envelope holding the whole store
+/// encrypted with AES-256-GCM.
+///
+/// ```json
+/// {"format": "qsl-local-store", "version": 1, "cipher": "AES-256-GCM", "data": "<base64>"}
+/// ```
+///
+/// The key comes from `QSL_LOCAL_STORE_KEY` (base64 of 32 bytes) or from the key file beside the
+/// store (`<store>.key`, created with mode 0600 on first use). Writes are atomic and serialised
+/// by an exclusive `flock` on `<store>.lock`, so concurrent writers never lose an update.
+struct LocalStoreFile: Sendable {
+    static let format = "qsl-local-store"
+    static let associatedData = Array("qsl-local-store/v1".utf8)
+
+    let path: String
+    let environmentKey: String?
+
+    var keyPath: String { path + ".key" }
+    var lockPath: String { path + ".lock" }
+
+    struct Envelope: Codable {
+        var format: String
+        var version: Int
+        var cipher: String
+        var data: String
+    }
+
+    /// The store's contents, read under a shared lock. A store that does not exist yet is empty.
+    func read() throws(StoreError) -> LocalStoreContents {
+        let lock = try acquire(.shared)
+        let result = Result { () throws(StoreError) in try readUnlocked(createKey: false) }
+        lock.release()
+        return try result.get()
+    }
+
+    /// Reads, lets `update` change the contents, and writes the result back atomically, all
+    /// under an exclusive lock.
+    func update<T>(_ update: (inout LocalStoreContents) throws(StoreError) -> T) throws(StoreError) -> T {
+        let lock = try acquire(.exclusive)
+        let result = Result { () throws(StoreError) -> T in
+            var contents = try readUnlocked(createKey: true)
+            let value = try update(&contents)
+            try writeUnlocked(contents)
+            return value
+        }
+        lock.release()
+        return try result.get()
+    }
+
+    private func acquire(_ kind: FileLock.Kind) throws(StoreError) -> FileLock {
+        do throws(Diagnostic) {
+            try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path))
+            return try FileLock(path: lockPath, kind: kind)
+        } catch {
+            throw StoreError(.unavailable, "local store \(path): \(error.message)")
+        }
+    }
+
+    private func readUnlocked(createKey: Bool) throws(StoreError) -> LocalStoreContents {
+        guard FileBytes.exists(path) else { return LocalStoreContents() }
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch { throw StoreError(.unavailable, "local store \(path): \(error.message)") }
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes)), envelope.format == Self.format else {
+            throw StoreError(.unavailable, "local store \(path) is not a qsl-config local store file")
+        }
+        guard envelope.version == 1, envelope.cipher == "AES-256-GCM", let sealed = Data(base64Encoded: envelope.data) else {
+            throw StoreError(.unavailable, "local store \(path) uses an unsupported format version \(envelope.version)")
+        }
+        let key = try loadKey(create: createKey)
+        let plaintext: [UInt8]
+        do {
+            plaintext = try AESGCM.open(Array(sealed), key: key, associatedData: Self.associatedData)
+        } catch {
+            throw StoreError(.unavailable, "local store \(path) cannot be decrypted with \(keySourceDescription): the key is wrong or the file was altered")
+        }
+        do {
+            return try JSONDecoder().decode(LocalStoreContents.self, from: Data(plaintext))
+        } catch {
+            throw StoreError(.unavailable, "local store \(path) holds data this version cannot read")
+        }
+    }
+
+    private func writeUnlocked(_ contents: LocalStoreContents) throws(StoreError) {
+        let key = try loadKey(create: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            let plaintext = Array(try encoder.encode(contents))
+            let sealed = try AESGCM.seal(plaintext, key: key, associatedData: Self.associatedData)
+            let envelope = Envelope(format: Self.format, version: 1, cipher: "AES-256-GCM", data: Data(sealed).base64EncodedString())
+            try AtomicFile.write(Array(try encoder.encode(envelope)) + [0x0A], to: path, mode: 0o600)
+        } catch let error as Diagnostic {
+            throw StoreError(.unavailable, "local store \(path): \(error.message)")
+        } catch {
+            throw StoreError(.unavailable, "local store \(path) could not be written: \(error)")
+        }
+    }
+
+    var keySourceDescription: String {
+        environmentKey != nil ? "the key in QSL_LOCAL_STORE_KEY" : "the key file \(keyPath)"
+    }
+
+    /// The 32-byte key: from the environment, from the key file, or a new random key written to
+    /// the key file (mode 0600) when the store is first written.
+    private func loadKey(create: Bool) throws(StoreError) -> [UInt8] {
+        if let environmentKey {
+            guard let key = Data(base64Encoded: environmentKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+                throw StoreError(.invalidRequest, "QSL_LOCAL_STORE_KEY must be the base64 encoding of exactly 32 bytes")
+            }
+            return Array(key)
+        }
+        if FileBytes.exists(keyPath) {
+            let text: [UInt8]
+            do { text = try FileBytes.read(keyPath, maxBytes: 1024) } catch { throw StoreError(.unavailable, "local store key \(keyPath): \(error.message)") }
+            guard let key = Data(base64Encoded: String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+                throw StoreError(.invalidRequest, "the key file \(keyPath) must hold the base64 encoding of exactly 32 bytes")
+            }
+            return Array(key)
+        }
+        guard create else {
+            throw StoreError(.unavailable, "local store \(path) exists but its key file \(keyPath) is missing; set QSL_LOCAL_STORE_KEY or restore the key file")
+        }
+        do {
+            let key = try Crypto.randomBytes(32)
+            try AtomicFile.write(Array((Data(key).base64EncodedString() + "\n").utf8), to: keyPath, mode: 0o600)
+            return key
+        } catch let error as Diagnostic {
+            throw StoreError(.unavailable, "local store key \(keyPath): \(error.message)")
+        } catch {
+            throw StoreError(.unavailable, "local store key \(keyPath) could not be created: \(error)")
+        }
+    }
+}
+
+/// Everything the local store holds, as it is encrypted on disk.
+struct LocalStoreContents: Codable, Sendable {
+    struct Version: Codable, Sendable {
+        var versionId: String
+        var stages: [String]
+        var string: String?
+        var binary: String?
+        var created: Double
+    }
+
+    struct Secret: Codable, Sendable {
+        var name: String
+        var arn: String
+        var description: String?
+        var kmsKeyId: String?
+        var tags: [String: String]
+        /// Oldest first.
+        var versions: [Version]
+        var created: Double
+        var lastChanged: Double
+        var lastRotated: Double?
+    }
+
+    struct Parameter: Codable, Sendable {
+        var name: String
+        var type: String
+        /// Values of every version, oldest first; version n is at index n-1.
+        var values: [String]
+        var labels: [String: Int]
+    }
+
+    var secrets: [String: Secret] = [:]
+    var parameters: [String: Parameter] = [:]
+}

@@ -1,0 +1,190 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import Testing
+
+/// The behaviour every ``SecretStore`` must share: Secrets Manager's versions and staging
+/// labels, idempotent writes, batch reads that report what is missing, and parameters with
+/// versions. Run it against each implementation (the local store, AWS backed by moto_server).
+///
+/// ```swift
+/// @Test func localStorePassesTheCompatSuite() async throws {
+///     try await SecretStoreCompatSuite(store: LocalSecretStore(path: path, key: key)).run()
+/// }
+/// ```
+public struct SecretStoreCompatSuite: Sendable {
+    public let store: any SecretStore
+    /// Prefix for every secret and parameter the suite creates, so runs never collide.
+    public let prefix: String
+
+    public init(store: any SecretStore, prefix: String = "compat/\(UUID().uuidString.prefix(8))") {
+        self.store = store
+        self.prefix = prefix
+    }
+
+    /// Every check, in order. Failures are recorded as test issues naming the check.
+    public func run() async throws {
+        try await versionsAndStages()
+        try await idempotentWrites()
+        try await pendingVersionPromotion()
+        try await batchReadsReportMissing()
+        try await payloadKinds()
+        try await metadataAndListing()
+        try await parameters()
+    }
+
+    func token() -> String { UUID().uuidString }
+
+    func text(_ secret: StoredSecret) -> String? {
+        if case .string(let value) = secret.payload { return value.unsafeRevealed }
+        return nil
+    }
+
+    /// Create, read, new version becomes AWSCURRENT and the old one AWSPREVIOUS, reads by stage
+    /// and by version id.
+    public func versionsAndStages() async throws {
+        let name = "\(prefix)/stages"
+        let first = try await store.createSecret(CreateSecretRequest(name: name, value: .string(SecretValue("v1")), tags: ["owner": "compat"], clientRequestToken: token()))
+        #expect(first.name == name)
+        #expect(first.arn.hasPrefix("arn:"))
+        let current = try await store.getSecret(SecretVersionSelector(secretId: name))
+        #expect(text(current) == "v1")
+        #expect(current.versionId == first.versionId)
+        #expect(current.stages.contains("AWSCURRENT"))
+
+        let second = try await store.putSecretValue(name, value: .string(SecretValue("v2")), stages: nil, clientRequestToken: token())
+        #expect(second.versionId != first.versionId)
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name))) == "v2")
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name, versionStage: "AWSPREVIOUS"))) == "v1")
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name, versionId: first.versionId))) == "v1")
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: first.arn))) == "v2", "reads by ARN")
+
+        let description = try await store.describeSecret(name)
+        #expect(description.versionId(forStage: "AWSCURRENT") == second.versionId)
+        #expect(description.versionId(forStage: "AWSPREVIOUS") == first.versionId)
+
+        await expectStoreError(.alreadyExists, "creating an existing secret") {
+            _ = try await store.createSecret(CreateSecretRequest(name: name, value: .string(SecretValue("x")), clientRequestToken: token()))
+        }
+        await expectStoreError(.notFound, "reading a missing secret") {
+            _ = try await store.getSecret(SecretVersionSelector(secretId: "\(prefix)/does-not-exist"))
+        }
+        await expectStoreError(.notFound, "reading a missing stage") {
+            _ = try await store.getSecret(SecretVersionSelector(secretId: name, versionStage: "NOSUCHSTAGE"))
+        }
+    }
+
+    /// A write retried with the same client request token creates no second version.
+    public func idempotentWrites() async throws {
+        let name = "\(prefix)/idempotent"
+        _ = try await store.createSecret(CreateSecretRequest(name: name, value: .string(SecretValue("a")), clientRequestToken: token()))
+        let retryToken = token()
+        let once = try await store.putSecretValue(name, value: .string(SecretValue("b")), stages: nil, clientRequestToken: retryToken)
+        let twice = try await store.putSecretValue(name, value: .string(SecretValue("b")), stages: nil, clientRequestToken: retryToken)
+        #expect(once.versionId == twice.versionId)
+        let description = try await store.describeSecret(name)
+        #expect(description.versions.count == 2, "one AWSCURRENT and one AWSPREVIOUS version, nothing more: \(description.versions)")
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name, versionStage: "AWSPREVIOUS"))) == "a")
+    }
+
+    /// The rotation protocol's moves: stage AWSPENDING, promote it to AWSCURRENT, drop AWSPENDING.
+    public func pendingVersionPromotion() async throws {
+        let name = "\(prefix)/rotation"
+        let original = try await store.createSecret(CreateSecretRequest(name: name, value: .string(SecretValue("old")), clientRequestToken: token()))
+        let pending = try await store.putSecretValue(name, value: .string(SecretValue("new")), stages: ["AWSPENDING"], clientRequestToken: token())
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name))) == "old", "AWSPENDING does not move AWSCURRENT")
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name, versionStage: "AWSPENDING"))) == "new")
+
+        await expectStoreError(.invalidRequest, "moving AWSCURRENT without naming the version that holds it") {
+            try await store.updateSecretVersionStage(name, stage: "AWSCURRENT", moveToVersionId: pending.versionId, removeFromVersionId: nil)
+        }
+        try await store.updateSecretVersionStage(name, stage: "AWSCURRENT", moveToVersionId: pending.versionId, removeFromVersionId: original.versionId)
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name))) == "new")
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: name, versionStage: "AWSPREVIOUS"))) == "old")
+        try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: pending.versionId)
+        let description = try await store.describeSecret(name)
+        #expect(description.versionId(forStage: "AWSPENDING") == nil)
+        #expect(description.versionId(forStage: "AWSCURRENT") == pending.versionId)
+        #expect(description.versionId(forStage: "AWSPREVIOUS") == original.versionId)
+    }
+
+    /// A batch read returns what exists and says why each other one is missing.
+    public func batchReadsReportMissing() async throws {
+        let a = "\(prefix)/batch-a"
+        let b = "\(prefix)/batch-b"
+        _ = try await store.createSecret(CreateSecretRequest(name: a, value: .string(SecretValue("A")), clientRequestToken: token()))
+        _ = try await store.createSecret(CreateSecretRequest(name: b, value: .string(SecretValue("B")), clientRequestToken: token()))
+        _ = try await store.putSecretValue(b, value: .string(SecretValue("B2")), stages: nil, clientRequestToken: token())
+        let missing = SecretVersionSelector(secretId: "\(prefix)/batch-missing")
+        let selectors = [
+            SecretVersionSelector(secretId: a), SecretVersionSelector(secretId: b),
+            SecretVersionSelector(secretId: b, versionStage: "AWSPREVIOUS"), missing,
+        ]
+        let result = try await store.getSecrets(selectors)
+        #expect(result.secrets.count == 3)
+        #expect(result.secrets[selectors[0]].flatMap(text) == "A")
+        #expect(result.secrets[selectors[1]].flatMap(text) == "B2")
+        #expect(result.secrets[selectors[2]].flatMap(text) == "B")
+        #expect(result.failures[missing]?.code == .notFound)
+        #expect(result.calls >= 1)
+    }
+
+    /// JSON text and binary payloads round-trip exactly.
+    public func payloadKinds() async throws {
+        let json = "\(prefix)/json"
+        let body = #"{"username":"svc","password":"p@ss w\"ord","port":5432}"#
+        _ = try await store.createSecret(CreateSecretRequest(name: json, value: .string(SecretValue(body)), clientRequestToken: token()))
+        #expect(try await text(store.getSecret(SecretVersionSelector(secretId: json))) == body)
+        let binary = "\(prefix)/binary"
+        let bytes: [UInt8] = [0, 1, 2, 250, 251, 255]
+        _ = try await store.createSecret(CreateSecretRequest(name: binary, value: .binary(bytes), clientRequestToken: token()))
+        let fetched = try await store.getSecret(SecretVersionSelector(secretId: binary))
+        #expect(fetched.payload == .binary(bytes))
+    }
+
+    /// Tags, descriptions and prefix listing.
+    public func metadataAndListing() async throws {
+        let name = "\(prefix)/listed/one"
+        _ = try await store.createSecret(
+            CreateSecretRequest(name: name, value: .string(SecretValue("x")), description: "compat", tags: ["a": "1"], clientRequestToken: token()))
+        _ = try await store.createSecret(CreateSecretRequest(name: "\(prefix)/listed/two", value: .string(SecretValue("y")), clientRequestToken: token()))
+        try await store.tagSecret(name, tags: ["b": "2", "a": "3"])
+        let description = try await store.describeSecret(name)
+        #expect(description.tags == ["a": "3", "b": "2"])
+        #expect(description.description == "compat")
+        let listed = try await store.listSecrets(prefix: "\(prefix)/listed/").map(\.name)
+        #expect(listed.sorted() == ["\(prefix)/listed/one", "\(prefix)/listed/two"])
+    }
+
+    /// Plain and SecureString parameters, versions, missing names and path listing.
+    public func parameters() async throws {
+        let base = "/\(prefix)/config"
+        try await store.putParameter("\(base)/url", value: "https://one.example", secure: false)
+        try await store.putParameter("\(base)/url", value: "https://two.example", secure: false)
+        try await store.putParameter("\(base)/nested/token", value: "tok", secure: true)
+        let url = ParameterReference(name: "\(base)/url")
+        let firstVersion = ParameterReference(name: "\(base)/url", selector: "1")
+        let token = ParameterReference(name: "\(base)/nested/token")
+        let missing = ParameterReference(name: "\(base)/missing")
+        let result = try await store.getParameters([url, firstVersion, token, missing])
+        #expect(result.parameters[url]?.value.unsafeRevealed == "https://two.example")
+        #expect(result.parameters[url]?.version == 2)
+        #expect(result.parameters[firstVersion]?.value.unsafeRevealed == "https://one.example")
+        #expect(result.parameters[token]?.value.unsafeRevealed == "tok", "SecureString values come back decrypted")
+        #expect(result.parameters[token]?.isSecure == true)
+        #expect(result.invalidNames == [missing])
+        let all = try await store.getParameters(underPath: base)
+        #expect(all.map(\.name).sorted() == ["\(base)/nested/token", "\(base)/url"])
+    }
+
+    func expectStoreError(_ code: StoreError.Code, _ what: String, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+            Issue.record("\(what): expected a \(code) error, but it succeeded")
+        } catch let error as StoreError {
+            #expect(error.code == code, "\(what): \(error.message)")
+        } catch {
+            Issue.record("\(what): expected a StoreError, got \(error)")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLConfigTesting
+import Testing
+
+@Suite("embedded local store")
+struct LocalSecretStoreTests {
+    static func temporaryStorePath() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent(".qsl/local-store.json").path
+    }
+
+    static func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
+    }
+
+    /// The store error `body` fails with, or `nil` (recorded as an issue) when it succeeds.
+    static func failure(_ body: () async throws -> StoredSecret) async -> StoreError? {
+        do {
+            _ = try await body()
+            Issue.record("expected a store error")
+            return nil
+        } catch {
+            return error as? StoreError
+        }
+    }
+
+    @Test("passes the secret store compat suite")
+    func compat() async throws {
+        try await SecretStoreCompatSuite(store: LocalSecretStore(path: Self.temporaryStorePath())).run()
+    }
+
+    @Test("passes the compat suite with a key from QSL_LOCAL_STORE_KEY")
+    func compatWithEnvironmentKey() async throws {
+        let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        let path = try Self.temporaryStorePath()
+        try await SecretStoreCompatSuite(store: LocalSecretStore(path: path, environment: ["QSL_LOCAL_STORE_KEY": key])).run()
+        #expect(!FileManager.default.fileExists(atPath: path + ".key"), "no key file when the key comes from the environment")
+    }
+
+    @Test("the store and its key file are mode 0600 and the store holds no plaintext")
+    func encryptedAtRest() async throws {
+        let path = try Self.temporaryStorePath()
+        let store = LocalSecretStore(path: path)
+        let canary = "canary-\(UUID().uuidString)"
+        _ = try await store.createSecret(CreateSecretRequest(name: "qsl/development/canary", value: .string(SecretValue(canary)), clientRequestToken: UUID().uuidString))
+        try await store.putParameter("/qsl/development/config/canary", value: canary, secure: true)
+        #expect(try Self.mode(path) == 0o600)
+        #expect(try Self.mode(path + ".key") == 0o600)
+        let raw = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!raw.contains(canary))
+        #expect(!raw.contains("qsl/development/canary"), "names are encrypted too")
+        #expect(raw.contains("AES-256-GCM"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "no temporary files left behind")
+    }
+
+    @Test("a wrong key or an altered file is a clear error, not garbage")
+    func wrongKeyAndTampering() async throws {
+        let path = try Self.temporaryStorePath()
+        _ = try await LocalSecretStore(path: path).createSecret(CreateSecretRequest(name: "s", value: .string(SecretValue("v")), clientRequestToken: UUID().uuidString))
+        let otherKey = Data(repeating: 7, count: 32).base64EncodedString()
+        let wrongKey = await Self.failure { try await LocalSecretStore(path: path, key: otherKey).getSecret(SecretVersionSelector(secretId: "s")) }
+        #expect(wrongKey?.message.contains("cannot be decrypted with the key in QSL_LOCAL_STORE_KEY") == true)
+        let malformed = await Self.failure { try await LocalSecretStore(path: path, key: "not base64").getSecret(SecretVersionSelector(secretId: "s")) }
+        #expect(malformed?.message.contains("exactly 32 bytes") == true)
+        // Flip one byte of the ciphertext.
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let marker = text.range(of: "\"data\":\"")!.upperBound
+        let index = text.index(marker, offsetBy: 30)
+        text.replaceSubrange(index...index, with: text[index] == "A" ? "B" : "A")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let altered = await Self.failure { try await LocalSecretStore(path: path).getSecret(SecretVersionSelector(secretId: "s")) }
+        #expect(altered?.message.contains("altered") == true)
+    }
+
+    @Test("concurrent writers through separate handles lose no update")
+    func concurrentWriters() async throws {
+        let path = try Self.temporaryStorePath()
+        let seed = LocalSecretStore(path: path)
+        _ = try await seed.createSecret(CreateSecretRequest(name: "counter", value: .string(SecretValue("0")), clientRequestToken: UUID().uuidString))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<24 {
+                group.addTask {
+                    // A new store value per task: separate file descriptors, as separate processes have.
+                    let store = LocalSecretStore(path: path)
+                    try await store.putParameter("/p/\(i)", value: "\(i)", secure: false)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let all = try await seed.getParameters(underPath: "/p")
+        #expect(all.count == 24)
+    }
+
+    @Test("the key file is created once and reused")
+    func keyFileReused() async throws {
+        let path = try Self.temporaryStorePath()
+        _ = try await LocalSecretStore(path: path).createSecret(CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        let key = try String(contentsOfFile: path + ".key", encoding: .utf8)
+        _ = try await LocalSecretStore(path: path).createSecret(CreateSecretRequest(name: "b", value: .string(SecretValue("2")), clientRequestToken: UUID().uuidString))
+        #expect(try String(contentsOfFile: path + ".key", encoding: .utf8) == key)
+        try FileManager.default.removeItem(atPath: path + ".key")
+        let noKey = await Self.failure { try await LocalSecretStore(path: path).getSecret(SecretVersionSelector(secretId: "a")) }
+        #expect(noKey?.message.contains("key file") == true)
+    }
+}
