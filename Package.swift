@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "QSLConfigCore",
                 "QSLConfigAWS",
+                "QSLConfigSchema",
                 "QSLCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -89,11 +90,21 @@ let package = Package(
         // Benchmark drivers for scripts/bench-*.sh (built in release mode by those scripts).
         .executableTarget(
             name: "qsl-bench",
-            dependencies: ["QSLConfigCore", "QSLConfigAWS", "QSLCrypto"]
+            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLCrypto"]
         ),
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigTesting"]),
+        .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema"]),
         .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigTesting"]),
+        .testTarget(
+            name: "QSLConfigSwiftConfigurationTests",
+            dependencies: [
+                "QSLConfigSwiftConfiguration",
+                "QSLConfigTesting",
+                .product(name: "ConfigurationTesting", package: "swift-configuration"),
+            ]
+        ),
         .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config"]),
     ]
 )

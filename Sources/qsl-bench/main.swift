@@ -11,6 +11,8 @@ guard let command = arguments.first else {
 do {
     switch command {
     case "parse": try ParseBench.run(Array(arguments.dropFirst()))
+    case "sigv4": try SigV4Bench.run(Array(arguments.dropFirst()))
+    case "schema-suite": try SchemaSuiteBench.run(Array(arguments.dropFirst()))
     default:
         print("qsl-bench: unknown benchmark \(command)")
         exit(2)

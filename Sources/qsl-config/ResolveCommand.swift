@@ -8,19 +8,16 @@ struct ResolveCommand: AsyncParsableCommand {
         commandName: "resolve",
         abstract: "Print a service's merged, resolved configuration.",
         discussion: """
-            Layers DIR/appsettings.json, DIR/appsettings.{ENV}.json, the process environment and the \
-            arguments after `--`, as ASP.NET Core does, then substitutes ${VAR} references. \
-            Secret values print as <redacted> unless --show-secrets.
+            Layers DIR/appsettings.json, DIR/appsettings.{ENV}.json, the Parameter Store prefix \
+            (when AWS:ParameterStorePrefix is set), the process environment and the arguments after \
+            `--`, as ASP.NET Core does, then resolves every ${aws:...} and ${VAR} reference in one \
+            batched pass. Secret values print as <redacted> unless --show-secrets.
 
             ENV comes from --environment, else DOTNET_ENVIRONMENT, else ASPNETCORE_ENVIRONMENT, else Production.
             """
     )
 
-    @Option(name: .customLong("config-dir"), help: ArgumentHelp("The service's folder holding appsettings.json.", valueName: "dir"))
-    var configDir: String
-
-    @Option(help: ArgumentHelp("The environment name, used verbatim in appsettings.{ENV}.json.", valueName: "name"))
-    var environment: String?
+    @OptionGroup var source: ConfigSourceOptions
 
     @Option(help: "Output format: json, env or tree.")
     var format: OutputFormat = .json
@@ -31,28 +28,82 @@ struct ResolveCommand: AsyncParsableCommand {
     @Flag(help: "Leave ${aws:...} references as written instead of resolving them.")
     var keepReferences = false
 
-    @Option(help: "Follow .NET 9 (default) or .NET 10 configuration semantics: net9 or net10.")
-    var compat: Compatibility = .net9
+    @OptionGroup var stores: StoreOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Command-line overrides after `--`: --Key=value, --Key value, /Key=value.", valueName: "arg"))
     var overrides: [String] = []
 
     func run() async throws {
-        let environmentVariables = ProcessInfo.processInfo.environment
-        let name = environment ?? HostEnvironment.name(builder: .webApplication, environment: environmentVariables, arguments: overrides)
-        let directory = AppsettingsDirectory(path: configDir, compatibility: compat.value)
-        let layered: LayeredConfiguration
+        let options = try source.options(
+            environment: ProcessInfo.processInfo.environment, arguments: overrides, stores: stores, keepReferences: keepReferences)
         do {
-            layered = try directory.load(environment: name, environmentVariables: environmentVariables, arguments: overrides)
-        } catch {
-            throw error.exitCode
-        }
-        let resolver = ReferenceResolver(store: nil, environmentVariables: environmentVariables, keepAWSReferences: keepReferences)
-        do {
-            let resolved = try await resolver.resolve(layered)
+            let resolved = try await ConfigurationLoader().load(options)
             printOutput(format.value.render(resolved, showSecrets: showSecrets))
         } catch {
             throw error.exitCode
+        }
+    }
+}
+
+/// Which service configuration to load: a folder (`--config-dir`), or a service of a platform
+/// root (`--root`, `--service`, `--environment`).
+struct ConfigSourceOptions: ParsableArguments {
+    @Option(name: .customLong("config-dir"), help: ArgumentHelp("A service folder holding appsettings.json.", valueName: "dir"))
+    var configDir: String?
+
+    @Option(help: ArgumentHelp("A platform root holding environments/ and the catalogue's folders.", valueName: "dir"))
+    var root: String?
+
+    @Option(help: ArgumentHelp("With --root: the service id from environments/services.json.", valueName: "id"))
+    var service: String?
+
+    @Option(help: ArgumentHelp("With --config-dir: the ASP.NET environment name (appsettings.{ENV}.json). With --root: an environment of environments/.", valueName: "name"))
+    var environment: String?
+
+    @Option(help: "Follow .NET 9 (default) or .NET 10 configuration semantics: net9 or net10.")
+    var compat: Compatibility = .net9
+
+    func validate() throws {
+        // Whether a source is named at all is checked in options(): exec --from-environment needs none.
+        switch (configDir, root) {
+        case (nil, nil): break
+        case (.some, .some): throw ValidationError("Pass --config-dir or --root, not both.")
+        case (nil, .some):
+            guard environment != nil else { throw ValidationError("--root needs --environment (an environment of environments/).") }
+            guard service != nil else { throw ValidationError("--root needs --service ID.") }
+        case (.some, nil):
+            if service != nil { throw ValidationError("--service needs --root.") }
+        }
+    }
+
+    /// The load options, with the store the options or the environment definition select.
+    func options(
+        environment variables: [String: String], arguments: [String], stores: StoreOptions, keepReferences: Bool = false
+    ) throws(ExitCode) -> ConfigurationOptions {
+        do {
+            if let root, let service, let environment {
+                let platform = try PlatformRoot(path: root)
+                let definition = try platform.environment(environment)
+                let store = keepReferences ? nil : try stores.makeStore(platform: platform, environment: definition, variables: variables)
+                return try platform.options(
+                    service: service, environment: definition, environmentVariables: variables, arguments: arguments, store: store,
+                    keepAWSReferences: keepReferences, compatibility: compat.value)
+            }
+            guard let configDir else {
+                throw fail([Diagnostic(at: nil, "name the configuration: --config-dir DIR, or --root DIR --environment ENV --service ID", rule: "usage")], status: ExitStatus.badInput)
+            }
+            let store = keepReferences ? nil : try stores.makeStore(environment: variables)
+            return ConfigurationOptions(
+                configDirectory: configDir, environmentName: environment, environmentVariables: variables, arguments: arguments,
+                store: store, keepAWSReferences: keepReferences, compatibility: compat.value)
+        } catch let error as DiagnosticList {
+            throw error.exitCode
+        } catch let error as StoreError {
+            throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw fail([Diagnostic(at: nil, "\(error)", rule: "usage")], status: ExitStatus.badInput)
         }
     }
 }

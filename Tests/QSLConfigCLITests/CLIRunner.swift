@@ -25,7 +25,8 @@ struct CLIRunner {
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = directory }
+        // Never the repository: a command that writes a local store writes it in a scratch folder.
+        process.currentDirectoryURL = try directory ?? temporaryDirectory()
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()

@@ -73,7 +73,7 @@ struct ResolveCommandTests {
         #expect(shown.stdout.contains(canary))
     }
 
-    @Test("aws references fail with every position listed, or pass through with --keep-references")
+    @Test("missing aws references fail with every position listed, or pass through with --keep-references")
     func awsReferences() throws {
         let dir = try folder([
             "appsettings.json": """
@@ -83,11 +83,12 @@ struct ResolveCommandTests {
             }
             """
         ])
-        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment())
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--store", "local"], environment: CLIRunner.environment(), directory: dir)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty, "no partial output on failure")
-        #expect(result.stderr.contains("appsettings.json:2:9: error: ${aws:secrets:qsl/dev/a}"))
-        #expect(result.stderr.contains("appsettings.json:3:11: error: ${aws:parameter:/qsl/dev/b}"))
+        #expect(result.stderr.contains("appsettings.json:2:9: error: secret qsl/dev/a does not exist in the local store (referenced by 'A')"))
+        #expect(result.stderr.contains("appsettings.json:3:11: error: parameter /qsl/dev/b does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".qsl").path), "reading an absent store creates nothing")
         let kept = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--keep-references"], environment: CLIRunner.environment())
         #expect(kept.status == 0)
         #expect(kept.stdout.contains(#""B": "x=${aws:parameter:/qsl/dev/b}""#))

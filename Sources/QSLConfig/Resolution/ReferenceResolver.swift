@@ -22,6 +22,9 @@ public struct ReferenceResolver: Sendable {
     public var keepAWSReferences: Bool
     /// Keys a schema marks as secret (`writeOnly`), beyond those ``SecretKeyPolicy`` recognises.
     public var secretKeys: Set<ConfigKey>
+    /// The staging label unpinned secret references resolve at; `nil` is `AWSCURRENT`.
+    /// `AWSPREVIOUS` gives the values from before the last rotation.
+    public var defaultVersionStage: String?
 
     public init(
         store: (any SecretStore)?,
@@ -33,6 +36,7 @@ public struct ReferenceResolver: Sendable {
         self.environmentVariables = environmentVariables
         self.keepAWSReferences = keepAWSReferences
         self.secretKeys = secretKeys
+        self.defaultVersionStage = nil
     }
 
     /// Statistics of the last batch, for the call-count guarantees and benchmarks.
@@ -65,7 +69,8 @@ public struct ReferenceResolver: Sendable {
                 for site in scan.sites {
                     switch site.reference {
                     case .secret(let reference):
-                        if seenSelectors.insert(reference.version).inserted { selectors.append(reference.version) }
+                        let selector = selector(for: reference)
+                        if seenSelectors.insert(selector).inserted { selectors.append(selector) }
                     case .parameter(let reference):
                         if seenParameters.insert(reference).inserted { parameters.append(reference) }
                     case .environment:
@@ -140,15 +145,16 @@ public struct ReferenceResolver: Sendable {
                                 continue
                             }
                             sensitivity = .fromSecret
-                            if let stored = secretResult.secrets[secret.version] {
+                            let selector = selector(for: secret)
+                            if let stored = secretResult.secrets[selector] {
                                 switch Self.extract(secret, from: stored) {
                                 case .success(let text): rendered += text
                                 case .failure(let failure): fail(failure.message, rule: "secret-value")
                                 }
                             } else {
-                                let failure = secretResult.failures[secret.version]
+                                let failure = secretResult.failures[selector]
                                 if failure?.isStoreFailure == true { storeFailure = true }
-                                fail(failure?.message ?? "secret \(secret.version) was not returned by \(store?.storeDescription ?? "the store")", rule: "missing-secret")
+                                fail(failure?.message ?? "secret \(selector) was not returned by \(store?.storeDescription ?? "the store")", rule: "missing-secret")
                             }
                         case .parameter(let parameter):
                             if keepAWSReferences {
@@ -170,6 +176,15 @@ public struct ReferenceResolver: Sendable {
         }
         guard problems.isEmpty else { throw ResolutionError(problems, isStoreFailure: storeFailure) }
         return (results, statistics)
+    }
+
+    /// The version a reference fetches: its own pin, else ``defaultVersionStage``.
+    func selector(for reference: SecretReference) -> SecretVersionSelector {
+        var selector = reference.version
+        if selector.versionStage == nil, selector.versionId == nil, let defaultVersionStage {
+            selector.versionStage = defaultVersionStage
+        }
+        return selector
     }
 
     /// The text a reference stands for: the whole `SecretString`, or one top-level key of it.

@@ -32,6 +32,13 @@ public struct ConfigurationLayer: Sendable {
 
     /// The layer's entries in definition order.
     public var orderedEntries: [ConfigEntry] { Array(entries.values) }
+
+    /// The entries `keep` accepts, as a layer of the same name.
+    public func filtered(_ keep: (ConfigKey) -> Bool) -> ConfigurationLayer {
+        var layer = ConfigurationLayer(name: name)
+        for entry in entries.values where keep(entry.key) { layer.set(entry) }
+        return layer
+    }
 }
 
 extension ConfigurationLayer {

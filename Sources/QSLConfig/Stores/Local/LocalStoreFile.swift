@@ -31,6 +31,8 @@ struct LocalStoreFile: Sendable {
 
     /// The store's contents, read under a shared lock. A store that does not exist yet is empty.
     func read() throws(StoreError) -> LocalStoreContents {
+        // Reading a store that was never written creates nothing.
+        guard FileBytes.exists(path) else { return LocalStoreContents() }
         let lock = try acquire(.shared)
         let result = Result { () throws(StoreError) in try readUnlocked(createKey: false) }
         lock.release()

@@ -1,0 +1,294 @@
+import Foundation
+import QSLConfigAWS
+import QSLConfigCore
+
+/// Secrets Manager for secrets and Parameter Store for parameters.
+///
+/// Batch reads use the fewest calls the APIs allow: `BatchGetSecretValue` with at most 20
+/// secrets a call for current versions (a pinned stage or version id needs its own
+/// `GetSecretValue`, since the batch call reads only `AWSCURRENT`), and `GetParameters` with at
+/// most 10 names a call, decrypted. All calls of a batch run concurrently.
+///
+/// ```swift
+/// let store = try AWSSecretStore(context: AWSContext(region: "us-east-1"))
+/// ```
+public struct AWSSecretStore: SecretStore {
+    public static let secretsPerBatch = 20
+    public static let parametersPerBatch = 10
+
+    public let context: AWSContext
+    let secrets: SecretsManagerClient
+    let ssm: SSMClient
+
+    public init(context: AWSContext) {
+        self.context = context
+        self.secrets = SecretsManagerClient(context: context)
+        self.ssm = SSMClient(context: context)
+    }
+
+    public var storeDescription: String { "AWS (\(context.region ?? "no region"))" }
+
+    // MARK: Reading
+
+    public func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
+        let current = selectors.filter { $0.versionId == nil && ($0.versionStage == nil || $0.versionStage == "AWSCURRENT") }
+        let pinned = selectors.filter { !($0.versionId == nil && ($0.versionStage == nil || $0.versionStage == "AWSCURRENT")) }
+        let batches = stride(from: 0, to: current.count, by: Self.secretsPerBatch).map {
+            Array(current[$0..<min($0 + Self.secretsPerBatch, current.count)])
+        }
+        let secrets = self.secrets
+        do {
+            return try await withThrowingTaskGroup(of: SecretFetchResult.self) { group in
+                for batch in batches {
+                    group.addTask { try await Self.fetchBatch(batch, secrets: secrets) }
+                }
+                for selector in pinned {
+                    group.addTask {
+                        var result = SecretFetchResult(calls: 1)
+                        do {
+                            let output = try await secrets.getSecretValue(
+                                .init(secretId: selector.secretId, versionId: selector.versionId, versionStage: selector.versionStage))
+                            result.secrets[selector] = try Self.stored(output, requested: selector.secretId)
+                        } catch let error as AWSError {
+                            let failure = Self.storeError(error, subject: selector.secretId)
+                            // A missing secret or version is the caller's to report; the store failing is not.
+                            guard !failure.isStoreFailure || failure.code == .accessDenied else { throw failure }
+                            result.failures[selector] = failure
+                        }
+                        return result
+                    }
+                }
+                var combined = SecretFetchResult()
+                for try await partial in group {
+                    combined.secrets.merge(partial.secrets) { $1 }
+                    combined.failures.merge(partial.failures) { $1 }
+                    combined.calls += partial.calls
+                }
+                return combined
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as AWSError {
+            throw Self.storeError(error, subject: nil)
+        } catch {
+            throw StoreError(.unavailable, "\(error)")
+        }
+    }
+
+    static func fetchBatch(_ batch: [SecretVersionSelector], secrets: SecretsManagerClient) async throws -> SecretFetchResult {
+        let output = try await secrets.batchGetAllSecretValues(.init(secretIdList: batch.map(\.secretId)))
+        var result = SecretFetchResult(calls: 1)
+        for selector in batch {
+            let id = selector.secretId
+            let match = output.secretValues.first { $0.arn == id || $0.name == id || ($0.arn?.hasPrefix(id + "-") ?? false) }
+            if let match {
+                result.secrets[selector] = try Self.stored(match, requested: id)
+                continue
+            }
+            let error = output.errors.first { $0.secretId == id || (id.hasPrefix("arn:") && $0.secretId.map { id.hasPrefix($0) } == true) }
+            let code = error?.errorCode ?? "ResourceNotFoundException"
+            let message = code == "ResourceNotFoundException"
+                ? "secret \(id) does not exist in Secrets Manager"
+                : "secret \(id) could not be read: \(code)\(error?.message.map { ": \($0)" } ?? "")"
+            result.failures[selector] = StoreError(Self.code(for: code, status: nil), message, subject: id, awsCode: code)
+        }
+        return result
+    }
+
+    public func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret {
+        do {
+            let output = try await secrets.getSecretValue(.init(secretId: selector.secretId, versionId: selector.versionId, versionStage: selector.versionStage))
+            return try Self.stored(output, requested: selector.secretId)
+        } catch {
+            throw Self.storeError(error, subject: selector.secretId)
+        }
+    }
+
+    public func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
+        let batches = stride(from: 0, to: references.count, by: Self.parametersPerBatch).map {
+            Array(references[$0..<min($0 + Self.parametersPerBatch, references.count)])
+        }
+        let ssm = self.ssm
+        do {
+            return try await withThrowingTaskGroup(of: ParameterFetchResult.self) { group in
+                for batch in batches {
+                    group.addTask {
+                        let output = try await ssm.getParameters(names: batch.map(\.requestName), withDecryption: true)
+                        var result = ParameterFetchResult(calls: 1)
+                        let invalid = Set(output.invalidParameters)
+                        for reference in batch {
+                            if invalid.contains(reference.requestName) {
+                                result.invalidNames.insert(reference)
+                            } else if let parameter = output.parameters.first(where: { $0.name == reference.name || $0.arn == reference.name }) {
+                                result.parameters[reference] = Self.stored(parameter)
+                            } else {
+                                result.invalidNames.insert(reference)
+                            }
+                        }
+                        return result
+                    }
+                }
+                var combined = ParameterFetchResult()
+                for try await partial in group {
+                    combined.parameters.merge(partial.parameters) { $1 }
+                    combined.invalidNames.formUnion(partial.invalidNames)
+                    combined.calls += partial.calls
+                }
+                return combined
+            }
+        } catch {
+            throw Self.storeError(error, subject: nil)
+        }
+    }
+
+    public func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] {
+        do {
+            let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            return try await ssm.getAllParametersByPath(.init(path: trimmed, recursive: true, withDecryption: true)).map(Self.stored)
+        } catch {
+            throw Self.storeError(error, subject: path)
+        }
+    }
+
+    public func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription {
+        do {
+            return Self.description(try await secrets.describeSecret(secretId: secretId))
+        } catch {
+            throw Self.storeError(error, subject: secretId)
+        }
+    }
+
+    public func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] {
+        do {
+            let filters = prefix.map { [SecretsManagerClient.Filter(key: "name", values: [$0])] }
+            return try await secrets.listAllSecrets(.init(filters: filters))
+                .map(Self.description)
+                .filter { prefix == nil || $0.name.hasPrefix(prefix!) }
+                .sorted { $0.name < $1.name }
+        } catch {
+            throw Self.storeError(error, subject: prefix)
+        }
+    }
+
+    // MARK: Writing
+
+    public func createSecret(_ request: CreateSecretRequest) async throws(StoreError) -> SecretVersionRef {
+        let (string, binary) = Self.wire(request.value)
+        do {
+            let output = try await secrets.createSecret(
+                .init(
+                    name: request.name, secretString: string, secretBinary: binary, description: request.description,
+                    kmsKeyId: request.kmsKeyId, tags: request.tags.isEmpty ? nil : Self.tags(request.tags),
+                    clientRequestToken: request.clientRequestToken))
+            return SecretVersionRef(arn: output.arn ?? "", name: output.name ?? request.name, versionId: output.versionId ?? request.clientRequestToken)
+        } catch {
+            throw Self.storeError(error, subject: request.name)
+        }
+    }
+
+    public func putSecretValue(
+        _ secretId: String, value: SecretPayload, stages: [String]?, clientRequestToken: String
+    ) async throws(StoreError) -> SecretVersionRef {
+        let (string, binary) = Self.wire(value)
+        do {
+            let output = try await secrets.putSecretValue(
+                .init(secretId: secretId, secretString: string, secretBinary: binary, versionStages: stages, clientRequestToken: clientRequestToken))
+            return SecretVersionRef(arn: output.arn ?? "", name: output.name ?? secretId, versionId: output.versionId ?? clientRequestToken)
+        } catch {
+            throw Self.storeError(error, subject: secretId)
+        }
+    }
+
+    public func updateSecretVersionStage(
+        _ secretId: String, stage: String, moveToVersionId: String?, removeFromVersionId: String?
+    ) async throws(StoreError) {
+        do {
+            _ = try await secrets.updateSecretVersionStage(
+                .init(secretId: secretId, versionStage: stage, removeFromVersionId: removeFromVersionId, moveToVersionId: moveToVersionId))
+        } catch {
+            throw Self.storeError(error, subject: secretId)
+        }
+    }
+
+    public func tagSecret(_ secretId: String, tags: [String: String]) async throws(StoreError) {
+        do {
+            try await secrets.tagResource(secretId: secretId, tags: Self.tags(tags))
+        } catch {
+            throw Self.storeError(error, subject: secretId)
+        }
+    }
+
+    public func putParameter(_ name: String, value: String, secure: Bool) async throws(StoreError) {
+        do {
+            _ = try await ssm.putParameter(.init(name: name, value: SecretValue(value), type: secure ? .secureString : .string, overwrite: true))
+        } catch {
+            throw Self.storeError(error, subject: name)
+        }
+    }
+
+    // MARK: Mapping
+
+    static func stored(_ output: SecretsManagerClient.GetSecretValueOutput, requested: String) throws(StoreError) -> StoredSecret {
+        let payload: SecretPayload
+        if let string = output.secretString {
+            payload = .string(string)
+        } else if let binary = output.secretBinary {
+            guard let bytes = Data(base64Encoded: binary.unsafeRevealed) else {
+                throw StoreError(.unavailable, "secret \(requested) came back with SecretBinary that is not base64", subject: requested)
+            }
+            payload = .binary(Array(bytes))
+        } else {
+            payload = .string(SecretValue(""))
+        }
+        return StoredSecret(
+            arn: output.arn ?? requested, name: output.name ?? requested, versionId: output.versionId ?? "",
+            stages: output.versionStages, payload: payload)
+    }
+
+    static func stored(_ parameter: SSMClient.Parameter) -> StoredParameter {
+        StoredParameter(
+            name: parameter.name, arn: parameter.arn, type: parameter.type?.rawValue ?? "String", version: parameter.version ?? 1,
+            value: parameter.value)
+    }
+
+    static func description(_ output: SecretsManagerClient.DescribeSecretOutput) -> SecretDescription {
+        SecretDescription(
+            arn: output.arn ?? "", name: output.name ?? "", description: output.description, kmsKeyId: output.kmsKeyId,
+            tags: Dictionary(output.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
+            versions: output.versionIdsToStages, createdDate: output.createdDate?.timeIntervalSince1970,
+            lastChangedDate: output.lastChangedDate?.timeIntervalSince1970, lastRotatedDate: output.lastRotatedDate?.timeIntervalSince1970)
+    }
+
+    static func tags(_ tags: [String: String]) -> [SecretsManagerClient.Tag] {
+        tags.sorted { $0.key < $1.key }.map { SecretsManagerClient.Tag(key: $0.key, value: $0.value) }
+    }
+
+    static func wire(_ payload: SecretPayload) -> (SecretValue?, SecretValue?) {
+        switch payload {
+        case .string(let value): (value, nil)
+        case .binary(let bytes): (nil, SecretValue(Data(bytes).base64EncodedString()))
+        }
+    }
+
+    static func code(for awsCode: String?, status: Int?) -> StoreError.Code {
+        switch awsCode {
+        case "ResourceNotFoundException", "ParameterNotFound", "ParameterVersionNotFound": .notFound
+        case "AccessDeniedException", "AccessDenied", "UnrecognizedClientException", "InvalidSignatureException",
+            "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId":
+            .accessDenied
+        case "ResourceExistsException", "ParameterAlreadyExists": .alreadyExists
+        case "InvalidParameterException", "InvalidRequestException", "ValidationException", "LimitExceededException",
+            "MalformedPolicyDocumentException", "EncryptionFailure", "DecryptionFailure":
+            .invalidRequest
+        default: status == 403 ? .accessDenied : .unavailable
+        }
+    }
+
+    static func storeError(_ error: any Error, subject: String?) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? AWSError else {
+            return StoreError(.unavailable, "\(error)", subject: subject)
+        }
+        return StoreError(code(for: error.awsErrorCode, status: error.httpStatus), error.description, subject: subject, awsCode: error.awsErrorCode)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import QSLConfigCore
+
+/// A profile of the shared `config`/`credentials` files: `role_arn` (with `source_profile`,
+/// `credential_source` or `web_identity_token_file`), static keys, or `credential_process`,
+/// in that order of precedence, as the AWS SDKs resolve them.
+struct ProfileCredentialSource: CredentialSource {
+    let settings: CredentialSettings
+    var name: String { "profile \(settings.profileName)" }
+
+    func load() async throws -> CredentialLookup {
+        try await load(profileName: settings.profileName, visited: [])
+    }
+
+    private func load(profileName: String, visited: [String]) async throws -> CredentialLookup {
+        guard let profile = settings.files.profiles[profileName] else {
+            return .notConfigured("no [\(profileName)] in \(settings.files.credentialsPath) or \(settings.files.configPath)")
+        }
+        if let roleArn = profile["role_arn"] {
+            return .found(try await assumeRole(profileName: profileName, profile: profile, roleArn: roleArn, visited: visited))
+        }
+        if let credentials = try staticKeys(profileName: profileName, profile: profile) {
+            return .found(credentials)
+        }
+        if let command = profile["credential_process"] {
+            return .found(try await CredentialProcess.run(
+                command: command, environment: settings.environment, source: "profile \(profileName) (credential_process)"))
+        }
+        return .notConfigured("profile \(profileName) has no credentials")
+    }
+
+    private func staticKeys(profileName: String, profile: [String: String]) throws -> AWSCredentials? {
+        let keyId = profile["aws_access_key_id"]
+        let secret = profile["aws_secret_access_key"]
+        guard keyId != nil || secret != nil else { return nil }
+        guard let keyId, let secret else {
+            throw AWSCredentialsError(
+                .misconfigured, source: "profile \(profileName)",
+                "Profile \(profileName) sets only one of aws_access_key_id and aws_secret_access_key; set both.")
+        }
+        return AWSCredentials(
+            accessKeyId: keyId,
+            secretAccessKey: SecretValue(secret),
+            sessionToken: profile["aws_session_token"].map(SecretValue.init),
+            source: "profile \(profileName) (static)")
+    }
+
+    private func assumeRole(profileName: String, profile: [String: String], roleArn: String, visited: [String]) async throws -> AWSCredentials {
+        let source = "assume-role via profile \(profileName)"
+        if let tokenFile = profile["web_identity_token_file"] {
+            return try await settings.webIdentity(
+                tokenFile: tokenFile, roleArn: roleArn, sessionName: profile["role_session_name"],
+                source: "web-identity via profile \(profileName)")
+        }
+        if profile["mfa_serial"] != nil {
+            throw AWSCredentialsError(
+                .misconfigured, source: source,
+                "Profile \(profileName) needs an MFA code (mfa_serial), which qsl-config cannot prompt for; assume the role first (e.g. with the AWS CLI) and pass the temporary credentials in the environment.")
+        }
+
+        let sourceCredentials: AWSCredentials
+        if let sourceProfile = profile["source_profile"] {
+            if sourceProfile == profileName {
+                guard let own = try staticKeys(profileName: profileName, profile: profile) else {
+                    throw AWSCredentialsError(
+                        .misconfigured, source: source,
+                        "Profile \(profileName) names itself as source_profile but has no aws_access_key_id/aws_secret_access_key.")
+                }
+                sourceCredentials = own
+            } else {
+                let chain = visited + [profileName]
+                if chain.contains(sourceProfile) {
+                    throw AWSCredentialsError(
+                        .misconfigured, source: source,
+                        "The source_profile chain \((chain + [sourceProfile]).joined(separator: " -> ")) loops; make one profile in it hold keys.")
+                }
+                switch try await load(profileName: sourceProfile, visited: chain) {
+                case .found(let credentials): sourceCredentials = credentials
+                case .notConfigured(let reason):
+                    throw AWSCredentialsError(
+                        .misconfigured, source: source,
+                        "Profile \(profileName) takes its credentials from source_profile \(sourceProfile), which has none (\(reason)).")
+                }
+            }
+        } else if let credentialSource = profile["credential_source"] {
+            let provider: any CredentialSource
+            switch credentialSource {
+            case "Environment": provider = EnvironmentCredentialSource(settings: settings)
+            case "EcsContainer": provider = ContainerCredentialSource(settings: settings)
+            case "Ec2InstanceMetadata": provider = IMDSCredentialSource(settings: settings)
+            default:
+                throw AWSCredentialsError(
+                    .misconfigured, source: source,
+                    "Profile \(profileName) has credential_source = \(credentialSource); use Environment, EcsContainer or Ec2InstanceMetadata.")
+            }
+            switch try await provider.load() {
+            case .found(let credentials): sourceCredentials = credentials
+            case .notConfigured(let reason):
+                throw AWSCredentialsError(
+                    .sourceFailed, source: source,
+                    "Profile \(profileName) takes its credentials from \(credentialSource), which has none (\(reason)).")
+            }
+        } else {
+            throw AWSCredentialsError(
+                .misconfigured, source: source,
+                "Profile \(profileName) has role_arn but neither source_profile nor credential_source; add one to say which credentials assume the role.")
+        }
+
+        do {
+            let output = try await settings.sts(credentials: sourceCredentials).assumeRole(.init(
+                roleArn: roleArn,
+                roleSessionName: settings.sessionName(profile["role_session_name"]),
+                durationSeconds: profile["duration_seconds"].flatMap { Int($0) },
+                externalId: profile["external_id"]))
+            var credentials = output.credentials
+            credentials.source = source
+            return credentials
+        } catch let error as AWSError {
+            throw AWSCredentialsError(
+                .sourceFailed, source: source,
+                "Could not assume \(roleArn) for profile \(profileName) using credentials from \(sourceCredentials.source): \(error)")
+        }
+    }
+}

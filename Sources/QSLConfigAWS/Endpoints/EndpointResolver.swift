@@ -1,0 +1,121 @@
+import Foundation
+
+/// Chooses each service's endpoint from, in order: the explicit `--endpoint-url`,
+/// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services` section, the
+/// profile's `endpoint_url`, then the real AWS endpoint (FIPS when asked).
+///
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or `ignore_configured_endpoint_urls` in the
+/// profile) skips the environment and profile settings, as the AWS SDKs do.
+struct EndpointResolver: Sendable {
+    var explicitURL: String?
+    var environment: [String: String]
+    var profileName: String
+    var profile: [String: String]
+    var services: [String: [String: String]]
+    var region: String?
+
+    var useFIPS: Bool {
+        Self.flag(environment["AWS_USE_FIPS_ENDPOINT"] ?? profile["use_fips_endpoint"])
+    }
+
+    var ignoreConfigured: Bool {
+        Self.flag(environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? profile["ignore_configured_endpoint_urls"])
+    }
+
+    static func flag(_ value: String?) -> Bool {
+        value?.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+    }
+
+    func endpoint(for service: AWSService) throws(AWSConfigurationError) -> AWSEndpoint {
+        if let (url, source) = configuredURL(for: service) {
+            return try Self.parse(url, source: source, service: service, signingRegion: signingRegion(for: service))
+        }
+        return try defaultEndpoint(for: service)
+    }
+
+    private func configuredURL(for service: AWSService) -> (String, String)? {
+        if let explicitURL { return (explicitURL, "--endpoint-url") }
+        if ignoreConfigured { return nil }
+        let serviceVariable = "AWS_ENDPOINT_URL_\(service.environmentSuffix)"
+        if let value = environment[serviceVariable], !value.isEmpty { return (value, serviceVariable) }
+        if let value = environment["AWS_ENDPOINT_URL"], !value.isEmpty { return (value, "AWS_ENDPOINT_URL") }
+        if let servicesName = profile["services"], let section = services[servicesName],
+            let value = section["\(service.configKey).endpoint_url"], !value.isEmpty
+        {
+            return (value, "[services \(servicesName)] \(service.configKey) endpoint_url")
+        }
+        if let value = profile["endpoint_url"], !value.isEmpty { return (value, "profile \(profileName) endpoint_url") }
+        return nil
+    }
+
+    private func signingRegion(for service: AWSService) throws(AWSConfigurationError) -> String {
+        if service.isGlobal { return Self.globalSigningRegion(region) }
+        // STS still has a global endpoint (signed for us-east-1) for callers with no region yet,
+        // e.g. assuming a role before any region is known.
+        if service == .sts && region == nil { return "us-east-1" }
+        guard let region else { throw Self.missingRegion(service) }
+        return region
+    }
+
+    static func missingRegion(_ service: AWSService) -> AWSConfigurationError {
+        AWSConfigurationError(
+            .missingRegion,
+            "No AWS region is configured for \(service); pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or add `region` to the profile.")
+    }
+
+    /// IAM's signing region: the partition's global region.
+    static func globalSigningRegion(_ region: String?) -> String {
+        guard let region else { return "us-east-1" }
+        if region.hasPrefix("cn-") { return "cn-north-1" }
+        if region.hasPrefix("us-gov-") { return "us-gov-west-1" }
+        return "us-east-1"
+    }
+
+    private func defaultEndpoint(for service: AWSService) throws(AWSConfigurationError) -> AWSEndpoint {
+        let fips = useFIPS
+        let source = fips ? "default (FIPS)" : "default"
+        let prefix = fips ? "\(service.signingName)-fips" : service.signingName
+        if service.isGlobal {
+            let signing = Self.globalSigningRegion(region)
+            let host: String
+            switch signing {
+            case "cn-north-1": host = "iam.cn-north-1.amazonaws.com.cn"
+            case "us-gov-west-1": host = "iam.us-gov.amazonaws.com"  // already FIPS-validated
+            default: host = "\(prefix).amazonaws.com"
+            }
+            return AWSEndpoint(scheme: "https", host: host, signingRegion: signing, source: source)
+        }
+        if service == .sts && region == nil {
+            return AWSEndpoint(scheme: "https", host: fips ? "sts-fips.us-east-1.amazonaws.com" : "sts.amazonaws.com", signingRegion: "us-east-1", source: source + ", global")
+        }
+        guard let region else { throw Self.missingRegion(service) }
+        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        return AWSEndpoint(scheme: "https", host: "\(prefix).\(region).\(suffix)", signingRegion: region, source: source)
+    }
+
+    /// Parses a configured endpoint URL and applies the plain-HTTP rule.
+    static func parse(
+        _ text: String, source: String, service: AWSService, signingRegion: String
+    ) throws(AWSConfigurationError) -> AWSEndpoint {
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)),
+            let scheme = components.scheme?.lowercased(), let rawHost = components.host, !rawHost.isEmpty
+        else {
+            throw AWSConfigurationError(
+                .invalidEndpoint,
+                "The endpoint URL `\(text)` for \(service) (from \(source)) is not a valid URL; write it as https://host[:port].")
+        }
+        let host = rawHost.trimmingBrackets
+        guard scheme == "https" || scheme == "http" else {
+            throw AWSConfigurationError(
+                .invalidEndpoint,
+                "The endpoint URL `\(text)` for \(service) (from \(source)) uses `\(scheme)`; only https (or http to loopback) is supported.")
+        }
+        if scheme == "http" && !LoopbackHost.isLoopback(host) {
+            throw AWSConfigurationError(
+                .insecureEndpoint,
+                "Refusing plain http:// endpoint `\(text)` for \(service) (from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
+        }
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath.removingPercentEncoding ?? "/"
+        return AWSEndpoint(scheme: scheme, host: host, port: components.port, path: path, signingRegion: signingRegion, source: source)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The shared AWS `config` and `credentials` files, parsed.
+///
+/// `[default]` and `[profile NAME]` sections of the config file and `[NAME]` sections of the
+/// credentials file become profiles; where both files set a key, the credentials file wins.
+/// `[services NAME]` sections keep their indented sub-settings as `service.key`
+/// (`secrets_manager.endpoint_url`). Missing files are empty; a malformed line is an error
+/// naming `file:line`.
+struct SharedConfigFiles: Sendable {
+    var profiles: [String: [String: String]] = [:]
+    var services: [String: [String: String]] = [:]
+    var configPath: String
+    var credentialsPath: String
+
+    static func load(environment: [String: String]) throws(AWSConfigurationError) -> SharedConfigFiles {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        func expand(_ path: String) -> String {
+            path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
+        }
+        let configPath = expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config")
+        let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
+        var files = SharedConfigFiles(configPath: configPath, credentialsPath: credentialsPath)
+
+        for section in try parse(path: configPath) {
+            if section.name == "default" {
+                files.profiles["default", default: [:]].merge(section.values) { $1 }
+            } else if section.name.hasPrefix("profile ") {
+                let name = section.name.dropFirst("profile ".count).trimmingCharacters(in: .whitespaces)
+                files.profiles[name, default: [:]].merge(section.values) { $1 }
+            } else if section.name.hasPrefix("services ") {
+                let name = section.name.dropFirst("services ".count).trimmingCharacters(in: .whitespaces)
+                files.services[name, default: [:]].merge(section.values) { $1 }
+            }
+        }
+        for section in try parse(path: credentialsPath) {
+            files.profiles[section.name, default: [:]].merge(section.values) { $1 }
+        }
+        return files
+    }
+
+    struct Section {
+        var name: String
+        var values: [String: String]
+    }
+
+    static func parse(path: String) throws(AWSConfigurationError) -> [Section] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AWSConfigurationError(.malformedSharedFile, "\(path): the file exists but cannot be read; check its permissions.")
+        }
+        return try parse(text: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    static func parse(text: String, path: String) throws(AWSConfigurationError) -> [Section] {
+        var sections: [Section] = []
+        var parentKey: String?
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+            let lineNumber = offset + 1
+            if trimmed.hasPrefix("[") {
+                guard trimmed.hasSuffix("]") else {
+                    throw AWSConfigurationError(.malformedSharedFile, "\(path):\(lineNumber): section header `\(trimmed)` has no closing `]`.")
+                }
+                let name = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                sections.append(Section(name: name, values: [:]))
+                parentKey = nil
+                continue
+            }
+            guard !sections.isEmpty else {
+                throw AWSConfigurationError(.malformedSharedFile, "\(path):\(lineNumber): setting outside any `[section]`; put it under a profile.")
+            }
+            guard let equals = trimmed.firstIndex(of: "=") else {
+                throw AWSConfigurationError(.malformedSharedFile, "\(path):\(lineNumber): expected `key = value`.")
+            }
+            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let indented = line.first == " " || line.first == "\t"
+            if indented, let parentKey {
+                sections[sections.count - 1].values["\(parentKey).\(key)"] = value
+            } else if value.isEmpty {
+                parentKey = key
+            } else {
+                parentKey = nil
+                sections[sections.count - 1].values[key] = value
+            }
+        }
+        return sections
+    }
+}

@@ -1,1 +1,0 @@
-// The QSLConfigAWS target's sources land in a later change.

@@ -1,0 +1,10 @@
+/// The one seam between the AWS clients and the network.
+///
+/// ``URLSessionTransport`` is the production implementation; tests use the scripted, recording
+/// transport in `QSLConfigTesting`. Implementations throw ``AWSTransportError`` for failures
+/// below HTTP (timeouts, refused or reset connections) so the retry policy can classify them;
+/// any HTTP status, 4xx and 5xx included, is a response, not an error.
+public protocol AWSHTTPTransport: Sendable {
+    /// Sends `request` and returns the complete response.
+    func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse
+}

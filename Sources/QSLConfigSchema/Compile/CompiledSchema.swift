@@ -1,0 +1,130 @@
+/// A schema compiled for evaluation: every subschema reachable from the root (through `$ref`s
+/// and `$dynamicRef`s too) becomes one ``SchemaNode`` in a flat array, and subschemas refer to
+/// each other by index, so recursive schemas need no reference cycles and the whole program is a
+/// `Sendable` value.
+struct CompiledSchema: Sendable {
+    var nodes: [SchemaNode]
+    var root: Int
+    var resources: [SchemaResource]
+}
+
+/// A schema resource (a document root or a subschema with `$id`): the unit of `$dynamicRef`'s
+/// dynamic scope.
+struct SchemaResource: Sendable {
+    var uri: String
+    /// `$dynamicAnchor` names declared in the resource, to their compiled subschemas.
+    var dynamicAnchors: [String: Int]
+}
+
+/// The JSON types `type` can name.
+struct TypeSet: OptionSet, Sendable, Hashable {
+    let rawValue: UInt8
+    static let null = TypeSet(rawValue: 1)
+    static let boolean = TypeSet(rawValue: 2)
+    static let object = TypeSet(rawValue: 4)
+    static let array = TypeSet(rawValue: 8)
+    static let number = TypeSet(rawValue: 16)
+    static let string = TypeSet(rawValue: 32)
+    static let integer = TypeSet(rawValue: 64)
+
+    static func named(_ name: String) -> TypeSet? {
+        switch name {
+        case "null": .null
+        case "boolean": .boolean
+        case "object": .object
+        case "array": .array
+        case "number": .number
+        case "string": .string
+        case "integer": .integer
+        default: nil
+        }
+    }
+
+    /// "an integer", "a string or null"...
+    var phrase: String {
+        let names: [(TypeSet, String)] = [
+            (.object, "an object"), (.array, "an array"), (.string, "a string"), (.integer, "an integer"),
+            (.number, "a number"), (.boolean, "a boolean"), (.null, "null"),
+        ]
+        let parts = names.filter { contains($0.0) }.map(\.1)
+        if parts.count <= 1 { return parts.first ?? "nothing" }
+        return parts.dropLast().joined(separator: ", ") + " or " + parts.last!
+    }
+}
+
+/// One compiled subschema.
+struct SchemaNode: Sendable {
+    /// Set for the boolean schemas `true` and `false`.
+    var constant: Bool?
+    /// Index into ``CompiledSchema/resources``.
+    var resource: Int
+    /// Canonical location, `URI#pointer`.
+    var location: String
+    var keywords: [SchemaKeyword]
+    /// The `type` keyword's set, kept apart because coercion looks at it first.
+    var types: TypeSet?
+    /// `writeOnly`, `deprecated` and `x-qsl-*` values to report where this subschema applies.
+    var annotations: [(keyword: String, value: String)]
+    /// Whether `unevaluatedProperties`/`unevaluatedItems` is present, so in-place subschemas
+    /// must report what they evaluated.
+    var hasUnevaluated: Bool
+
+    static func placeholder() -> SchemaNode {
+        SchemaNode(constant: true, resource: 0, location: "", keywords: [], types: nil, annotations: [], hasUnevaluated: false)
+    }
+}
+
+/// A keyword and its compiled operands; `name` is the keyword as written (draft-07's `items`
+/// array compiles to ``Operation/prefixItems`` but is reported as `items`).
+struct SchemaKeyword: Sendable {
+    var name: String
+    var operation: Operation
+
+    enum Operation: Sendable {
+        // References.
+        case ref(Int)
+        case dynamicRef(Int, anchor: String)
+        // Any instance.
+        case type(TypeSet)
+        case enumeration([JSONTree])
+        case constant(JSONTree)
+        // Numbers.
+        case multipleOf(SchemaNumber, String)
+        case maximum(SchemaNumber, String)
+        case exclusiveMaximum(SchemaNumber, String)
+        case minimum(SchemaNumber, String)
+        case exclusiveMinimum(SchemaNumber, String)
+        // Strings.
+        case maxLength(Int)
+        case minLength(Int)
+        case pattern(SchemaPattern)
+        case format(FormatChecker.Format)
+        // Arrays.
+        case maxItems(Int)
+        case minItems(Int)
+        case uniqueItems
+        case prefixItems([Int])
+        /// Applies to every element from index `from` on.
+        case items(Int, from: Int)
+        case contains(Int, min: Int, max: Int?)
+        // Objects.
+        case maxProperties(Int)
+        case minProperties(Int)
+        case required([String])
+        case dependentRequired([(String, [String])])
+        case properties([String: Int])
+        case patternProperties([(SchemaPattern, Int)])
+        case additionalProperties(Int, known: Set<String>, patterns: [SchemaPattern])
+        case propertyNames(Int)
+        case dependentSchemas([(String, Int)])
+        // Combinations.
+        case allOf([Int])
+        case anyOf([Int])
+        case oneOf([Int])
+        case not(Int)
+        case conditional(if: Int, then: Int?, else: Int?)
+        // Evaluated last.
+        case unevaluatedItems(Int)
+        case unevaluatedProperties(Int)
+    }
+}

@@ -1,0 +1,125 @@
+import QSLConfigCore
+
+extension Evaluator {
+    mutating func applyCombination(_ keyword: SchemaKeyword, of node: SchemaNode, to view: inout InstanceView<Instance>, evaluated: inout Evaluated?) -> Bool {
+        let instance = view.instance
+        switch keyword.operation {
+        case .allOf(let schemas):
+            var valid = true
+            for (i, schema) in schemas.enumerated() {
+                if !evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &evaluated, keyword: keyword.name) {
+                    valid = false
+                    if !collecting { return false }
+                }
+            }
+            return valid
+
+        case .anyOf(let schemas):
+            var anyValid = false
+            var closest: Closest?
+            for (i, schema) in schemas.enumerated() {
+                // Once one branch passes, the others matter only for annotations.
+                if anyValid && !collecting && evaluated == nil { break }
+                var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
+                let outcome = alternative { evaluator in
+                    evaluator.evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
+                }
+                if outcome.valid {
+                    anyValid = true
+                    if let branch { evaluated?.merge(branch) }
+                } else if collecting {
+                    closest = Closest.better(closest, Closest(index: i, failures: Array(outcome.failures), pointer: instancePointer))
+                }
+            }
+            if anyValid { return true }
+            if collecting { recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance) }
+            return false
+
+        case .oneOf(let schemas):
+            var passing: [Int] = []
+            var passingEvaluated: Evaluated?
+            var closest: Closest?
+            for (i, schema) in schemas.enumerated() {
+                var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
+                let outcome = alternative { evaluator in
+                    evaluator.evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
+                }
+                if outcome.valid {
+                    passing.append(i)
+                    if passing.count == 1 { passingEvaluated = branch }
+                    if passing.count > 1 && !collecting { return false }
+                } else if collecting {
+                    closest = Closest.better(closest, Closest(index: i, failures: Array(outcome.failures), pointer: instancePointer))
+                }
+            }
+            if passing.count == 1 {
+                if let passingEvaluated { evaluated?.merge(passingEvaluated) }
+                return true
+            }
+            if collecting {
+                if passing.isEmpty {
+                    recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
+                } else {
+                    let list = passing.map(String.init).joined(separator: ", ")
+                    record(node: node, keyword: keyword.name, instance: instance, message: "\(subject) matches \(passing.count) alternatives of oneOf (\(list)); exactly one must match")
+                }
+            }
+            return false
+
+        case .not(let schema):
+            if collecting { evaluationPath.append(keyword.name) }
+            let matched = probe(schema, instance)
+            if collecting { evaluationPath.removeLast() }
+            if !matched { return true }
+            if collecting {
+                record(node: node, keyword: keyword.name, instance: instance, message: "\(subject) must not match the schema under not")
+            }
+            return false
+
+        case .conditional(let condition, let then, let otherwise):
+            var conditionEvaluated: Evaluated? = evaluated == nil ? nil : Evaluated()
+            let outcome = alternative { evaluator in
+                evaluator.evaluateChild(condition, instance, keywordTokens: ["if"], instanceToken: nil, evaluated: &conditionEvaluated, keyword: "if")
+            }
+            if outcome.valid {
+                if let conditionEvaluated { evaluated?.merge(conditionEvaluated) }
+                guard let then else { return true }
+                return evaluateChild(then, instance, keywordTokens: ["then"], instanceToken: nil, evaluated: &evaluated, keyword: "then")
+            }
+            guard let otherwise else { return true }
+            return evaluateChild(otherwise, instance, keywordTokens: ["else"], instanceToken: nil, evaluated: &evaluated, keyword: "else")
+
+        default:
+            return true
+        }
+    }
+
+    private mutating func recordNoMatch(_ keyword: SchemaKeyword, _ count: Int, _ closest: Closest?, node: SchemaNode, instance: Instance) {
+        var message = "\(subject) matches none of the \(count) alternatives of \(keyword.name)"
+        if let closest, let first = closest.failures.first {
+            message += "; closest is alternative \(closest.index): \(first.message)"
+            if closest.failures.count > 1 { message += " (and \(closest.failures.count - 1) more)" }
+        }
+        record(node: node, keyword: keyword.name, instance: instance, message: message, causes: closest?.failures ?? [])
+    }
+}
+
+/// The failed alternative reported for a failed `anyOf`/`oneOf`: the one with the fewest
+/// failures, not counting as close a branch whose `type` already rejects the value.
+struct Closest {
+    var index: Int
+    var failures: [SchemaValidationFailure]
+    var score: Int
+
+    init(index: Int, failures: [SchemaValidationFailure], pointer: String) {
+        self.index = index
+        self.failures = failures
+        let wrongType = failures.contains { $0.keyword == "type" && $0.instancePointer == pointer }
+        self.score = failures.count + (wrongType ? 1_000 : 0)
+    }
+
+    static func better(_ current: Closest?, _ candidate: Closest) -> Closest {
+        guard let current else { return candidate }
+        return candidate.score < current.score ? candidate : current
+    }
+}

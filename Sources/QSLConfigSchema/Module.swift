@@ -1,1 +1,0 @@
-// The QSLConfigSchema target's sources land in a later change.

@@ -1,0 +1,196 @@
+import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The schema documents `$ref`, `$dynamicRef` and `$schema` can reach, by URI. Nothing is ever
+/// fetched from the network: a reference resolves to a document added here or fails to compile.
+///
+/// The official draft-07 and 2020-12 meta-schemas (with the 2020-12 vocabularies) are built in.
+/// A document is found by the URI it was added under and by its root `$id`; identifiers of
+/// embedded resources are found once the document is indexed during compilation.
+///
+/// ```swift
+/// var registry = SchemaRegistry()
+/// try registry.addDirectory(atPath: "schemas")           // every *.json below, by file:// URI and $id
+/// let validator = try SchemaValidator(schemaFile: "schemas/services/userservice.schema.json", registry: registry)
+/// ```
+public struct SchemaRegistry: Sendable {
+    struct Document: Sendable {
+        /// The URI the document was added under (its retrieval URI).
+        var uri: String
+        var root: JSONTree
+        /// The draft to read it with when it declares no `$schema`; `nil` to inherit the draft of
+        /// the schema that refers to it.
+        var draft: SchemaDraft?
+    }
+
+    /// Documents by retrieval URI, fragment removed.
+    private(set) var documents: [String: Document] = [:]
+    /// Root `$id`s (resolved) to retrieval URIs.
+    private var aliases: [String: String] = [:]
+    /// Retrieval URIs in the order documents were added, so indexing order is deterministic.
+    private(set) var order: [String] = []
+
+    /// A registry holding the built-in meta-schemas.
+    public init() {
+        for document in SchemaRegistry.bundled {
+            insert(document)
+        }
+    }
+
+    /// A registry with nothing in it, not even the meta-schemas.
+    public static var empty: SchemaRegistry {
+        var registry = SchemaRegistry()
+        registry.documents = [:]
+        registry.aliases = [:]
+        registry.order = []
+        return registry
+    }
+
+    private static let bundled: [Document] = BundledMetaschemas.documents.map { entry in
+        do {
+            let value = try SchemaJSON.parse(bytes: Array(entry.text.utf8), file: entry.uri)
+            return Document(uri: entry.uri, root: JSONTree(value), draft: nil)
+        } catch {
+            fatalError("built-in meta-schema \(entry.uri) does not parse: \(error)")
+        }
+    }
+
+    /// Adds a schema document under `uri` (an absolute URI; a fragment is ignored).
+    ///
+    /// - Parameters:
+    ///   - schema: The document's root value.
+    ///   - uri: The URI references use to reach it (`http://localhost:1234/integer.json`).
+    ///   - draft: The draft to read it with when it has no `$schema`; `nil` to follow the schema
+    ///     that refers to it.
+    public mutating func add(_ schema: JSONValue, uri: String, draft: SchemaDraft? = nil) {
+        insert(Document(uri: URIReference(uri).withoutFragment, root: JSONTree(schema), draft: draft))
+    }
+
+    /// Parses `bytes` (any JSON value, comments allowed) and adds the document under `uri`.
+    ///
+    /// - Throws: ``SchemaError`` of kind ``SchemaError/Kind/unreadableDocument`` when the bytes
+    ///   are not JSON.
+    public mutating func add(bytes: [UInt8], uri: String, file: String? = nil, draft: SchemaDraft? = nil) throws(SchemaError) {
+        let value: JSONValue
+        do {
+            value = try SchemaJSON.parse(bytes: bytes, file: file ?? uri)
+        } catch {
+            throw SchemaError(.unreadableDocument, error.message, sourceLocation: error.location)
+        }
+        add(value, uri: uri, draft: draft)
+    }
+
+    /// Reads a schema file and adds it under `uri`, by default its `file://` URI, so relative
+    /// `$ref`s between files resolve as they do on disk.
+    ///
+    /// - Returns: The URI the document was added under.
+    @discardableResult
+    public mutating func addFile(atPath path: String, uri: String? = nil, draft: SchemaDraft? = nil) throws(SchemaError) -> String {
+        let value: JSONValue
+        do {
+            value = try SchemaJSON.parse(contentsOfFile: path)
+        } catch {
+            throw SchemaError(.unreadableDocument, error.message, sourceLocation: error.location)
+        }
+        let documentURI = uri ?? SchemaRegistry.fileURI(forPath: path)
+        add(value, uri: documentURI, draft: draft)
+        return documentURI
+    }
+
+    /// Adds every `*.json` file below `path`. With `baseURI`, a file at `a/b.json` is added as
+    /// `baseURI + "a/b.json"` (the JSON Schema Test Suite serves `remotes/` as
+    /// `http://localhost:1234/`); without, under its `file://` URI.
+    ///
+    /// - Parameter include: Decides per relative path whether the file is added.
+    public mutating func addDirectory(
+        atPath path: String, baseURI: String? = nil, draft: SchemaDraft? = nil,
+        include: (String) -> Bool = { _ in true }
+    ) throws(SchemaError) {
+        for relative in SchemaRegistry.jsonFiles(under: path) where include(relative) {
+            let file = path.hasSuffix("/") ? path + relative : path + "/" + relative
+            try addFile(atPath: file, uri: baseURI.map { $0 + relative }, draft: draft)
+        }
+    }
+
+    /// Whether a document answers to `uri` (by retrieval URI or root `$id`).
+    public func contains(uri: String) -> Bool { document(for: uri) != nil }
+
+    /// The URIs documents were added under, in order.
+    public var documentURIs: [String] { order }
+
+    func document(for uri: String) -> Document? {
+        let key = URIReference(uri).withoutFragment
+        if let document = documents[key] { return document }
+        if let target = aliases[key] { return documents[target] }
+        return nil
+    }
+
+    private mutating func insert(_ document: Document) {
+        if documents[document.uri] == nil { order.append(document.uri) }
+        documents[document.uri] = document
+        // A root $id makes the document reachable by that URI too (draft-07 ignores an $id
+        // beside $ref).
+        if let id = document.root["$id"]?.string, !(document.draft == .draft7 && document.root["$ref"] != nil) {
+            let resolved = URIReference.resolve(id, against: document.uri)
+            if resolved.isAbsolute {
+                let key = resolved.withoutFragment
+                if key != document.uri { aliases[key] = document.uri }
+            }
+        }
+    }
+
+    /// `file://` URI of a path, made absolute against the working directory.
+    static func fileURI(forPath path: String) -> String {
+        var absolute = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: 4096)
+            if getcwd(&buffer, buffer.count) != nil {
+                let cwd = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                absolute = cwd + "/" + path
+            }
+        }
+        var encoded = ""
+        for byte in absolute.utf8 {
+            let c = Unicode.Scalar(byte)
+            if c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "-._~/!$&'()*+,;=:@".unicodeScalars.contains(c)) {
+                encoded.unicodeScalars.append(c)
+            } else {
+                encoded += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return "file://" + URIReference.removeDotSegments(encoded)
+    }
+
+    /// Relative paths of the `*.json` files below `root`, sorted.
+    static func jsonFiles(under root: String) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String) {
+            let directory = relative.isEmpty ? root : root + "/" + relative
+            guard let handle = opendir(directory) else { return }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                    pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name == "." || name == ".." { continue }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var info = stat()
+                guard stat(root + "/" + child, &info) == 0 else { continue }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    walk(child)
+                } else if name.hasSuffix(".json") {
+                    found.append(child)
+                }
+            }
+        }
+        walk("")
+        return found.sorted()
+    }
+}

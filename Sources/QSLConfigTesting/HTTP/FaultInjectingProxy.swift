@@ -1,0 +1,130 @@
+import Foundation
+import QSLConfigAWS
+import Synchronization
+
+/// An HTTP proxy on loopback that forwards to an upstream server (moto) and injects faults
+/// from a script: the first request meets the first fault, and so on; once the script runs
+/// out every request is forwarded untouched.
+///
+/// Point a client's endpoint at ``baseURL``. The `Host` header is forwarded unchanged, so a
+/// signature computed for the proxy's address still verifies upstream.
+///
+/// ```swift
+/// let proxy = try FaultInjectingProxy(upstreamPort: moto.port, faults: [.throttle, .throttle])
+/// // the third attempt reaches moto
+/// ```
+public final class FaultInjectingProxy: Sendable {
+    public enum Fault: Sendable, Hashable {
+        /// Forward and relay the response.
+        case pass
+        /// Answer 400 with the protocol's throttling error (`ThrottlingException` for JSON,
+        /// `Throttling` for query) without forwarding.
+        case throttle
+        /// Answer 500 `InternalFailure` without forwarding.
+        case serverError
+        /// Reset the connection without forwarding.
+        case reset
+        /// Hold the connection without answering, then close it, without forwarding.
+        case stall(Duration)
+        /// Forward (so the upstream acts on it), then answer 500 instead of the real response.
+        case forwardThenServerError
+        /// Forward (so the upstream acts on it), then reset the connection.
+        case forwardThenReset
+    }
+
+    /// What happened to one request.
+    public struct Exchange: Sendable, Hashable {
+        public var request: LocalHTTPServer.Request
+        public var fault: Fault
+        /// Whether the request reached the upstream server.
+        public var forwarded: Bool
+    }
+
+    private let server: LocalHTTPServer
+    private let state: State
+
+    private final class State: Sendable {
+        let faults: Mutex<[Fault]>
+        let log = Mutex<[Exchange]>([])
+        init(faults: [Fault]) { self.faults = Mutex(faults) }
+    }
+
+    public init(upstreamPort: Int, faults: [Fault]) throws {
+        let state = State(faults: faults)
+        self.state = state
+        self.server = try LocalHTTPServer { request in
+            let fault = state.faults.withLock { $0.isEmpty ? .pass : $0.removeFirst() }
+            let forwards = [.pass, .forwardThenServerError, .forwardThenReset].contains(fault)
+            state.log.withLock { $0.append(Exchange(request: request, fault: fault, forwarded: forwards)) }
+            var upstream: AWSHTTPResponse?
+            if forwards {
+                do {
+                    upstream = try HTTPWire.exchange(
+                        port: upstreamPort, method: request.method, target: request.target,
+                        headers: request.headers, body: request.body)
+                } catch {
+                    return .response(AWSHTTPResponse(status: 502, body: Array("proxy: upstream failed: \(error)".utf8)))
+                }
+            }
+            switch fault {
+            case .pass:
+                return .response(upstream!)
+            case .throttle:
+                return .response(Self.throttling(for: request))
+            case .serverError, .forwardThenServerError:
+                return .response(Self.internalFailure(for: request))
+            case .reset, .forwardThenReset:
+                return .reset
+            case .stall(let duration):
+                return .stall(duration)
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: String { server.baseURL }
+    public var port: Int { server.port }
+
+    /// Every request that arrived, with the fault it met.
+    public var exchanges: [Exchange] { state.log.withLock { $0 } }
+
+    /// Faults not yet used.
+    public var remainingFaults: [Fault] { state.faults.withLock { $0 } }
+
+    /// Appends faults to the script.
+    public func enqueue(_ faults: [Fault]) {
+        state.faults.withLock { $0.append(contentsOf: faults) }
+    }
+
+    public func stop() { server.stop() }
+
+    private static func isJSON(_ request: LocalHTTPServer.Request) -> Bool {
+        request.headers["Content-Type"]?.contains("json") ?? false
+    }
+
+    static func throttling(for request: LocalHTTPServer.Request) -> AWSHTTPResponse {
+        let id = UUID().uuidString
+        if isJSON(request) {
+            return AWSHTTPResponse(
+                status: 400,
+                headers: ["Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": id],
+                body: Array(#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.utf8))
+        }
+        return AWSHTTPResponse(
+            status: 400, headers: ["Content-Type": "text/xml"],
+            body: Array("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>\(id)</RequestId></ErrorResponse>".utf8))
+    }
+
+    static func internalFailure(for request: LocalHTTPServer.Request) -> AWSHTTPResponse {
+        let id = UUID().uuidString
+        if isJSON(request) {
+            return AWSHTTPResponse(
+                status: 500,
+                headers: ["Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": id],
+                body: Array(#"{"__type":"InternalFailure","message":"injected server error"}"#.utf8))
+        }
+        return AWSHTTPResponse(
+            status: 500, headers: ["Content-Type": "text/xml"],
+            body: Array("<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>injected server error</Message></Error><RequestId>\(id)</RequestId></ErrorResponse>".utf8))
+    }
+}

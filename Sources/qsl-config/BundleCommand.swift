@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import QSLConfig
+import QSLConfigCore
+
+struct BundleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "Write per-service configuration bundles for an environment: dotenv, json, ecs or k8s.",
+        discussion: """
+            One bundle per service of environments/services.json (all 22 by default), all resolved in \
+            one pass: a secret shared by every service is fetched once. Output is byte-identical \
+            from run to run, with OUTPUT/manifest.json holding the sha256 of every file.
+
+              dotenv  OUTPUT/<id>/service.env          resolved values, docker --env-file syntax, mode 0600
+              json    OUTPUT/<id>/config.json          the flat resolved map, mode 0600
+              ecs     OUTPUT/<id>/container-definition.json and iam-policy.json: secrets as valueFrom \
+            ARNs, never values; values with a reference inside a longer string run under \
+            `qsl-config exec --from-environment` as the entrypoint
+              k8s     OUTPUT/<id>/configmap.yaml and secret.yaml (mode 0600)
+
+            With --check nothing is written: exit 1 when OUTPUT differs from what would be written.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The platform root holding environments/.", valueName: "dir"))
+    var root: String = "."
+
+    @Option(help: ArgumentHelp("The environment of environments/ to bundle for.", valueName: "name"))
+    var environment: String
+
+    @Option(name: .customLong("service"), help: ArgumentHelp("A service id (repeatable); all services when omitted.", valueName: "id"))
+    var services: [String] = []
+
+    @Option(help: "Bundle format: dotenv, json, ecs or k8s.")
+    var format: BundleFormatArgument
+
+    @Option(help: ArgumentHelp("The folder to write bundles into.", valueName: "dir"))
+    var output: String
+
+    @Flag(help: "Compare OUTPUT with what would be written; exit 1 on drift, write nothing.")
+    var check = false
+
+    @Option(help: "Follow .NET 9 (default) or .NET 10 configuration semantics: net9 or net10.")
+    var compat: Compatibility = .net9
+
+    @OptionGroup var stores: StoreOptions
+
+    func run() async throws {
+        let variables = ProcessInfo.processInfo.environment
+        let operation: BundleOperation
+        do {
+            let platform = try PlatformRoot(path: root)
+            let definition = try platform.environment(environment)
+            let store = try stores.makeStore(platform: platform, environment: definition, variables: variables)
+            operation = BundleOperation(
+                root: platform, environment: definition, store: store, format: format.value, environmentVariables: variables,
+                compatibility: compat.value)
+        } catch let error as DiagnosticList {
+            throw error.exitCode
+        } catch let error as StoreError {
+            throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
+        }
+        let result: BundleOperation.Result
+        do {
+            result = try await operation.build(services: services)
+        } catch {
+            throw error.exitCode
+        }
+        if check {
+            let drift = result.drift(in: output)
+            guard drift.isEmpty else {
+                for line in drift { printError("\(PlatformRootPath.join(output, line)): drift") }
+                throw ExitCode(ExitStatus.findings)
+            }
+            printOutput("\(output): \(result.services.count) \(format.rawValue) bundles are up to date\n")
+            return
+        }
+        do { try result.write(to: output) } catch { throw error.exitCode }
+        let calls = result.statistics.secretCalls + result.statistics.parameterCalls
+        printOutput(
+            "wrote \(result.services.count) \(format.rawValue) bundles (\(result.allFiles.count) files) to \(output); "
+                + "\(result.statistics.uniqueSecrets) secrets and \(result.statistics.uniqueParameters) parameters in \(calls) store calls\n")
+    }
+}
+
+enum BundleFormatArgument: String, ExpressibleByArgument, CaseIterable {
+    case dotenv, json, ecs, k8s
+    var value: BundleFormat { BundleFormat(rawValue: rawValue)! }
+}
+
+enum PlatformRootPath {
+    static func join(_ base: String, _ relative: String) -> String {
+        base.hasSuffix("/") ? base + relative : base + "/" + relative
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import QSLConfig
+import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Resolve a service's configuration, then replace this process with COMMAND.",
+        discussion: """
+            COMMAND inherits this process's environment plus every resolved key as an ASP.NET-style \
+            variable (Section:Key becomes Section__Key). Secrets go only into COMMAND's environment: \
+            never onto a command line, into a file or a log. Use it as a container's entrypoint:
+
+              qsl-config exec --config-dir /app -- dotnet UserService.dll
+            """
+    )
+
+    @OptionGroup var source: ConfigSourceOptions
+    @OptionGroup var stores: StoreOptions
+
+    @Flag(
+        name: .customLong("from-environment"),
+        help: "Take the configuration from this process's environment only (no files): resolve the references in its variables, as an ECS entrypoint does.")
+    var fromEnvironment = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run and its arguments, after `--`.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        if fromEnvironment, source.configDir != nil || source.root != nil {
+            throw ValidationError("--from-environment takes the configuration from the environment; drop --config-dir and --root.")
+        }
+        guard !command.isEmpty else { throw ValidationError("Name the command to run after `--`, e.g. `qsl-config exec --config-dir DIR -- dotnet App.dll`.") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let resolved: ResolvedConfiguration
+        do {
+            if fromEnvironment {
+                let store: any SecretStore
+                do { store = try stores.makeStore(environment: environment) } catch {
+                    throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
+                }
+                var variables = environment
+                variables.removeValue(forKey: "QSL_LOCAL_STORE_KEY")
+                let layered = LayeredConfiguration(layers: [ConfigurationLayer(
+                    name: "environment",
+                    entries: variables.sorted { $0.key < $1.key }.map {
+                        ConfigEntry(key: ConfigKey($0.key), value: $0.value, origin: ValueOrigin(.environment(variable: $0.key)))
+                    })])
+                resolved = try await ReferenceResolver(store: store, environmentVariables: environment).resolve(layered)
+            } else {
+                resolved = try await ConfigurationLoader().load(try source.options(environment: environment, arguments: [], stores: stores))
+            }
+        } catch let error as ResolutionError {
+            throw error.exitCode
+        }
+        var childEnvironment = environment
+        for value in resolved.values {
+            childEnvironment[EnvironmentName.variable(for: value.key)] = value.unsafeRevealedValue ?? ""
+        }
+        let failure = ProcessReplacement.exec(command, environment: childEnvironment)
+        printError("qsl-config exec: cannot run \(command[0]): \(failure.message)")
+        throw ExitCode(failure.notFound ? 127 : 126)
+    }
+}
+
+/// `execve(2)` after a `PATH` search, like `execvpe(3)`: replaces the current process image;
+/// returns only on failure.
+enum ProcessReplacement {
+    /// The executable `name` names: itself when it holds a `/`, else the first match on `PATH`.
+    static func locate(_ name: String, path: String?) -> String? {
+        if name.contains("/") { return name }
+        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    struct Failure {
+        var message: String
+        var notFound: Bool
+    }
+
+    static func exec(_ command: [String], environment: [String: String]) -> Failure {
+        guard let executable = locate(command[0], path: environment["PATH"]) else {
+            return Failure(message: "not found on PATH", notFound: true)
+        }
+        let arguments = command.map { strdup($0) } + [nil]
+        let variables = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        execve(executable, arguments, variables)
+        let code = errno
+        // Only reached when exec failed: the environment strings hold secrets, so wipe them.
+        for pointer in variables.compactMap({ $0 }) {
+            memset(pointer, 0, strlen(pointer))
+            free(pointer)
+        }
+        for pointer in arguments.compactMap({ $0 }) { free(pointer) }
+        return Failure(message: String(cString: strerror(code)), notFound: code == ENOENT)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+@Suite("qsl-config secret and exec on the local store")
+struct SecretAndExecCommandTests {
+    /// A folder with a local store and a service whose configuration references it.
+    struct Workspace {
+        let root: URL
+        var storePath: String { root.appendingPathComponent(".qsl/local-store.json").path }
+        var service: URL { root.appendingPathComponent("svc") }
+
+        func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CLIRunner.Result {
+            try CLIRunner.run(arguments, environment: CLIRunner.environment(environment), stdin: stdin, directory: root)
+        }
+    }
+
+    static let canary = "canary-5d1f0b7e-never-print-me"
+
+    func workspace() throws -> Workspace {
+        let root = try CLIRunner.temporaryDirectory()
+        let workspace = Workspace(root: root)
+        try FileManager.default.createDirectory(at: workspace.service, withIntermediateDirectories: true)
+        try Data(
+            """
+            {
+              "Kestra": {
+                "Password": "${aws:secrets:qsl/dev/kestra}",
+                "User": "${aws:secrets:qsl/dev/db:username}",
+                "Url": "https://user:${aws:secrets:qsl/dev/db:password}@kestra.example"
+              },
+              "Plain": "visible-value"
+            }
+            """.utf8
+        ).write(to: workspace.service.appendingPathComponent("appsettings.json"))
+        #expect(try workspace.run(["secret", "put", "qsl/dev/kestra", "--store", "local"], stdin: Self.canary + "\n").status == 0)
+        #expect(try workspace.run(["secret", "put", "qsl/dev/db", "--store", "local"], stdin: #"{"username":"svc","password":"\#(Self.canary)"}"#).status == 0)
+        return workspace
+    }
+
+    @Test("put, get, describe and list; values only with --show-secrets")
+    func secretCommands() throws {
+        let w = try workspace()
+        let get = try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local"])
+        #expect(get.status == 0)
+        #expect(!get.stdout.contains(Self.canary))
+        #expect(get.stdout.contains("<redacted>"))
+        let shown = try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--show-secrets"])
+        #expect(shown.stdout == Self.canary + "\n", "one trailing newline from stdin is removed")
+
+        let update = try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local"], stdin: "second")
+        #expect(update.stdout.hasPrefix("updated qsl/dev/kestra version "))
+        let previous = try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--stage", "AWSPREVIOUS", "--show-secrets"])
+        #expect(previous.stdout == Self.canary + "\n")
+
+        let describe = try w.run(["secret", "describe", "qsl/dev/kestra", "--store", "local", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(describe.stdout.utf8)) as! [String: Any]
+        #expect(object["Name"] as? String == "qsl/dev/kestra")
+        #expect((object["VersionIdsToStages"] as? [String: [String]])?.count == 2)
+        let list = try w.run(["secret", "list", "--store", "local", "--prefix", "qsl/dev/"])
+        #expect(list.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) } == ["qsl/dev/db", "qsl/dev/kestra"])
+
+        let valueFile = w.root.appendingPathComponent("value.txt")
+        try Data("from-file".utf8).write(to: valueFile)
+        #expect(try w.run(["secret", "put", "qsl/dev/file", "--store", "local", "--value-file", valueFile.path]).status == 0)
+        #expect(try w.run(["secret", "get", "qsl/dev/file", "--store", "local", "--show-secrets"]).stdout == "from-file\n")
+
+        let missing = try w.run(["secret", "get", "qsl/dev/none", "--store", "local"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("qsl/dev/none does not exist"))
+        let empty = try w.run(["secret", "put", "qsl/dev/empty", "--store", "local"], stdin: "")
+        #expect(empty.status == 2)
+    }
+
+    @Test("resolve reads the local store and fetches each secret once")
+    func resolve() throws {
+        let w = try workspace()
+        let result = try w.run(["resolve", "--config-dir", "svc", "--store", "local", "--show-secrets"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["Kestra:Password"] as? String == Self.canary)
+        #expect(json["Kestra:User"] as? String == "svc")
+        #expect(json["Kestra:Url"] as? String == "https://user:\(Self.canary)@kestra.example")
+    }
+
+    @Test("exec replaces its process and hands secrets to the child's environment only")
+    func exec() throws {
+        let w = try workspace()
+        let script = #"printf '%s|%s|%s|%s' "$$" "$Kestra__Password" "$Kestra__User" "$Plain""#
+        let process = Process()
+        process.executableURL = CLIRunner.executable
+        process.arguments = ["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c", script]
+        process.currentDirectoryURL = w.root
+        process.environment = CLIRunner.environment()
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let fields = output.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        #expect(fields.count == 4)
+        #expect(fields.first == String(process.processIdentifier), "the child has qsl-config's pid: the process was replaced, not forked")
+        #expect(fields[1] == Self.canary)
+        #expect(fields[2] == "svc")
+        #expect(fields[3] == "visible-value")
+
+        let notFound = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "no-such-command-qsl"])
+        #expect(notFound.status == 127)
+        #expect(!notFound.stderr.contains(Self.canary))
+        let noCommand = try w.run(["exec", "--config-dir", "svc", "--store", "local"])
+        #expect(noCommand.status == 2)
+    }
+
+    @Test("no command prints the canary without --show-secrets, on success or failure")
+    func canaryNeverPrinted() throws {
+        let w = try workspace()
+        // A non-JSON secret asked for a key, a missing key and a missing secret: error paths that name secrets.
+        try Data(
+            """
+            {"A": "${aws:secrets:qsl/dev/kestra:field}", "B": "${aws:secrets:qsl/dev/db:nokey}", "C": "${aws:secrets:qsl/dev/gone}"}
+            """.utf8
+        ).write(to: w.root.appendingPathComponent("bad.json"))
+        let badDir = w.root.appendingPathComponent("bad")
+        try FileManager.default.createDirectory(at: badDir, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: w.root.appendingPathComponent("bad.json"), to: badDir.appendingPathComponent("appsettings.json"))
+
+        var runs: [[String]] = [
+            ["secret", "get", "qsl/dev/kestra", "--store", "local"],
+            ["secret", "describe", "qsl/dev/db", "--store", "local"],
+            ["secret", "list", "--store", "local", "--format", "json"],
+            ["resolve", "--config-dir", "bad", "--store", "local"],
+            ["exec", "--config-dir", "bad", "--store", "local", "--", "/bin/true"],
+        ]
+        for format in ["json", "env", "tree"] {
+            runs.append(["resolve", "--config-dir", "svc", "--store", "local", "--format", format])
+        }
+        for arguments in runs {
+            let result = try w.run(arguments, environment: ["QSL_LOG_LEVEL": "trace"])
+            #expect(!result.stdout.contains(Self.canary), "stdout of \(arguments.joined(separator: " "))")
+            #expect(!result.stderr.contains(Self.canary), "stderr of \(arguments.joined(separator: " "))")
+        }
+        let failed = try w.run(["resolve", "--config-dir", "bad", "--store", "local"])
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("secret qsl/dev/kestra is not a JSON object, so it has no key 'field'"))
+        #expect(failed.stderr.contains("secret qsl/dev/db has no JSON key 'nokey'"))
+        #expect(failed.stderr.contains("secret qsl/dev/gone does not exist"))
+        // Nothing on disk holds the canary in the clear.
+        let enumerator = FileManager.default.enumerator(atPath: w.root.path)!
+        for case let file as String in enumerator {
+            let data = (try? Data(contentsOf: w.root.appendingPathComponent(file))) ?? Data()
+            #expect(!String(decoding: data, as: UTF8.self).contains(Self.canary), "\(file) holds the canary")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import QSLConfigCore
+@testable import QSLConfigSchema
+import Testing
+
+/// The official JSON Schema Test Suite: every required test of draft 2020-12 and draft-07, and
+/// the 2020-12 format files for the formats the validator asserts. A single failing test fails
+/// the run and is listed by name.
+@Suite("JSON Schema Test Suite")
+struct ConformanceTests {
+    @Test("conformance", arguments: SchemaTestSuite.Run.allCases)
+    func conformance(_ run: SchemaTestSuite.Run) throws {
+        let suite = SchemaTestSuite(suiteDirectory: SchemaTestPaths.testSuite)
+        #expect(!suite.files(for: run).isEmpty, "no test files found for \(run) under \(SchemaTestPaths.testSuite)")
+        let summary = try suite.run(run, crossCheck: true)
+        print(summary.line)
+        #expect(summary.total > 0)
+        for failure in summary.failures {
+            Issue.record("\(failure.name): \(failure.detail)")
+        }
+        if run == .format2020 {
+            #expect(suite.files(for: run).count == SchemaTestSuite.Run.assertedFormats.count)
+        }
+    }
+}

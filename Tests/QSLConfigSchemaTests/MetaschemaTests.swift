@@ -1,0 +1,33 @@
+import Foundation
+import QSLConfigCore
+@testable import QSLConfigSchema
+import Testing
+
+@Suite("Built-in meta-schemas")
+struct MetaschemaTests {
+    static let files: [(String, String)] = [
+        ("draft7/metaschema.json", "http://json-schema.org/draft-07/schema"),
+        ("draft202012/metaschema.json", "https://json-schema.org/draft/2020-12/schema"),
+    ] + ["core", "applicator", "unevaluated", "validation", "meta-data", "format-annotation", "format-assertion", "content"].map {
+        ("draft202012/vocabularies/\($0).json", "https://json-schema.org/draft/2020-12/meta/\($0)")
+    }
+
+    @Test("equal the published copies", arguments: files.map(\.0))
+    func equalShared(_ file: String) throws {
+        let uri = try #require(Self.files.first { $0.0 == file }?.1)
+        let shared = try SchemaJSON.parse(contentsOfFile: SchemaTestPaths.metaschemas + "/" + file)
+        let bundled = try #require(SchemaRegistry().document(for: uri))
+        #expect(JSONEquality.equal(JSONTree(shared), bundled.root))
+    }
+
+    @Test("each meta-schema validates itself and rejects a malformed schema", arguments: [SchemaDraft.draft7, .draft2020_12])
+    func selfValidation(_ draft: SchemaDraft) throws {
+        let validator = try SchemaValidator(registeredURI: draft.metaschemaURI, registry: SchemaRegistry())
+        let metaschema = try #require(SchemaRegistry().document(for: draft.metaschemaURI)).root
+        #expect(validator.isValid(metaschema))
+        let bad = try SchemaFixtures.value(#"{"type": "integr", "minimum": "zero"}"#)
+        let result = validator.validate(bad)
+        #expect(!result.isValid)
+        #expect(result.failures.contains { $0.instancePointer == "/minimum" })
+    }
+}

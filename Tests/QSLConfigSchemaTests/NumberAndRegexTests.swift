@@ -1,0 +1,91 @@
+@testable import QSLConfigSchema
+import Testing
+
+@Suite("Exact numbers")
+struct NumberTests {
+    private func n(_ text: String) -> SchemaNumber { SchemaNumber(jsonText: text)! }
+
+    @Test("values compare mathematically")
+    func comparison() {
+        #expect(n("1.0") == n("1"))
+        #expect(n("1e2") == n("100"))
+        #expect(n("-0") == n("0"))
+        #expect(n("0.1") < n("0.10000000000000000001"))
+        #expect(n("-1e400") < n("-1e399"))
+        #expect(n("123456789012345678901234567890") < n("123456789012345678901234567891"))
+        #expect(n("1e308").isInteger)
+        #expect(!n("1.5").isInteger)
+    }
+
+    @Test("multipleOf is exact for decimals and large values")
+    func multiples() {
+        #expect(n("0.0225").isMultiple(of: n("0.0075")))
+        #expect(n("0.0075").isMultiple(of: n("0.0075")))
+        #expect(!n("0.00751").isMultiple(of: n("0.0075")))
+        #expect(n("19.99").isMultiple(of: n("0.01")))
+        #expect(!n("1e308").isMultiple(of: n("0.123456789")))
+        #expect(n("1e308").isMultiple(of: n("2")))
+        #expect(n("98249283749234923498293171823948729348710298301928331").isMultiple(of: n("3")) == false)
+        #expect(n("12345678901234567890123456789012345678901234567890").isMultiple(of: n("10")))
+    }
+
+    @Test("invalid JSON number text is rejected")
+    func invalidText() {
+        for text in ["", "-", "01", "1.", ".5", "1e", "+1", "1x", "NaN"] {
+            #expect(SchemaNumber(jsonText: text) == nil, "\(text)")
+        }
+        #expect(SchemaNumber(lenientText: "+0080")?.description == "80")
+        #expect(SchemaNumber(lenientText: "abc") == nil)
+    }
+}
+
+@Suite("ECMA-262 regular expressions")
+struct RegexTests {
+    private func matches(_ pattern: String, _ text: String) throws -> Bool {
+        try SchemaPattern(pattern).matches(text)
+    }
+
+    @Test("shorthand classes keep their ECMA-262 meaning")
+    func shorthands() throws {
+        #expect(try matches(#"^\d+$"#, "123"))
+        #expect(try !matches(#"^\d+$"#, "১২৩"))  // Bengali digits are not \d in ECMA-262
+        #expect(try !matches(#"^\w$"#, "é"))
+        #expect(try matches(#"^\s$"#, "\u{A0}"))
+        #expect(try matches(#"^\s$"#, "\u{FEFF}"))
+        #expect(try !matches(#"^.$"#, "\u{2028}"))
+        #expect(try matches(#"^.$"#, "🐲"))  // one code point
+        #expect(try !matches(#"^a$"#, "a\n"))
+        #expect(try matches(#"^\p{Letter}+$"#, "Ωmega"))
+        #expect(try matches(#"[[]"#, "["))
+        #expect(try matches(#"^[^\d\s]+$"#, "abc"))
+        #expect(try matches(#"(a)\1"#, "aa"))
+        #expect(try matches(#"\bfoo\b"#, "a foo."))
+        #expect(try matches(#"^\u{1F600}$"#, "😀"))
+        #expect(try matches(#"^\uD83D\uDE00$"#, "😀"))
+    }
+
+    @Test("ranges whose bounds Unicode normalisation changes still compile and match")
+    func normalisationUnstableBounds() throws {
+        #expect(try matches(#"^[\u2000-\u200A]+$"#, "\u{2000}\u{2001}\u{2005}\u{200A}"))
+        #expect(try !matches(#"^[\u2000-\u200A]$"#, "\u{200B}"))
+        #expect(try matches(#"^[\u2125-\u2127]$"#, "\u{2126}"))
+        #expect(try matches(#"^[\uF900-\uFAFF]$"#, "\u{F901}"))
+    }
+
+    @Test("format regex applies the u-flag grammar strictly")
+    func strictGrammar() {
+        let valid = [#"([abc])+\s+$"#, #"^(?<year>\d{4})-\k<year>$"#, #"(?<=a)b"#, #"\p{Script=Greek}"#, #"[a-z-]"#]
+        let invalid = [#"^(abc]"#, #"\Z"#, "a{2,1}", "*a", "a**", #"[z-a]"#, #"\k<nope>"#, "(?<n>a)(?<n>b)", #"\1"#, "{", "]"]
+        for pattern in valid {
+            #expect(FormatChecker.isValid(pattern, as: .regex), "\(pattern)")
+        }
+        for pattern in invalid {
+            #expect(!FormatChecker.isValid(pattern, as: .regex), "\(pattern)")
+        }
+    }
+
+    @Test("lookbehind is reported as unsupported, not silently ignored")
+    func lookbehind() {
+        #expect(throws: SchemaPattern.Failure.self) { try SchemaPattern("(?<=a)b") }
+    }
+}

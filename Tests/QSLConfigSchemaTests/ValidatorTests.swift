@@ -1,0 +1,217 @@
+import QSLConfigCore
+@testable import QSLConfigSchema
+import Testing
+
+@Suite("Validation results")
+struct ValidatorTests {
+    static let kestrelSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "$id": "https://qsl.example/schemas/test.schema.json",
+          "type": "object",
+          "required": ["Issuer"],
+          "properties": {
+            "Kestrel": {
+              "type": "object",
+              "properties": {
+                "Port": { "type": "integer" },
+                "Max": { "type": "integer", "maximum": 65535 }
+              }
+            },
+            "Name": { "type": "string" }
+          }
+        }
+        """
+
+    static let kestrelInstance = """
+        {
+          "Kestrel": {
+            "Port": "eighty",
+            "Max": 70000
+          },
+          // comments are fine in appsettings
+          "Name": 5,
+        }
+        """
+
+    @Test("every failure is collected, with the instance's line and column")
+    func failuresCarryLocations() throws {
+        let validator = try SchemaFixtures.validator(Self.kestrelSchema)
+        let document = try SchemaFixtures.document(Self.kestrelInstance)
+        let result = validator.validate(document.root)
+        #expect(!result.isValid)
+        #expect(!validator.isValid(document.root))
+        #expect(result.failures.count == 4)
+
+        let byKeyword = Dictionary(grouping: result.failures, by: \.keyword)
+        let required = try #require(byKeyword["required"]?.first)
+        #expect(required.message == "required property \"Issuer\" is missing")
+        #expect(required.instanceLocation?.line == 1)
+        #expect(required.instanceLocation?.column == 1)
+        #expect(required.instancePointer == "")
+
+        let port = try #require(result.failures.first { $0.instancePointer == "/Kestrel/Port" })
+        #expect(port.message == "\"Port\" must be an integer, found a string")
+        #expect(port.instanceLocation?.line == 3)
+        #expect(port.instanceLocation?.column == 13)
+        #expect(port.keywordLocation == "/properties/Kestrel/properties/Port/type")
+        #expect(port.absoluteKeywordLocation == "https://qsl.example/schemas/test.schema.json#/properties/Kestrel/properties/Port/type")
+        #expect(port.description == "appsettings.json:3:13: error: \"Port\" must be an integer, found a string [schema]")
+        #expect(port.keyPath == "Kestrel:Port")
+        #expect(port.diagnostic.keyPath == "Kestrel:Port")
+
+        let max = try #require(byKeyword["maximum"]?.first)
+        #expect(max.message == "value 70000 is above the maximum 65535")
+        #expect(max.instanceLocation.map { "\($0)" } == "appsettings.json:4:12")
+
+        let name = try #require(result.failures.first { $0.instancePointer == "/Name" })
+        #expect(name.message == "\"Name\" must be a string, found an integer")
+        #expect(name.instanceLocation?.line == 7)
+        #expect(name.instanceLocation?.column == 11)
+    }
+
+    @Test("a keyword reached through $ref reports the evaluation path and the canonical location")
+    func referenceLocations() throws {
+        let validator = try SchemaFixtures.validator("""
+            {
+              "$id": "https://qsl.example/ref.json",
+              "properties": { "Port": { "$ref": "#/$defs/port" } },
+              "$defs": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 } }
+            }
+            """)
+        let result = validator.validate(try SchemaFixtures.document(#"{"Port": 0}"#).root)
+        let failure = try #require(result.failures.first)
+        #expect(result.failures.count == 1)
+        #expect(failure.keywordLocation == "/properties/Port/$ref/minimum")
+        #expect(failure.absoluteKeywordLocation == "https://qsl.example/ref.json#/$defs/port/minimum")
+        #expect(failure.message == "value 0 is below the minimum 1")
+    }
+
+    @Test("anyOf and oneOf report one failure with the closest alternative's reasons")
+    func alternatives() throws {
+        let validator = try SchemaFixtures.validator("""
+            {
+              "properties": {
+                "Store": {
+                  "anyOf": [
+                    { "type": "string" },
+                    { "type": "object", "required": ["Kind"], "properties": { "Port": { "type": "integer" } } }
+                  ]
+                },
+                "Mode": { "oneOf": [ { "type": "integer" }, { "type": "number" } ] }
+              }
+            }
+            """)
+        let result = validator.validate(try SchemaFixtures.document(#"{"Store": {"Port": "x"}, "Mode": 3}"#).root)
+        #expect(result.failures.count == 2)
+        let anyOf = try #require(result.failures.first { $0.keyword == "anyOf" })
+        #expect(anyOf.causes.count == 2)
+        #expect(anyOf.message.hasPrefix("\"Store\" matches none of the 2 alternatives of anyOf; closest is alternative 1: "))
+        let oneOf = try #require(result.failures.first { $0.keyword == "oneOf" })
+        #expect(oneOf.message == "\"Mode\" matches 2 alternatives of oneOf (0, 1); exactly one must match")
+    }
+
+    @Test("additionalProperties: false names the property that is not allowed")
+    func additionalProperties() throws {
+        let validator = try SchemaFixtures.validator(#"{"properties": {"A": true}, "additionalProperties": false}"#)
+        let result = validator.validate(try SchemaFixtures.document("{\"A\": 1,\n \"B\": 2}").root)
+        #expect(result.failures.map(\.message) == ["property \"B\" is not allowed here (additionalProperties)"])
+        #expect(result.failures.first?.instanceLocation?.line == 2)
+        #expect(result.failures.first?.keywordLocation == "/additionalProperties")
+    }
+
+    @Test("messages never repeat an instance's string value")
+    func noStringValuesInMessages() throws {
+        let validator = try SchemaFixtures.validator("""
+            {"properties": {"Secret": {"enum": ["a", "b"], "pattern": "^[a-z]+$", "maxLength": 3, "format": "uuid"}}}
+            """)
+        let result = validator.validate(try SchemaFixtures.document(#"{"Secret": "Hunter2-SuperSecret"}"#).root)
+        #expect(result.failures.count == 4)
+        for failure in result.failures {
+            #expect(!failure.message.contains("Hunter2"), "\(failure.message)")
+        }
+    }
+
+    @Test("unresolvable references, bad patterns and unknown meta-schemas fail to compile")
+    func compileErrors() throws {
+        #expect(throws: SchemaError.self) { try SchemaFixtures.validator(#"{"$ref": "other.json"}"#) }
+        do {
+            _ = try SchemaFixtures.validator(##"{"properties": {"a": {"$ref": "#/$defs/missing"}}}"##)
+            Issue.record("expected an error")
+        } catch let error as SchemaError {
+            #expect(error.kind == .unresolvableReference)
+            #expect(error.message.contains("#/$defs/missing"))
+        }
+        do {
+            _ = try SchemaFixtures.validator(#"{"pattern": "(unclosed"}"#)
+            Issue.record("expected an error")
+        } catch let error as SchemaError {
+            #expect(error.kind == .invalidPattern)
+            #expect(error.schemaLocation == "qsl-schema:/anonymous.json#/pattern")
+        }
+        do {
+            _ = try SchemaFixtures.validator(#"{"$schema": "http://json-schema.org/draft-04/schema#"}"#)
+            Issue.record("expected an error")
+        } catch let error as SchemaError {
+            #expect(error.kind == .unsupportedDialect)
+        }
+        do {
+            _ = try SchemaFixtures.validator(#"{"type": "integr"}"#)
+            Issue.record("expected an error")
+        } catch let error as SchemaError {
+            #expect(error.kind == .invalidSchema)
+            #expect(error.sourceLocation?.line == 1)
+        }
+    }
+
+    @Test("a draft-07 schema is chosen by $schema and $ref replaces its siblings")
+    func draft7() throws {
+        let validator = try SchemaFixtures.validator("""
+            {"$schema": "http://json-schema.org/draft-07/schema#",
+             "definitions": {"n": {"type": "integer"}},
+             "properties": {"a": {"$ref": "#/definitions/n", "maximum": 1}}}
+            """)
+        #expect(validator.isValid(try SchemaFixtures.value(#"{"a": 5}"#)))
+        #expect(!validator.isValid(try SchemaFixtures.value(#"{"a": "5"}"#)))
+    }
+
+    @Test("a deep self-reference fails instead of overflowing the stack")
+    func runawayRecursion() throws {
+        let validator = try SchemaFixtures.validator(##"{"$ref": "#"}"##)
+        let result = validator.validate(try SchemaFixtures.value("{}"))
+        #expect(!result.isValid)
+        #expect(result.failures.first?.message.contains("recurses") == true)
+    }
+}
+
+@Suite("Reading schema and instance files")
+struct SchemaJSONTests {
+    @Test("non-object values keep their own line and column")
+    func nonObjectLocations() throws {
+        let value = try SchemaJSON.parse(bytes: Array("[1, \"a\",\n  true]".utf8), file: "data.json")
+        #expect(value.kind == .array)
+        let elements = value.arrayElements
+        #expect(elements.count == 3)
+        #expect(elements[1].location.line == 1)
+        #expect(elements[1].location.column == 5)
+        #expect(elements[2].location.line == 2)
+        #expect(elements[2].location.column == 3)
+        #expect(try SchemaJSON.parse(bytes: Array("true".utf8), file: "b.json").boolValue == true)
+        #expect(try SchemaJSON.parse(bytes: Array("// note\n42".utf8), file: "c.json").numberText == "42")
+        // Schema property names are case-sensitive: names differing only in case are both kept.
+        let cased = try SchemaJSON.parse(bytes: Array(#"{"properties": {"Moonpay": {}, "MoonPay": {}}}"#.utf8), file: "d.json")
+        #expect(cased.objectMembers.first?.value.objectMembers.map(\.key) == ["Moonpay", "MoonPay"])
+    }
+
+    @Test("syntax errors in non-object values point at the right column")
+    func errorLocations() {
+        do {
+            _ = try SchemaJSON.parse(bytes: Array("[1, 2 x]".utf8), file: "bad.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location?.line == 1)
+            #expect(error.location?.column == 7)
+            #expect(error.location?.file == "bad.json")
+        }
+    }
+}

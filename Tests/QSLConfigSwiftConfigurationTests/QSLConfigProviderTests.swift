@@ -1,0 +1,107 @@
+import Configuration
+import ConfigurationTesting
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLConfigSwiftConfiguration
+import Testing
+
+@Suite("swift-configuration adapter")
+struct QSLConfigProviderTests {
+    /// swift-configuration's required test data, as an ASP.NET-style flat configuration.
+    static func compatData() -> ResolvedConfiguration {
+        let magic = Data([0x6d, 0x61, 0x67, 0x69, 0x63]).base64EncodedString()
+        let magic2 = Data([0x6d, 0x61, 0x67, 0x69, 0x63, 0x32]).base64EncodedString()
+        let flat: [(String, String)] = [
+            ("string", "Hello"), ("other:string", "Other Hello"),
+            ("int", "42"), ("other:int", "24"),
+            ("double", "3.14"), ("other:double", "2.72"),
+            ("bool", "True"), ("other:bool", "False"),
+            ("bytes", magic), ("other:bytes", magic2),
+            ("stringy:array:0", "Hello"), ("stringy:array:1", "World"),
+            ("other:stringy:array:0", "Hello"), ("other:stringy:array:1", "Swift"),
+            ("inty:array:0", "42"), ("inty:array:1", "24"),
+            ("other:inty:array:0", "16"), ("other:inty:array:1", "32"),
+            ("doubly:array:0", "3.14"), ("doubly:array:1", "2.72"),
+            ("other:doubly:array:0", "0.9"), ("other:doubly:array:1", "1.8"),
+            ("booly:array:0", "true"), ("booly:array:1", "false"),
+            ("other:booly:array:0", "false"), ("other:booly:array:1", "true"), ("other:booly:array:2", "true"),
+            ("byteChunky:array:0", magic), ("byteChunky:array:1", magic2),
+            ("other:byteChunky:array:0", magic), ("other:byteChunky:array:1", magic2), ("other:byteChunky:array:2", magic),
+        ]
+        return ResolvedConfiguration(values: flat.map {
+            ResolvedValue(key: QSLConfigCore.ConfigKey($0.0), value: $0.1, sensitivity: .plain, origin: ValueOrigin(.other("test")))
+        })
+    }
+
+    @Test("passes swift-configuration's ProviderCompatTest")
+    func providerCompat() async throws {
+        try await ProviderCompatTest(provider: QSLConfigProvider(Self.compatData())).runTest()
+    }
+
+    @Test("passes ProviderCompatTest when following a refreshing configuration from a real folder")
+    func providerCompatRefreshing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-sc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var object: [String: Any] = [:]
+        for value in Self.compatData().values {
+            // Rebuild the nested JSON the flat keys come from.
+            let segments = value.key.spelling.split(separator: ":").map(String.init)
+            object = Self.insert(value.unsafeRevealedValue!, at: segments, into: object)
+        }
+        let data = try JSONSerialization.data(withJSONObject: object)
+        try data.write(to: directory.appendingPathComponent("appsettings.json"))
+        let refreshing = try await RefreshingConfiguration(
+            options: ConfigurationOptions(configDirectory: directory.path, environmentVariables: [:], environmentIsLayer: false))
+        try await ProviderCompatTest(provider: QSLConfigProvider(refreshing: refreshing)).runTest()
+    }
+
+    static func insert(_ value: String, at path: [String], into object: [String: Any]) -> [String: Any] {
+        var object = object
+        if path.count == 1 {
+            object[path[0]] = value
+        } else {
+            object[path[0]] = insert(value, at: Array(path.dropFirst()), into: object[path[0]] as? [String: Any] ?? [:])
+        }
+        return object
+    }
+
+    @Test("secret values are marked secret and redacted in descriptions")
+    func secretsAreMarked() throws {
+        let configuration = ResolvedConfiguration(values: [
+            ResolvedValue(key: "Database:Password", value: "canary-sc-1", sensitivity: .fromSecret, origin: ValueOrigin(.other("test"))),
+            ResolvedValue(key: "Database:Host", value: "db.local", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+        ])
+        let reader = ConfigReader(provider: QSLConfigProvider(configuration))
+        #expect(reader.string(forKey: "database.password") == "canary-sc-1")
+        let result = try QSLConfigProvider(configuration).value(forKey: AbsoluteConfigKey(["database", "password"]), type: .string)
+        #expect(result.value?.isSecret == true)
+        #expect(!"\(result.value!)".contains("canary-sc-1"))
+        let host = try QSLConfigProvider(configuration).value(forKey: AbsoluteConfigKey(["database", "host"]), type: .string)
+        #expect(host.value?.isSecret == false)
+    }
+
+    @Test("watches see a refresh")
+    func watchSeesRefresh() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-sc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("appsettings.json")
+        try Data(#"{"Feature": {"Level": 1}}"#.utf8).write(to: file)
+        let refreshing = try await RefreshingConfiguration(
+            options: ConfigurationOptions(configDirectory: directory.path, environmentVariables: [:], environmentIsLayer: false))
+        let provider = QSLConfigProvider(refreshing: refreshing)
+        let seen = try await provider.watchValue(forKey: AbsoluteConfigKey(["feature", "level"]), type: .int) { updates in
+            var values: [Int] = []
+            for await update in updates {
+                if case .int(let level)? = try update.get().value?.content { values.append(level) }
+                if values.count == 1 {
+                    try Data(#"{"Feature": {"Level": 2}}"#.utf8).write(to: file)
+                    try await refreshing.refresh()
+                }
+                if values.count == 2 { break }
+            }
+            return values
+        }
+        #expect(seen == [1, 2])
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLConfigTesting
+import Testing
+
+@Suite("batched reference resolution")
+struct ReferenceResolverTests {
+    static func layered(_ json: String, file: String = "appsettings.json") throws -> LayeredConfiguration {
+        LayeredConfiguration(layers: [try .json(JSONDocument(parsing: Array(json.utf8), file: file))])
+    }
+
+    static func store() async throws -> LocalSecretStore {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-resolver-\(UUID().uuidString)/store.json").path
+        let store = LocalSecretStore(path: path)
+        func create(_ name: String, _ value: SecretPayload) async throws {
+            _ = try await store.createSecret(CreateSecretRequest(name: name, value: value, clientRequestToken: UUID().uuidString))
+        }
+        try await create("qsl/shared/db", .string(SecretValue(#"{"user":"u","password":"p1","port":5432,"flags":{"a":true}}"#)))
+        try await create("qsl/shared/plain", .string(SecretValue("plain-text")))
+        try await create("qsl/shared/binary", .binary([1, 2, 3]))
+        _ = try await store.putSecretValue("qsl/shared/plain", value: .string(SecretValue("plain-text-2")), stages: nil, clientRequestToken: UUID().uuidString)
+        try await store.putParameter("/qsl/shared/config/url", value: "https://x.example", secure: false)
+        try await store.putParameter("/qsl/shared/config/token", value: "tok", secure: true)
+        return store
+    }
+
+    @Test("a secret is fetched once however many keys use it, in one batch")
+    func fetchedOnce() async throws {
+        let store = CountingSecretStore(try await Self.store())
+        let configuration = try Self.layered(
+            """
+            {"A": "${aws:secrets:qsl/shared/db:user}", "B": "${aws:secrets:qsl/shared/db:password}",
+             "C": "x-${aws:secrets:qsl/shared/db:port}-y", "D": "${aws:secrets:qsl/shared/plain}",
+             "E": "${aws:parameter:/qsl/shared/config/url}", "F": "${aws:ssm:/qsl/shared/config/url}",
+             "G": "${aws:secrets:qsl/shared/plain::AWSPREVIOUS}", "H": "${aws:secrets:qsl/shared/db:flags}"}
+            """)
+        let (resolved, statistics) = try await ReferenceResolver(store: store, environmentVariables: [:]).resolveAll([configuration, configuration])
+        #expect(store.calls["getSecrets"] == 1)
+        #expect(store.calls["getParameters"] == 1)
+        #expect(store.secretBatches.first?.count == 3, "db, plain, and plain at AWSPREVIOUS")
+        #expect(statistics.uniqueSecrets == 3)
+        #expect(statistics.uniqueParameters == 1)
+        let first = resolved[0]
+        #expect(first.string("A") == "u")
+        #expect(first.string("B") == "p1")
+        #expect(first.string("C") == "x-5432-y")
+        #expect(first.string("D") == "plain-text-2")
+        #expect(first.string("E") == "https://x.example")
+        #expect(first.string("F") == "https://x.example")
+        #expect(first.string("G") == "plain-text", "pinned to AWSPREVIOUS")
+        #expect(first.string("H") == #"{"a":true}"#)
+        #expect(first["A"]?.sensitivity == .fromSecret)
+        #expect(first["E"]?.sensitivity == .plain)
+    }
+
+    @Test("everything missing is reported at once with the secret, the key and the position")
+    func everythingMissingAtOnce() async throws {
+        let store = try await Self.store()
+        let configuration = try Self.layered(
+            """
+            {
+              "A": "${aws:secrets:qsl/shared/missing-1}",
+              "B": "${aws:secrets:qsl/shared/missing-2:key}",
+              "C": "${aws:secrets:qsl/shared/plain:field}",
+              "D": "${aws:secrets:qsl/shared/db:nokey}",
+              "E": "${aws:secrets:qsl/shared/binary}",
+              "F": "${aws:parameter:/qsl/shared/config/missing}",
+              "G": "${UNSET_VAR_FOR_TEST}"
+            }
+            """, file: "svc/appsettings.json")
+        do {
+            _ = try await ReferenceResolver(store: store, environmentVariables: [:]).resolve(configuration)
+            Issue.record("resolution should fail")
+        } catch {
+            let lines = error.diagnostics.map(\.description)
+            #expect(lines.count == 7)
+            #expect(lines.contains { $0.hasPrefix("svc/appsettings.json:2:9: error: secret qsl/shared/missing-1 does not exist") && $0.contains("'A'") })
+            #expect(lines.contains { $0.hasPrefix("svc/appsettings.json:3:9: error: secret qsl/shared/missing-2 does not exist") })
+            #expect(lines.contains { $0.contains("qsl/shared/plain is not a JSON object, so it has no key 'field'") })
+            #expect(lines.contains { $0.contains("qsl/shared/db has no JSON key 'nokey'") })
+            #expect(lines.contains { $0.contains("qsl/shared/binary holds binary data") })
+            #expect(lines.contains { $0.hasPrefix("svc/appsettings.json:7:9: error: parameter /qsl/shared/config/missing does not exist") })
+            #expect(lines.contains { $0.contains("UNSET_VAR_FOR_TEST is not set") })
+            #expect(!lines.joined().contains("plain-text"), "no secret value in any message")
+            #expect(!error.isStoreFailure)
+        }
+    }
+
+    @Test("only winning values are resolved: an overridden reference is never fetched")
+    func onlyWinningValues() async throws {
+        let store = CountingSecretStore(try await Self.store())
+        var configuration = try Self.layered(#"{"A": "${aws:secrets:qsl/shared/missing-1}"}"#)
+        configuration.add(try .json(JSONDocument(parsing: Array(#"{"A": "override"}"#.utf8), file: "appsettings.Production.json")))
+        let resolved = try await ReferenceResolver(store: store, environmentVariables: [:]).resolve(configuration)
+        #expect(resolved.string("A") == "override")
+        #expect(store.calls["getSecrets"] == nil)
+    }
+
+    @Test("keep-references leaves aws references as written and resolves ${VAR}")
+    func keepReferences() async throws {
+        let configuration = try Self.layered(#"{"A": "${aws:secrets:x:k}", "B": "$<HOME_X:h>/${aws:parameter:/p}"}"#)
+        let resolved = try await ReferenceResolver(store: nil, environmentVariables: [:], keepAWSReferences: true).resolve(configuration)
+        #expect(resolved.string("A") == "${aws:secrets:x:k}")
+        #expect(resolved.string("B") == "h/${aws:parameter:/p}")
+    }
+
+    @Test("a store that fails is a store failure (exit 3), named once")
+    func storeFailure() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-resolver-\(UUID().uuidString)/store.json").path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("not a store".utf8).write(to: URL(fileURLWithPath: path))
+        let configuration = try Self.layered(#"{"A": "${aws:secrets:x}"}"#)
+        do {
+            _ = try await ReferenceResolver(store: LocalSecretStore(path: path), environmentVariables: [:]).resolve(configuration)
+            Issue.record("should fail")
+        } catch {
+            #expect(error.isStoreFailure)
+            #expect(error.diagnostics.count == 1)
+            #expect(error.diagnostics[0].message.contains("is not a qsl-config local store file"))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import Testing
+
+@Suite("service library: load and refresh")
+struct RefreshingConfigurationTests {
+    struct Fixture {
+        let directory: URL
+        let store: LocalSecretStore
+        var options: ConfigurationOptions {
+            ConfigurationOptions(configDirectory: directory.path, environmentVariables: ["PORT": "9090"], environmentIsLayer: false, store: store)
+        }
+    }
+
+    func fixture() async throws -> Fixture {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-refresh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(
+            """
+            {"ConnectionStrings": {"db": "Host=db;Password=${aws:secrets:svc/db:password}"},
+             "Kestrel": {"Port": "${PORT:8080}"},
+             "Flags": {"Enabled": true},
+             "Settings": {"Url": "${aws:parameter:/svc/config/url}"}}
+            """.utf8
+        ).write(to: directory.appendingPathComponent("appsettings.json"))
+        let store = LocalSecretStore(path: directory.appendingPathComponent(".qsl/store.json").path)
+        _ = try await store.createSecret(CreateSecretRequest(name: "svc/db", value: .string(SecretValue(#"{"password":"v1"}"#)), clientRequestToken: UUID().uuidString))
+        try await store.putParameter("/svc/config/url", value: "https://svc.example", secure: false)
+        return Fixture(directory: directory, store: store)
+    }
+
+    @Test("one call loads, resolves and types the configuration; its description redacts secrets")
+    func load() async throws {
+        let f = try await fixture()
+        let configuration = try await ConfigurationLoader().load(f.options)
+        #expect(configuration.string("connectionstrings:db") == "Host=db;Password=v1")
+        #expect(try configuration.int("Kestrel:Port") == 9090)
+        #expect(try configuration.bool("Flags:Enabled") == true)
+        #expect(configuration.string("Settings:Url") == "https://svc.example")
+        #expect(configuration["ConnectionStrings:db"]?.sensitivity == .fromSecret)
+        #expect(configuration["Settings:Url"]?.isSecret == false)
+        #expect(!configuration.description.contains("v1"))
+        #expect(configuration.description.contains("ConnectionStrings:db = <redacted>"))
+        #expect(configuration.childKeys(of: "ConnectionStrings") == ["db"])
+        #expect(throws: ConfigurationValueError.self) { try configuration.int("Settings:Url") }
+        do {
+            _ = try configuration.int("ConnectionStrings:db")
+            Issue.record("a connection string is not an integer")
+        } catch {
+            #expect(!error.description.contains("v1"), "a type error never shows a secret value")
+        }
+    }
+
+    @Test("a forced refresh after an authentication failure picks up a rotated secret; AWSPREVIOUS stays readable")
+    func forcedRefreshAndPrevious() async throws {
+        let f = try await fixture()
+        let refreshing = try await RefreshingConfiguration(options: f.options, policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .zero))
+        #expect(refreshing.current.string("ConnectionStrings:db") == "Host=db;Password=v1")
+        _ = try await f.store.putSecretValue("svc/db", value: .string(SecretValue(#"{"password":"v2"}"#)), stages: nil, clientRequestToken: UUID().uuidString)
+        #expect(refreshing.current.string("ConnectionStrings:db") == "Host=db;Password=v1", "no refresh happened yet")
+        #expect(try await refreshing.refreshAfterAuthenticationFailure())
+        #expect(refreshing.current.string("ConnectionStrings:db") == "Host=db;Password=v2")
+        let previous = try await refreshing.previous()
+        #expect(previous.string("ConnectionStrings:db") == "Host=db;Password=v1")
+    }
+
+    @Test("forced refreshes are rate limited")
+    func rateLimited() async throws {
+        let f = try await fixture()
+        let refreshing = try await RefreshingConfiguration(options: f.options, policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .seconds(3600)))
+        #expect(try await refreshing.refreshAfterAuthenticationFailure() == false)
+        #expect(refreshing.refreshCount == 0)
+    }
+
+    @Test("periodic refresh runs until cancelled and a failed refresh keeps the last good configuration")
+    func periodic() async throws {
+        let f = try await fixture()
+        let refreshing = try await RefreshingConfiguration(options: f.options, policy: RefreshPolicy(interval: .milliseconds(20)))
+        let task = Task { try await refreshing.run() }
+        var updates = refreshing.updates().makeAsyncIterator()
+        _ = await updates.next()  // the current configuration
+        _ = await updates.next()  // the first periodic reload
+        #expect(refreshing.refreshCount >= 1)
+        // Break the file: refreshes now fail, the last good configuration stays.
+        try Data("{ broken".utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        await #expect(throws: ResolutionError.self) { try await refreshing.refresh() }
+        #expect(refreshing.current.string("Settings:Url") == "https://svc.example")
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+
+    @Test("the Parameter Store prefix is a layer above the files and below the environment")
+    func parameterStorePrefix() async throws {
+        let f = try await fixture()
+        try Data(#"{"AWS": {"ParameterStorePrefix": "/svc/config"}, "Settings": {"Mode": "file", "Other": "file"}, "Url": "x"}"#.utf8)
+            .write(to: f.directory.appendingPathComponent("appsettings.json"))
+        try await f.store.putParameter("/svc/config/Settings/Mode", value: "parameter", secure: false)
+        try await f.store.putParameter("/svc/config/Settings/Other", value: "parameter", secure: false)
+        try await f.store.putParameter("/svc/config/Settings/Token", value: "tok", secure: true)
+        var options = f.options
+        options.environmentVariables = ["Settings__Other": "environment"]
+        options.environmentIsLayer = true
+        let configuration = try await ConfigurationLoader().load(options)
+        #expect(configuration.string("Settings:Mode") == "parameter")
+        #expect(configuration.string("Settings:Other") == "environment")
+        #expect(configuration.string("Settings:Token") == "tok")
+        #expect(configuration["Settings:Token"]?.isSecret == true, "SecureString parameters are secret")
+        #expect(configuration["Settings:Mode"]?.isSecret == false)
+    }
+}
