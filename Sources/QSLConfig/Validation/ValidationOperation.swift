@@ -165,29 +165,30 @@ public struct ValidationOperation: Sendable {
         return layers
     }
 
-    /// One compiled validator per schema file, all sharing one registry of the schema files and
-    /// the files they refer to.
+    /// One compiled validator per schema file, compiled together so the shared schema they all
+    /// refer to is compiled once, from one registry of the schema files and the files they name.
     static func validators(for schemas: [String]) throws(ValidationError) -> [String: SchemaValidator] {
         var registry = SchemaRegistry()
-        var validators: [String: SchemaValidator] = [:]
+        var unique: [String] = []
         var problems: [Diagnostic] = []
-        let options = SchemaValidationOptions(assertFormats: true, coerceScalarStrings: true, caseInsensitivePropertyNames: true)
-        for schema in schemas where validators[schema] == nil {
+        for schema in schemas where !unique.contains(schema) {
+            unique.append(schema)
             guard FileBytes.exists(schema) else {
                 problems.append(Diagnostic(at: SourceLocation(file: schema, line: 1, column: 1, offset: 0), "the schema file does not exist", rule: "schema-file"))
                 continue
             }
-            do {
-                try registry.addFileWithReferences(atPath: schema)
-                validators[schema] = try SchemaValidator(schemaFile: schema, registry: registry, options: options)
-            } catch {
-                var diagnostic = error.diagnostic
-                if diagnostic.location == nil { diagnostic.message += " (in \(schema))" }
-                problems.append(diagnostic)
-            }
+            do { try registry.addFileWithReferences(atPath: schema) } catch { problems.append(error.diagnostic) }
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
-        return validators
+        let options = SchemaValidationOptions(assertFormats: true, coerceScalarStrings: true, caseInsensitivePropertyNames: true)
+        do {
+            let compiled = try SchemaValidator.compile(schemaFiles: unique, registry: registry, options: options)
+            return Dictionary(uniqueKeysWithValues: zip(unique, compiled))
+        } catch {
+            var diagnostic = error.diagnostic
+            if diagnostic.location == nil { diagnostic.message += " (compiling \(unique.joined(separator: ", ")))" }
+            throw ValidationError([diagnostic])
+        }
     }
 
     /// Diagnostics by file, then position; those without a position last.

@@ -4,7 +4,8 @@ extension SchemaRegistry {
     /// Adds a schema file and, transitively, every local file its `$ref`s name relative to the
     /// file's own location (`"$ref": "../appsettings.shared.schema.json#/$defs/secret"`), each
     /// under its `file://` URI. References to other schemes are left to documents already in the
-    /// registry; nothing is fetched from the network.
+    /// registry; nothing is fetched from the network. A referenced file already in the registry
+    /// under its `file://` URI is not read again (nor are the files it refers to).
     ///
     /// - Returns: The URI the first file was added under.
     /// - Throws: ``SchemaError`` of kind ``SchemaError/Kind/unreadableDocument`` for a file that
@@ -23,7 +24,8 @@ extension SchemaRegistry {
                 let target = URIReference.resolve(reference.text, against: next.uri)
                 guard target.scheme == "file", target.authority == nil || target.authority == "" else { continue }
                 let targetURI = target.withoutFragment
-                guard !visited.contains(targetURI) else { continue }
+                // A file already registered under this URI is not read again.
+                guard !visited.contains(targetURI), document(for: targetURI)?.uri != targetURI else { continue }
                 let targetPath = Self.percentDecoded(target.path)
                 guard FileBytes.exists(targetPath) else {
                     throw SchemaError(
