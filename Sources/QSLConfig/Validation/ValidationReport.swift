@@ -3,8 +3,9 @@ import QSLConfigCore
 /// The outcome of ``ValidationOperation/run(_:)``: one entry per service, rendered by
 /// ``ValidationReportFormat`` as text, JSON, GitHub workflow commands, JUnit XML or SARIF.
 ///
-/// No diagnostic quotes a configuration value: values of secret (`writeOnly`) keys never reach
-/// a report, and messages name keys, files, secrets and parameters instead.
+/// Values of secret (`writeOnly`) keys never reach a report: schema messages quote no instance
+/// string, policy messages name keys, files, secrets and parameters, and a malformed reference
+/// is quoted only when its key is not secret.
 public struct ValidationReport: Sendable {
     /// The environment validated (`production`, or the ASP.NET name in directory mode).
     public var environment: String
