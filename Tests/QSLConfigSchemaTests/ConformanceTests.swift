@@ -1,3 +1,4 @@
+import Foundation
 import QSLConfigCore
 @testable import QSLConfigSchema
 import Testing
@@ -14,11 +15,21 @@ struct ConformanceTests {
         let summary = try suite.run(run, crossCheck: true)
         print(summary.line)
         #expect(summary.total > 0)
+        // Counted independently of the runner, so a case it skipped cannot pass unnoticed.
+        #expect(summary.total == (try Self.testCount(suite.files(for: run).map { "\(SchemaTestPaths.testSuite)/tests/\(run.rawValue)/\($0)" })))
         for failure in summary.failures {
             Issue.record("\(failure.name): \(failure.detail)")
         }
         if run == .format2020 {
             #expect(suite.files(for: run).count == SchemaTestSuite.Run.assertedFormats.count)
+        }
+    }
+
+    /// The number of tests in the suite files, read with Foundation's JSON parser.
+    static func testCount(_ paths: [String]) throws -> Int {
+        try paths.reduce(0) { total, path in
+            let groups = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [[String: Any]])
+            return total + groups.reduce(0) { $0 + (($1["tests"] as? [Any])?.count ?? 0) }
         }
     }
 }

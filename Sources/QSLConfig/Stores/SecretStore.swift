@@ -16,6 +16,11 @@ public protocol SecretStore: Sendable {
     /// ``ParameterFetchResult/invalidNames``.
     func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult
 
+    /// Which parameters exist, with their type and version but never their value: `GetParameters`
+    /// without decryption, the value dropped as it arrives. What `validate --remote` asks.
+    /// Unknown names (and unknown versions or labels) are in ``ParameterMetadataResult/missing``.
+    func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult
+
     /// Every parameter under a path, recursively, decrypted.
     func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter]
 
@@ -117,6 +122,35 @@ public struct ParameterFetchResult: Sendable {
     public init(parameters: [ParameterReference: StoredParameter] = [:], invalidNames: Set<ParameterReference> = [], calls: Int = 0) {
         self.parameters = parameters
         self.invalidNames = invalidNames
+        self.calls = calls
+    }
+}
+
+/// A parameter's metadata: no value.
+public struct ParameterMetadata: Sendable, Hashable {
+    public var name: String
+    public var arn: String?
+    /// `String`, `StringList` or `SecureString`.
+    public var type: String
+    public var version: Int
+
+    public init(name: String, arn: String?, type: String, version: Int) {
+        self.name = name
+        self.arn = arn
+        self.type = type
+        self.version = version
+    }
+}
+
+/// The outcome of a metadata check of many parameters.
+public struct ParameterMetadataResult: Sendable {
+    public var found: [ParameterReference: ParameterMetadata]
+    public var missing: Set<ParameterReference>
+    public var calls: Int
+
+    public init(found: [ParameterReference: ParameterMetadata] = [:], missing: Set<ParameterReference> = [], calls: Int = 0) {
+        self.found = found
+        self.missing = missing
         self.calls = calls
     }
 }

@@ -7,6 +7,8 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         case file(JSONValue)
         /// A process environment variable.
         case environment(variable: String)
+        /// A `NAME=VALUE` line of an environment file (`docker --env-file`), at the value.
+        case environmentFile(variable: String, location: SourceLocation)
         /// A command-line argument.
         case commandLine(argument: String)
         /// An SSM parameter loaded as a configuration layer.
@@ -21,15 +23,21 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
 
     /// The file position of the value, for values that came from a file.
     public var location: SourceLocation? {
-        if case .file(let value) = source { return value.location }
-        return nil
+        switch source {
+        case .file(let value): value.location
+        case .environmentFile(_, let location): location
+        default: nil
+        }
     }
 
     /// The file position of the key that holds the value (its name), or of the value itself for
     /// an array element.
     public var keyLocation: SourceLocation? {
-        if case .file(let value) = source { return value.keyLocation ?? value.location }
-        return nil
+        switch source {
+        case .file(let value): value.keyLocation ?? value.location
+        case .environmentFile(_, let location): location
+        default: nil
+        }
     }
 
     /// The JSON value, for values that came from a file.
@@ -42,6 +50,7 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         switch source {
         case .file(let value): value.location.description
         case .environment(let name): "environment variable \(name)"
+        case .environmentFile(let name, let location): "\(name) at \(location)"
         case .commandLine(let argument): "command-line argument \(argument)"
         case .parameterStore(let name): "SSM parameter \(name)"
         case .other(let label): label

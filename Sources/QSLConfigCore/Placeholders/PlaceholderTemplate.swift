@@ -75,12 +75,22 @@ public struct PlaceholderTemplate: Sendable, Hashable {
 
 /// A malformed reference: what is wrong and where in the value it starts (in Unicode scalars).
 public struct PlaceholderSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why the reference was refused.
+    public enum Reason: Sendable, Hashable {
+        /// Unclosed, empty, nested, or a name or field that the grammar does not allow.
+        case malformed
+        /// `${aws:KIND:...}` with a KIND other than `secrets`, `parameter` and `ssm`.
+        case unknownKind
+    }
+
     public var offset: Int
     public var message: String
+    public var reason: Reason
 
-    public init(offset: Int, message: String) {
+    public init(offset: Int, message: String, reason: Reason = .malformed) {
         self.offset = offset
         self.message = message
+        self.reason = reason
     }
 
     public var description: String { message }
@@ -159,7 +169,9 @@ struct PlaceholderParser {
             case "parameter", "ssm":
                 return .parameter(try parameterReference(target, fail: fail))
             default:
-                throw fail("unknown aws reference kind '\(kind)'; the kinds are 'secrets', 'parameter' and 'ssm'")
+                throw PlaceholderSyntaxError(
+                    offset: offset, message: "unknown aws reference kind '\(kind)'; the kinds are 'secrets', 'parameter' and 'ssm'",
+                    reason: .unknownKind)
             }
         }
         var name = Substring(body)

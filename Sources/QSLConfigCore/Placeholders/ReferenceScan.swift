@@ -47,6 +47,12 @@ extension ValueOrigin {
     /// The position of the Unicode scalar at `offset` inside a string value. Exact when the
     /// string is written without escape sequences; otherwise the string's own position.
     public func location(ofScalarOffset offset: Int) -> SourceLocation? {
+        if case .environmentFile(_, var location) = source {
+            // Environment-file values are taken literally, one scalar per column.
+            location.column += offset
+            location.offset += offset
+            return location
+        }
         guard let value = jsonValue, var location = value.location as SourceLocation? else { return nil }
         guard value.kind == .string else { return location }
         let text = value.document.bytes[value.byteRange]

@@ -55,6 +55,19 @@ struct SchemaCompiler {
         return CompiledSchema(nodes: compiler.nodes, root: rootNode, resources: compiler.resources)
     }
 
+    /// Compiles several roots with one compiler, so the subschemas they share (a common
+    /// document they all refer to) are compiled once; each program holds every node.
+    static func compile(roots: [(root: JSONTree, uri: String)], registry: SchemaRegistry, options: SchemaValidationOptions) throws(SchemaError) -> [CompiledSchema] {
+        var compiler = SchemaCompiler(registry: registry, options: options)
+        var rootNodes: [Int] = []
+        for (root, uri) in roots {
+            let document = try compiler.load(root, uri: uri, declaredDraft: nil, inherited: Dialect.standard(options.defaultDraft))
+            rootNodes.append(try compiler.node(at: Position(document: document, pointer: "")))
+        }
+        try compiler.compileDynamicAnchors()
+        return rootNodes.map { CompiledSchema(nodes: compiler.nodes, root: $0, resources: compiler.resources) }
+    }
+
     // MARK: Documents
 
     /// Adds a document and indexes it.

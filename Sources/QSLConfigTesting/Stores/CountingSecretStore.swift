@@ -30,6 +30,10 @@ public final class CountingSecretStore: SecretStore {
         count("getParameters")
         return try await base.getParameters(references)
     }
+    public func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
+        count("parameterMetadata")
+        return try await base.parameterMetadata(references)
+    }
     public func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] {
         count("getParametersUnderPath")
         return try await base.getParameters(underPath: path)

@@ -173,6 +173,12 @@ public struct SecretStoreCompatSuite: Sendable {
         #expect(result.parameters[token]?.value.unsafeRevealed == "tok", "SecureString values come back decrypted")
         #expect(result.parameters[token]?.isSecure == true)
         #expect(result.invalidNames == [missing])
+        let labelMissing = ParameterReference(name: "\(base)/url", selector: "9")
+        let metadata = try await store.parameterMetadata([url, firstVersion, token, missing, labelMissing])
+        #expect(metadata.found[url]?.version == 2)
+        #expect(metadata.found[firstVersion]?.version == 1)
+        #expect(metadata.found[token]?.type == "SecureString")
+        #expect(metadata.missing == [missing, labelMissing], "an unknown name or version is missing")
         let all = try await store.getParameters(underPath: base)
         #expect(all.map(\.name).sorted() == ["\(base)/nested/token", "\(base)/url"])
     }

@@ -141,6 +141,47 @@ public struct AWSSecretStore: SecretStore {
         }
     }
 
+    public func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
+        let batches = stride(from: 0, to: references.count, by: Self.parametersPerBatch).map {
+            Array(references[$0..<min($0 + Self.parametersPerBatch, references.count)])
+        }
+        let ssm = self.ssm
+        do {
+            return try await withThrowingTaskGroup(of: ParameterMetadataResult.self) { group in
+                for batch in batches {
+                    group.addTask {
+                        // WithDecryption false: a SecureString comes back as ciphertext, and even
+                        // that is dropped here; only names, types and versions are kept.
+                        let output = try await ssm.getParameters(names: batch.map(\.requestName), withDecryption: false)
+                        var result = ParameterMetadataResult(calls: 1)
+                        let invalid = Set(output.invalidParameters)
+                        for reference in batch {
+                            if !invalid.contains(reference.requestName),
+                                let parameter = output.parameters.first(where: { $0.name == reference.name || $0.arn == reference.name })
+                            {
+                                result.found[reference] = ParameterMetadata(
+                                    name: parameter.name, arn: parameter.arn, type: parameter.type?.rawValue ?? "String",
+                                    version: parameter.version ?? 1)
+                            } else {
+                                result.missing.insert(reference)
+                            }
+                        }
+                        return result
+                    }
+                }
+                var combined = ParameterMetadataResult()
+                for try await partial in group {
+                    combined.found.merge(partial.found) { $1 }
+                    combined.missing.formUnion(partial.missing)
+                    combined.calls += partial.calls
+                }
+                return combined
+            }
+        } catch {
+            throw Self.storeError(error, subject: nil)
+        }
+    }
+
     public func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] {
         do {
             let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path

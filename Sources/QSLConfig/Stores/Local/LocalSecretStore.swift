@@ -65,6 +65,19 @@ public struct LocalSecretStore: SecretStore {
         return result
     }
 
+    public func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
+        let contents = try file.read()
+        var result = ParameterMetadataResult(calls: 1)
+        for reference in references {
+            if let parameter = Self.parameter(reference, in: contents) {
+                result.found[reference] = ParameterMetadata(name: parameter.name, arn: parameter.arn, type: parameter.type, version: parameter.version)
+            } else {
+                result.missing.insert(reference)
+            }
+        }
+        return result
+    }
+
     public func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] {
         let contents = try file.read()
         let prefix = path.hasSuffix("/") ? path : path + "/"

@@ -1,0 +1,65 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import Testing
+
+/// The repository's own 22-service tree (`environments/`, `platform/`, `schemas/`).
+@Suite("validate: the platform tree")
+struct PlatformTreeValidationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func validate(_ environment: String, services: [String] = []) async throws -> ValidationReport {
+        try await ValidationOperation().run(ValidationRequest(.catalogue(root: root, environment: environment, services: services)))
+    }
+
+    @Test("development and staging validate clean for all 22 services", arguments: ["development", "staging"])
+    func clean(_ environment: String) async throws {
+        let report = try await Self.validate(environment)
+        #expect(report.services.count == 22)
+        #expect(report.errorCount == 0, "\(report.diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))")
+        #expect(report.exitStatus == 0)
+        // The platform's drift in names stays visible.
+        let spellings = Set(report.diagnostics.filter { $0.rule == "spelling" }.compactMap(\.keyPath))
+        #expect(spellings.isSuperset(of: ["JwtSettings:SecretKey", "Jwt:Key", "ConnectionStrings:Redis", "Moonpay"]))
+    }
+
+    /// The Production AppHost file, like the platform's, omits the connections services read
+    /// under other names (`cache`, `surrealdb-connection`, the chain endpoints, the external
+    /// Kestra and MultiChain ones), so the plaintext values of the base file win in production.
+    @Test("production reports exactly the connections its Production files leave to plaintext base values")
+    func production() async throws {
+        let report = try await Self.validate("production")
+        let errors = report.uniqueDiagnostics.map(\.diagnostic).filter { $0.severity == .error }
+        #expect(Set(errors.compactMap(\.rule)) == ["plaintext-secret"])
+        #expect(Set(errors.compactMap(\.keyPath)) == [
+            "ConnectionStrings:cache", "ConnectionStrings:surrealdb-connection", "ConnectionStrings:multichain-external",
+            "ConnectionStrings:kestra-external", "ConnectionStrings:ethereum-sepolia", "ConnectionStrings:polygon-mumbai",
+            "ConnectionStrings:arbitrum-sepolia", "ConnectionStrings:bitcoin-testnet", "ConnectionStrings:bsc-testnet",
+            "ConnectionStrings:ComplyCubeApiUrl",
+        ])
+        #expect(errors.allSatisfy { $0.location?.file.hasSuffix("/appsettings.json") == true }, "no Production file holds a plaintext secret")
+        #expect(report.exitStatus == 1)
+    }
+
+    @Test("smoke, the plaintext deployment migrate starts from, fails on plaintext secrets in every service")
+    func smoke() async throws {
+        let report = try await Self.validate("smoke")
+        #expect(report.services.allSatisfy { $0.errors.contains { $0.rule == "plaintext-secret" } })
+        #expect(report.exitStatus == 1)
+    }
+
+    @Test("--service limits catalogue mode to the services named; an unknown id is unusable input")
+    func selectedServices() async throws {
+        let report = try await Self.validate("development", services: ["userservice", "LiquidationService"])
+        #expect(report.services.map(\.id) == ["userservice", "liquidationservice"])
+        let shared = try #require(report.services.first?.files.first)
+        #expect(shared.hasSuffix("platform/QuantunSkyLink_v2.AppHost/appsettings.json"), "the shared layer comes first")
+        do {
+            _ = try await Self.validate("development", services: ["nosuchservice"])
+            Issue.record("expected a validation error")
+        } catch let error as ValidationError {
+            #expect(error.diagnostics.first?.message.contains("no service nosuchservice") == true)
+        }
+    }
+}
