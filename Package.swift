@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
         .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigTesting"]),
         .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema"]),
-        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigTesting"]),
+        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(
             name: "QSLConfigSwiftConfigurationTests",
             dependencies: [

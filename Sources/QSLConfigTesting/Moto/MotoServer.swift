@@ -63,6 +63,8 @@ public final class MotoServer: Sendable {
         env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
         env["PYTHONUNBUFFERED"] = "1"
         if let initialNoAuthActionCount { env["INITIAL_NO_AUTH_ACTION_COUNT"] = String(initialNoAuthActionCount) }
+        // moto's request recorder (off until startRecording()) writes here, not into the working directory.
+        env["MOTO_RECORDER_FILEPATH"] = logPath + ".recording"
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = log
@@ -101,7 +103,12 @@ public final class MotoServer: Sendable {
             }
             process = nil
         }
+        // The recording holds request bodies; drop it with the server.
+        try? FileManager.default.removeItem(atPath: recordingPath)
     }
+
+    /// Where moto's request recorder writes (see `MotoServer+Recorder.swift`).
+    var recordingPath: String { logPath + ".recording" }
 
     /// The last lines moto wrote, for failure messages.
     public func logTail(lines: Int = 40) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import QSLConfigAWS
 import QSLConfigCore
 
@@ -96,8 +97,12 @@ public struct AWSSecretStore: SecretStore {
     }
 
     public func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret {
+        // An unpinned read names AWSCURRENT explicitly. Secrets Manager reads AWSCURRENT either
+        // way; moto, without the stage, keeps returning the version that was current before an
+        // UpdateSecretVersionStage moved the label.
+        let stage = selector.versionId == nil ? (selector.versionStage ?? "AWSCURRENT") : selector.versionStage
         do {
-            let output = try await secrets.getSecretValue(.init(secretId: selector.secretId, versionId: selector.versionId, versionStage: selector.versionStage))
+            let output = try await secrets.getSecretValue(.init(secretId: selector.secretId, versionId: selector.versionId, versionStage: stage))
             return try Self.stored(output, requested: selector.secretId)
         } catch {
             throw Self.storeError(error, subject: selector.secretId)
@@ -105,9 +110,7 @@ public struct AWSSecretStore: SecretStore {
     }
 
     public func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
-        let batches = stride(from: 0, to: references.count, by: Self.parametersPerBatch).map {
-            Array(references[$0..<min($0 + Self.parametersPerBatch, references.count)])
-        }
+        let batches = Self.parameterBatches(references)
         let ssm = self.ssm
         do {
             return try await withThrowingTaskGroup(of: ParameterFetchResult.self) { group in
@@ -153,6 +156,16 @@ public struct AWSSecretStore: SecretStore {
     public func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription {
         do {
             return Self.description(try await secrets.describeSecret(secretId: secretId))
+        } catch {
+            throw Self.storeError(error, subject: secretId)
+        }
+    }
+
+    public func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] {
+        do {
+            return try await secrets.listAllSecretVersionIds(.init(secretId: secretId, includeDeprecated: true)).compactMap { entry in
+                entry.versionId.map { SecretVersionInfo(versionId: $0, stages: entry.versionStages, createdDate: entry.createdDate?.timeIntervalSince1970) }
+            }
         } catch {
             throw Self.storeError(error, subject: secretId)
         }
@@ -226,6 +239,23 @@ public struct AWSSecretStore: SecretStore {
         }
     }
 
+    /// Splits references into `GetParameters` calls of at most ``parametersPerBatch`` names, no
+    /// parameter name twice in one call: the response names a parameter without the version or
+    /// label it was asked at (moto omits `Selector`), so two selectors of one name in one call
+    /// could not be told apart. That takes `max(ceil(n / 10), most selectors of one name)` calls,
+    /// which is `ceil(n / 10)` unless one name is asked at more selectors than that.
+    static func parameterBatches(_ references: [ParameterReference]) -> [[ParameterReference]] {
+        guard !references.isEmpty else { return [] }
+        var groups: OrderedDictionary<String, [ParameterReference]> = [:]
+        for reference in references { groups[reference.name, default: []].append(reference) }
+        let count = max((references.count + parametersPerBatch - 1) / parametersPerBatch, groups.values.map(\.count).max() ?? 1)
+        // Dealing the references out in name order puts a name's (at most `count`) selectors in
+        // distinct calls, and no call gets more than ceil(n / count) <= 10 names.
+        var batches = Array(repeating: [ParameterReference](), count: count)
+        for (index, reference) in groups.values.joined().enumerated() { batches[index % count].append(reference) }
+        return batches
+    }
+
     // MARK: Mapping
 
     static func stored(_ output: SecretsManagerClient.GetSecretValueOutput, requested: String) throws(StoreError) -> StoredSecret {
@@ -255,7 +285,9 @@ public struct AWSSecretStore: SecretStore {
         SecretDescription(
             arn: output.arn ?? "", name: output.name ?? "", description: output.description, kmsKeyId: output.kmsKeyId,
             tags: Dictionary(output.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
-            versions: output.versionIdsToStages, createdDate: output.createdDate?.timeIntervalSince1970,
+            // Only labelled versions, as Secrets Manager documents VersionIdsToStages (moto also
+            // lists versions whose labels have all moved away, with no stages).
+            versions: output.versionIdsToStages.filter { !$0.value.isEmpty }, createdDate: output.createdDate?.timeIntervalSince1970,
             lastChangedDate: output.lastChangedDate?.timeIntervalSince1970, lastRotatedDate: output.lastRotatedDate?.timeIntervalSince1970)
     }
 
