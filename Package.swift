@@ -105,7 +105,7 @@ let package = Package(
                 .product(name: "ConfigurationTesting", package: "swift-configuration"),
             ]
         ),
-        .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config"]),
+        .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config", "QSLConfig", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
     ]
 )
 

@@ -149,7 +149,7 @@ public struct AWSSecretStore: SecretStore {
             let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
             return try await ssm.getAllParametersByPath(.init(path: trimmed, recursive: true, withDecryption: true)).map(Self.stored)
         } catch {
-            throw Self.storeError(error, subject: path)
+            throw Self.storeError(error, subject: path, naming: "parameters under")
         }
     }
 
@@ -179,7 +179,7 @@ public struct AWSSecretStore: SecretStore {
                 .filter { prefix == nil || $0.name.hasPrefix(prefix!) }
                 .sorted { $0.name < $1.name }
         } catch {
-            throw Self.storeError(error, subject: prefix)
+            throw Self.storeError(error, subject: prefix, naming: "secrets starting with")
         }
     }
 
@@ -235,7 +235,7 @@ public struct AWSSecretStore: SecretStore {
         do {
             _ = try await ssm.putParameter(.init(name: name, value: SecretValue(value), type: secure ? .secureString : .string, overwrite: true))
         } catch {
-            throw Self.storeError(error, subject: name)
+            throw Self.storeError(error, subject: name, naming: "parameter")
         }
     }
 
@@ -316,11 +316,13 @@ public struct AWSSecretStore: SecretStore {
         }
     }
 
-    static func storeError(_ error: any Error, subject: String?) -> StoreError {
+    /// The store error for a failed call, naming what it was about: `secret NAME: <AWS error>`.
+    static func storeError(_ error: any Error, subject: String?, naming noun: String = "secret") -> StoreError {
         if let error = error as? StoreError { return error }
+        let about = subject.map { "\(noun) \($0): " } ?? ""
         guard let error = error as? AWSError else {
-            return StoreError(.unavailable, "\(error)", subject: subject)
+            return StoreError(.unavailable, "\(about)\(error)", subject: subject)
         }
-        return StoreError(code(for: error.awsErrorCode, status: error.httpStatus), error.description, subject: subject, awsCode: error.awsErrorCode)
+        return StoreError(code(for: error.awsErrorCode, status: error.httpStatus), about + error.description, subject: subject, awsCode: error.awsErrorCode)
     }
 }
