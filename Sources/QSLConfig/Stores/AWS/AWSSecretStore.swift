@@ -8,7 +8,14 @@ import QSLConfigCore
 /// Batch reads use the fewest calls the APIs allow: `BatchGetSecretValue` with at most 20
 /// secrets a call for current versions (a pinned stage or version id needs its own
 /// `GetSecretValue`, since the batch call reads only `AWSCURRENT`), and `GetParameters` with at
-/// most 10 names a call, decrypted. All calls of a batch run concurrently.
+/// most 10 names a call, decrypted (see ``parameterBatches(_:)`` for one name asked at several
+/// versions). All calls of a batch run concurrently. Passes `SecretStoreCompatSuite` against
+/// moto_server.
+///
+/// One moto difference to know when testing rotations: after `UpdateSecretVersionStage` moves
+/// `AWSCURRENT`, moto's `BatchGetSecretValue` still returns the version that was current
+/// before; Secrets Manager returns the new one. Single reads here name `AWSCURRENT` explicitly,
+/// which both get right.
 ///
 /// ```swift
 /// let store = try AWSSecretStore(context: AWSContext(region: "us-east-1"))
