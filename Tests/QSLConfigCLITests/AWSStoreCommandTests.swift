@@ -6,7 +6,7 @@ import Testing
 /// `secret`, `resolve --store aws` and `exec` end to end: the built binary against moto_server,
 /// with fake environment credentials and the endpoint from `--endpoint-url` or `AWS_ENDPOINT_URL`.
 /// The AWS CLI reads back what qsl-config wrote, as an independent client.
-@Suite("qsl-config secret, resolve and exec on AWS (moto)")
+@Suite("qsl-config secret, resolve and exec on AWS (moto)", .serialized)
 struct AWSStoreCommandTests {
     /// `aws ARGS --endpoint-url URL --output json` with the workspace's fake credentials.
     static func awsCLI(_ w: StoreWorkspace, _ arguments: [String]) throws -> [String: Any] {

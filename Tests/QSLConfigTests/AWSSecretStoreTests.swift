@@ -7,7 +7,7 @@ import Testing
 
 /// The AWS store against moto_server: the compat suite, and resolution with its call counts
 /// proven twice, at our HTTP layer and in moto's own request recording.
-@Suite("AWS secret store against moto")
+@Suite("AWS secret store against moto", .serialized)
 struct AWSSecretStoreTests {
     static let credentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: SecretValue("testing"), source: "test")
 

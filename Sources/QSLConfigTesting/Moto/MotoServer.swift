@@ -79,12 +79,30 @@ public final class MotoServer: Sendable {
                 throw Failure(description: "moto_server exited during start-up; its log:\n\(server.logTail())")
             }
             if (try? HTTPWire.exchange(port: port, method: "GET", target: "/moto-api/", headers: ["Host": "127.0.0.1:\(port)"], body: [])) != nil {
+                if initialNoAuthActionCount == nil { server.warmUp() }
                 return server
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
         throw Failure(description: "moto_server did not answer on port \(port) within 60 s; its log:\n\(server.logTail())")
+    }
+
+    /// moto loads each service's backend on that service's first request, which takes seconds
+    /// on a loaded machine: long enough to trip the short timeouts some tests set. One read-only
+    /// call per service during start-up moves that cost out of the tests. (Not done when moto
+    /// counts unauthenticated actions: these calls would use them up.)
+    func warmUp() {
+        for (service, target) in [("secretsmanager", "secretsmanager.ListSecrets"), ("ssm", "AmazonSSM.DescribeParameters")] {
+            _ = try? HTTPWire.exchange(
+                port: port, method: "POST", target: "/",
+                headers: [
+                    "Host": "127.0.0.1:\(port)", "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target,
+                    // moto routes by the credential scope; with authentication off it checks nothing else.
+                    "Authorization": "AWS4-HMAC-SHA256 Credential=warmup/20200101/us-east-1/\(service)/aws4_request, SignedHeaders=host, Signature=00",
+                ],
+                body: Array("{}".utf8))
+        }
     }
 
     /// Whether the moto process is still alive.
