@@ -32,7 +32,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The file, environment and command-line layers of one service, and the Parameter Store
-    /// prefix its merged files and environment name, if any.
+    /// prefix (`AWS:ParameterStorePrefix`) they set, if any.
     struct ReadLayers {
         var files: [ConfigurationLayer]
         var environment: ConfigurationLayer?
