@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
         .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigTesting"]),
         .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema"]),
-        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigTesting"]),
+        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(
             name: "QSLConfigSwiftConfigurationTests",
             dependencies: [
@@ -105,7 +105,7 @@ let package = Package(
                 .product(name: "ConfigurationTesting", package: "swift-configuration"),
             ]
         ),
-        .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config"]),
+        .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config", "QSLConfig", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
     ]
 )
 

@@ -12,6 +12,9 @@ struct QSLConfigCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 findings (validation errors, drift, rotations due), \
             2 bad usage or bad input, 3 AWS or network failure.
+
+            QSL_LOG_LEVEL=trace|debug|info|notice|warning|error|critical sends log lines at that \
+            level and above to standard error; they never hold a secret value.
             """,
         version: QSLConfigVersion.current,
         subcommands: [
@@ -23,6 +26,7 @@ struct QSLConfigCommand: AsyncParsableCommand {
     /// Runs the command, mapping argument-parser usage errors to exit code 2, as the command
     /// contract promises (argument-parser itself uses 64).
     static func main() async {
+        LogLevel.bootstrap()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

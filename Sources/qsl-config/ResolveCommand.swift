@@ -30,10 +30,22 @@ struct ResolveCommand: AsyncParsableCommand {
 
     @OptionGroup var stores: StoreOptions
 
+    @Flag(
+        name: .customLong("all-services"),
+        help: "With --root and --environment: every service of the catalogue, resolved in one pass, as one JSON object keyed by service id.")
+    var allServices = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Command-line overrides after `--`: --Key=value, --Key value, /Key=value.", valueName: "arg"))
     var overrides: [String] = []
 
+    func validate() throws {
+        guard allServices else { return }
+        guard source.root != nil, source.service == nil else { throw ValidationError("--all-services needs --root and --environment, and no --service.") }
+        guard format == .json else { throw ValidationError("--all-services prints JSON; drop --format \(format.rawValue).") }
+    }
+
     func run() async throws {
+        if allServices { return try await runAllServices() }
         let options = try source.options(
             environment: ProcessInfo.processInfo.environment, arguments: overrides, stores: stores, keepReferences: keepReferences)
         do {
@@ -41,6 +53,48 @@ struct ResolveCommand: AsyncParsableCommand {
             printOutput(format.value.render(resolved, showSecrets: showSecrets))
         } catch {
             throw error.exitCode
+        }
+    }
+}
+
+extension ResolveCommand {
+    func runAllServices() async throws {
+        let variables = ProcessInfo.processInfo.environment
+        let (ids, options) = try source.allServiceOptions(environment: variables, arguments: overrides, stores: stores, keepReferences: keepReferences)
+        do {
+            let (resolved, _) = try await ConfigurationLoader().loadAll(options)
+            printOutput(ConfigurationFormat.jsonByService(Array(zip(ids, resolved)), showSecrets: showSecrets))
+        } catch {
+            throw error.exitCode
+        }
+    }
+}
+
+extension ConfigSourceOptions {
+    /// The load options of every service of the catalogue under `--root`, all with one store.
+    func allServiceOptions(
+        environment variables: [String: String], arguments: [String], stores: StoreOptions, keepReferences: Bool
+    ) throws(ExitCode) -> (ids: [String], options: [ConfigurationOptions]) {
+        guard let root, let environment else {
+            throw fail([Diagnostic(at: nil, "--all-services needs --root DIR and --environment ENV", rule: "usage")], status: ExitStatus.badInput)
+        }
+        do {
+            let platform = try PlatformRoot(path: root)
+            let definition = try platform.environment(environment)
+            let store = keepReferences ? nil : try stores.makeStore(platform: platform, environment: definition, variables: variables)
+            let ids = platform.catalogue.services.map(\.id)
+            let options = try ids.map { (id: String) throws(DiagnosticList) -> ConfigurationOptions in
+                try platform.options(
+                    service: id, environment: definition, environmentVariables: variables, arguments: arguments, store: store,
+                    keepAWSReferences: keepReferences, compatibility: compat.value)
+            }
+            return (ids, options)
+        } catch let error as DiagnosticList {
+            throw error.exitCode
+        } catch let error as StoreError {
+            throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
+        } catch {
+            throw fail([Diagnostic(at: nil, "\(error)", rule: "usage")], status: ExitStatus.badInput)
         }
     }
 }
@@ -69,8 +123,8 @@ struct ConfigSourceOptions: ParsableArguments {
         case (nil, nil): break
         case (.some, .some): throw ValidationError("Pass --config-dir or --root, not both.")
         case (nil, .some):
+            // Whether --service is there is checked in options(): resolve --all-services needs none.
             guard environment != nil else { throw ValidationError("--root needs --environment (an environment of environments/).") }
-            guard service != nil else { throw ValidationError("--root needs --service ID.") }
         case (.some, nil):
             if service != nil { throw ValidationError("--service needs --root.") }
         }
@@ -88,6 +142,9 @@ struct ConfigSourceOptions: ParsableArguments {
                 return try platform.options(
                     service: service, environment: definition, environmentVariables: variables, arguments: arguments, store: store,
                     keepAWSReferences: keepReferences, compatibility: compat.value)
+            }
+            if root != nil {
+                throw fail([Diagnostic(at: nil, "--root needs --service ID", rule: "usage")], status: ExitStatus.badInput)
             }
             guard let configDir else {
                 throw fail([Diagnostic(at: nil, "name the configuration: --config-dir DIR, or --root DIR --environment ENV --service ID", rule: "usage")], status: ExitStatus.badInput)

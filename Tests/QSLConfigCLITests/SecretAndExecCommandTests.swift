@@ -110,45 +110,4 @@ struct SecretAndExecCommandTests {
         let noCommand = try w.run(["exec", "--config-dir", "svc", "--store", "local"])
         #expect(noCommand.status == 2)
     }
-
-    @Test("no command prints the canary without --show-secrets, on success or failure")
-    func canaryNeverPrinted() throws {
-        let w = try workspace()
-        // A non-JSON secret asked for a key, a missing key and a missing secret: error paths that name secrets.
-        try Data(
-            """
-            {"A": "${aws:secrets:qsl/dev/kestra:field}", "B": "${aws:secrets:qsl/dev/db:nokey}", "C": "${aws:secrets:qsl/dev/gone}"}
-            """.utf8
-        ).write(to: w.root.appendingPathComponent("bad.json"))
-        let badDir = w.root.appendingPathComponent("bad")
-        try FileManager.default.createDirectory(at: badDir, withIntermediateDirectories: true)
-        try FileManager.default.moveItem(at: w.root.appendingPathComponent("bad.json"), to: badDir.appendingPathComponent("appsettings.json"))
-
-        var runs: [[String]] = [
-            ["secret", "get", "qsl/dev/kestra", "--store", "local"],
-            ["secret", "describe", "qsl/dev/db", "--store", "local"],
-            ["secret", "list", "--store", "local", "--format", "json"],
-            ["resolve", "--config-dir", "bad", "--store", "local"],
-            ["exec", "--config-dir", "bad", "--store", "local", "--", "/bin/true"],
-        ]
-        for format in ["json", "env", "tree"] {
-            runs.append(["resolve", "--config-dir", "svc", "--store", "local", "--format", format])
-        }
-        for arguments in runs {
-            let result = try w.run(arguments, environment: ["QSL_LOG_LEVEL": "trace"])
-            #expect(!result.stdout.contains(Self.canary), "stdout of \(arguments.joined(separator: " "))")
-            #expect(!result.stderr.contains(Self.canary), "stderr of \(arguments.joined(separator: " "))")
-        }
-        let failed = try w.run(["resolve", "--config-dir", "bad", "--store", "local"])
-        #expect(failed.status == 2)
-        #expect(failed.stderr.contains("secret qsl/dev/kestra is not a JSON object, so it has no key 'field'"))
-        #expect(failed.stderr.contains("secret qsl/dev/db has no JSON key 'nokey'"))
-        #expect(failed.stderr.contains("secret qsl/dev/gone does not exist"))
-        // Nothing on disk holds the canary in the clear.
-        let enumerator = FileManager.default.enumerator(atPath: w.root.path)!
-        for case let file as String in enumerator {
-            let data = (try? Data(contentsOf: w.root.appendingPathComponent(file))) ?? Data()
-            #expect(!String(decoding: data, as: UTF8.self).contains(Self.canary), "\(file) holds the canary")
-        }
-    }
 }

@@ -95,6 +95,19 @@ struct LocalSecretStoreTests {
         #expect(all.count == 24)
     }
 
+    @Test("listing the versions of a missing secret is not found")
+    func listVersionsOfMissingSecret() async throws {
+        let store = LocalSecretStore(path: try Self.temporaryStorePath())
+        _ = try await store.createSecret(CreateSecretRequest(name: "present", value: .string(SecretValue("v")), clientRequestToken: UUID().uuidString))
+        do {
+            _ = try await store.listSecretVersions("absent")
+            Issue.record("expected a not-found error")
+        } catch {
+            #expect(error.code == .notFound)
+            #expect(error.message == "secret absent does not exist in the local store")
+        }
+    }
+
     @Test("the key file is created once and reused")
     func keyFileReused() async throws {
         let path = try Self.temporaryStorePath()

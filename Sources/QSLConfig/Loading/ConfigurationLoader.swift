@@ -25,6 +25,27 @@ public struct ConfigurationLoader: Sendable {
     /// The layered configuration before references are resolved, plus the keys that came from
     /// SecureString parameters.
     public func layers(_ options: ConfigurationOptions) async throws(ResolutionError) -> (configuration: LayeredConfiguration, secureKeys: Set<ConfigKey>) {
+        let read = try readLayers(options)
+        guard let prefix = read.parameterStorePrefix else { return (read.assembled(), []) }
+        let layer = try await parameterStoreLayer(prefix, store: options.store)
+        return (read.assembled(parameterStore: layer.layer), layer.secureKeys)
+    }
+
+    /// The file, environment and command-line layers of one service, and the Parameter Store
+    /// prefix (`AWS:ParameterStorePrefix`) they set, if any.
+    struct ReadLayers {
+        var files: [ConfigurationLayer]
+        var environment: ConfigurationLayer?
+        var arguments: ConfigurationLayer
+        var parameterStorePrefix: (prefix: String, location: SourceLocation?)?
+
+        /// Lowest priority first: files, the Parameter Store layer, environment, command line.
+        func assembled(parameterStore: ConfigurationLayer? = nil) -> LayeredConfiguration {
+            LayeredConfiguration(layers: files + [parameterStore, environment, arguments].compactMap { $0 })
+        }
+    }
+
+    func readLayers(_ options: ConfigurationOptions) throws(ResolutionError) -> ReadLayers {
         var fileLayers: [ConfigurationLayer] = []
         var problems: [Diagnostic] = []
         for (folder, filter) in [(options.sharedDirectory, options.sharedFilter), (options.configDirectory, nil)] {
@@ -48,32 +69,42 @@ public struct ConfigurationLoader: Sendable {
         do { argumentLayer = try .commandLine(options.arguments) } catch { problems.append(error) }
         guard problems.isEmpty else { throw ResolutionError(problems) }
 
-        var configuration = LayeredConfiguration(layers: fileLayers + [environmentLayer, argumentLayer].compactMap { $0 })
-        var secureKeys: Set<ConfigKey> = []
-        if let prefixValue = configuration["AWS:ParameterStorePrefix"], let prefix = prefixValue, !prefix.isEmpty, !options.keepAWSReferences {
-            guard let store = options.store else {
+        var read = ReadLayers(files: fileLayers, environment: environmentLayer, arguments: argumentLayer)
+        let merged = read.assembled()
+        if let prefixValue = merged["AWS:ParameterStorePrefix"], let prefix = prefixValue, !prefix.isEmpty, !options.keepAWSReferences {
+            let location = merged.entry("AWS:ParameterStorePrefix")?.origin.location
+            guard options.store != nil else {
                 throw ResolutionError([
                     Diagnostic(
-                        at: configuration.entry("AWS:ParameterStorePrefix")?.origin.location,
-                        "AWS:ParameterStorePrefix is set to \(prefix), which needs a secret store to load", rule: "store",
+                        at: location, "AWS:ParameterStorePrefix is set to \(prefix), which needs a secret store to load", rule: "store",
                         keyPath: "AWS:ParameterStorePrefix")
                 ])
             }
-            let parameters: [StoredParameter]
-            do { parameters = try await store.getParameters(underPath: prefix) } catch {
-                throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
-            }
-            var layer = ConfigurationLayer(name: "Parameter Store \(prefix)")
-            let base = prefix.hasSuffix("/") ? prefix : prefix + "/"
-            for parameter in parameters where parameter.name.hasPrefix(base) {
-                let key = ConfigKey(parameter.name.dropFirst(base.count).split(separator: "/").joined(separator: ":"))
-                layer.set(ConfigEntry(key: key, value: parameter.value.unsafeRevealed, origin: ValueOrigin(.parameterStore(name: parameter.name))))
-                if parameter.isSecure { secureKeys.insert(key) }
-            }
-            logger.debug("loaded Parameter Store layer", metadata: ["prefix": "\(prefix)", "parameters": "\(parameters.count)"])
-            configuration = LayeredConfiguration(layers: fileLayers + [layer] + [environmentLayer, argumentLayer].compactMap { $0 })
+            read.parameterStorePrefix = (prefix, location)
         }
-        return (configuration, secureKeys)
+        return read
+    }
+
+    /// Every parameter under `prefix` as a layer (`/prefix/Section/Key` → `Section:Key`, as
+    /// AWS's .NET Systems Manager provider maps them), and the keys that came from SecureStrings.
+    func parameterStoreLayer(
+        _ prefix: (prefix: String, location: SourceLocation?), store: (any SecretStore)?
+    ) async throws(ResolutionError) -> (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>) {
+        guard let store else { throw ResolutionError([Diagnostic(at: prefix.location, "AWS:ParameterStorePrefix needs a secret store", rule: "store")]) }
+        let parameters: [StoredParameter]
+        do { parameters = try await store.getParameters(underPath: prefix.prefix) } catch {
+            throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
+        }
+        var layer = ConfigurationLayer(name: "Parameter Store \(prefix.prefix)")
+        var secureKeys: Set<ConfigKey> = []
+        let base = prefix.prefix.hasSuffix("/") ? prefix.prefix : prefix.prefix + "/"
+        for parameter in parameters where parameter.name.hasPrefix(base) {
+            let key = ConfigKey(parameter.name.dropFirst(base.count).split(separator: "/").joined(separator: ":"))
+            layer.set(ConfigEntry(key: key, value: parameter.value.unsafeRevealed, origin: ValueOrigin(.parameterStore(name: parameter.name))))
+            if parameter.isSecure { secureKeys.insert(key) }
+        }
+        logger.debug("loaded Parameter Store layer", metadata: ["prefix": "\(prefix.prefix)", "parameters": "\(parameters.count)"])
+        return (layer, secureKeys)
     }
 
     /// The fully resolved configuration of one service.
@@ -94,5 +125,68 @@ public struct ConfigurationLoader: Sendable {
                 "parameters": "\(statistics.uniqueParameters)", "calls": "\(statistics.secretCalls + statistics.parameterCalls)",
             ])
         return resolved[0]
+    }
+
+    /// The resolved configurations of several services in one pass, as a deploy pipeline or
+    /// `resolve --all-services` needs them: every service's files are read first, each distinct
+    /// Parameter Store prefix is listed once (concurrently), and then every reference of every
+    /// service is resolved together, so a secret many services share is fetched once and the
+    /// whole platform costs ceil(unique secrets / 20) + ceil(unique parameters / 10) calls plus
+    /// one listing per prefix.
+    ///
+    /// The store, `keepAWSReferences` and `defaultVersionStage` of the first options apply to all.
+    ///
+    /// ```swift
+    /// let options = try ids.map { try root.options(service: $0, environment: production, environmentVariables: env, store: store) }
+    /// let (configurations, statistics) = try await ConfigurationLoader().loadAll(options)
+    /// ```
+    ///
+    /// - Throws: ``ResolutionError`` listing every problem of every service at once.
+    public func loadAll(_ options: [ConfigurationOptions]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: ReferenceResolver.Statistics) {
+        guard let first = options.first else { return ([], ReferenceResolver.Statistics()) }
+        var reads: [ReadLayers] = []
+        var problems: [Diagnostic] = []
+        for option in options {
+            do { reads.append(try readLayers(option)) } catch { problems += error.diagnostics }
+        }
+        guard problems.isEmpty else { throw ResolutionError(problems) }
+
+        var prefixes: [String: SourceLocation?] = [:]
+        for read in reads { if let prefix = read.parameterStorePrefix { prefixes[prefix.prefix] = prefixes[prefix.prefix] ?? prefix.location } }
+        var prefixLayers: [String: (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)] = [:]
+        let loader = self
+        let store = first.store
+        do {
+            prefixLayers = try await withThrowingTaskGroup(of: (String, (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)).self) { group in
+                for (prefix, location) in prefixes {
+                    group.addTask { (prefix, try await loader.parameterStoreLayer((prefix, location), store: store)) }
+                }
+                var layers: [String: (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)] = [:]
+                for try await (prefix, layer) in group { layers[prefix] = layer }
+                return layers
+            }
+        } catch let error as ResolutionError {
+            throw error
+        } catch {
+            throw ResolutionError([Diagnostic(at: nil, "\(error)", rule: "store")], isStoreFailure: true)
+        }
+
+        var secureKeys: Set<ConfigKey> = []
+        let configurations = reads.map { read in
+            let layer = read.parameterStorePrefix.flatMap { prefixLayers[$0.prefix] }
+            if let layer { secureKeys.formUnion(layer.secureKeys) }
+            return read.assembled(parameterStore: layer?.layer)
+        }
+        var resolver = ReferenceResolver(
+            store: store, environmentVariables: first.environmentVariables, keepAWSReferences: first.keepAWSReferences, secretKeys: secureKeys)
+        resolver.defaultVersionStage = first.defaultVersionStage
+        let (resolved, statistics) = try await resolver.resolveAll(configurations)
+        logger.debug(
+            "resolved configurations",
+            metadata: [
+                "services": "\(resolved.count)", "secrets": "\(statistics.uniqueSecrets)", "parameters": "\(statistics.uniqueParameters)",
+                "calls": "\(statistics.secretCalls + statistics.parameterCalls)", "prefixListings": "\(prefixLayers.count)",
+            ])
+        return (resolved, statistics)
     }
 }

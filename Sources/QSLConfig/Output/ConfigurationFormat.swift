@@ -51,6 +51,21 @@ public enum ConfigurationFormat: String, Sendable, CaseIterable {
     }
 }
 
+extension ConfigurationFormat {
+    /// Several services' configurations as one JSON object, service id → the flat object
+    /// ``json`` prints, secret values redacted unless `showSecrets`.
+    public static func jsonByService(_ services: [(id: String, configuration: ResolvedConfiguration)], showSecrets: Bool) -> String {
+        guard !services.isEmpty else { return "{}\n" }
+        var out = "{\n"
+        for (position, service) in services.enumerated() {
+            let object = json.render(service.configuration, showSecrets: showSecrets).dropLast()  // its final newline
+            out += "  " + JSONStringEncoding.quoted(service.id) + ": " + object.replacing("\n", with: "\n  ")
+            out += position == services.count - 1 ? "\n" : ",\n"
+        }
+        return out + "}\n"
+    }
+}
+
 /// Configuration keys as environment variable names.
 public enum EnvironmentName {
     /// `Section:Key` → `Section__Key`.

@@ -30,6 +30,10 @@ public protocol SecretStore: Sendable {
     /// A secret's metadata: versions, stages and tags, never a value.
     func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription
 
+    /// Every version of a secret the store still keeps, with its staging labels, including
+    /// versions no label points at any more (`ListSecretVersionIds` with `IncludeDeprecated`).
+    func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo]
+
     /// Secrets whose names start with `prefix` (all secrets when `nil`).
     func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription]
 

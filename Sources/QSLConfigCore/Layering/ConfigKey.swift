@@ -24,18 +24,31 @@ public struct ConfigKey: Sendable, Hashable, Comparable, CustomStringConvertible
     /// ASP.NET's child order: segment by segment, integer segments first in numeric order, then
     /// the rest ordinally ignoring case.
     public static func < (lhs: ConfigKey, rhs: ConfigKey) -> Bool {
-        let a = lhs.folded.split(separator: ":", omittingEmptySubsequences: false)
-        let b = rhs.folded.split(separator: ":", omittingEmptySubsequences: false)
-        for (x, y) in zip(a, b) where x != y {
-            switch (Int(x), Int(y)) {
-            case (let i?, let j?): if i != j { return i < j }
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): break
+        // Walks both keys segment by segment in place: sorting calls this O(n log n) times, so
+        // it must not allocate.
+        let a = lhs.folded, b = rhs.folded
+        var i = a.utf8.startIndex
+        var j = b.utf8.startIndex
+        while true {
+            let aEnd = a.utf8[i...].firstIndex(of: 0x3A) ?? a.utf8.endIndex
+            let bEnd = b.utf8[j...].firstIndex(of: 0x3A) ?? b.utf8.endIndex
+            let x = a[i..<aEnd]
+            let y = b[j..<bEnd]
+            if !x.utf8.elementsEqual(y.utf8), x != y {
+                switch (Int(x), Int(y)) {
+                case (let m?, let n?): if m != n { return m < n }
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): break
+                }
+                return x.utf8.lexicographicallyPrecedes(y.utf8)
             }
-            return x.utf8.lexicographicallyPrecedes(y.utf8)
+            let aDone = aEnd == a.utf8.endIndex
+            let bDone = bEnd == b.utf8.endIndex
+            if aDone || bDone { return aDone && !bDone }
+            i = a.utf8.index(after: aEnd)
+            j = b.utf8.index(after: bEnd)
         }
-        return a.count < b.count
     }
 
     /// Folds a key for case-insensitive comparison: each character mapped to its upper case

@@ -63,6 +63,8 @@ public final class MotoServer: Sendable {
         env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
         env["PYTHONUNBUFFERED"] = "1"
         if let initialNoAuthActionCount { env["INITIAL_NO_AUTH_ACTION_COUNT"] = String(initialNoAuthActionCount) }
+        // moto's request recorder (off until startRecording()) writes here, not into the working directory.
+        env["MOTO_RECORDER_FILEPATH"] = logPath + ".recording"
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = log
@@ -77,12 +79,30 @@ public final class MotoServer: Sendable {
                 throw Failure(description: "moto_server exited during start-up; its log:\n\(server.logTail())")
             }
             if (try? HTTPWire.exchange(port: port, method: "GET", target: "/moto-api/", headers: ["Host": "127.0.0.1:\(port)"], body: [])) != nil {
+                if initialNoAuthActionCount == nil { server.warmUp() }
                 return server
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
         throw Failure(description: "moto_server did not answer on port \(port) within 60 s; its log:\n\(server.logTail())")
+    }
+
+    /// moto loads each service's backend on that service's first request, which takes seconds
+    /// on a loaded machine: long enough to trip the short timeouts some tests set. One read-only
+    /// call per service during start-up moves that cost out of the tests. (Not done when moto
+    /// counts unauthenticated actions: these calls would use them up.)
+    func warmUp() {
+        for (service, target) in [("secretsmanager", "secretsmanager.ListSecrets"), ("ssm", "AmazonSSM.DescribeParameters")] {
+            _ = try? HTTPWire.exchange(
+                port: port, method: "POST", target: "/",
+                headers: [
+                    "Host": "127.0.0.1:\(port)", "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target,
+                    // moto routes by the credential scope; with authentication off it checks nothing else.
+                    "Authorization": "AWS4-HMAC-SHA256 Credential=warmup/20200101/us-east-1/\(service)/aws4_request, SignedHeaders=host, Signature=00",
+                ],
+                body: Array("{}".utf8))
+        }
     }
 
     /// Whether the moto process is still alive.
@@ -101,7 +121,12 @@ public final class MotoServer: Sendable {
             }
             process = nil
         }
+        // The recording holds request bodies; drop it with the server.
+        try? FileManager.default.removeItem(atPath: recordingPath)
     }
+
+    /// Where moto's request recorder writes (see `MotoServer+Recorder.swift`).
+    var recordingPath: String { logPath + ".recording" }
 
     /// The last lines moto wrote, for failure messages.
     public func logTail(lines: Int = 40) -> String {

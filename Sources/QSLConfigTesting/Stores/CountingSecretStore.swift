@@ -46,6 +46,10 @@ public final class CountingSecretStore: SecretStore {
         count("describeSecret")
         return try await base.describeSecret(secretId)
     }
+    public func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] {
+        count("listSecretVersions")
+        return try await base.listSecretVersions(secretId)
+    }
     public func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] {
         count("listSecrets")
         return try await base.listSecrets(prefix: prefix)

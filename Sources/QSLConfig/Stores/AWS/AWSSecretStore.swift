@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import QSLConfigAWS
 import QSLConfigCore
 
@@ -7,7 +8,14 @@ import QSLConfigCore
 /// Batch reads use the fewest calls the APIs allow: `BatchGetSecretValue` with at most 20
 /// secrets a call for current versions (a pinned stage or version id needs its own
 /// `GetSecretValue`, since the batch call reads only `AWSCURRENT`), and `GetParameters` with at
-/// most 10 names a call, decrypted. All calls of a batch run concurrently.
+/// most 10 names a call, decrypted (see ``parameterBatches(_:)`` for one name asked at several
+/// versions). All calls of a batch run concurrently. Passes `SecretStoreCompatSuite` against
+/// moto_server.
+///
+/// One moto difference to know when testing rotations: after `UpdateSecretVersionStage` moves
+/// `AWSCURRENT`, moto's `BatchGetSecretValue` still returns the version that was current
+/// before; Secrets Manager returns the new one. Single reads here name `AWSCURRENT` explicitly,
+/// which both get right.
 ///
 /// ```swift
 /// let store = try AWSSecretStore(context: AWSContext(region: "us-east-1"))
@@ -96,8 +104,12 @@ public struct AWSSecretStore: SecretStore {
     }
 
     public func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret {
+        // An unpinned read names AWSCURRENT explicitly. Secrets Manager reads AWSCURRENT either
+        // way; moto, without the stage, keeps returning the version that was current before an
+        // UpdateSecretVersionStage moved the label.
+        let stage = selector.versionId == nil ? (selector.versionStage ?? "AWSCURRENT") : selector.versionStage
         do {
-            let output = try await secrets.getSecretValue(.init(secretId: selector.secretId, versionId: selector.versionId, versionStage: selector.versionStage))
+            let output = try await secrets.getSecretValue(.init(secretId: selector.secretId, versionId: selector.versionId, versionStage: stage))
             return try Self.stored(output, requested: selector.secretId)
         } catch {
             throw Self.storeError(error, subject: selector.secretId)
@@ -105,9 +117,7 @@ public struct AWSSecretStore: SecretStore {
     }
 
     public func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
-        let batches = stride(from: 0, to: references.count, by: Self.parametersPerBatch).map {
-            Array(references[$0..<min($0 + Self.parametersPerBatch, references.count)])
-        }
+        let batches = Self.parameterBatches(references)
         let ssm = self.ssm
         do {
             return try await withThrowingTaskGroup(of: ParameterFetchResult.self) { group in
@@ -187,13 +197,23 @@ public struct AWSSecretStore: SecretStore {
             let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
             return try await ssm.getAllParametersByPath(.init(path: trimmed, recursive: true, withDecryption: true)).map(Self.stored)
         } catch {
-            throw Self.storeError(error, subject: path)
+            throw Self.storeError(error, subject: path, naming: "parameters under")
         }
     }
 
     public func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription {
         do {
             return Self.description(try await secrets.describeSecret(secretId: secretId))
+        } catch {
+            throw Self.storeError(error, subject: secretId)
+        }
+    }
+
+    public func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] {
+        do {
+            return try await secrets.listAllSecretVersionIds(.init(secretId: secretId, includeDeprecated: true)).compactMap { entry in
+                entry.versionId.map { SecretVersionInfo(versionId: $0, stages: entry.versionStages, createdDate: entry.createdDate?.timeIntervalSince1970) }
+            }
         } catch {
             throw Self.storeError(error, subject: secretId)
         }
@@ -207,7 +227,7 @@ public struct AWSSecretStore: SecretStore {
                 .filter { prefix == nil || $0.name.hasPrefix(prefix!) }
                 .sorted { $0.name < $1.name }
         } catch {
-            throw Self.storeError(error, subject: prefix)
+            throw Self.storeError(error, subject: prefix, naming: "secrets starting with")
         }
     }
 
@@ -263,8 +283,25 @@ public struct AWSSecretStore: SecretStore {
         do {
             _ = try await ssm.putParameter(.init(name: name, value: SecretValue(value), type: secure ? .secureString : .string, overwrite: true))
         } catch {
-            throw Self.storeError(error, subject: name)
+            throw Self.storeError(error, subject: name, naming: "parameter")
         }
+    }
+
+    /// Splits references into `GetParameters` calls of at most ``parametersPerBatch`` names, no
+    /// parameter name twice in one call: the response names a parameter without the version or
+    /// label it was asked at (moto omits `Selector`), so two selectors of one name in one call
+    /// could not be told apart. That takes `max(ceil(n / 10), most selectors of one name)` calls,
+    /// which is `ceil(n / 10)` unless one name is asked at more selectors than that.
+    static func parameterBatches(_ references: [ParameterReference]) -> [[ParameterReference]] {
+        guard !references.isEmpty else { return [] }
+        var groups: OrderedDictionary<String, [ParameterReference]> = [:]
+        for reference in references { groups[reference.name, default: []].append(reference) }
+        let count = max((references.count + parametersPerBatch - 1) / parametersPerBatch, groups.values.map(\.count).max() ?? 1)
+        // Dealing the references out in name order puts a name's (at most `count`) selectors in
+        // distinct calls, and no call gets more than ceil(n / count) <= 10 names.
+        var batches = Array(repeating: [ParameterReference](), count: count)
+        for (index, reference) in groups.values.joined().enumerated() { batches[index % count].append(reference) }
+        return batches
     }
 
     // MARK: Mapping
@@ -296,7 +333,9 @@ public struct AWSSecretStore: SecretStore {
         SecretDescription(
             arn: output.arn ?? "", name: output.name ?? "", description: output.description, kmsKeyId: output.kmsKeyId,
             tags: Dictionary(output.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
-            versions: output.versionIdsToStages, createdDate: output.createdDate?.timeIntervalSince1970,
+            // Only labelled versions, as Secrets Manager documents VersionIdsToStages (moto also
+            // lists versions whose labels have all moved away, with no stages).
+            versions: output.versionIdsToStages.filter { !$0.value.isEmpty }, createdDate: output.createdDate?.timeIntervalSince1970,
             lastChangedDate: output.lastChangedDate?.timeIntervalSince1970, lastRotatedDate: output.lastRotatedDate?.timeIntervalSince1970)
     }
 
@@ -325,11 +364,13 @@ public struct AWSSecretStore: SecretStore {
         }
     }
 
-    static func storeError(_ error: any Error, subject: String?) -> StoreError {
+    /// The store error for a failed call, naming what it was about: `secret NAME: <AWS error>`.
+    static func storeError(_ error: any Error, subject: String?, naming noun: String = "secret") -> StoreError {
         if let error = error as? StoreError { return error }
+        let about = subject.map { "\(noun) \($0): " } ?? ""
         guard let error = error as? AWSError else {
-            return StoreError(.unavailable, "\(error)", subject: subject)
+            return StoreError(.unavailable, "\(about)\(error)", subject: subject)
         }
-        return StoreError(code(for: error.awsErrorCode, status: error.httpStatus), error.description, subject: subject, awsCode: error.awsErrorCode)
+        return StoreError(code(for: error.awsErrorCode, status: error.httpStatus), about + error.description, subject: subject, awsCode: error.awsErrorCode)
     }
 }

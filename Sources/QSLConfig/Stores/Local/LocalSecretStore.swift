@@ -92,6 +92,12 @@ public struct LocalSecretStore: SecretStore {
         return Self.describe(try Self.secret(secretId, in: contents))
     }
 
+    public func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] {
+        try Self.secret(secretId, in: try file.read()).versions.reversed().map {
+            SecretVersionInfo(versionId: $0.versionId, stages: $0.stages, createdDate: $0.created)
+        }
+    }
+
     public func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] {
         try file.read().secrets.values
             .filter { prefix == nil || $0.name.hasPrefix(prefix!) }

@@ -1,0 +1,55 @@
+import QSLConfigCore
+import Testing
+
+/// `ConfigKey`'s order (ASP.NET's child order) walks keys in place; it must agree with the plain
+/// split-and-compare definition on every pair.
+@Suite("configuration key order")
+struct ConfigKeyOrderTests {
+    /// The order as specified: segment by segment, integers first in numeric order, then
+    /// ordinal ignoring case; a key that is a prefix of another comes first.
+    static func specifiedOrder(_ lhs: ConfigKey, _ rhs: ConfigKey) -> Bool {
+        let a = lhs.folded.split(separator: ":", omittingEmptySubsequences: false)
+        let b = rhs.folded.split(separator: ":", omittingEmptySubsequences: false)
+        for (x, y) in zip(a, b) where x != y {
+            switch (Int(x), Int(y)) {
+            case (let i?, let j?): if i != j { return i < j }
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): break
+            }
+            return x.utf8.lexicographicallyPrecedes(y.utf8)
+        }
+        return a.count < b.count
+    }
+
+    static let keys: [ConfigKey] = {
+        let segments = ["", "a", "A", "b", "ab", "aB", "0", "1", "2", "10", "01", "-1", "+1", "x1", "é", "e\u{301}", "Ü", "ß", "z:"]
+        var keys: [ConfigKey] = []
+        for first in segments {
+            keys.append(ConfigKey(first))
+            for second in segments.prefix(12) { keys.append(ConfigKey(first + ":" + second)) }
+        }
+        keys += ["Logging:LogLevel:Default", "logging:loglevel", "ConnectionStrings:postgres-userservice", "a::b", ":", "::"]
+        return keys
+    }()
+
+    @Test("agrees with the specified order on every pair")
+    func agreesWithSpecification() {
+        var disagreements: [String] = []
+        for x in Self.keys {
+            for y in Self.keys where (x < y) != Self.specifiedOrder(x, y) {
+                disagreements.append("\(x.spelling) < \(y.spelling)")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        #expect(Self.keys.count > 200)
+    }
+
+    @Test("integers first and in numeric order, then case-insensitive text")
+    func examples() {
+        let sorted = ["b", "10", "A", "2", "a:1", "B:0"].map { ConfigKey($0) }.sorted()
+        #expect(sorted.map(\.spelling) == ["2", "10", "A", "a:1", "b", "B:0"])
+        #expect(ConfigKey("a:2") < ConfigKey("a:10"))
+        #expect(!(ConfigKey("A") < ConfigKey("a")) && !(ConfigKey("a") < ConfigKey("A")))
+    }
+}
