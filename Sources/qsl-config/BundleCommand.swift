@@ -70,17 +70,24 @@ struct BundleCommand: AsyncParsableCommand {
         if check {
             let drift = result.drift(in: output)
             guard drift.isEmpty else {
-                for line in drift { printError("\(PlatformRootPath.join(output, line)): drift") }
+                for item in drift { printError("\(PlatformRootPath.join(output, item.description))") }
+                printError("\(output): \(drift.count) file(s) differ from what `qsl-config bundle` would write; run it without --check to update them")
                 throw ExitCode(ExitStatus.findings)
             }
-            printOutput("\(output): \(result.services.count) \(format.rawValue) bundles are up to date\n")
+            printOutput("\(output): \(result.services.count) \(format.rawValue) bundles for \(result.environment) are up to date\n")
             return
         }
         do { try result.write(to: output) } catch { throw error.exitCode }
-        let calls = result.statistics.secretCalls + result.statistics.parameterCalls
-        printOutput(
-            "wrote \(result.services.count) \(format.rawValue) bundles (\(result.allFiles.count) files) to \(output); "
-                + "\(result.statistics.uniqueSecrets) secrets and \(result.statistics.uniqueParameters) parameters in \(calls) store calls\n")
+        printOutput("wrote \(result.services.count) \(format.rawValue) bundles for \(result.environment) (\(result.allFiles.count) files) to \(output); \(Self.cost(result.statistics, format: format.value))\n")
+    }
+
+    /// What the run cost, in one clause.
+    static func cost(_ statistics: BundleOperation.Statistics, format: BundleFormat) -> String {
+        let references = "\(statistics.uniqueSecrets) secrets and \(statistics.uniqueParameters) parameters referenced"
+        if format == .ecs {
+            return "\(references); ARNs from \(statistics.secretListings) listing(s) and \(statistics.secretDescribes) describe(s), no values read"
+        }
+        return "\(references), resolved in one pass of \(statistics.storeCalls) store call(s)"
     }
 }
 

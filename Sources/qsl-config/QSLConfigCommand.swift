@@ -14,7 +14,7 @@ struct QSLConfigCommand: AsyncParsableCommand {
             2 bad usage or bad input, 3 AWS or network failure.
             """,
         version: QSLConfigVersion.current,
-        subcommands: [ResolveCommand.self, ExecCommand.self, BundleCommand.self, SecretCommand.self, WhoamiCommand.self]
+        subcommands: [ResolveCommand.self, ExecCommand.self, BundleCommand.self, SeedCommand.self, SecretCommand.self, WhoamiCommand.self]
     )
 
     /// Runs the command, mapping argument-parser usage errors to exit code 2, as the command
