@@ -53,7 +53,8 @@ enum KubernetesManifests {
         var configMap = header("ConfigMap", "\(service)-config") + (plain.isEmpty ? "data: {}\n" : "data:\n")
         for (name, value) in plain.sorted(by: { $0.0 < $1.0 }) { configMap += "  \(name): \(quoted(value))\n" }
         var secretManifest = header("Secret", "\(service)-secrets") + "type: Opaque\n" + (secret.isEmpty ? "data: {}\n" : "data:\n")
-        for (name, value) in secret.sorted(by: { $0.0 < $1.0 }) { secretManifest += "  \(name): \(value)\n" }
+        // Quoted, so an empty value stays an empty string rather than YAML's null.
+        for (name, value) in secret.sorted(by: { $0.0 < $1.0 }) { secretManifest += "  \(name): \"\(value)\"\n" }
         return [
             BundleFile(path: "\(service)/configmap.yaml", bytes: Array(configMap.utf8), mode: 0o644),
             BundleFile(path: "\(service)/secret.yaml", bytes: Array(secretManifest.utf8), mode: 0o600),

@@ -46,9 +46,11 @@ extension MotoServer {
         return context.client(for: .iam)
     }
 
-    /// Creates a user with an inline policy and an access key: three API calls.
-    public func createUser(name: String, policy: String = MotoServer.allowAllPolicy) async throws -> MotoUser {
-        let iam = try setupIAM()
+    /// Creates a user with an inline policy and an access key: three API calls, unsigned during
+    /// moto's unauthenticated window, or signed by `creator` (who needs the IAM permissions)
+    /// once moto enforces authentication.
+    public func createUser(name: String, policy: String = MotoServer.allowAllPolicy, signedBy creator: MotoUser? = nil) async throws -> MotoUser {
+        let iam = try creator.map { try AWSContext(credentials: $0.credentials(), environment: environment()).client(for: .iam) } ?? setupIAM()
         let user = try await iam.query("CreateUser", parameters: [("UserName", name)])
         _ = try await iam.query(
             "PutUserPolicy", parameters: [("UserName", name), ("PolicyName", "\(name)-policy"), ("PolicyDocument", policy)])
