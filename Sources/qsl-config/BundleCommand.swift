@@ -67,6 +67,7 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             throw error.exitCode
         }
+        for warning in result.warnings { printError(warning.description) }
         if check {
             let drift = result.drift(in: output)
             guard drift.isEmpty else {

@@ -71,6 +71,8 @@ public struct BundleOperation: Sendable {
         /// Every bundle file except the manifest, sorted by path.
         public var files: [BundleFile]
         public var statistics: Statistics
+        /// Findings that do not stop the bundle (a plain value named like a credential).
+        public var warnings: [Diagnostic] = []
     }
 
     /// Builds every requested service's bundle (all services of the catalogue when `services`
@@ -126,13 +128,14 @@ public struct BundleOperation: Sendable {
 
         // 2. One pass for all services: ARNs from metadata (ecs), or every value in batches.
         var files: [BundleFile] = []
+        var warnings: [Diagnostic] = []
         if format == .ecs {
             let arns = try await secretARNs(for: scans, statistics: &statistics)
             for (id, configuration) in zip(ids, layered) {
                 do {
                     files += try ECSBundle.files(
                         service: root.service(id), configuration: configuration, environment: environment, arns: arns,
-                        environmentVariables: environmentVariables)
+                        environmentVariables: environmentVariables, warnings: &warnings)
                 } catch {
                     problems += error.diagnostics
                 }
@@ -163,7 +166,9 @@ public struct BundleOperation: Sendable {
         logger.debug(
             "bundled services",
             metadata: ["services": "\(ids.count)", "format": "\(format.rawValue)", "storeCalls": "\(statistics.storeCalls)"])
-        return Result(environment: environment.name, format: format, services: ids, files: files.sorted { $0.path < $1.path }, statistics: statistics)
+        return Result(
+            environment: environment.name, format: format, services: ids, files: files.sorted { $0.path < $1.path }, statistics: statistics,
+            warnings: warnings)
     }
 
     /// The full ARN of every secret the configurations reference, from metadata only: one

@@ -24,9 +24,10 @@ import QSLConfigCore
 ///   credentials (every other variable, ECS-injected secrets included, passes through
 ///   untouched) and then runs `command` (`dotnet <Folder>.dll`). The image must carry
 ///   `/usr/local/bin/qsl-config`.
-/// - Outside environments that allow plaintext secrets (development), a non-empty value of a
-///   credential key, or a password inside a connection string or URL, is an error: the task
-///   definition would expose it.
+/// - Outside environments that allow plaintext secrets (development), a plain value holding a
+///   password (a connection string's `Password=`, a URL's `user:password@`) is an error: the
+///   task definition would expose it. A plain value of a key named like a credential (`ApiKey`,
+///   `Secret`, ...) that is not a boolean, number, duration or path is a warning.
 ///
 /// The policy grants `secretsmanager:GetSecretValue` on exactly the referenced secret ARNs
 /// (`secretsmanager:BatchGetSecretValue`, which authorises nothing by itself, on `*`),
@@ -75,7 +76,8 @@ enum ECSBundle {
         configuration: LayeredConfiguration,
         environment: EnvironmentDefinition,
         arns: [String: String],
-        environmentVariables: [String: String]
+        environmentVariables: [String: String],
+        warnings: inout [Diagnostic]
     ) throws(DiagnosticList) -> [BundleFile] {
         let scan = ReferenceScan(configuration)
         var problems = scan.diagnostics
@@ -103,11 +105,19 @@ enum ECSBundle {
             }
             guard let template = scan.templates[entry.key] else {
                 let value = entry.value ?? ""
-                if !environment.allowsPlainSecrets, !value.isEmpty,
-                    SecretKeyPolicy.isSecretKey(entry.key) || SecretKeyPolicy.redactingEmbeddedPassword(in: value) != nil
-                {
-                    problems.append(plaintext(service: service, entry: entry))
-                    continue
+                if !environment.allowsPlainSecrets, !value.isEmpty {
+                    if holdsPassword(value) {
+                        problems.append(plaintext(service: service, entry: entry))
+                        continue
+                    }
+                    // A connection string without a password is a plain setting (an RPC URL).
+                    if SecretKeyPolicy.isSecretKey(entry.key), !entry.key.folded.hasPrefix("CONNECTIONSTRINGS:"), !looksLikeSetting(value) {
+                        warnings.append(
+                            Diagnostic(
+                                .warning, at: entry.origin.location,
+                                "\(service.id): '\(entry.key)' is named like a credential but holds a plain value, which goes into the task definition as written; reference it from Secrets Manager if it is one",
+                                rule: "plaintext-secret", keyPath: entry.key.spelling))
+                    }
                 }
                 variables.append(.init(name: name, value: value))
                 continue
@@ -261,6 +271,32 @@ enum ECSBundle {
                     ]))
         }
         return PolicyDocument(Statement: statements)
+    }
+
+    /// Whether a plain value carries a password: a connection string's `Password=`/`Pwd=` (also
+    /// in Redis's comma-separated form) or a URL's `user:password@`.
+    static func holdsPassword(_ value: String) -> Bool {
+        if SecretKeyPolicy.redactingEmbeddedPassword(in: value) != nil { return true }
+        let folded = value.lowercased()
+        return ["password=", "pwd="].contains { marker in
+            folded.ranges(of: marker).contains { range in
+                range.lowerBound == folded.startIndex || [",", ";", " "].contains(folded[folded.index(before: range.lowerBound)])
+            }
+        }
+    }
+
+    /// Values that are settings rather than credentials whatever the key says: booleans,
+    /// numbers, durations, paths and prefixes, URLs without a password, ARNs and KMS aliases
+    /// (`UseSecretsManager`, `PasswordMinLength`, `RefreshTokenExpiry`, `SecretsManagerPrefix`,
+    /// `ServiceUrls:TokenService`, `AWS:KMS:MasterKeyId`).
+    static func looksLikeSetting(_ value: String) -> Bool {
+        let folded = value.lowercased()
+        if folded == "true" || folded == "false" { return true }
+        if Double(value) != nil { return true }
+        if value.allSatisfy({ $0.isNumber || $0 == ":" || $0 == "." }) { return true }
+        if value.hasPrefix("/") || value.hasSuffix("/") { return true }
+        if value.contains("://") || value.hasPrefix("arn:") || value.hasPrefix("alias/") { return true }
+        return false
     }
 
     static func plaintext(service: ServiceCatalogue.Service, entry: ConfigEntry) -> Diagnostic {

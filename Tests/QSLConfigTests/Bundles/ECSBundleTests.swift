@@ -189,4 +189,21 @@ struct ECSBundleTests {
         #expect(Self.statement(policy, "ReadParameterStorePrefix")?["Action"] as? [String] == ["ssm:GetParametersByPath"])
         #expect((Self.statement(policy, "ReadReferencedParameters")?["Resource"] as? [String])?.count == 2)
     }
+
+    @Test("the demo tree's Production omits cache and surrealdb-connection, so ecs refuses the base file's plaintext fallbacks")
+    func productionGapIsReported() async throws {
+        let root = try PlatformFixtures.root()
+        let store = LocalSecretStore(path: try PlatformFixtures.temporaryDirectory("prod") + "/store.json")
+        _ = try await PlatformFixtures.syntheticSeed("production").apply(to: store)
+        let error = await #expect(throws: ResolutionError.self) {
+            try await BundleOperation(root: root, environment: try root.environment("production"), store: store, format: .ecs).build(services: [])
+        }
+        let diagnostics = try #require(error?.diagnostics)
+        let cache = diagnostics.filter { $0.keyPath == "ConnectionStrings:cache" }
+        #expect(cache.count == 12, "every service that reads cache: \(diagnostics.map(\.description))")
+        #expect(cache.allSatisfy { $0.location?.file.hasSuffix("platform/QuantunSkyLink_v2.AppHost/appsettings.json") == true && $0.location?.line == 161 })
+        #expect(diagnostics.filter { $0.keyPath == "ConnectionStrings:surrealdb-connection" }.map { $0.message.prefix(19) } == ["unifiedcartservice:"])
+        #expect(diagnostics.count == 13)
+        #expect(diagnostics.allSatisfy { $0.rule == "plaintext-secret" && !$0.message.contains("fake-redis-pass") })
+    }
 }

@@ -10,6 +10,25 @@ enum PlatformFixtures {
 
     static func root() throws -> PlatformRoot { try PlatformRoot(path: repositoryRoot) }
 
+    /// A copy of the demo platform whose AppHost Production file also defines the two
+    /// connection strings the platform's template omits (`cache`, `surrealdb-connection`), so
+    /// that no service falls back to the plaintext smoke-test values of the base file.
+    static func completedProductionRoot() throws -> PlatformRoot {
+        let copy = try temporaryDirectory("platform")
+        for folder in ["environments", "platform", "schemas"] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/" + folder, toPath: copy + "/" + folder)
+        }
+        let file = copy + "/platform/QuantunSkyLink_v2.AppHost/appsettings.Production.json"
+        let original = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        let anchor = #""surrealdb": "${aws:secrets:qsl/production/surrealdb/connection}""#
+        precondition(original.contains(anchor), "the AppHost Production file changed; update completedProductionRoot()")
+        let completed = original.replacing(
+            anchor,
+            with: anchor + #",\#n    "cache": "${aws:secrets:qsl/production/redis/connection}",\#n    "surrealdb-connection": "${aws:secrets:qsl/production/surrealdb/connection}""#)
+        try AtomicFile.write(Array(completed.utf8), to: file, mode: 0o644)
+        return try PlatformRoot(path: copy)
+    }
+
     /// The 22 deployables, in the catalogue's order.
     static let serviceIDs = [
         "userservice", "accountservice", "complianceservice", "feeservice", "securityservice", "tokenservice",
@@ -58,8 +77,8 @@ enum PlatformFixtures {
 
     /// Every service's layers in `environment` with references kept, for tests that need to know
     /// what the tree references.
-    static func layers(_ environment: String) async throws -> [String: LayeredConfiguration] {
-        let root = try root()
+    static func layers(_ environment: String, root: PlatformRoot? = nil) async throws -> [String: LayeredConfiguration] {
+        let root = try root ?? PlatformFixtures.root()
         let definition = try root.environment(environment)
         var result: [String: LayeredConfiguration] = [:]
         for id in serviceIDs {
@@ -73,10 +92,10 @@ enum PlatformFixtures {
     /// A seed with a fake value for every secret and parameter the environment's tree
     /// references: JSON objects for secrets used with keys, plain text otherwise; plus one
     /// parameter per service-independent setting under the Parameter Store prefix.
-    static func syntheticSeed(_ environment: String) async throws -> StoreSeed {
+    static func syntheticSeed(_ environment: String, root: PlatformRoot? = nil) async throws -> StoreSeed {
         var keys: [String: Set<String>] = [:]
         var parameters: Set<String> = []
-        for configuration in try await layers(environment).values {
+        for configuration in try await layers(environment, root: root).values {
             for site in ReferenceScan(configuration).sites {
                 switch site.reference {
                 case .secret(let secret):
