@@ -10,13 +10,15 @@ struct BundleCommand: AsyncParsableCommand {
         discussion: """
             One bundle per service of environments/services.json (all 22 by default), all resolved in \
             one pass: a secret shared by every service is fetched once. Output is byte-identical \
-            from run to run, with OUTPUT/manifest.json holding the sha256 of every file.
+            from run to run, with OUTPUT/manifest.json holding the sha256 of every file. Nothing is \
+            written unless every service builds.
 
               dotenv  OUTPUT/<id>/service.env          resolved values, docker --env-file syntax, mode 0600
               json    OUTPUT/<id>/config.json          the flat resolved map, mode 0600
               ecs     OUTPUT/<id>/container-definition.json and iam-policy.json: secrets as valueFrom \
-            ARNs, never values; values with a reference inside a longer string run under \
-            `qsl-config exec --from-environment` as the entrypoint
+            ARNs, never values, and the least-privilege policy that reads them; values with a reference \
+            inside a longer string run under `qsl-config exec --from-environment --variable NAME` as \
+            the entrypoint
               k8s     OUTPUT/<id>/configmap.yaml and secret.yaml (mode 0600)
 
             With --check nothing is written: exit 1 when OUTPUT differs from what would be written.
