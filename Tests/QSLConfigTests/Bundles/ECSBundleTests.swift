@@ -141,25 +141,34 @@ struct ECSBundleTests {
         ])
     }
 
-    @Test("outside development, a plaintext credential or a password in a connection string is an error at its position")
+    @Test("outside development, a plain value carrying a password is an error at its position; a credential-named one a warning")
     func plaintextCredentialsRejected() async throws {
         let settings = """
-            {"Jwt": {"Key": "plain-signing-key"},
-             "Db": {"Url": "Host=h;Username=u;Password=hunter2;"},
+            {"Jwt": {"Key": "plain-signing-key", "ExpiryInMinutes": 60},
+             "Db": {"Url": "Host=h;Username=u;Password=hunter2;", "Cache": "redis:6379,password=hunter3"},
+             "Rpc": {"Url": "https://user:hunter4@rpc.example/v3"},
              "Empty": {"ApiKey": ""},
              "Fine": "value"}
             """
         let production = try await Self.platform(settings)
         let error = await #expect(throws: ResolutionError.self) { try await Self.bundle(production) }
         let messages = error?.diagnostics.map(\.description) ?? []
-        #expect(messages.count == 2, "\(messages)")
-        #expect(messages.contains { $0.contains("src/Svc/appsettings.json:1:17: error: svc: 'Jwt:Key' holds a plaintext credential") })
+        #expect(messages.count == 3, "\(messages)")
         #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:16: error: svc: 'Db:Url' holds a plaintext credential") })
-        #expect(!messages.joined().contains("hunter2") && !messages.joined().contains("plain-signing-key"))
+        #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:65: error: svc: 'Db:Cache' holds a plaintext credential") })
+        #expect(messages.contains { $0.contains("src/Svc/appsettings.json:3:17: error: svc: 'Rpc:Url' holds a plaintext credential") })
+        #expect(!messages.joined().contains("hunter"), "never the value")
+
+        // Without the passwords it builds, warning about the key named like a credential.
+        let warned = try await Self.platform(#"{"Jwt": {"Key": "plain-signing-key", "ExpiryInMinutes": 60}, "Empty": {"ApiKey": ""}}"#)
+        let result = try await BundleOperation(root: warned.root, environment: warned.environment, store: warned.store, format: .ecs).build(services: [])
+        #expect(result.warnings.map(\.description) == [
+            "\(warned.path)/src/Svc/appsettings.json:1:17: warning: svc: 'Jwt:Key' is named like a credential but holds a plain value, which goes into the task definition as written; reference it from Secrets Manager if it is one [plaintext-secret]"
+        ])
 
         let development = try await Self.platform(settings, plainSecretsAllowed: true)
         let (definition, _) = try await Self.bundle(development)
-        #expect(Self.pairs(definition["environment"], "value")["Jwt__Key"] == "plain-signing-key")
+        #expect(Self.pairs(definition["environment"], "value")["Db__Url"] == "Host=h;Username=u;Password=hunter2;", "development allows it")
     }
 
     @Test("a referenced secret that does not exist is reported at the reference, and nothing is built")
