@@ -155,7 +155,7 @@ struct ECSBundleTests {
         let messages = error?.diagnostics.map(\.description) ?? []
         #expect(messages.count == 3, "\(messages)")
         #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:16: error: svc: 'Db:Url' holds a plaintext credential") })
-        #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:65: error: svc: 'Db:Cache' holds a plaintext credential") })
+        #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:64: error: svc: 'Db:Cache' holds a plaintext credential") }, "\(messages)")
         #expect(messages.contains { $0.contains("src/Svc/appsettings.json:3:17: error: svc: 'Rpc:Url' holds a plaintext credential") })
         #expect(!messages.joined().contains("hunter"), "never the value")
 
