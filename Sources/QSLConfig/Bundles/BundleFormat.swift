@@ -6,7 +6,8 @@ public enum BundleFormat: String, Sendable, CaseIterable {
     case json
     /// `container-definition.json` (plain values in `environment`, references as `secrets`
     /// `valueFrom` ARNs) and `iam-policy.json` (the least-privilege policy that reads them).
-    /// Reads no secret values: ARNs come from metadata.
+    /// Reads no Secrets Manager value (ARNs come from metadata) and writes no value of a
+    /// secret or parameter it references.
     case ecs
     /// `configmap.yaml` (plain values) and `secret.yaml` (secret values, mode 0600).
     case k8s

@@ -7,8 +7,9 @@ import QSLConfigCore
 /// Every service's layers are built first (the shared AppHost layers filtered by the catalogue,
 /// then the service's own files; each Parameter Store prefix loaded once for all services), then
 /// every reference of every service is resolved in one batched pass, so a secret that 20
-/// services share is fetched once. The `ecs` format reads no values at all: it needs only ARNs,
-/// which come from one `ListSecrets` walk of the environment's prefix.
+/// services share is fetched once. The `ecs` format reads no secret value: it needs only ARNs,
+/// which come from one `ListSecrets` walk of the environment's prefix (a Parameter Store prefix
+/// layer is still walked, for the names of its parameters; their values are not written).
 ///
 /// ```swift
 /// let root = try PlatformRoot(path: ".")
@@ -112,6 +113,9 @@ public struct BundleOperation: Sendable {
                 problems.append(Diagnostic(at: nil, "\(error)"))
             }
         }
+        // A store failure on a shared prefix is the same for every service: report it once.
+        var seen: Set<Diagnostic> = []
+        problems = problems.filter { seen.insert($0).inserted }
         guard problems.isEmpty else { throw ResolutionError(problems, isStoreFailure: storeFailure) }
 
         var statistics = Statistics()

@@ -103,12 +103,13 @@ enum ECSBundle {
                 secrets.append(.init(name: name, valueFrom: arn))
                 continue
             }
-            guard let template = scan.templates[entry.key] else {
-                let value = entry.value ?? ""
+            /// A plain value (as written, or after `${VAR}`) goes into `environment`, unless it
+            /// carries a password outside development.
+            func plain(_ value: String) {
                 if !environment.allowsPlainSecrets, !value.isEmpty {
                     if holdsPassword(value) {
                         problems.append(plaintext(service: service, entry: entry))
-                        continue
+                        return
                     }
                     // A connection string without a password is a plain setting (an RPC URL).
                     if SecretKeyPolicy.isSecretKey(entry.key), !entry.key.folded.hasPrefix("CONNECTIONSTRINGS:"), !looksLikeSetting(value) {
@@ -120,6 +121,9 @@ enum ECSBundle {
                     }
                 }
                 variables.append(.init(name: name, value: value))
+            }
+            guard let template = scan.templates[entry.key] else {
+                plain(entry.value ?? "")
                 continue
             }
 
@@ -162,7 +166,7 @@ enum ECSBundle {
             }
 
             if awsReferences.isEmpty {
-                variables.append(.init(name: name, value: parts.map(\.literalText).joined()))
+                plain(parts.map(\.literalText).joined())
             } else if parts.count == 1, let reference = awsReferences.first, let valueFrom = valueFrom(reference, arns: arns, environment: environment) {
                 secrets.append(.init(name: name, valueFrom: valueFrom))
             } else if parts.count == 1, case .secret = awsReferences[0] {

@@ -6,7 +6,8 @@ import Synchronization
 /// `GetParametersByPath` walk, not 22. Every other call goes straight to the base store.
 final class PrefixCachingStore: SecretStore {
     let base: any SecretStore
-    private let cache = Mutex<[String: [StoredParameter]]>([:])
+    /// Each prefix's parameters, or why they could not be loaded (reported once, not per service).
+    private let cache = Mutex<[String: Result<[StoredParameter], StoreError>]>([:])
 
     init(_ base: any SecretStore) { self.base = base }
 
@@ -16,10 +17,11 @@ final class PrefixCachingStore: SecretStore {
     var storeDescription: String { base.storeDescription }
 
     func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] {
-        if let cached = cache.withLock({ $0[path] }) { return cached }
-        let parameters = try await base.getParameters(underPath: path)
-        cache.withLock { $0[path] = parameters }
-        return parameters
+        if let cached = cache.withLock({ $0[path] }) { return try cached.get() }
+        let loaded: Result<[StoredParameter], StoreError>
+        do { loaded = .success(try await base.getParameters(underPath: path)) } catch { loaded = .failure(error) }
+        cache.withLock { $0[path] = loaded }
+        return try loaded.get()
     }
 
     func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {

@@ -147,16 +147,18 @@ struct ECSBundleTests {
             {"Jwt": {"Key": "plain-signing-key", "ExpiryInMinutes": 60},
              "Db": {"Url": "Host=h;Username=u;Password=hunter2;", "Cache": "redis:6379,password=hunter3"},
              "Rpc": {"Url": "https://user:hunter4@rpc.example/v3"},
+             "Env": {"Conn": "${DB_CONN:Host=h;Password=hunter5}"},
              "Empty": {"ApiKey": ""},
              "Fine": "value"}
             """
         let production = try await Self.platform(settings)
         let error = await #expect(throws: ResolutionError.self) { try await Self.bundle(production) }
         let messages = error?.diagnostics.map(\.description) ?? []
-        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.count == 4, "\(messages)")
         #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:16: error: svc: 'Db:Url' holds a plaintext credential") })
         #expect(messages.contains { $0.contains("src/Svc/appsettings.json:2:64: error: svc: 'Db:Cache' holds a plaintext credential") }, "\(messages)")
         #expect(messages.contains { $0.contains("src/Svc/appsettings.json:3:17: error: svc: 'Rpc:Url' holds a plaintext credential") })
+        #expect(messages.contains { $0.contains("src/Svc/appsettings.json:4:18: error: svc: 'Env:Conn' holds a plaintext credential") }, "after ${VAR}")
         #expect(!messages.joined().contains("hunter"), "never the value")
 
         // Without the passwords it builds, warning about the key named like a credential.
