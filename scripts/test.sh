@@ -19,6 +19,8 @@ if ! python3 -c 'import moto.server, flask, flask_cors' 2>/dev/null; then
   python3 -m pip install --quiet 'moto[server]'
 fi
 command -v aws >/dev/null 2>&1 || python3 -m pip install --quiet awscli
+# The k8s bundle tests read the manifests back with PyYAML.
+python3 -c 'import yaml' 2>/dev/null || python3 -m pip install --quiet pyyaml
 
 swift build --build-tests
 swift test --skip-build "$@"

@@ -10,13 +10,15 @@ struct BundleCommand: AsyncParsableCommand {
         discussion: """
             One bundle per service of environments/services.json (all 22 by default), all resolved in \
             one pass: a secret shared by every service is fetched once. Output is byte-identical \
-            from run to run, with OUTPUT/manifest.json holding the sha256 of every file.
+            from run to run, with OUTPUT/manifest.json holding the sha256 of every file. Nothing is \
+            written unless every service builds.
 
               dotenv  OUTPUT/<id>/service.env          resolved values, docker --env-file syntax, mode 0600
               json    OUTPUT/<id>/config.json          the flat resolved map, mode 0600
               ecs     OUTPUT/<id>/container-definition.json and iam-policy.json: secrets as valueFrom \
-            ARNs, never values; values with a reference inside a longer string run under \
-            `qsl-config exec --from-environment` as the entrypoint
+            ARNs, never values, and the least-privilege policy that reads them; values with a reference \
+            inside a longer string run under `qsl-config exec --from-environment --variable NAME` as \
+            the entrypoint
               k8s     OUTPUT/<id>/configmap.yaml and secret.yaml (mode 0600)
 
             With --check nothing is written: exit 1 when OUTPUT differs from what would be written.
@@ -67,20 +69,28 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             throw error.exitCode
         }
+        for warning in result.warnings { printError(warning.description) }
         if check {
             let drift = result.drift(in: output)
             guard drift.isEmpty else {
-                for line in drift { printError("\(PlatformRootPath.join(output, line)): drift") }
+                for item in drift { printError("\(PlatformRootPath.join(output, item.description))") }
+                printError("\(output): \(drift.count) file(s) differ from what `qsl-config bundle` would write; run it without --check to update them")
                 throw ExitCode(ExitStatus.findings)
             }
-            printOutput("\(output): \(result.services.count) \(format.rawValue) bundles are up to date\n")
+            printOutput("\(output): \(result.services.count) \(format.rawValue) bundles for \(result.environment) are up to date\n")
             return
         }
         do { try result.write(to: output) } catch { throw error.exitCode }
-        let calls = result.statistics.secretCalls + result.statistics.parameterCalls
-        printOutput(
-            "wrote \(result.services.count) \(format.rawValue) bundles (\(result.allFiles.count) files) to \(output); "
-                + "\(result.statistics.uniqueSecrets) secrets and \(result.statistics.uniqueParameters) parameters in \(calls) store calls\n")
+        printOutput("wrote \(result.services.count) \(format.rawValue) bundles for \(result.environment) (\(result.allFiles.count) files) to \(output); \(Self.cost(result.statistics, format: format.value))\n")
+    }
+
+    /// What the run cost, in one clause.
+    static func cost(_ statistics: BundleOperation.Statistics, format: BundleFormat) -> String {
+        let references = "\(statistics.uniqueSecrets) secrets and \(statistics.uniqueParameters) parameters referenced"
+        if format == .ecs {
+            return "\(references); ARNs from \(statistics.secretListings) listing(s) and \(statistics.secretDescribes) describe(s), no values read"
+        }
+        return "\(references), resolved in one pass of \(statistics.storeCalls) store call(s)"
     }
 }
 

@@ -28,12 +28,22 @@ struct ExecCommand: AsyncParsableCommand {
         help: "Take the configuration from this process's environment only (no files): resolve the references in its variables, as an ECS entrypoint does.")
     var fromEnvironment = false
 
+    @Option(
+        name: .customLong("variable"),
+        help: ArgumentHelp(
+            "With --from-environment: resolve only this variable (repeatable); every other variable passes through unchanged. ECS bundles list the variables that hold references.",
+            valueName: "name"))
+    var onlyVariables: [String] = []
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run and its arguments, after `--`.", valueName: "command"))
     var command: [String] = []
 
     func validate() throws {
         if fromEnvironment, source.configDir != nil || source.root != nil {
             throw ValidationError("--from-environment takes the configuration from the environment; drop --config-dir and --root.")
+        }
+        if !onlyVariables.isEmpty, !fromEnvironment {
+            throw ValidationError("--variable selects variables of the environment; it needs --from-environment.")
         }
         guard !command.isEmpty else { throw ValidationError("Name the command to run after `--`, e.g. `qsl-config exec --config-dir DIR -- dotnet App.dll`.") }
     }
@@ -49,6 +59,10 @@ struct ExecCommand: AsyncParsableCommand {
                 }
                 var variables = environment
                 variables.removeValue(forKey: "QSL_LOCAL_STORE_KEY")
+                if !onlyVariables.isEmpty {
+                    let selected = Set(onlyVariables)
+                    variables = variables.filter { selected.contains($0.key) }
+                }
                 let layered = LayeredConfiguration(layers: [ConfigurationLayer(
                     name: "environment",
                     entries: variables.sorted { $0.key < $1.key }.map {

@@ -18,8 +18,8 @@ struct QSLConfigCommand: AsyncParsableCommand {
             """,
         version: QSLConfigVersion.current,
         subcommands: [
-            ResolveCommand.self, ExecCommand.self, BundleCommand.self, SecretCommand.self, WhoamiCommand.self,
-            ValidateCommand.self,
+            ResolveCommand.self, ValidateCommand.self, BundleCommand.self, ExecCommand.self, SecretCommand.self,
+            SeedCommand.self, WhoamiCommand.self,
         ]
     )
 

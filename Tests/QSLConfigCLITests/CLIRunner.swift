@@ -20,9 +20,12 @@ struct CLIRunner {
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil, directory: URL? = nil) throws -> Result {
+    /// Runs qsl-config, or `program` when given (a script that calls it).
+    static func run(
+        _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil, directory: URL? = nil, program: URL? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         if let environment { process.environment = environment }
         // Never the repository: a command that writes a local store writes it in a scratch folder.

@@ -5,25 +5,13 @@ public enum BundleFormat: String, Sendable, CaseIterable {
     /// `config.json`: the flat resolved map, mode 0600.
     case json
     /// `container-definition.json` (plain values in `environment`, references as `secrets`
-    /// `valueFrom` ARNs) and `iam-policy.json` (the task role's least-privilege policy).
+    /// `valueFrom` ARNs) and `iam-policy.json` (the least-privilege policy that reads them).
+    /// Reads no Secrets Manager value (ARNs come from metadata) and writes no value of a
+    /// secret or parameter it references.
     case ecs
     /// `configmap.yaml` (plain values) and `secret.yaml` (secret values, mode 0600).
     case k8s
 
     /// Whether the bundle holds resolved secret values (and so needs the secrets read).
-    var holdsValues: Bool { self != .ecs }
-}
-
-/// One file of a bundle, relative to the output folder.
-public struct BundleFile: Sendable, Hashable {
-    public var path: String
-    public var bytes: [UInt8]
-    /// `0o600` for files that hold secret values.
-    public var mode: UInt32
-
-    public init(path: String, bytes: [UInt8], mode: UInt32) {
-        self.path = path
-        self.bytes = bytes
-        self.mode = mode
-    }
+    public var holdsValues: Bool { self != .ecs }
 }

@@ -1,12 +1,19 @@
-import Foundation
 import Logging
 import QSLConfigCore
-import QSLCrypto
 
 /// `qsl-config bundle`: one bundle per service, all resolved in one pass, written
 /// deterministically with a manifest of content digests, or compared with what is on disk.
 ///
+/// Every service's layers are built first (the shared AppHost layers filtered by the catalogue,
+/// then the service's own files; each Parameter Store prefix loaded once for all services), then
+/// every reference of every service is resolved in one batched pass, so a secret that 20
+/// services share is fetched once. The `ecs` format reads no secret value: it needs only ARNs,
+/// which come from one `ListSecrets` walk of the environment's prefix (a Parameter Store prefix
+/// layer is still walked, for the names of its parameters; their values are not written).
+///
 /// ```swift
+/// let root = try PlatformRoot(path: ".")
+/// let production = try root.environment("production")
 /// let operation = BundleOperation(root: root, environment: production, store: store, format: .ecs)
 /// let result = try await operation.build(services: [])
 /// try result.write(to: "out/")
@@ -36,81 +43,64 @@ public struct BundleOperation: Sendable {
         self.logger = logger
     }
 
-    /// What a bundle run produced: every file, and what it cost.
-    public struct Result: Sendable {
-        public var files: [BundleFile]
-        public var services: [String]
-        public var statistics: ReferenceResolver.Statistics
+    /// What a bundle run costs in store operations.
+    public struct Statistics: Sendable, Hashable {
+        /// The batched resolution pass (value formats only).
+        public var resolution = ReferenceResolver.Statistics()
+        /// Distinct Parameter Store prefixes loaded (`AWS:ParameterStorePrefix`), each once.
+        public var prefixLoads = 0
+        /// `ecs`: secret listings of the environment's prefix (each one `ListSecrets` walk).
+        public var secretListings = 0
+        /// `ecs`: `DescribeSecret` calls for referenced secrets outside the listing.
+        public var secretDescribes = 0
+        /// Distinct secrets and parameters referenced by all bundles together.
+        public var uniqueSecrets = 0
+        public var uniqueParameters = 0
 
-        /// The manifest: the sha256 of every other file.
-        var manifest: BundleFile {
-            var lines = "{\n  \"files\": {\n"
-            let sorted = files.sorted { $0.path < $1.path }
-            for (index, file) in sorted.enumerated() {
-                lines += "    \(JSONStringEncoding.quoted(file.path)): \(JSONStringEncoding.quoted("sha256:" + Crypto.hex(Crypto.sha256(file.bytes))))"
-                lines += index == sorted.count - 1 ? "\n" : ",\n"
-            }
-            lines += "  }\n}\n"
-            return BundleFile(path: "manifest.json", bytes: Array(lines.utf8), mode: 0o644)
-        }
-
-        /// Every file including the manifest, sorted by path.
-        public var allFiles: [BundleFile] { (files + [manifest]).sorted { $0.path < $1.path } }
-
-        /// Writes every file under `directory` atomically, secret-bearing files with mode 0600.
-        public func write(to directory: String) throws(DiagnosticList) {
-            do {
-                for file in allFiles {
-                    let path = PlatformRoot.join(directory, file.path)
-                    try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path), mode: 0o755)
-                    try AtomicFile.write(file.bytes, to: path, mode: mode_t(file.mode))
-                }
-            } catch {
-                throw DiagnosticList([error])
-            }
-        }
-
-        /// The files under `directory` that differ from this result: missing, changed, or with
-        /// the wrong mode. Empty when the directory is up to date.
-        public func drift(in directory: String) -> [String] {
-            var drifted: [String] = []
-            for file in allFiles {
-                let path = PlatformRoot.join(directory, file.path)
-                guard let bytes = try? FileBytes.read(path) else {
-                    drifted.append("\(file.path): missing")
-                    continue
-                }
-                if bytes != file.bytes { drifted.append("\(file.path): differs") }
-                if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber,
-                    mode.uint32Value & 0o777 != file.mode
-                {
-                    drifted.append("\(file.path): mode \(String(mode.uint32Value & 0o777, radix: 8)), expected \(String(file.mode, radix: 8))")
-                }
-            }
-            return drifted
+        /// Store requests of the run, counting each prefix load and listing as one.
+        public var storeCalls: Int {
+            resolution.secretCalls + resolution.parameterCalls + prefixLoads + secretListings + secretDescribes
         }
     }
 
-    /// Builds every requested service's bundle (all services when `services` is empty). Nothing
-    /// is written: a failure anywhere leaves the output folder untouched.
+    /// Every file of a bundle run and what it cost. Nothing is on disk until ``write(to:)``.
+    public struct Result: Sendable {
+        public var environment: String
+        public var format: BundleFormat
+        /// The bundled service ids, in catalogue order.
+        public var services: [String]
+        /// Every bundle file except the manifest, sorted by path.
+        public var files: [BundleFile]
+        public var statistics: Statistics
+        /// Findings that do not stop the bundle (a plain value named like a credential).
+        public var warnings: [Diagnostic] = []
+    }
+
+    /// Builds every requested service's bundle (all services of the catalogue when `services`
+    /// is empty). Nothing is written: a failure anywhere leaves the output folder untouched.
     ///
-    /// - Throws: ``ResolutionError`` with every problem of every service.
+    /// - Throws: ``ResolutionError`` with every problem of every service at once.
     public func build(services requested: [String]) async throws(ResolutionError) -> Result {
-        let ids: [String]
+        var ids: [String] = []
         do {
-            ids = try requested.isEmpty ? root.catalogue.services.map(\.id) : requested.map { (id: String) throws(DiagnosticList) -> String in try root.service(id).id }
+            let wanted = try Set(requested.map { (id: String) throws(DiagnosticList) -> String in try root.service(id).id })
+            ids = root.catalogue.services.map(\.id).filter { requested.isEmpty || wanted.contains($0) }
         } catch {
             throw ResolutionError(error.diagnostics)
         }
+
+        // 1. Layers of every service; each Parameter Store prefix is loaded once.
+        let caching = PrefixCachingStore(store)
         let loader = ConfigurationLoader(logger: logger)
         var layered: [LayeredConfiguration] = []
         var secureKeys: Set<ConfigKey> = []
         var problems: [Diagnostic] = []
+        var storeFailure = false
         for id in ids {
             do {
                 let options = try root.options(
                     service: id, environment: environment, environmentVariables: environmentVariables, environmentIsLayer: false,
-                    store: store, compatibility: compatibility)
+                    store: caching, compatibility: compatibility)
                 let (configuration, secure) = try await loader.layers(options)
                 layered.append(configuration)
                 secureKeys.formUnion(secure)
@@ -118,80 +108,110 @@ public struct BundleOperation: Sendable {
                 problems += error.diagnostics
             } catch let error as ResolutionError {
                 problems += error.diagnostics
+                storeFailure = storeFailure || error.isStoreFailure
             } catch {
                 problems.append(Diagnostic(at: nil, "\(error)"))
             }
         }
-        guard problems.isEmpty else { throw ResolutionError(problems) }
+        // A store failure on a shared prefix is the same for every service: report it once.
+        var seen: Set<Diagnostic> = []
+        problems = problems.filter { seen.insert($0).inserted }
+        guard problems.isEmpty else { throw ResolutionError(problems, isStoreFailure: storeFailure) }
 
+        var statistics = Statistics()
+        statistics.prefixLoads = caching.loadedPrefixes
+        let scans = layered.map(ReferenceScan.init)
+        statistics.uniqueSecrets = Set(scans.flatMap(\.sites).compactMap { site -> SecretVersionSelector? in
+            if case .secret(let secret) = site.reference { return secret.version }
+            return nil
+        }).count
+        statistics.uniqueParameters = Set(scans.flatMap(\.sites).compactMap { site -> ParameterReference? in
+            if case .parameter(let parameter) = site.reference { return parameter }
+            return nil
+        }).count
+
+        // 2. One pass for all services: ARNs from metadata (ecs), or every value in batches.
         var files: [BundleFile] = []
-        var statistics = ReferenceResolver.Statistics()
+        var warnings: [Diagnostic] = []
         if format == .ecs {
-            let (arns, calls, unique) = try await secretARNs(for: layered)
-            statistics.secretCalls = calls
-            statistics.uniqueSecrets = unique
+            let arns = try await secretARNs(for: scans, statistics: &statistics)
             for (id, configuration) in zip(ids, layered) {
                 do {
                     files += try ECSBundle.files(
                         service: root.service(id), configuration: configuration, environment: environment, arns: arns,
-                        environmentVariables: environmentVariables)
+                        environmentVariables: environmentVariables, warnings: &warnings)
                 } catch {
                     problems += error.diagnostics
                 }
             }
         } else {
-            let resolver = ReferenceResolver(store: store, environmentVariables: environmentVariables, secretKeys: secureKeys)
-            let (resolved, stats) = try await resolver.resolveAll(layered)
-            statistics = stats
+            let resolver = ReferenceResolver(store: caching, environmentVariables: environmentVariables, secretKeys: secureKeys)
+            let (resolved, resolution) = try await resolver.resolveAll(layered)
+            statistics.resolution = resolution
             for (id, configuration) in zip(ids, resolved) {
-                switch format {
-                case .dotenv:
-                    do { files.append(BundleFile(path: "\(id)/service.env", bytes: try DotenvEncoding.encode(configuration, service: id), mode: 0o600)) } catch {
-                        problems += error.diagnostics
+                do {
+                    switch format {
+                    case .dotenv:
+                        files.append(BundleFile(path: "\(id)/service.env", bytes: try DotenvEncoding.encode(configuration, service: id), mode: 0o600))
+                    case .json:
+                        files.append(
+                            BundleFile(path: "\(id)/config.json", bytes: Array(ConfigurationFormat.json.render(configuration, showSecrets: true).utf8), mode: 0o600))
+                    case .k8s:
+                        files += try KubernetesManifests.files(service: id, configuration: configuration, environment: environment)
+                    case .ecs:
+                        break
                     }
-                case .json:
-                    files.append(BundleFile(path: "\(id)/config.json", bytes: Array(ConfigurationFormat.json.render(configuration, showSecrets: true).utf8), mode: 0o600))
-                case .k8s:
-                    files += KubernetesManifests.files(service: id, configuration: configuration, environment: environment)
-                case .ecs:
-                    break
+                } catch {
+                    problems += error.diagnostics
                 }
             }
         }
         guard problems.isEmpty else { throw ResolutionError(problems) }
-        logger.info("bundled services", metadata: ["services": "\(ids.count)", "format": "\(format.rawValue)", "calls": "\(statistics.secretCalls + statistics.parameterCalls)"])
-        return Result(files: files, services: ids, statistics: statistics)
+        logger.debug(
+            "bundled services",
+            metadata: ["services": "\(ids.count)", "format": "\(format.rawValue)", "storeCalls": "\(statistics.storeCalls)"])
+        return Result(
+            environment: environment.name, format: format, services: ids, files: files.sorted { $0.path < $1.path }, statistics: statistics,
+            warnings: warnings)
     }
 
     /// The full ARN of every secret the configurations reference, from metadata only: one
-    /// listing of the environment's prefix, then a describe for any secret outside it.
-    func secretARNs(for configurations: [LayeredConfiguration]) async throws(ResolutionError) -> (arns: [String: String], calls: Int, unique: Int) {
+    /// listing of the environment's prefix, then a `DescribeSecret` for each secret outside it.
+    /// A referenced secret that does not exist is left out and reported by ``ECSBundle``.
+    func secretARNs(for scans: [ReferenceScan], statistics: inout Statistics) async throws(ResolutionError) -> [String: String] {
         var ids: Set<String> = []
-        for configuration in configurations {
-            for site in ReferenceScan(configuration).sites {
+        for scan in scans {
+            for site in scan.sites {
                 if case .secret(let secret) = site.reference { ids.insert(secret.secretId) }
             }
         }
+        guard !ids.isEmpty else { return [:] }
         var arns: [String: String] = [:]
-        var calls = 0
-        for id in ids where id.hasPrefix("arn:") { arns[id] = id }
-        let names = ids.filter { !$0.hasPrefix("arn:") }
-        guard !names.isEmpty else { return (arns, calls, ids.count) }
         do {
             let listed = try await store.listSecrets(prefix: environment.secretsPrefix)
-            calls += max(1, (listed.count + 99) / 100)
-            for secret in listed where names.contains(secret.name) { arns[secret.name] = secret.arn }
-            for name in names.sorted() where arns[name] == nil {
-                calls += 1
+            statistics.secretListings += 1
+            let byName = Dictionary(listed.map { ($0.name, $0.arn) }, uniquingKeysWith: { first, _ in first })
+            for id in ids {
+                if id.hasPrefix("arn:") {
+                    // A complete ARN, or a partial one without the random suffix.
+                    if let match = listed.first(where: { $0.arn == id || $0.arn.hasPrefix(id + "-") && $0.arn.count == id.count + 7 }) {
+                        arns[id] = match.arn
+                    }
+                } else if let arn = byName[id] {
+                    arns[id] = arn
+                }
+            }
+            for id in ids.sorted() where arns[id] == nil {
+                statistics.secretDescribes += 1
                 do {
-                    arns[name] = try await store.describeSecret(name).arn
+                    arns[id] = try await store.describeSecret(id).arn
                 } catch where error.code == .notFound {
-                    continue  // reported per reference by the ECS builder
+                    continue
                 }
             }
         } catch {
             throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
         }
-        return (arns, calls, ids.count)
+        return arns
     }
 }

@@ -1,19 +1,42 @@
-import Foundation
 import QSLConfigCore
 
-/// The ECS form of a service's configuration: a container-definition fragment and the task
-/// role's least-privilege IAM policy.
+/// The ECS form of a service's configuration: a container-definition fragment and the
+/// least-privilege IAM policy that reads what it references. No secret value is ever read or
+/// written: secrets are referenced by ARN.
 ///
-/// - A value that is exactly one `aws:` reference becomes a `secrets` entry whose `valueFrom` is
-///   the secret's full ARN — with the `:json-key:version-stage:version-id` suffix ECS accepts when
-///   the reference names a key or a version — or the parameter's ARN. ECS injects it at start.
-/// - A plain value goes into `environment`.
-/// - A value with a reference inside a longer string (`api-key=${aws:secrets:...}`) cannot be a
-///   `valueFrom`. Such values stay in `environment` as written, and the fragment's `entryPoint`
-///   becomes `qsl-config exec --from-environment --`, which resolves them inside the container
-///   with the task role and then runs the service's `command` (`dotnet <Folder>.dll`). The image
-///   must carry `/usr/local/bin/qsl-config`.
-struct ECSBundle {
+/// Every key becomes one variable (`Section:Key` → `Section__Key`), sorted by name:
+///
+/// - A value that is exactly one `${aws:secrets:...}` reference becomes a `secrets` entry whose
+///   `valueFrom` is the secret's full ARN (random suffix included, learnt from the store). A
+///   reference that names a JSON key, a staging label or a version id gets the
+///   `:json-key:version-stage:version-id` suffix ECS accepts, empty fields kept
+///   (`...:secret:qsl/production/jwt-AbCdEf:secret::`).
+/// - A value that is exactly one unpinned `${aws:parameter:...}` reference, and every value of
+///   the Parameter Store prefix layer (`AWS:ParameterStorePrefix`), becomes a `secrets` entry
+///   whose `valueFrom` is the parameter's ARN.
+/// - `${VAR}` references resolve when the bundle is built, from the bundling machine's
+///   environment; plain values go into `environment` as they are.
+/// - A value with an `aws:` reference inside a longer string (`api-key=${aws:secrets:...}`), or
+///   a parameter pinned to a version or label (which ECS cannot inject), cannot be a
+///   `valueFrom`. It goes into `environment` with its references kept, and the fragment's
+///   `entryPoint` becomes `qsl-config exec --from-environment --variable NAME... --`: at start
+///   the container's qsl-config resolves exactly those variables with the task role's
+///   credentials (every other variable, ECS-injected secrets included, passes through
+///   untouched) and then runs `command` (`dotnet <Folder>.dll`). The image must carry
+///   `/usr/local/bin/qsl-config`.
+/// - Outside environments that allow plaintext secrets (development), a plain value holding a
+///   password (a connection string's `Password=`, a URL's `user:password@`) is an error: the
+///   task definition would expose it. A plain value of a key named like a credential (`ApiKey`,
+///   `Secret`, ...) that is not a boolean, number, duration or path is a warning.
+///
+/// The policy grants `secretsmanager:GetSecretValue` on exactly the referenced secret ARNs
+/// (`secretsmanager:BatchGetSecretValue`, which authorises nothing by itself, on `*`),
+/// `ssm:GetParameters` on exactly the referenced parameter ARNs, `ssm:GetParametersByPath` on
+/// the `AWS:ParameterStorePrefix` path when one is set, and `kms:Decrypt` on the environment's
+/// key (by its alias, through Secrets Manager and SSM only). It is meant for both roles that
+/// read these values: the task execution role (ECS injecting `valueFrom`) and the task role
+/// (`qsl-config exec` or the library at start-up).
+enum ECSBundle {
     struct ContainerDefinition: Encodable {
         struct Variable: Encodable {
             var name: String
@@ -42,7 +65,7 @@ struct ECSBundle {
         var Statement: [Statement]
     }
 
-    static let entryPoint = ["/usr/local/bin/qsl-config", "exec", "--from-environment", "--"]
+    static let qslConfigPath = "/usr/local/bin/qsl-config"
 
     /// Builds both files for one service.
     ///
@@ -53,7 +76,8 @@ struct ECSBundle {
         configuration: LayeredConfiguration,
         environment: EnvironmentDefinition,
         arns: [String: String],
-        environmentVariables: [String: String]
+        environmentVariables: [String: String],
+        warnings: inout [Diagnostic]
     ) throws(DiagnosticList) -> [BundleFile] {
         let scan = ReferenceScan(configuration)
         var problems = scan.diagnostics
@@ -61,77 +85,103 @@ struct ECSBundle {
         var secrets: [ContainerDefinition.Secret] = []
         var secretResources: Set<String> = []
         var parameterResources: Set<String> = []
-        var needsExec = false
+        var execVariables: [String] = []
+        var names: [String: ConfigKey] = [:]
 
         for entry in configuration.sortedEntries {
             let name = EnvironmentName.variable(for: entry.key)
-            guard let template = scan.templates[entry.key] else {
-                if let value = entry.value, SecretKeyPolicy.isSecretKey(entry.key), !value.isEmpty, !environment.allowsPlainSecrets {
-                    problems.append(
-                        Diagnostic(
-                            at: entry.origin.location,
-                            "\(service.id): '\(entry.key)' holds a plaintext credential, which an ECS task definition would expose; reference it from Secrets Manager instead",
-                            rule: "plaintext-secret", keyPath: entry.key.spelling))
-                    continue
-                }
-                variables.append(.init(name: name, value: entry.value ?? ""))
+            if let other = names.updateValue(entry.key, forKey: name), other != entry.key {
+                problems.append(
+                    Diagnostic(
+                        at: entry.origin.location, "\(service.id): '\(other)' and '\(entry.key)' both become the variable \(name)",
+                        rule: "variable-name", keyPath: entry.key.spelling))
                 continue
             }
-            // Environment-variable references resolve now, from the machine that bundles.
-            var awsReferences: [PlaceholderReference] = []
-            var rendered = ""
-            for part in template.parts {
-                switch part {
-                case .literal(let text): rendered += text
-                case .reference(let reference, let offset):
-                    if case .environment(let variable) = reference {
-                        if let value = environmentVariables[variable.name] ?? variable.defaultValue {
-                            rendered += value
-                        } else {
-                            problems.append(
-                                Diagnostic(
-                                    at: entry.origin.location(ofScalarOffset: offset),
-                                    "environment variable \(variable.name) is not set and \(variable) has no default (referenced by '\(entry.key)')",
-                                    rule: "reference", keyPath: entry.key.spelling))
-                        }
-                    } else {
-                        awsReferences.append(reference)
-                        rendered += reference.description
+            if case .parameterStore(let parameter) = entry.origin.source {
+                let arn = parameterARN(parameter, environment: environment)
+                parameterResources.insert(arn)
+                secrets.append(.init(name: name, valueFrom: arn))
+                continue
+            }
+            /// A plain value (as written, or after `${VAR}`) goes into `environment`, unless it
+            /// carries a password outside development.
+            func plain(_ value: String) {
+                if !environment.allowsPlainSecrets, !value.isEmpty {
+                    if holdsPassword(value) {
+                        problems.append(plaintext(service: service, entry: entry))
+                        return
+                    }
+                    // A connection string without a password is a plain setting (an RPC URL).
+                    if SecretKeyPolicy.isSecretKey(entry.key), !entry.key.folded.hasPrefix("CONNECTIONSTRINGS:"), !looksLikeSetting(value) {
+                        warnings.append(
+                            Diagnostic(
+                                .warning, at: entry.origin.location,
+                                "\(service.id): '\(entry.key)' is named like a credential but holds a plain value, which goes into the task definition as written; reference it from Secrets Manager if it is one",
+                                rule: "plaintext-secret", keyPath: entry.key.spelling))
                     }
                 }
+                variables.append(.init(name: name, value: value))
             }
-            for reference in awsReferences {
+            guard let template = scan.templates[entry.key] else {
+                plain(entry.value ?? "")
+                continue
+            }
+
+            // ${VAR} resolves now; aws: references stay, each checked against the store.
+            var parts: [PlaceholderTemplate.Part] = []
+            var awsReferences: [PlaceholderReference] = []
+            for part in template.parts {
+                guard case .reference(let reference, let offset) = part else {
+                    parts.append(part)
+                    continue
+                }
                 switch reference {
-                case .secret(let secret):
-                    if let arn = arns[secret.secretId] { secretResources.insert(arn) } else {
+                case .environment(let variable):
+                    if let value = environmentVariables[variable.name] ?? variable.defaultValue {
+                        parts.append(.literal(value))
+                    } else {
                         problems.append(
                             Diagnostic(
-                                at: entry.origin.location, "\(service.id): secret \(secret.secretId) does not exist (referenced by '\(entry.key)')",
+                                at: entry.origin.location(ofScalarOffset: offset),
+                                "environment variable \(variable.name) is not set and \(variable) has no default (referenced by '\(entry.key)')",
+                                rule: "reference", keyPath: entry.key.spelling))
+                    }
+                case .secret(let secret):
+                    awsReferences.append(reference)
+                    parts.append(part)
+                    if let arn = arns[secret.secretId] {
+                        secretResources.insert(arn)
+                    } else {
+                        problems.append(
+                            Diagnostic(
+                                at: entry.origin.location(ofScalarOffset: offset),
+                                "\(service.id): secret \(secret.secretId) does not exist (referenced by '\(entry.key)'); create it, or fix the name",
                                 rule: "missing-secret", keyPath: entry.key.spelling))
                     }
                 case .parameter(let parameter):
+                    awsReferences.append(reference)
+                    parts.append(part)
                     parameterResources.insert(parameterARN(parameter.name, environment: environment))
-                case .environment:
-                    break
                 }
             }
-            if template.isSingleReference, let reference = awsReferences.first {
-                switch reference {
-                case .secret(let secret):
-                    guard let arn = arns[secret.secretId] else { continue }
-                    var valueFrom = arn
-                    if secret.jsonKey != nil || secret.versionStage != nil || secret.versionId != nil {
-                        valueFrom += ":" + (secret.jsonKey ?? "") + ":" + (secret.versionStage ?? "") + ":" + (secret.versionId ?? "")
-                    }
-                    secrets.append(.init(name: name, valueFrom: valueFrom))
-                case .parameter(let parameter):
-                    secrets.append(.init(name: name, valueFrom: parameterARN(parameter.name, environment: environment) + (parameter.selector.map { ":" + $0 } ?? "")))
-                case .environment:
-                    break
-                }
+
+            if awsReferences.isEmpty {
+                plain(parts.map(\.literalText).joined())
+            } else if parts.count == 1, let reference = awsReferences.first, let valueFrom = valueFrom(reference, arns: arns, environment: environment) {
+                secrets.append(.init(name: name, valueFrom: valueFrom))
+            } else if parts.count == 1, case .secret = awsReferences[0] {
+                continue  // a missing secret, reported above
             } else {
-                if !awsReferences.isEmpty { needsExec = true }
-                variables.append(.init(name: name, value: rendered))
+                switch execTemplate(parts) {
+                case .some(let text):
+                    execVariables.append(name)
+                    variables.append(.init(name: name, value: text))
+                case nil:
+                    problems.append(
+                        Diagnostic(
+                            at: entry.origin.location, "\(service.id): '\(entry.key)' cannot be written so that qsl-config exec reads it back unchanged",
+                            rule: "reference", keyPath: entry.key.spelling))
+                }
             }
         }
         guard problems.isEmpty else { throw DiagnosticList(problems) }
@@ -139,36 +189,125 @@ struct ECSBundle {
         let folderName = service.folder.split(separator: "/").last.map(String.init) ?? service.id
         let definition = ContainerDefinition(
             name: service.id,
-            entryPoint: needsExec ? entryPoint : nil,
-            command: needsExec ? ["dotnet", "\(folderName).dll"] : nil,
+            entryPoint: execVariables.isEmpty ? nil : [qslConfigPath, "exec", "--from-environment"] + execVariables.flatMap { ["--variable", $0] } + ["--"],
+            command: execVariables.isEmpty ? nil : ["dotnet", "\(folderName).dll"],
             environment: variables,
             secrets: secrets)
+        let policy = policy(
+            secrets: secretResources, parameters: parameterResources, prefix: configuration["AWS:ParameterStorePrefix"] ?? nil,
+            environment: environment)
+        return [
+            BundleFile(path: "\(service.id)/container-definition.json", bytes: BundleJSON.encode(definition), mode: 0o644),
+            BundleFile(path: "\(service.id)/iam-policy.json", bytes: BundleJSON.encode(policy), mode: 0o644),
+        ]
+    }
 
+    /// The `valueFrom` of a value that is exactly one reference; `nil` when ECS cannot inject it
+    /// (a missing secret, or a parameter pinned to a version or label).
+    static func valueFrom(_ reference: PlaceholderReference, arns: [String: String], environment: EnvironmentDefinition) -> String? {
+        switch reference {
+        case .secret(let secret):
+            guard let arn = arns[secret.secretId] else { return nil }
+            guard secret.jsonKey != nil || secret.versionStage != nil || secret.versionId != nil else { return arn }
+            return arn + ":" + (secret.jsonKey ?? "") + ":" + (secret.versionStage ?? "") + ":" + (secret.versionId ?? "")
+        case .parameter(let parameter):
+            return parameter.selector == nil ? parameterARN(parameter.name, environment: environment) : nil
+        case .environment:
+            return nil
+        }
+    }
+
+    /// The value as `qsl-config exec` will read it: literal text with `${` and `$<` escaped,
+    /// references in their canonical spelling. `nil` when it would not parse back to the same
+    /// parts.
+    static func execTemplate(_ parts: [PlaceholderTemplate.Part]) -> String? {
+        var text = ""
+        var expected: [PlaceholderTemplate.Part] = []
+        for part in parts {
+            switch part {
+            case .literal(let literal):
+                text += literal.replacing("${", with: "$${").replacing("$<", with: "$$<")
+                if case .literal(let previous)? = expected.last {
+                    expected[expected.count - 1] = .literal(previous + literal)
+                } else {
+                    expected.append(part)
+                }
+            case .reference(let reference, _):
+                text += reference.description
+                expected.append(.reference(reference, offset: 0))
+            }
+        }
+        guard let reparsed = try? PlaceholderTemplate(parsing: text) else { return nil }
+        let shape = reparsed.parts.map { part -> PlaceholderTemplate.Part in
+            if case .reference(let reference, _) = part { return .reference(reference, offset: 0) }
+            return part
+        }
+        return shape == expected ? text : nil
+    }
+
+    static func policy(secrets: Set<String>, parameters: Set<String>, prefix: String?, environment: EnvironmentDefinition) -> PolicyDocument {
         var statements: [PolicyDocument.Statement] = []
-        if !secretResources.isEmpty {
-            statements.append(.init(Sid: "ReadReferencedSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: secretResources.sorted()))
-            // BatchGetSecretValue authorises nothing by itself: it returns only the secrets that
-            // GetSecretValue above allows. qsl-config's resolver uses it to read them in one call.
+        if !secrets.isEmpty {
+            statements.append(.init(Sid: "ReadReferencedSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: secrets.sorted()))
+            // BatchGetSecretValue grants nothing by itself: it returns only the secrets that
+            // GetSecretValue above allows. qsl-config reads up to 20 secrets a call with it.
             statements.append(.init(Sid: "BatchReadReferencedSecrets", Action: ["secretsmanager:BatchGetSecretValue"], Resource: ["*"]))
         }
-        if !parameterResources.isEmpty {
-            statements.append(.init(Sid: "ReadReferencedParameters", Action: ["ssm:GetParameters"], Resource: parameterResources.sorted()))
+        if !parameters.isEmpty {
+            statements.append(.init(Sid: "ReadReferencedParameters", Action: ["ssm:GetParameters"], Resource: parameters.sorted()))
         }
-        if let prefixValue = configuration["AWS:ParameterStorePrefix"], let prefix = prefixValue, !prefix.isEmpty {
-            statements.append(
-                .init(Sid: "ReadParameterStorePrefix", Action: ["ssm:GetParametersByPath"], Resource: [parameterARN(prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix, environment: environment)]))
+        if let prefix, !prefix.isEmpty {
+            // GetParametersByPath is authorised against the requested path, which the loader
+            // sends without its trailing slash.
+            let path = prefix.count > 1 && prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+            statements.append(.init(Sid: "ReadParameterStorePrefix", Action: ["ssm:GetParametersByPath"], Resource: [parameterARN(path, environment: environment)]))
         }
-        if let alias = environment.kmsKeyAlias, !secretResources.isEmpty || !parameterResources.isEmpty {
+        if let alias = environment.kmsKeyAlias, !secrets.isEmpty || !parameters.isEmpty || prefix?.isEmpty == false {
             statements.append(
                 .init(
                     Sid: "DecryptWithEnvironmentKey", Action: ["kms:Decrypt"],
                     Resource: ["arn:\(environment.partition):kms:\(environment.region):\(environment.accountId):key/*"],
-                    Condition: ["ForAnyValue:StringEquals": ["kms:ResourceAliases": [alias]]]))
+                    Condition: [
+                        "ForAnyValue:StringEquals": ["kms:ResourceAliases": [alias]],
+                        "StringEquals": [
+                            "kms:ViaService": ["secretsmanager.\(environment.region).amazonaws.com", "ssm.\(environment.region).amazonaws.com"]
+                        ],
+                    ]))
         }
-        return [
-            BundleFile(path: "\(service.id)/container-definition.json", bytes: BundleJSON.encode(definition), mode: 0o644),
-            BundleFile(path: "\(service.id)/iam-policy.json", bytes: BundleJSON.encode(PolicyDocument(Statement: statements)), mode: 0o644),
-        ]
+        return PolicyDocument(Statement: statements)
+    }
+
+    /// Whether a plain value carries a password: a connection string's `Password=`/`Pwd=` (also
+    /// in Redis's comma-separated form) or a URL's `user:password@`.
+    static func holdsPassword(_ value: String) -> Bool {
+        if SecretKeyPolicy.redactingEmbeddedPassword(in: value) != nil { return true }
+        let folded = value.lowercased()
+        return ["password=", "pwd="].contains { marker in
+            folded.ranges(of: marker).contains { range in
+                range.lowerBound == folded.startIndex || [",", ";", " "].contains(folded[folded.index(before: range.lowerBound)])
+            }
+        }
+    }
+
+    /// Values that are settings rather than credentials whatever the key says: booleans,
+    /// numbers, durations, paths and prefixes, URLs without a password, ARNs and KMS aliases
+    /// (`UseSecretsManager`, `PasswordMinLength`, `RefreshTokenExpiry`, `SecretsManagerPrefix`,
+    /// `ServiceUrls:TokenService`, `AWS:KMS:MasterKeyId`).
+    static func looksLikeSetting(_ value: String) -> Bool {
+        let folded = value.lowercased()
+        if folded == "true" || folded == "false" { return true }
+        if Double(value) != nil { return true }
+        if value.allSatisfy({ $0.isNumber || $0 == ":" || $0 == "." }) { return true }
+        if value.hasPrefix("/") || value.hasSuffix("/") { return true }
+        if value.contains("://") || value.hasPrefix("arn:") || value.hasPrefix("alias/") { return true }
+        return false
+    }
+
+    static func plaintext(service: ServiceCatalogue.Service, entry: ConfigEntry) -> Diagnostic {
+        Diagnostic(
+            at: entry.origin.location,
+            "\(service.id): '\(entry.key)' holds a plaintext credential, which an ECS task definition would expose; reference it from Secrets Manager instead",
+            rule: "plaintext-secret", keyPath: entry.key.spelling)
     }
 
     /// `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME` for a parameter name (or the ARN itself).
@@ -179,12 +318,10 @@ struct ECSBundle {
     }
 }
 
-/// Deterministic JSON for bundle files: sorted keys, two-space indentation, a final newline.
-enum BundleJSON {
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Array(data) + [0x0A]
+extension PlaceholderTemplate.Part {
+    /// The text of a literal part; empty for a reference.
+    var literalText: String {
+        if case .literal(let text) = self { return text }
+        return ""
     }
 }

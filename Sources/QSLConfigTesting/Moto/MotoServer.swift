@@ -49,8 +49,14 @@ public final class MotoServer: Sendable {
     ///   - initialNoAuthActionCount: calls allowed before moto enforces signatures and IAM policy;
     ///     `nil` never enforces.
     ///   - environment: extra variables for the moto process.
-    public static func start(initialNoAuthActionCount: Int? = nil, environment: [String: String] = [:]) async throws -> MotoServer {
-        let command = try locate()
+    ///   - resourceLevelPolicies: run moto through `moto_resource_policies.py` (beside this file),
+    ///     which makes Secrets Manager and SSM policy checks use the resource ARNs AWS authorises
+    ///     against, including per-secret checks inside BatchGetSecretValue; stock moto checks
+    ///     those services against `*`, so exact-ARN policies could not be tested.
+    public static func start(
+        initialNoAuthActionCount: Int? = nil, environment: [String: String] = [:], resourceLevelPolicies: Bool = false
+    ) async throws -> MotoServer {
+        let command = resourceLevelPolicies ? [try locatePython(), resourcePolicyLauncher] : try locate()
         let port = try HTTPWire.freePort()
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -132,6 +138,29 @@ public final class MotoServer: Sendable {
     public func logTail(lines: Int = 40) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    /// The launcher that adds resource-level checks (see ``start(initialNoAuthActionCount:environment:resourceLevelPolicies:)``).
+    static let resourcePolicyLauncher = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("moto_resource_policies.py").path
+
+    /// The first `python3` on PATH that can import moto.
+    static func locatePython() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let python = "\(directory)/python3"
+            guard FileManager.default.isExecutableFile(atPath: python) else { continue }
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: python)
+            probe.arguments = ["-c", "import moto.server"]
+            probe.standardOutput = FileHandle.nullDevice
+            probe.standardError = FileHandle.nullDevice
+            if (try? probe.run()) != nil {
+                probe.waitUntilExit()
+                if probe.terminationStatus == 0 { return python }
+            }
+        }
+        throw Failure(description: "no python3 on PATH can import moto; install it with `python3 -m pip install 'moto[server]'`.")
     }
 
     /// `moto_server` from PATH, else `python3 -m moto.server` if the module imports.

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// The demo flow and the bundle, seed, resolve --service and exec --service commands, run as
+/// the built binary on a copy of the repository's demo platform.
+@Suite("qsl-config bundle, seed and --service on the demo platform")
+struct BundleCommandTests {
+    /// A copy of `environments/`, `platform/`, `schemas/` and `scripts/` in a fresh folder.
+    static func platformCopy() throws -> URL {
+        let directory = try CLIRunner.temporaryDirectory()
+        for folder in ["environments", "platform", "schemas", "scripts"] {
+            try FileManager.default.copyItem(
+                at: CLIRunner.repositoryRoot.appendingPathComponent(folder), to: directory.appendingPathComponent(folder))
+        }
+        return directory
+    }
+
+    /// A platform copy whose local store is seeded.
+    static func seededPlatform() throws -> URL {
+        let root = try Self.platformCopy()
+        let seed = try CLIRunner.run(
+            ["seed", "--root", ".", "--environment", "development", "--from", "platform/dev-seed.json"], environment: CLIRunner.environment(),
+            directory: root)
+        #expect(seed.status == 0, "\(seed.stderr)")
+        return root
+    }
+
+    static func mode(_ url: URL) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int
+    }
+
+    @Test("scripts/demo.sh seeds, bundles all 22 services in every format and says where; the next commands then work as typed")
+    func demoScript() throws {
+        let root = try Self.platformCopy()
+        var environment = CLIRunner.environment(["QSL_CONFIG_BIN": CLIRunner.executable.path])
+        environment["PATH"] = "/usr/bin:/bin:" + (environment["PATH"] ?? "")
+        let first = try CLIRunner.run(["scripts/demo.sh"], environment: environment, directory: root, program: URL(fileURLWithPath: "/bin/bash"))
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("46 secrets (46 created, 0 updated, 0 unchanged), 7 parameters (7 written, 0 unchanged)"))
+        #expect(first.stdout.contains("Bundles for all 22 services are in \(root.resolvingSymlinksInPath().path)/out") || first.stdout.contains("Bundles for all 22 services are in \(root.path)/out"))
+        for format in ["dotenv", "json", "ecs", "k8s"] {
+            #expect(first.stdout.contains("wrote 22 \(format) bundles for development"), "\(format)")
+            #expect(first.stdout.contains("out/\(format): 22 \(format) bundles for development are up to date"))
+        }
+        #expect(!first.stdout.contains("fake-dev-password"), "the demo prints no secret")
+        let env = root.appendingPathComponent("out/dotenv/userservice/service.env")
+        #expect(Self.mode(env) == 0o600)
+        #expect(try String(contentsOf: env, encoding: .utf8).contains("ConnectionStrings__postgres-userservice=Host=localhost;Port=5432;Database=quantumskylink_userservice;"))
+        #expect(Self.mode(root.appendingPathComponent(".qsl/local-store.json")) == 0o600)
+        #expect(Self.mode(root.appendingPathComponent(".qsl/local-store.json.key")) == 0o600)
+
+        // Run again: the seed writes nothing, the bundles are unchanged.
+        let manifest = try Data(contentsOf: root.appendingPathComponent("out/ecs/manifest.json"))
+        let second = try CLIRunner.run(["scripts/demo.sh"], environment: environment, directory: root, program: URL(fileURLWithPath: "/bin/bash"))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("46 secrets (0 created, 0 updated, 46 unchanged), 7 parameters (0 written, 7 unchanged)"))
+        #expect(try Data(contentsOf: root.appendingPathComponent("out/ecs/manifest.json")) == manifest)
+
+        // The commands a user types next, from the root, with no extra set-up.
+        let bundle = try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "development", "--format", "json", "--output", "out/"], environment: CLIRunner.environment(),
+            directory: root)
+        #expect(bundle.status == 0, "\(bundle.stderr)")
+        #expect(bundle.stdout.hasPrefix("wrote 22 json bundles for development (23 files) to out/"))
+        let config = try Data(contentsOf: root.appendingPathComponent("out/userservice/config.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: config) as? [String: String])
+        #expect(object["Security:JWT:Secret"] == "fake-dev-jwt-signing-key-0000000000000000000000000000000000000000")
+
+        let resolve = try CLIRunner.run(
+            ["resolve", "--root", ".", "--environment", "development", "--service", "userservice"], environment: CLIRunner.environment(),
+            directory: root)
+        #expect(resolve.status == 0, "\(resolve.stderr)")
+        let resolved = try #require(try JSONSerialization.jsonObject(with: Data(resolve.stdout.utf8)) as? [String: String])
+        #expect(resolved["ConnectionStrings:postgres-userservice"] == "<redacted>")
+        #expect(resolved["Logto:Authority"] == "http://localhost:3001/oidc", "a parameter from the local store")
+        #expect(resolved["ConnectionStrings:postgres-accountservice"] == nil, "only the service's own database")
+    }
+
+    @Test("--check exits 0 when up to date and 1 on drift, naming each file and writing nothing")
+    func check() throws {
+        let root = try Self.seededPlatform()
+        let arguments = ["bundle", "--root", ".", "--environment", "development", "--format", "dotenv", "--output", "out"]
+        #expect(try CLIRunner.run(arguments, environment: CLIRunner.environment(), directory: root).status == 0)
+        let clean = try CLIRunner.run(arguments + ["--check"], environment: CLIRunner.environment(), directory: root)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout == "out: 22 dotenv bundles for development are up to date\n")
+
+        let env = root.appendingPathComponent("out/feeservice/service.env")
+        try Data("# edited\n".utf8).write(to: env)
+        let drift = try CLIRunner.run(arguments + ["--check"], environment: CLIRunner.environment(), directory: root)
+        #expect(drift.status == 1)
+        #expect(drift.stderr.contains("out/feeservice/service.env: content differs"))
+        #expect(drift.stderr.contains("out: 1 file(s) differ from what `qsl-config bundle` would write"))
+        #expect(try String(contentsOf: env, encoding: .utf8) == "# edited\n", "--check writes nothing")
+    }
+
+    @Test("bad input exits 2 with one clear error and creates nothing")
+    func badInput() throws {
+        let root = try Self.seededPlatform()
+        let unknown = try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "development", "--service", "nosuch", "--format", "json", "--output", "out"],
+            environment: CLIRunner.environment(), directory: root)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("error: there is no service nosuch in the catalogue; the services are: userservice accountservice"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+
+        let environment = try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "qa", "--format", "json", "--output", "out"], environment: CLIRunner.environment(), directory: root)
+        #expect(environment.status == 2)
+        #expect(environment.stderr.contains("there is no environment named qa; the environments are: development, production, smoke, staging"))
+
+        let format = try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "development", "--format", "yaml", "--output", "out"], environment: CLIRunner.environment(), directory: root)
+        #expect(format.status == 2)
+
+        // A reference the store lacks: every position listed, nothing written.
+        let broken = root.appendingPathComponent("platform/src/FeeService/appsettings.Development.json")
+        try Data(#"{"FeeService": {"ApiKey": "${aws:secrets:qsl/development/nosuch:key}"}}"#.utf8).write(to: broken)
+        let missing = try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "development", "--format", "dotenv", "--output", "out"], environment: CLIRunner.environment(),
+            directory: root)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("platform/src/FeeService/appsettings.Development.json:1:28: error: secret qsl/development/nosuch does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+
+        // Seeding fake values into an AWS environment is refused.
+        let seed = try CLIRunner.run(
+            ["seed", "--root", ".", "--environment", "production", "--from", "platform/dev-seed.json"], environment: CLIRunner.environment(), directory: root)
+        #expect(seed.status == 2)
+        #expect(seed.stderr.contains("environment production does not allow plaintext secrets"))
+    }
+
+    @Test("resolve and exec take --service with --root and --environment")
+    func serviceOptions() throws {
+        let root = try Self.seededPlatform()
+        let exec = try CLIRunner.run(
+            ["exec", "--root", ".", "--environment", "development", "--service", "paymentgatewayservice", "--", "/usr/bin/env"],
+            environment: CLIRunner.environment(), directory: root)
+        #expect(exec.status == 0, "\(exec.stderr)")
+        let variables = exec.stdout.split(separator: "\n")
+        #expect(variables.contains { $0.hasPrefix("ConnectionStrings__postgres-paymentgatewayservice=Host=localhost;Port=5432;Database=quantumskylink_paymentgateway;") })
+        #expect(!variables.contains { $0.hasPrefix("ConnectionStrings__postgres-userservice=") })
+
+        let usage = try CLIRunner.run(["resolve", "--root", ".", "--service", "userservice"], environment: CLIRunner.environment(), directory: root)
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--root needs --environment"))
+        let unknown = try CLIRunner.run(
+            ["resolve", "--root", ".", "--environment", "development", "--service", "nosuch"], environment: CLIRunner.environment(), directory: root)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("there is no service nosuch in the catalogue"))
+    }
+
+    @Test("an ecs fragment's entrypoint resolves exactly its --variable list inside the container and leaves every other variable alone")
+    func ecsEntrypointRunsExec() throws {
+        let root = try Self.seededPlatform()
+        let bundle = try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "development", "--service", "userservice", "--format", "ecs", "--output", "out"],
+            environment: CLIRunner.environment(), directory: root)
+        #expect(bundle.status == 0, "\(bundle.stderr)")
+        let data = try Data(contentsOf: root.appendingPathComponent("out/userservice/container-definition.json"))
+        let definition = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let entryPoint = try #require(definition["entryPoint"] as? [String])
+        #expect(entryPoint == ["/usr/local/bin/qsl-config", "exec", "--from-environment", "--variable", "Monitoring__OpenTelemetry__Headers", "--"])
+        #expect(definition["command"] as? [String] == ["dotnet", "UserService.dll"])
+
+        // The container: the fragment's environment, plus a value ECS injected that looks like a reference.
+        var environment = CLIRunner.environment(["INJECTED_BY_ECS": "pa$${aws:secrets:qsl/development/nosuch}ss"])
+        for variable in definition["environment"] as? [[String: String]] ?? [] {
+            environment[variable["name"]!] = variable["value"]!
+        }
+        #expect(environment["Monitoring__OpenTelemetry__Headers"] == "api-key=${aws:secrets:qsl/development/otel:apiKey}")
+        let run = try CLIRunner.run(Array(entryPoint.dropFirst()) + ["/usr/bin/env"], environment: environment, directory: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = Set(run.stdout.split(separator: "\n").map(String.init))
+        #expect(lines.contains("Monitoring__OpenTelemetry__Headers=api-key=fake-dev-otel-api-key"))
+        #expect(lines.contains("INJECTED_BY_ECS=pa$${aws:secrets:qsl/development/nosuch}ss"), "not in --variable: untouched")
+        #expect(lines.contains("AllowedHosts=*"))
+    }
+}
