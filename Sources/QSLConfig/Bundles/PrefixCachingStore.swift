@@ -30,6 +30,12 @@ final class PrefixCachingStore: SecretStore {
     func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
         try await base.getParameters(references)
     }
+    func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
+        try await base.parameterMetadata(references)
+    }
+    func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] {
+        try await base.listSecretVersions(secretId)
+    }
     func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret {
         try await base.getSecret(selector)
     }

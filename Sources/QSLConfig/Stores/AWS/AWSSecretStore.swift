@@ -117,73 +117,55 @@ public struct AWSSecretStore: SecretStore {
     }
 
     public func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
-        let batches = Self.parameterBatches(references)
-        let ssm = self.ssm
-        do {
-            return try await withThrowingTaskGroup(of: ParameterFetchResult.self) { group in
-                for batch in batches {
-                    group.addTask {
-                        let output = try await ssm.getParameters(names: batch.map(\.requestName), withDecryption: true)
-                        var result = ParameterFetchResult(calls: 1)
-                        let invalid = Set(output.invalidParameters)
-                        for reference in batch {
-                            if invalid.contains(reference.requestName) {
-                                result.invalidNames.insert(reference)
-                            } else if let parameter = output.parameters.first(where: { $0.name == reference.name || $0.arn == reference.name }) {
-                                result.parameters[reference] = Self.stored(parameter)
-                            } else {
-                                result.invalidNames.insert(reference)
-                            }
-                        }
-                        return result
-                    }
-                }
-                var combined = ParameterFetchResult()
-                for try await partial in group {
-                    combined.parameters.merge(partial.parameters) { $1 }
-                    combined.invalidNames.formUnion(partial.invalidNames)
-                    combined.calls += partial.calls
-                }
-                return combined
-            }
-        } catch {
-            throw Self.storeError(error, subject: nil)
-        }
+        let fetched = try await fetchParameters(references, withDecryption: true)
+        return ParameterFetchResult(parameters: fetched.found.mapValues(Self.stored), invalidNames: fetched.missing, calls: fetched.calls)
     }
 
     public func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
-        let batches = stride(from: 0, to: references.count, by: Self.parametersPerBatch).map {
-            Array(references[$0..<min($0 + Self.parametersPerBatch, references.count)])
+        // WithDecryption false: a SecureString comes back as ciphertext, and even that is dropped
+        // here; only names, types and versions are kept.
+        let fetched = try await fetchParameters(references, withDecryption: false)
+        var result = ParameterMetadataResult(calls: fetched.calls)
+        result.missing = fetched.missing
+        result.found = fetched.found.mapValues { parameter in
+            ParameterMetadata(name: parameter.name, arn: parameter.arn, type: parameter.type?.rawValue ?? "String", version: parameter.version ?? 1)
         }
+        return result
+    }
+
+    /// `GetParameters` over `references`, in ``parameterBatches(_:)`` (at most 10 names a call,
+    /// one name at most once a call), the calls running concurrently; each reference gets its
+    /// parameter or is missing.
+    private func fetchParameters(
+        _ references: [ParameterReference], withDecryption: Bool
+    ) async throws(StoreError) -> (found: [ParameterReference: SSMClient.Parameter], missing: Set<ParameterReference>, calls: Int) {
+        typealias Partial = (found: [ParameterReference: SSMClient.Parameter], missing: Set<ParameterReference>)
+        let batches = Self.parameterBatches(references)
         let ssm = self.ssm
         do {
-            return try await withThrowingTaskGroup(of: ParameterMetadataResult.self) { group in
+            return try await withThrowingTaskGroup(of: Partial.self) { group in
                 for batch in batches {
                     group.addTask {
-                        // WithDecryption false: a SecureString comes back as ciphertext, and even
-                        // that is dropped here; only names, types and versions are kept.
-                        let output = try await ssm.getParameters(names: batch.map(\.requestName), withDecryption: false)
-                        var result = ParameterMetadataResult(calls: 1)
+                        let output = try await ssm.getParameters(names: batch.map(\.requestName), withDecryption: withDecryption)
                         let invalid = Set(output.invalidParameters)
+                        var partial: Partial = ([:], [])
                         for reference in batch {
                             if !invalid.contains(reference.requestName),
                                 let parameter = output.parameters.first(where: { $0.name == reference.name || $0.arn == reference.name })
                             {
-                                result.found[reference] = ParameterMetadata(
-                                    name: parameter.name, arn: parameter.arn, type: parameter.type?.rawValue ?? "String",
-                                    version: parameter.version ?? 1)
+                                partial.found[reference] = parameter
                             } else {
-                                result.missing.insert(reference)
+                                partial.missing.insert(reference)
                             }
                         }
-                        return result
+                        return partial
                     }
                 }
-                var combined = ParameterMetadataResult()
+                var combined: (found: [ParameterReference: SSMClient.Parameter], missing: Set<ParameterReference>, calls: Int) = ([:], [], 0)
                 for try await partial in group {
                     combined.found.merge(partial.found) { $1 }
                     combined.missing.formUnion(partial.missing)
-                    combined.calls += partial.calls
+                    combined.calls += 1
                 }
                 return combined
             }
