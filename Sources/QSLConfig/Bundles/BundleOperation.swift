@@ -90,36 +90,23 @@ public struct BundleOperation: Sendable {
         }
 
         // 1. Layers of every service; each Parameter Store prefix is loaded once.
-        let caching = PrefixCachingStore(store)
-        let loader = ConfigurationLoader(logger: logger)
-        var layered: [LayeredConfiguration] = []
-        var secureKeys: Set<ConfigKey> = []
+        var options: [ConfigurationOptions] = []
         var problems: [Diagnostic] = []
-        var storeFailure = false
         for id in ids {
             do {
-                let options = try root.options(
-                    service: id, environment: environment, environmentVariables: environmentVariables, environmentIsLayer: false,
-                    store: caching, compatibility: compatibility)
-                let (configuration, secure) = try await loader.layers(options)
-                layered.append(configuration)
-                secureKeys.formUnion(secure)
-            } catch let error as DiagnosticList {
-                problems += error.diagnostics
-            } catch let error as ResolutionError {
-                problems += error.diagnostics
-                storeFailure = storeFailure || error.isStoreFailure
+                options.append(
+                    try root.options(
+                        service: id, environment: environment, environmentVariables: environmentVariables, environmentIsLayer: false,
+                        store: store, compatibility: compatibility))
             } catch {
-                problems.append(Diagnostic(at: nil, "\(error)"))
+                problems += error.diagnostics
             }
         }
-        // A store failure on a shared prefix is the same for every service: report it once.
-        var seen: Set<Diagnostic> = []
-        problems = problems.filter { seen.insert($0).inserted }
-        guard problems.isEmpty else { throw ResolutionError(problems, isStoreFailure: storeFailure) }
+        guard problems.isEmpty else { throw ResolutionError(problems) }
+        let (layered, secureKeys, prefixListings) = try await ConfigurationLoader(logger: logger).layersAll(options)
 
         var statistics = Statistics()
-        statistics.prefixLoads = caching.loadedPrefixes
+        statistics.prefixLoads = prefixListings
         let scans = layered.map(ReferenceScan.init)
         statistics.uniqueSecrets = Set(scans.flatMap(\.sites).compactMap { site -> SecretVersionSelector? in
             if case .secret(let secret) = site.reference { return secret.version }
@@ -145,7 +132,7 @@ public struct BundleOperation: Sendable {
                 }
             }
         } else {
-            let resolver = ReferenceResolver(store: caching, environmentVariables: environmentVariables, secretKeys: secureKeys)
+            let resolver = ReferenceResolver(store: store, environmentVariables: environmentVariables, secretKeys: secureKeys)
             let (resolved, resolution) = try await resolver.resolveAll(layered)
             statistics.resolution = resolution
             for (id, configuration) in zip(ids, resolved) {

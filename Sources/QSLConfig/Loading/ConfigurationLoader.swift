@@ -127,6 +127,51 @@ public struct ConfigurationLoader: Sendable {
         return resolved[0]
     }
 
+    /// The layered configurations of several services before references are resolved: every
+    /// service's files are read first (every problem of every service is reported at once), then
+    /// each distinct Parameter Store prefix is listed once, concurrently, however many services
+    /// set it. Also returns the keys that came from SecureString parameters and how many
+    /// listings were made.
+    public func layersAll(
+        _ options: [ConfigurationOptions]
+    ) async throws(ResolutionError) -> (configurations: [LayeredConfiguration], secureKeys: Set<ConfigKey>, prefixListings: Int) {
+        var reads: [ReadLayers] = []
+        var problems: [Diagnostic] = []
+        for option in options {
+            do { reads.append(try readLayers(option)) } catch { problems += error.diagnostics }
+        }
+        guard problems.isEmpty else { throw ResolutionError(problems) }
+
+        var prefixes: [String: SourceLocation?] = [:]
+        for read in reads { if let prefix = read.parameterStorePrefix { prefixes[prefix.prefix] = prefixes[prefix.prefix] ?? prefix.location } }
+        typealias PrefixLayer = (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)
+        var prefixLayers: [String: PrefixLayer] = [:]
+        let loader = self
+        let store = options.first?.store
+        do {
+            prefixLayers = try await withThrowingTaskGroup(of: (String, PrefixLayer).self) { group in
+                for (prefix, location) in prefixes {
+                    group.addTask { (prefix, try await loader.parameterStoreLayer((prefix, location), store: store)) }
+                }
+                var layers: [String: PrefixLayer] = [:]
+                for try await (prefix, layer) in group { layers[prefix] = layer }
+                return layers
+            }
+        } catch let error as ResolutionError {
+            throw error
+        } catch {
+            throw ResolutionError([Diagnostic(at: nil, "\(error)", rule: "store")], isStoreFailure: true)
+        }
+
+        var secureKeys: Set<ConfigKey> = []
+        let configurations = reads.map { read in
+            let layer = read.parameterStorePrefix.flatMap { prefixLayers[$0.prefix] }
+            if let layer { secureKeys.formUnion(layer.secureKeys) }
+            return read.assembled(parameterStore: layer?.layer)
+        }
+        return (configurations, secureKeys, prefixLayers.count)
+    }
+
     /// The resolved configurations of several services in one pass, as a deploy pipeline or
     /// `resolve --all-services` needs them: every service's files are read first, each distinct
     /// Parameter Store prefix is listed once (concurrently), and then every reference of every
@@ -144,39 +189,8 @@ public struct ConfigurationLoader: Sendable {
     /// - Throws: ``ResolutionError`` listing every problem of every service at once.
     public func loadAll(_ options: [ConfigurationOptions]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: ReferenceResolver.Statistics) {
         guard let first = options.first else { return ([], ReferenceResolver.Statistics()) }
-        var reads: [ReadLayers] = []
-        var problems: [Diagnostic] = []
-        for option in options {
-            do { reads.append(try readLayers(option)) } catch { problems += error.diagnostics }
-        }
-        guard problems.isEmpty else { throw ResolutionError(problems) }
-
-        var prefixes: [String: SourceLocation?] = [:]
-        for read in reads { if let prefix = read.parameterStorePrefix { prefixes[prefix.prefix] = prefixes[prefix.prefix] ?? prefix.location } }
-        var prefixLayers: [String: (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)] = [:]
-        let loader = self
+        let (configurations, secureKeys, prefixListings) = try await layersAll(options)
         let store = first.store
-        do {
-            prefixLayers = try await withThrowingTaskGroup(of: (String, (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)).self) { group in
-                for (prefix, location) in prefixes {
-                    group.addTask { (prefix, try await loader.parameterStoreLayer((prefix, location), store: store)) }
-                }
-                var layers: [String: (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)] = [:]
-                for try await (prefix, layer) in group { layers[prefix] = layer }
-                return layers
-            }
-        } catch let error as ResolutionError {
-            throw error
-        } catch {
-            throw ResolutionError([Diagnostic(at: nil, "\(error)", rule: "store")], isStoreFailure: true)
-        }
-
-        var secureKeys: Set<ConfigKey> = []
-        let configurations = reads.map { read in
-            let layer = read.parameterStorePrefix.flatMap { prefixLayers[$0.prefix] }
-            if let layer { secureKeys.formUnion(layer.secureKeys) }
-            return read.assembled(parameterStore: layer?.layer)
-        }
         var resolver = ReferenceResolver(
             store: store, environmentVariables: first.environmentVariables, keepAWSReferences: first.keepAWSReferences, secretKeys: secureKeys)
         resolver.defaultVersionStage = first.defaultVersionStage
@@ -185,7 +199,7 @@ public struct ConfigurationLoader: Sendable {
             "resolved configurations",
             metadata: [
                 "services": "\(resolved.count)", "secrets": "\(statistics.uniqueSecrets)", "parameters": "\(statistics.uniqueParameters)",
-                "calls": "\(statistics.secretCalls + statistics.parameterCalls)", "prefixListings": "\(prefixLayers.count)",
+                "calls": "\(statistics.secretCalls + statistics.parameterCalls)", "prefixListings": "\(prefixListings)",
             ])
         return (resolved, statistics)
     }
