@@ -31,7 +31,15 @@ echo "== 1. Seed the embedded local store with the demo platform's fake secrets"
 "$bin" seed --root . --environment development --from platform/dev-seed.json
 
 echo "== 2. Validate every service's configuration (schemas and policies), as CI does"
-"$bin" validate --root . --environment development
+# Every finding goes to out/validate.txt; the warnings are the platform's own naming drift
+# (several spellings of one setting), shown so that nobody silently picks one.
+mkdir -p out
+status=0
+"$bin" validate --root . --environment development > out/validate.txt || status=$?
+grep -m 3 'warning:' out/validate.txt || true
+echo "   ... all findings in out/validate.txt"
+tail -n 1 out/validate.txt
+((status == 0)) || exit "$status"
 
 echo "== 3. Bundle all 22 services for development, in every format, in one resolution pass each"
 for format in dotenv json ecs k8s; do
