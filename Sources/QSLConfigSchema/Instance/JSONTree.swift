@@ -140,30 +140,11 @@ struct JSONTree: Sendable {
     }
 
     static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += JSONStringEncoding.quoted(text)
     }
 
     static func quoted(_ text: String) -> String {
-        var out = ""
-        writeString(text, to: &out)
-        return out
+        JSONStringEncoding.quoted(text)
     }
 }
 

@@ -26,7 +26,7 @@ extension SchemaRegistry {
                 let targetURI = target.withoutFragment
                 // A file already registered under this URI is not read again.
                 guard !visited.contains(targetURI), document(for: targetURI)?.uri != targetURI else { continue }
-                let targetPath = Self.percentDecoded(target.path)
+                let targetPath = SchemaCompiler.percentDecoded(target.path)
                 guard FileBytes.exists(targetPath) else {
                     throw SchemaError(
                         .unresolvableReference,
@@ -63,29 +63,4 @@ extension SchemaRegistry {
         return found
     }
 
-    private static func percentDecoded(_ text: String) -> String {
-        guard text.contains("%") else { return text }
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-                let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.startIndex + 1])
-            {
-                bytes.append(high << 4 | low)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
