@@ -102,7 +102,7 @@ public struct ValidationOperation: Sendable {
                 } catch {
                     throw ValidationError(error.diagnostics)
                 }
-                var problems: [Diagnostic] = []
+                var problems = ValidationOperation.definitionFileProblems(root: path, environment: definition.name)
                 var services: [ServicePlan] = []
                 let entries: [ServiceCatalogue.Service]
                 if ids.isEmpty {

@@ -62,4 +62,31 @@ struct PlatformTreeValidationTests {
             #expect(error.diagnostics.first?.message.contains("no service nosuchservice") == true)
         }
     }
+
+    @Test("a catalogue or environment definition that breaks its own schema is unusable input, at its position")
+    func brokenDefinitionFiles() async throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-definitions-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        for folder in ["environments", "platform", "schemas"] {
+            try FileManager.default.copyItem(atPath: Self.root + "/" + folder, toPath: copy + "/" + folder)
+        }
+        let file = copy + "/environments/staging.json"
+        let original = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        // Decodes fine (a string), but the schema requires a prefix that ends with a slash.
+        let broken = original.replacing(#""secretsPrefix": "qsl/staging/""#, with: #""secretsPrefix": "qsl/staging""#)
+        #expect(broken != original, "environments/staging.json changed; update this test")
+        try AtomicFile.write(Array(broken.utf8), to: file, mode: 0o644)
+        let line = broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"secretsPrefix\"") }! + 1
+
+        let error = await #expect(throws: ValidationError.self) {
+            try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "staging", services: [])))
+        }
+        #expect(error?.diagnostics.count == 1)
+        let diagnostic = try #require(error?.diagnostics.first)
+        #expect(diagnostic.location?.file == file)
+        #expect(diagnostic.location?.line == line)
+        // The untouched environments of the same copy still validate.
+        let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "development", services: ["userservice"])))
+        #expect(report.exitStatus == 0)
+    }
 }
