@@ -111,9 +111,6 @@ let package = Package(
     ]
 )
 
-// validate --remote is tested through the CLI against moto_server.
-package.targets.first { $0.name == "QSLConfigCLITests" }?.dependencies.append("QSLConfigTesting")
-
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -10,18 +10,11 @@ import Testing
 struct AWSStoreCommandTests {
     /// `aws ARGS --endpoint-url URL --output json` with the workspace's fake credentials.
     static func awsCLI(_ w: StoreWorkspace, _ arguments: [String]) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["aws"] + arguments + ["--endpoint-url", w.moto!.endpointURL, "--output", "json"]
-        process.environment = w.environment.merging(["AWS_DEFAULT_REGION": "us-east-1"]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CLIFailure(description: "aws \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
+        let result = try ChildProcess.run(
+            program: "aws", arguments + ["--endpoint-url", w.moto!.endpointURL, "--output", "json"],
+            environment: w.environment.merging(["AWS_DEFAULT_REGION": "us-east-1"]) { $1 })
+        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw CLIFailure(description: "aws \(arguments.joined(separator: " ")) failed with status \(result.status)")
         }
         return object
     }

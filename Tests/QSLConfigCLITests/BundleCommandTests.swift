@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigTesting
 import Testing
 
 /// The demo flow and the bundle, seed, resolve --service and exec --service commands, run as

@@ -1,12 +1,9 @@
 import Foundation
+import QSLConfigTesting
 
 /// Runs the built `qsl-config` binary and captures what it prints.
 struct CLIRunner {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ChildProcess.Result
 
     /// The executable built beside this test bundle.
     static let executable: URL = {
@@ -24,33 +21,8 @@ struct CLIRunner {
     static func run(
         _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil, directory: URL? = nil, program: URL? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = program ?? executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
         // Never the repository: a command that writes a local store writes it in a scratch folder.
-        process.currentDirectoryURL = try directory ?? temporaryDirectory()
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a full pipe cannot block the child.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        try ChildProcess.run(program ?? executable, arguments, environment: environment, directory: try directory ?? temporaryDirectory(), input: stdin)
     }
 
     /// A fresh temporary folder.

@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigTesting
 import Testing
 
 @Suite("qsl-config resolve --all-services")

@@ -170,19 +170,7 @@ public final class MotoServer: Sendable {
             let candidate = "\(directory)/moto_server"
             if FileManager.default.isExecutableFile(atPath: candidate) { return [candidate] }
         }
-        for directory in path.split(separator: ":") {
-            let python = "\(directory)/python3"
-            guard FileManager.default.isExecutableFile(atPath: python) else { continue }
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: python)
-            probe.arguments = ["-c", "import moto.server"]
-            probe.standardOutput = FileHandle.nullDevice
-            probe.standardError = FileHandle.nullDevice
-            if (try? probe.run()) != nil {
-                probe.waitUntilExit()
-                if probe.terminationStatus == 0 { return [python, "-m", "moto.server"] }
-            }
-        }
+        if let python = try? locatePython() { return [python, "-m", "moto.server"] }
         throw Failure(description: "moto_server is not installed (not on PATH, and `python3 -m moto.server` fails); install it with `python3 -m pip install 'moto[server]'`.")
     }
 }

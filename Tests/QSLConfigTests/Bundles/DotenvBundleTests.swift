@@ -1,6 +1,7 @@
 import Foundation
 import QSLConfig
 import QSLConfigCore
+import QSLConfigTesting
 import Testing
 
 @Suite("dotenv bundles: docker --env-file syntax")

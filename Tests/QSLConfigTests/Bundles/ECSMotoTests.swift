@@ -27,7 +27,7 @@ struct ECSMotoTests {
     }
 
     /// The `aws` CLI against moto with fake credentials and no shared files.
-    static func aws(_ arguments: [String], moto: MotoServer, accessKey: String = "AKIDQSLTEST", secretKey: String = "test-secret") throws -> (status: Int32, stdout: String, stderr: String) {
+    static func aws(_ arguments: [String], moto: MotoServer, accessKey: String = "AKIDQSLTEST", secretKey: String = "test-secret") throws -> ChildProcess.Result {
         var environment = moto.environment(["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""])
         environment.merge(PlatformFixtures.pathEnvironment) { $1 }
         return try PlatformFixtures.run(["aws"] + arguments + ["--output", "json"], environment: environment)

@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigTesting
 import QSLConfig
 import QSLConfigCore
 import QSLCrypto
@@ -119,31 +120,8 @@ enum PlatformFixtures {
     }
 
     /// Runs a program and returns its exit status and standard output.
-    static func run(_ arguments: [String], environment: [String: String], input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String], input: String? = nil) throws -> ChildProcess.Result {
+        try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments, environment: environment, input: input)
     }
 
     /// A `PATH`-only environment for child processes.

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs a program to completion and captures what it prints: the built `qsl-config`, or a real
+/// client such as the AWS CLI or `python3` that reads back what qsl-config wrote.
+///
+/// Both output pipes are drained concurrently, so a child that prints a lot never blocks on a
+/// full pipe.
+///
+/// ```swift
+/// let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["aws", "--version"])
+/// #expect(result.status == 0)
+/// ```
+public enum ChildProcess {
+    /// The exit status and everything the child printed.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `executable` with `arguments` and waits for it.
+    ///
+    /// - Parameters:
+    ///   - environment: The child's whole environment; this process's when `nil`.
+    ///   - directory: The working directory; this process's when `nil`.
+    ///   - input: Written to the child's standard input, which is then closed (it is closed at
+    ///     once when `nil`).
+    /// - Throws: When the program cannot be started.
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        let err = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs a program found on `PATH` (through `/usr/bin/env`).
+    public static func run(
+        program: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil
+    ) throws -> Result {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments, environment: environment, directory: directory, input: input)
+    }
+}
