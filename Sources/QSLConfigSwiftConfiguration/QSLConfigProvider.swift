@@ -112,7 +112,7 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
             switch type {
             case .string, .int, .double, .bool, .bytes:
                 guard let value = configuration[path], let text = value.unsafeRevealedValue else { return nil }
-                return (try Self.convert(text, to: type, key: path, isSecret: value.isSecret), value.isSecret)
+                return (try Self.convert(text, of: value, to: type, key: path), value.isSecret)
             case .stringArray, .intArray, .doubleArray, .boolArray, .byteChunkArray:
                 let elementType: ConfigType =
                     switch type {
@@ -127,7 +127,7 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
                 var index = 0
                 while let value = configuration[QSLConfigCore.ConfigKey(path.spelling + ":" + String(index))], let text = value.unsafeRevealedValue {
                     let element = QSLConfigCore.ConfigKey(path.spelling + ":" + String(index))
-                    elements.append(try Self.convert(text, to: elementType, key: element, isSecret: value.isSecret))
+                    elements.append(try Self.convert(text, of: value, to: elementType, key: element))
                     isSecret = isSecret || value.isSecret
                     index += 1
                 }
@@ -136,9 +136,11 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
             }
         }
 
-        static func convert(_ text: String, to type: ConfigType, key: QSLConfigCore.ConfigKey, isSecret: Bool) throws -> ConfigContent {
+        /// `text`, the revealed value of `value`, as `type`. A failure shows the value as
+        /// ``ResolvedValue/displayValue`` does: secrets and embedded passwords redacted.
+        static func convert(_ text: String, of value: ResolvedValue, to type: ConfigType, key: QSLConfigCore.ConfigKey) throws -> ConfigContent {
             func failure() -> QSLConfigProviderError {
-                QSLConfigProviderError(key: key.spelling, type: type.rawValue, shown: isSecret ? SecretValue.redactionMarker : text)
+                QSLConfigProviderError(key: key.spelling, type: type.rawValue, shown: value.displayValue ?? "null")
             }
             switch type {
             case .int:

@@ -73,7 +73,7 @@ struct BundleCommand: AsyncParsableCommand {
         if check {
             let drift = result.drift(in: output)
             guard drift.isEmpty else {
-                for item in drift { printError("\(PlatformRootPath.join(output, item.description))") }
+                for item in drift { printError("\(PlatformRoot.join(output, item.description))") }
                 printError("\(output): \(drift.count) file(s) differ from what `qsl-config bundle` would write; run it without --check to update them")
                 throw ExitCode(ExitStatus.findings)
             }
@@ -97,10 +97,4 @@ struct BundleCommand: AsyncParsableCommand {
 enum BundleFormatArgument: String, ExpressibleByArgument, CaseIterable {
     case dotenv, json, ecs, k8s
     var value: BundleFormat { BundleFormat(rawValue: rawValue)! }
-}
-
-enum PlatformRootPath {
-    static func join(_ base: String, _ relative: String) -> String {
-        base.hasSuffix("/") ? base + relative : base + "/" + relative
-    }
 }

@@ -58,7 +58,6 @@ struct ExecCommand: AsyncParsableCommand {
                     throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
                 }
                 var variables = environment
-                variables.removeValue(forKey: "QSL_LOCAL_STORE_KEY")
                 if !onlyVariables.isEmpty {
                     let selected = Set(onlyVariables)
                     variables = variables.filter { selected.contains($0.key) }
@@ -79,6 +78,8 @@ struct ExecCommand: AsyncParsableCommand {
         for value in resolved.values {
             childEnvironment[EnvironmentName.variable(for: value.key)] = value.unsafeRevealedValue ?? ""
         }
+        // The local store's key is qsl-config's own credential, not the service's configuration.
+        childEnvironment.removeValue(forKey: LocalSecretStore.keyVariable)
         let failure = ProcessReplacement.exec(command, environment: childEnvironment)
         printError("qsl-config exec: cannot run \(command[0]): \(failure.message)")
         throw ExitCode(failure.notFound ? 127 : 126)

@@ -69,21 +69,45 @@ struct SecretCommand: AsyncParsableCommand {
                 let store = try stores.makeStore(environment: environment)
                 let value = SecretPayload.string(SecretValue(text))
                 let token = UUID().uuidString
-                var result: SecretVersionRef
-                var verb: String
-                do {
-                    _ = try await store.describeSecret(name)
-                    result = try await store.putSecretValue(name, value: value, stages: stages.isEmpty ? nil : stages, clientRequestToken: token)
-                    if !tagMap.isEmpty { try await store.tagSecret(name, tags: tagMap) }
-                    verb = "updated"
-                } catch let error where error.code == .notFound {
-                    result = try await store.createSecret(
-                        CreateSecretRequest(name: name, value: value, description: description, kmsKeyId: kmsKeyId, tags: tagMap, clientRequestToken: token))
-                    verb = "created"
-                }
+                let create = CreateSecretRequest(
+                    name: name, value: value, description: description, kmsKeyId: kmsKeyId, tags: tagMap, clientRequestToken: token)
+                let (result, verb) = try await write(value, create: create, to: store)
                 printOutput("\(verb) \(result.name) version \(result.versionId) in \(store.storeDescription)\n")
             } catch {
                 throw error.exitCode
+            }
+        }
+
+        /// Adds a version to an existing secret in one call, or creates the secret. Options only a
+        /// new secret takes are never ignored silently: with `--description` or `--kms-key-id`
+        /// the secret must be new, and `--stage` needs an existing one (a new secret's first
+        /// version is always `AWSCURRENT`).
+        func write(_ value: SecretPayload, create: CreateSecretRequest, to store: any SecretStore) async throws(StoreError) -> (SecretVersionRef, String) {
+            if description != nil || kmsKeyId != nil {
+                let created: Result<SecretVersionRef, StoreError>
+                do { created = .success(try await store.createSecret(create)) } catch { created = .failure(error) }
+                if case .failure(let error) = created, error.code == .alreadyExists {
+                    throw StoreError(.invalidRequest, "secret \(name) already exists; --description and --kms-key-id apply only to a new secret")
+                }
+                return (try created.get(), "created")
+            }
+            let updated: Result<SecretVersionRef, StoreError>
+            do {
+                updated = .success(try await store.putSecretValue(name, value: value, stages: stages.isEmpty ? nil : stages, clientRequestToken: create.clientRequestToken))
+            } catch {
+                updated = .failure(error)
+            }
+            switch updated {
+            case .success(let version):
+                if !create.tags.isEmpty { try await store.tagSecret(name, tags: create.tags) }
+                return (version, "updated")
+            case .failure(let error) where error.code == .notFound:
+                guard stages.isEmpty else {
+                    throw StoreError(.invalidRequest, "secret \(name) does not exist; a new secret's first version is AWSCURRENT, so --stage needs an existing secret")
+                }
+                return (try await store.createSecret(create), "created")
+            case .failure(let error):
+                throw error
             }
         }
     }

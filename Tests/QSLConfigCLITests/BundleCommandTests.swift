@@ -95,6 +95,37 @@ struct BundleCommandTests {
         #expect(try String(contentsOf: env, encoding: .utf8) == "# edited\n", "--check writes nothing")
     }
 
+    @Test("an unreadable manifest stops the write (its files could not be cleaned up); stale files go before the new manifest")
+    func manifestGuardsCleanup() throws {
+        let root = try Self.seededPlatform()
+        let arguments = ["bundle", "--root", ".", "--environment", "development", "--format", "dotenv", "--output", "out"]
+        #expect(try CLIRunner.run(arguments, environment: CLIRunner.environment(), directory: root).status == 0)
+        // A file an earlier run listed that this bundle no longer has is removed, and the new
+        // manifest no longer lists it.
+        let manifest = root.appendingPathComponent("out/manifest.json")
+        var listed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any])
+        var files = try #require(listed["files"] as? [String: String])
+        files["retired/service.env"] = "sha256:00"
+        listed["files"] = files
+        try JSONSerialization.data(withJSONObject: listed).write(to: manifest)
+        let retired = root.appendingPathComponent("out/retired/service.env")
+        try FileManager.default.createDirectory(at: retired.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("OLD=1\n".utf8).write(to: retired)
+        #expect(try CLIRunner.run(arguments, environment: CLIRunner.environment(), directory: root).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: retired.path))
+        #expect(!(try String(contentsOf: manifest, encoding: .utf8)).contains("retired/"))
+
+        try Data("not a manifest".utf8).write(to: manifest)
+        let env = root.appendingPathComponent("out/feeservice/service.env")
+        try Data("# kept\n".utf8).write(to: env)
+        let refused = try CLIRunner.run(arguments, environment: CLIRunner.environment(), directory: root)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("out/manifest.json:1:1: error: this is not a qsl-config bundle manifest"), "\(refused.stderr)")
+        #expect(try String(contentsOf: env, encoding: .utf8) == "# kept\n", "nothing was written")
+        let check = try CLIRunner.run(arguments + ["--check"], environment: CLIRunner.environment(), directory: root)
+        #expect(check.status == 1)
+    }
+
     @Test("bad input exits 2 with one clear error and creates nothing")
     func badInput() throws {
         let root = try Self.seededPlatform()

@@ -111,4 +111,44 @@ struct SecretAndExecCommandTests {
         let noCommand = try w.run(["exec", "--config-dir", "svc", "--store", "local"])
         #expect(noCommand.status == 2)
     }
+
+    @Test("the local store's key is redacted by resolve and never handed to exec's child")
+    func storeKeyStaysWithQSLConfig() throws {
+        let w = try workspace()
+        let key = Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()
+        let keyed = ["QSL_LOCAL_STORE_KEY": key]
+        // A store keyed from the environment, so the key is really in use.
+        let store = w.root.appendingPathComponent("keyed/store.json").path
+        #expect(try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local", "--local-store", store], stdin: "v", environment: keyed).status == 0)
+        let service = w.root.appendingPathComponent("keyed-svc")
+        try FileManager.default.createDirectory(at: service, withIntermediateDirectories: true)
+        try Data(#"{"Kestra": {"Password": "${aws:secrets:qsl/dev/kestra}"}}"#.utf8).write(to: service.appendingPathComponent("appsettings.json"))
+        let resolved = try w.run(["resolve", "--config-dir", "keyed-svc", "--store", "local", "--local-store", store], environment: keyed)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        #expect(!resolved.stdout.contains(key))
+        #expect(resolved.stdout.contains(#""QSL_LOCAL_STORE_KEY": "<redacted>""#))
+        let child = try w.run(
+            ["exec", "--config-dir", "keyed-svc", "--store", "local", "--local-store", store, "--", "/bin/sh", "-c", #"printf '[%s][%s]' "$QSL_LOCAL_STORE_KEY" "$Kestra__Password""#],
+            environment: keyed)
+        #expect(child.status == 0, "\(child.stderr)")
+        #expect(child.stdout == "[][v]", "the child received qsl-config's store key, or not its configuration")
+    }
+
+    @Test("secret put never ignores an option: --stage needs an existing secret, --description a new one")
+    func putRefusesIgnoredOptions() throws {
+        let w = try workspace()
+        let staged = try w.run(["secret", "put", "qsl/dev/new", "--store", "local", "--stage", "AWSPENDING"], stdin: "v")
+        #expect(staged.status == 2)
+        #expect(staged.stderr.contains("--stage needs an existing secret"), "\(staged.stderr)")
+        let described = try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local", "--description", "again"], stdin: "other")
+        #expect(described.status == 2)
+        #expect(described.stderr.contains("already exists"), "\(described.stderr)")
+        let listed = try w.run(["secret", "list", "--store", "local"])
+        #expect(!listed.stdout.contains("qsl/dev/new"), "nothing was created")
+        let current = try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--show-secrets"])
+        #expect(current.stdout.contains(Self.canary), "the existing secret kept its value")
+        let pending = try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local", "--stage", "AWSPENDING"], stdin: "next")
+        #expect(pending.status == 0, "\(pending.stderr)")
+        #expect(try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--show-secrets"]).stdout.contains(Self.canary), "AWSPENDING left AWSCURRENT alone")
+    }
 }

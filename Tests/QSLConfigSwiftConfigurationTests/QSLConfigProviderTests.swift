@@ -81,6 +81,24 @@ struct QSLConfigProviderTests {
         #expect(host.value?.isSecret == false)
     }
 
+    @Test("a value of the wrong type is named without its embedded password, and values print redacted")
+    func typeErrorsRedactEmbeddedPasswords() throws {
+        let url = ResolvedValue(key: "Chain:Rpc", value: "https://user:canary-sc-2@rpc.example", sensitivity: .plain, origin: ValueOrigin(.other("test")))
+        let secret = ResolvedValue(key: "Db:Password", value: "canary-sc-3", sensitivity: .fromSecret, origin: ValueOrigin(.other("test")))
+        let provider = QSLConfigProvider(ResolvedConfiguration(values: [url, secret]))
+        do {
+            _ = try provider.value(forKey: AbsoluteConfigKey(["chain", "rpc"]), type: .int)
+            Issue.record("a URL is not an integer")
+        } catch {
+            #expect("\(error)".lowercased().contains("chain:rpc"))
+            #expect(!"\(error)".contains("canary-sc-2"))
+        }
+        for value in [url, secret] {
+            #expect(!"\(value)".contains("canary"), "\(value.key) prints its value")
+            #expect(!String(reflecting: value).contains("canary"))
+        }
+    }
+
     @Test("watches see a refresh")
     func watchSeesRefresh() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-sc-\(UUID().uuidString)")

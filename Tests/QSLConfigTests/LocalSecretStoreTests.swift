@@ -119,4 +119,24 @@ struct LocalSecretStoreTests {
         let noKey = await Self.failure { try await LocalSecretStore(path: path).getSecret(SecretVersionSelector(secretId: "a")) }
         #expect(noKey?.message.contains("key file") == true)
     }
+
+    @Test("an existing store whose key is gone is an error naming the fix, never re-keyed")
+    func missingKeyIsNeverReplaced() async throws {
+        let key = Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString()
+        let path = try Self.temporaryStorePath()
+        _ = try await LocalSecretStore(path: path, key: key).createSecret(
+            CreateSecretRequest(name: "svc/db", value: .string(SecretValue("v1")), clientRequestToken: UUID().uuidString))
+        let unkeyed = LocalSecretStore(path: path)
+        let written = await #expect(throws: StoreError.self) {
+            try await unkeyed.putSecretValue("svc/db", value: .string(SecretValue("v2")), stages: nil, clientRequestToken: UUID().uuidString)
+        }
+        let read = await #expect(throws: StoreError.self) { try await unkeyed.getSecret(SecretVersionSelector(secretId: "svc/db")) }
+        for error in [written, read] {
+            #expect(error?.message.contains("key file") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("QSL_LOCAL_STORE_KEY") == true, "\(error?.message ?? "")")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + ".key"), "a key the store was not encrypted with was created")
+        let value = try await LocalSecretStore(path: path, key: key).getSecret(SecretVersionSelector(secretId: "svc/db"))
+        #expect(value.payload == .string(SecretValue("v1")), "the store is intact")
+    }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import QSLConfig
 import QSLConfigCore
+import QSLConfigTesting
+import Synchronization
 import Testing
 
 @Suite("service library: load and refresh")
@@ -107,5 +109,76 @@ struct RefreshingConfigurationTests {
         #expect(configuration.string("Settings:Token") == "tok")
         #expect(configuration["Settings:Token"]?.isSecret == true, "SecureString parameters are secret")
         #expect(configuration["Settings:Mode"]?.isSecret == false)
+    }
+
+    /// A store whose secret reads take a moment and that records how many overlap.
+    final class OverlapRecordingStore: Sendable {
+        let inside = Mutex(0)
+        let most = Mutex(0)
+        func enter() { inside.withLock { $0 += 1; let now = $0; most.withLock { $0 = max($0, now) } } }
+        func leave() { inside.withLock { $0 -= 1 } }
+    }
+
+    @Test("concurrent refreshes never overlap: callers join the reload running, and a failed one still spaces the next")
+    func refreshesDoNotOverlap() async throws {
+        let f = try await fixture()
+        let recorder = OverlapRecordingStore()
+        var options = f.options
+        options.store = SlowStore(base: f.store, recorder: recorder)
+        let refreshing = try await RefreshingConfiguration(options: options, policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .zero))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { _ = try await refreshing.refresh() } }
+            try await group.waitForAll()
+        }
+        #expect(recorder.most.withLock { $0 } == 1, "two reloads ran at once")
+        #expect(refreshing.refreshCount >= 1)
+        #expect(refreshing.refreshCount < 20, "overlapping callers joined the reload running")
+
+        // A reload that fails counts as an attempt: the next forced one waits its interval.
+        let spaced = try await RefreshingConfiguration(options: f.options, policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .seconds(3600)))
+        try Data("{ broken".utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        await #expect(throws: ResolutionError.self) { try await spaced.refresh() }
+        #expect(try await spaced.refreshAfterAuthenticationFailure() == false, "no second reload right after a failed one")
+    }
+
+    /// Delegates to a store, holding each secret read for a moment so that overlapping reloads
+    /// would be seen.
+    struct SlowStore: SecretStore {
+        let base: LocalSecretStore
+        let recorder: OverlapRecordingStore
+        var storeDescription: String { base.storeDescription }
+        func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
+            recorder.enter()
+            defer { recorder.leave() }
+            try? await Task.sleep(for: .milliseconds(20))
+            return try await base.getSecrets(selectors)
+        }
+        func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult { try await base.getParameters(references) }
+        func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult { try await base.parameterMetadata(references) }
+        func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] { try await base.getParameters(underPath: path) }
+        func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret { try await base.getSecret(selector) }
+        func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription { try await base.describeSecret(secretId) }
+        func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] { try await base.listSecretVersions(secretId) }
+        func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] { try await base.listSecrets(prefix: prefix) }
+        func createSecret(_ request: CreateSecretRequest) async throws(StoreError) -> SecretVersionRef { try await base.createSecret(request) }
+        func putSecretValue(_ secretId: String, value: SecretPayload, stages: [String]?, clientRequestToken: String) async throws(StoreError) -> SecretVersionRef {
+            try await base.putSecretValue(secretId, value: value, stages: stages, clientRequestToken: clientRequestToken)
+        }
+        func updateSecretVersionStage(_ secretId: String, stage: String, moveToVersionId: String?, removeFromVersionId: String?) async throws(StoreError) {
+            try await base.updateSecretVersionStage(secretId, stage: stage, moveToVersionId: moveToVersionId, removeFromVersionId: removeFromVersionId)
+        }
+        func tagSecret(_ secretId: String, tags: [String: String]) async throws(StoreError) { try await base.tagSecret(secretId, tags: tags) }
+        func putParameter(_ name: String, value: String, secure: Bool) async throws(StoreError) { try await base.putParameter(name, value: value, secure: secure) }
+    }
+
+    @Test("Parameter Store values are data: a stored value with ${ stays exactly as stored")
+    func parameterValuesAreNotTemplates() async throws {
+        let f = try await fixture()
+        try Data(#"{"AWS": {"ParameterStorePrefix": "/svc/config"}}"#.utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        try await f.store.putParameter("/svc/config/Db/Password", value: "p${HOME}w${not a name}", secure: true)
+        var options = f.options
+        options.environmentVariables = ["HOME": "/root"]
+        let configuration = try await ConfigurationLoader().load(options)
+        #expect(configuration.string("Db:Password") == "p${HOME}w${not a name}")
     }
 }

@@ -37,10 +37,13 @@ extension BundleOperation.Result {
     /// files to remove. A run for some services (`--service`) into a folder that holds bundles
     /// of the same environment and format updates those services and keeps the others, their
     /// manifest entries included; anything else replaces the folder's bundle.
-    func plan(for directory: String) -> (files: [BundleFile], stale: [String]) {
+    ///
+    /// - Throws: a diagnostic when the folder's `manifest.json` exists but cannot be read: the
+    ///   files it lists could then neither be kept nor cleaned up.
+    func plan(for directory: String) throws(Diagnostic) -> (files: [BundleFile], stale: [String]) {
         var manifest = ownManifest
         var stale: [String] = []
-        if let previous = Self.readManifest(in: directory) {
+        if let previous = try Self.readManifest(in: directory) {
             let mergeable = previous.environment == environment && previous.format == format.rawValue
             let bundled = Set(services)
             for (path, digest) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
@@ -84,7 +87,7 @@ extension BundleOperation.Result {
     /// missing, changed, with the wrong mode, or left over from an earlier run (listed by its
     /// manifest, no longer produced). Empty when the directory is up to date.
     public func drift(in directory: String) -> [Drift] {
-        let (planned, stale) = plan(for: directory)
+        guard let (planned, stale) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
         var drifted: [Drift] = []
         for file in planned {
             let path = PlatformRoot.join(directory, file.path)
@@ -104,32 +107,53 @@ extension BundleOperation.Result {
     }
 
     /// Writes every file under `directory` atomically (secret-bearing files with mode 0600,
-    /// folders 0700 when the format holds values), the manifest last, then removes the files
-    /// an earlier manifest listed that the bundle no longer has.
+    /// folders 0700 when the format holds values), removes the files an earlier manifest listed
+    /// that the bundle no longer has, and writes the manifest last. A run killed at any point
+    /// leaves a manifest that still lists every file it may have left, so the next run removes
+    /// them.
     ///
-    /// - Throws: ``DiagnosticList`` naming the file that could not be written.
+    /// - Throws: ``DiagnosticList`` naming the file that could not be written or removed.
     public func write(to directory: String) throws(DiagnosticList) {
-        let (planned, stale) = plan(for: directory)
         let folderMode: mode_t = format.holdsValues ? 0o700 : 0o755
         do {
+            let (planned, stale) = try plan(for: directory)
             try AtomicFile.createDirectory(directory, mode: folderMode)
             for file in planned {
                 let path = PlatformRoot.join(directory, file.path)
                 try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path), mode: folderMode)
+                if file.path == Self.manifestPath {
+                    try remove(stale, in: directory)
+                }
                 try AtomicFile.write(file.bytes, to: path, mode: mode_t(file.mode))
             }
         } catch {
             throw DiagnosticList([error])
         }
-        for path in stale {
-            unlink(PlatformRoot.join(directory, path))
+    }
+
+    private func remove(_ stale: [String], in directory: String) throws(Diagnostic) {
+        for relative in stale {
+            let path = PlatformRoot.join(directory, relative)
+            if unlink(path) != 0, errno != ENOENT {
+                let reason = String(cString: strerror(errno))
+                throw Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                    "cannot remove this file, which the bundle no longer has: \(reason); remove it by hand", rule: "io")
+            }
         }
     }
 
-    static func readManifest(in directory: String) -> Manifest? {
+    static func readManifest(in directory: String) throws(Diagnostic) -> Manifest? {
         let path = PlatformRoot.join(directory, manifestPath)
-        guard FileBytes.exists(path), let bytes = try? FileBytes.read(path, maxBytes: 4 << 20) else { return nil }
-        return try? JSONDecoder().decode(Manifest.self, from: Data(bytes))
+        guard FileBytes.exists(path) else { return nil }
+        let bytes = try FileBytes.read(path, maxBytes: 4 << 20)
+        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)) else {
+            throw Diagnostic(
+                at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                "this is not a qsl-config bundle manifest, so the files it lists can be neither kept nor cleaned up; remove it or choose another --output",
+                rule: "manifest")
+        }
+        return manifest
     }
 
     /// Only plain relative paths of a manifest on disk are acted on, so a tampered manifest

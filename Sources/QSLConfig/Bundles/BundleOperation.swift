@@ -122,10 +122,10 @@ public struct BundleOperation: Sendable {
         var warnings: [Diagnostic] = []
         if format == .ecs {
             let arns = try await secretARNs(for: scans, statistics: &statistics)
-            for (id, configuration) in zip(ids, layered) {
+            for (index, id) in ids.enumerated() {
                 do {
                     files += try ECSBundle.files(
-                        service: root.service(id), configuration: configuration, environment: environment, arns: arns,
+                        service: root.service(id), configuration: layered[index], scan: scans[index], environment: environment, arns: arns,
                         environmentVariables: environmentVariables, warnings: &warnings)
                 } catch {
                     problems += error.diagnostics

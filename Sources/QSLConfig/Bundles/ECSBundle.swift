@@ -70,16 +70,17 @@ enum ECSBundle {
     /// Builds both files for one service.
     ///
     /// - Parameters:
+    ///   - scan: The references of `configuration`, scanned once by the caller.
     ///   - arns: The full ARN of every referenced secret, by the id the configuration uses.
     static func files(
         service: ServiceCatalogue.Service,
         configuration: LayeredConfiguration,
+        scan: ReferenceScan,
         environment: EnvironmentDefinition,
         arns: [String: String],
         environmentVariables: [String: String],
         warnings: inout [Diagnostic]
     ) throws(DiagnosticList) -> [BundleFile] {
-        let scan = ReferenceScan(configuration)
         var problems = scan.diagnostics
         var variables: [ContainerDefinition.Variable] = []
         var secrets: [ContainerDefinition.Secret] = []
@@ -107,7 +108,7 @@ enum ECSBundle {
             /// carries a password outside development.
             func plain(_ value: String) {
                 if !environment.allowsPlainSecrets, !value.isEmpty {
-                    if holdsPassword(value) {
+                    if !SecretKeyPolicy.embeddedPasswords(in: value).isEmpty {
                         problems.append(plaintext(service: service, entry: entry))
                         return
                     }
@@ -129,7 +130,8 @@ enum ECSBundle {
 
             // ${VAR} resolves now; aws: references stay, each checked against the store.
             var parts: [PlaceholderTemplate.Part] = []
-            var awsReferences: [PlaceholderReference] = []
+            // Each aws: reference with the ARN of what it names (nil: a secret the store lacks).
+            var awsReferences: [(reference: PlaceholderReference, arn: String?)] = []
             for part in template.parts {
                 guard case .reference(let reference, let offset) = part else {
                     parts.append(part)
@@ -147,9 +149,10 @@ enum ECSBundle {
                                 rule: "reference", keyPath: entry.key.spelling))
                     }
                 case .secret(let secret):
-                    awsReferences.append(reference)
                     parts.append(part)
-                    if let arn = arns[secret.secretId] {
+                    let arn = arns[secret.secretId]
+                    awsReferences.append((reference, arn))
+                    if let arn {
                         secretResources.insert(arn)
                     } else {
                         problems.append(
@@ -159,29 +162,33 @@ enum ECSBundle {
                                 rule: "missing-secret", keyPath: entry.key.spelling))
                     }
                 case .parameter(let parameter):
-                    awsReferences.append(reference)
                     parts.append(part)
-                    parameterResources.insert(parameterARN(parameter.name, environment: environment))
+                    let arn = parameterARN(parameter.name, environment: environment)
+                    awsReferences.append((reference, arn))
+                    parameterResources.insert(arn)
                 }
             }
 
             if awsReferences.isEmpty {
                 plain(parts.map(\.literalText).joined())
-            } else if parts.count == 1, let reference = awsReferences.first, let valueFrom = valueFrom(reference, arns: arns, environment: environment) {
-                secrets.append(.init(name: name, valueFrom: valueFrom))
-            } else if parts.count == 1, case .secret = awsReferences[0] {
-                continue  // a missing secret, reported above
-            } else {
-                switch execTemplate(parts) {
-                case .some(let text):
-                    execVariables.append(name)
-                    variables.append(.init(name: name, value: text))
-                case nil:
-                    problems.append(
-                        Diagnostic(
-                            at: entry.origin.location, "\(service.id): '\(entry.key)' cannot be written so that qsl-config exec reads it back unchanged",
-                            rule: "reference", keyPath: entry.key.spelling))
+                continue
+            }
+            if parts.count == 1 {
+                guard let arn = awsReferences[0].arn else { continue }  // a missing secret, reported above
+                if let valueFrom = valueFrom(awsReferences[0].reference, arn: arn) {
+                    secrets.append(.init(name: name, valueFrom: valueFrom))
+                    continue
                 }
+            }
+            switch execTemplate(parts) {
+            case .some(let text):
+                execVariables.append(name)
+                variables.append(.init(name: name, value: text))
+            case nil:
+                problems.append(
+                    Diagnostic(
+                        at: entry.origin.location, "\(service.id): '\(entry.key)' cannot be written so that qsl-config exec reads it back unchanged",
+                        rule: "reference", keyPath: entry.key.spelling))
             }
         }
         guard problems.isEmpty else { throw DiagnosticList(problems) }
@@ -202,16 +209,16 @@ enum ECSBundle {
         ]
     }
 
-    /// The `valueFrom` of a value that is exactly one reference; `nil` when ECS cannot inject it
-    /// (a missing secret, or a parameter pinned to a version or label).
-    static func valueFrom(_ reference: PlaceholderReference, arns: [String: String], environment: EnvironmentDefinition) -> String? {
+    /// The `valueFrom` of a value that is exactly one reference to `arn`: the secret's ARN with
+    /// ECS's `:json-key:version-stage:version-id` suffix when it selects a key or a version, the
+    /// parameter's ARN; `nil` when ECS cannot inject it (a parameter pinned to a version or label).
+    static func valueFrom(_ reference: PlaceholderReference, arn: String) -> String? {
         switch reference {
         case .secret(let secret):
-            guard let arn = arns[secret.secretId] else { return nil }
             guard secret.jsonKey != nil || secret.versionStage != nil || secret.versionId != nil else { return arn }
             return arn + ":" + (secret.jsonKey ?? "") + ":" + (secret.versionStage ?? "") + ":" + (secret.versionId ?? "")
         case .parameter(let parameter):
-            return parameter.selector == nil ? parameterARN(parameter.name, environment: environment) : nil
+            return parameter.selector == nil ? arn : nil
         case .environment:
             return nil
         }
@@ -275,18 +282,6 @@ enum ECSBundle {
                     ]))
         }
         return PolicyDocument(Statement: statements)
-    }
-
-    /// Whether a plain value carries a password: a connection string's `Password=`/`Pwd=` (also
-    /// in Redis's comma-separated form) or a URL's `user:password@`.
-    static func holdsPassword(_ value: String) -> Bool {
-        if SecretKeyPolicy.redactingEmbeddedPassword(in: value) != nil { return true }
-        let folded = value.lowercased()
-        return ["password=", "pwd="].contains { marker in
-            folded.ranges(of: marker).contains { range in
-                range.lowerBound == folded.startIndex || [",", ";", " "].contains(folded[folded.index(before: range.lowerBound)])
-            }
-        }
     }
 
     /// Values that are settings rather than credentials whatever the key says: booleans,

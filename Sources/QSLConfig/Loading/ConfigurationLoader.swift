@@ -25,10 +25,8 @@ public struct ConfigurationLoader: Sendable {
     /// The layered configuration before references are resolved, plus the keys that came from
     /// SecureString parameters.
     public func layers(_ options: ConfigurationOptions) async throws(ResolutionError) -> (configuration: LayeredConfiguration, secureKeys: Set<ConfigKey>) {
-        let read = try readLayers(options)
-        guard let prefix = read.parameterStorePrefix else { return (read.assembled(), []) }
-        let layer = try await parameterStoreLayer(prefix, store: options.store)
-        return (read.assembled(parameterStore: layer.layer), layer.secureKeys)
+        let (configurations, secureKeys, _) = try await layersAll([options])
+        return (configurations[0], secureKeys)
     }
 
     /// The file, environment and command-line layers of one service, and the Parameter Store
@@ -111,20 +109,8 @@ public struct ConfigurationLoader: Sendable {
     ///
     /// - Throws: ``ResolutionError`` listing every problem at once: unreadable files, malformed
     ///   references, missing secrets, parameters or variables, each at its `FILE:LINE:COL`.
-    public func load(_ options: ConfigurationOptions, secretKeys: Set<ConfigKey> = []) async throws(ResolutionError) -> ResolvedConfiguration {
-        let (configuration, secureKeys) = try await layers(options)
-        var resolver = ReferenceResolver(
-            store: options.store, environmentVariables: options.environmentVariables,
-            keepAWSReferences: options.keepAWSReferences, secretKeys: secretKeys.union(secureKeys))
-        resolver.defaultVersionStage = options.defaultVersionStage
-        let (resolved, statistics) = try await resolver.resolveAll([configuration])
-        logger.debug(
-            "resolved configuration",
-            metadata: [
-                "keys": "\(resolved[0].values.count)", "secrets": "\(statistics.uniqueSecrets)",
-                "parameters": "\(statistics.uniqueParameters)", "calls": "\(statistics.secretCalls + statistics.parameterCalls)",
-            ])
-        return resolved[0]
+    public func load(_ options: ConfigurationOptions) async throws(ResolutionError) -> ResolvedConfiguration {
+        try await loadAll([options]).configurations[0]
     }
 
     /// The layered configurations of several services before references are resolved: every

@@ -108,7 +108,8 @@ public struct PlatformRoot: Sendable {
             environment: variables)
     }
 
-    static func join(_ base: String, _ relative: String) -> String {
+    /// `relative` inside `base` (`relative` itself when absolute; `base` `.` or empty adds nothing).
+    public static func join(_ base: String, _ relative: String) -> String {
         if relative.hasPrefix("/") { return relative }
         if base.isEmpty || base == "." { return relative }
         return base.hasSuffix("/") ? base + relative : base + "/" + relative

@@ -23,15 +23,16 @@ import QSLConfigCore
 /// let outcome = try await seed.apply(to: store, environment: development)
 /// ```
 public struct StoreSeed: Sendable {
-    /// One seeded entry and where the seed file defines it.
+    /// One seeded entry and where the seed file defines it. The value prints redacted, like
+    /// every value meant for a store.
     public struct Entry: Sendable, Hashable {
         public var name: String
-        public var value: String
+        public var value: SecretValue
         public var location: SourceLocation?
 
         public init(name: String, value: String, location: SourceLocation? = nil) {
             self.name = name
-            self.value = value
+            self.value = SecretValue(value)
             self.location = location
         }
     }
@@ -149,30 +150,25 @@ public struct StoreSeed: Sendable {
         }
         for secret in secrets {
             let selector = SecretVersionSelector(secretId: secret.name)
+            if let error = current.failures[selector], error.code != .notFound { throw failure(error, secret) }
             let token = Self.requestToken()
-            do {
+            do throws(StoreError) {
                 if let stored = current.secrets[selector] {
-                    if case .string(let value) = stored.payload, value.unsafeRevealed == secret.value {
+                    if case .string(let value) = stored.payload, value == secret.value {
                         outcome.secretsUnchanged.append(secret.name)
                         continue
                     }
-                    _ = try await store.putSecretValue(secret.name, value: .string(SecretValue(secret.value)), stages: nil, clientRequestToken: token)
+                    _ = try await store.putSecretValue(secret.name, value: .string(secret.value), stages: nil, clientRequestToken: token)
                     outcome.secretsUpdated.append(secret.name)
-                } else if let error = current.failures[selector], error.code != .notFound {
-                    throw failure(error, secret)
                 } else {
                     _ = try await store.createSecret(
                         CreateSecretRequest(
-                            name: secret.name, value: .string(SecretValue(secret.value)), description: "seeded by qsl-config seed",
+                            name: secret.name, value: .string(secret.value), description: "seeded by qsl-config seed",
                             tags: environment?.tags ?? [:], clientRequestToken: token))
                     outcome.secretsCreated.append(secret.name)
                 }
-            } catch let error as StoreError {
-                throw failure(error, secret)
-            } catch let error as ResolutionError {
-                throw error
             } catch {
-                throw ResolutionError([Diagnostic(at: secret.location, "\(error)", rule: "store")], isStoreFailure: true)
+                throw failure(error, secret)
             }
         }
         if !parameters.isEmpty {
@@ -184,13 +180,13 @@ public struct StoreSeed: Sendable {
             }
             for parameter in parameters {
                 if let stored = existing.parameters[ParameterReference(name: parameter.name)], !stored.isSecure,
-                    stored.value.unsafeRevealed == parameter.value
+                    stored.value == parameter.value
                 {
                     outcome.parametersUnchanged.append(parameter.name)
                     continue
                 }
                 do {
-                    try await store.putParameter(parameter.name, value: parameter.value, secure: false)
+                    try await store.putParameter(parameter.name, value: parameter.value.unsafeRevealed, secure: false)
                 } catch {
                     throw failure(error, parameter)
                 }

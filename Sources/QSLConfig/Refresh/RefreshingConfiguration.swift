@@ -13,7 +13,8 @@ import Synchronization
 ///   service that must accept both the old and the new credential for a while.
 ///
 /// A failed refresh keeps the last good configuration and is reported to the caller and the log
-/// (never with a value).
+/// (never with a value). Reloads never overlap: callers that ask while one is running share it,
+/// so a burst of authentication failures costs one reload, not one per failing connection.
 ///
 /// ```swift
 /// let configuration = try await RefreshingConfiguration(options: options, policy: RefreshPolicy(interval: .seconds(300)))
@@ -29,7 +30,11 @@ public final class RefreshingConfiguration: Sendable {
 
     struct State {
         var current: ResolvedConfiguration
-        var lastLoad: ContinuousClock.Instant
+        /// When the last reload started, successful or not: forced reloads are spaced from it, so
+        /// a failing store is not asked again on every authentication failure.
+        var lastAttempt: ContinuousClock.Instant
+        /// The reload running now, which every concurrent caller awaits.
+        var inFlight: Task<Result<ResolvedConfiguration, ResolutionError>, Never>?
         var refreshCount = 0
         var subscribers: [Int: AsyncStream<ResolvedConfiguration>.Continuation] = [:]
         var nextSubscriber = 0
@@ -42,7 +47,7 @@ public final class RefreshingConfiguration: Sendable {
         self.loader = ConfigurationLoader(logger: logger)
         self.clock = ContinuousClock()
         let first = try await loader.load(options)
-        self.state = Mutex(State(current: first, lastLoad: clock.now))
+        self.state = Mutex(State(current: first, lastAttempt: clock.now))
     }
 
     /// The last good configuration.
@@ -67,30 +72,45 @@ public final class RefreshingConfiguration: Sendable {
     /// How many successful reloads happened after the first load.
     public var refreshCount: Int { state.withLock { $0.refreshCount } }
 
-    /// Reloads now. On failure the current configuration stays in place and the error is thrown.
+    /// Reloads now, or joins the reload already running. On failure the current configuration
+    /// stays in place and the error is thrown.
     @discardableResult
     public func refresh() async throws(ResolutionError) -> ResolvedConfiguration {
+        let task = state.withLock { state in
+            if let running = state.inFlight { return running }
+            state.lastAttempt = clock.now
+            let task = Task { await self.reload() }
+            state.inFlight = task
+            return task
+        }
+        return try await task.value.get()
+    }
+
+    /// One reload: the only writer of ``current``, and never two at once.
+    private func reload() async -> Result<ResolvedConfiguration, ResolutionError> {
         do {
             let fresh = try await loader.load(options)
             let subscribers = state.withLock {
                 $0.current = fresh
-                $0.lastLoad = clock.now
                 $0.refreshCount += 1
+                $0.inFlight = nil
                 return Array($0.subscribers.values)
             }
             for subscriber in subscribers { subscriber.yield(fresh) }
-            return fresh
+            return .success(fresh)
         } catch {
+            state.withLock { $0.inFlight = nil }
             loader.logger.warning("configuration refresh failed; keeping the last good configuration", metadata: ["problems": "\(error.diagnostics.count)"])
-            throw error
+            return .failure(error)
         }
     }
 
-    /// Reloads at once after a credential was rejected, unless a reload happened within
-    /// ``RefreshPolicy/minimumForcedInterval``. Returns whether it reloaded.
+    /// Reloads at once after a credential was rejected, unless a reload started within
+    /// ``RefreshPolicy/minimumForcedInterval`` (joining one that is still running). Returns
+    /// whether it reloaded.
     @discardableResult
     public func refreshAfterAuthenticationFailure() async throws(ResolutionError) -> Bool {
-        let recent = state.withLock { clock.now - $0.lastLoad < policy.minimumForcedInterval }
+        let recent = state.withLock { $0.inFlight == nil && clock.now - $0.lastAttempt < policy.minimumForcedInterval }
         guard !recent else { return false }
         try await refresh()
         return true

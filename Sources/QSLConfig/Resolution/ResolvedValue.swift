@@ -1,7 +1,7 @@
 import QSLConfigCore
 
-/// One key of a resolved configuration.
-public struct ResolvedValue: Sendable {
+/// One key of a resolved configuration. Printing it shows ``displayValue``, never a secret.
+public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// Why a value counts as secret.
     public enum Sensitivity: Sendable, Hashable {
         /// Not secret.
@@ -36,4 +36,7 @@ public struct ResolvedValue: Sendable {
         if isSecret { return SecretValue.redactionMarker }
         return SecretKeyPolicy.redactingEmbeddedPassword(in: storage) ?? storage
     }
+
+    public var description: String { "\(key) = \(displayValue ?? "null")" }
+    public var debugDescription: String { description }
 }

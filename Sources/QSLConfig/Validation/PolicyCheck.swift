@@ -150,27 +150,11 @@ struct PolicyCheck {
     static func holdsPlaintext(_ value: String, template: PlaceholderTemplate?) -> Bool {
         guard !value.isEmpty else { return false }
         guard let template, !template.references.isEmpty else { return true }
+        // The value with every reference replaced by a marker: a password part that is not
+        // empty and holds no marker is literal.
         let marker = "\u{1}"
         let shape = template.render { _ in marker }
-        for part in shape.split(separator: ";") {
-            guard let equals = part.firstIndex(of: "=") else { continue }
-            let name = part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let secret = part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if ["password", "pwd", "pass", "user password", "accountkey", "sharedaccesskey", "apikey", "api-key"].contains(name),
-                !secret.isEmpty, !secret.contains(marker)
-            {
-                return true
-            }
-        }
-        if let scheme = shape.range(of: "://") {
-            let rest = shape[scheme.upperBound...]
-            let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                let password = authority[authority.index(after: colon)..<at]
-                if !password.isEmpty, !password.contains(marker) { return true }
-            }
-        }
-        return false
+        return SecretKeyPolicy.embeddedPasswords(in: shape).contains { range in !range.isEmpty && !shape[range].contains(marker) }
     }
 
     // MARK: Spellings

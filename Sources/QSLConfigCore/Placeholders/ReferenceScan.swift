@@ -1,6 +1,8 @@
 /// Every `${...}` reference in a layered configuration, with the key that holds it and where it
 /// is written. Only the winning value of each key is scanned: a reference that a higher layer
-/// overrides is never fetched.
+/// overrides is never fetched. Values loaded from Parameter Store are data, as AWS's .NET
+/// provider treats them, and are never scanned: a stored password that happens to contain `${`
+/// stays exactly as stored.
 public struct ReferenceScan: Sendable {
     /// One reference and where it sits.
     public struct Site: Sendable {
@@ -20,6 +22,7 @@ public struct ReferenceScan: Sendable {
     public init(_ configuration: LayeredConfiguration) {
         for entry in configuration.sortedEntries {
             guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { continue }
+            if case .parameterStore = entry.origin.source { continue }
             do {
                 let template = try PlaceholderTemplate(parsing: value)
                 templates[entry.key] = template

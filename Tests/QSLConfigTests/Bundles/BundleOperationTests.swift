@@ -105,7 +105,7 @@ struct BundleOperationTests {
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
         let seed = try StoreSeed(file: PlatformFixtures.repositoryRoot + "/platform/dev-seed.json")
         let seededValues = Set(seed.secrets.flatMap { entry -> [String] in
-            guard let document = try? JSONDocument(parsingAnyValue: Array(entry.value.utf8), file: entry.name), document.root.kind == .object else { return [entry.value] }
+            guard let document = try? JSONDocument(parsingAnyValue: Array(entry.value.unsafeRevealed.utf8), file: entry.name), document.root.kind == .object else { return [entry.value.unsafeRevealed] }
             return document.root.members.compactMap { $0.value.stringValue }
         }.filter { $0.count > 8 })
         for id in PlatformFixtures.serviceIDs {

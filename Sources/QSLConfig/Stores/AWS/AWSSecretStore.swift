@@ -39,8 +39,10 @@ public struct AWSSecretStore: SecretStore {
     // MARK: Reading
 
     public func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
-        let current = selectors.filter { $0.versionId == nil && ($0.versionStage == nil || $0.versionStage == "AWSCURRENT") }
-        let pinned = selectors.filter { !($0.versionId == nil && ($0.versionStage == nil || $0.versionStage == "AWSCURRENT")) }
+        // BatchGetSecretValue reads AWSCURRENT only; every other version needs its own call.
+        let isCurrent = { (selector: SecretVersionSelector) in selector.versionId == nil && (selector.versionStage ?? "AWSCURRENT") == "AWSCURRENT" }
+        let current = selectors.filter(isCurrent)
+        let pinned = selectors.filter { !isCurrent($0) }
         let batches = stride(from: 0, to: current.count, by: Self.secretsPerBatch).map {
             Array(current[$0..<min($0 + Self.secretsPerBatch, current.count)])
         }
@@ -62,6 +64,8 @@ public struct AWSSecretStore: SecretStore {
                             // A missing secret or version is the caller's to report; the store failing is not.
                             guard !failure.isStoreFailure || failure.code == .accessDenied else { throw failure }
                             result.failures[selector] = failure
+                        } catch let error as StoreError {
+                            result.failures[selector] = error  // a value that cannot be decoded
                         }
                         return result
                     }
@@ -90,7 +94,8 @@ public struct AWSSecretStore: SecretStore {
             let id = selector.secretId
             let match = output.secretValues.first { $0.arn == id || $0.name == id || ($0.arn?.hasPrefix(id + "-") ?? false) }
             if let match {
-                result.secrets[selector] = try Self.stored(match, requested: id)
+                // A value that cannot be decoded is this secret's failure, not the batch's.
+                do { result.secrets[selector] = try Self.stored(match, requested: id) } catch { result.failures[selector] = error }
                 continue
             }
             let error = output.errors.first { $0.secretId == id || (id.hasPrefix("arn:") && $0.secretId.map { id.hasPrefix($0) } == true) }

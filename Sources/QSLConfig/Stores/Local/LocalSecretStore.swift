@@ -26,9 +26,12 @@ public struct LocalSecretStore: SecretStore {
         self.file = LocalStoreFile(path: path, environmentKey: key)
     }
 
+    /// The variable that holds the store's key: `QSL_LOCAL_STORE_KEY`.
+    public static let keyVariable = "QSL_LOCAL_STORE_KEY"
+
     /// A store configured from the environment: `QSL_LOCAL_STORE_KEY` when set.
     public init(path: String, environment: [String: String]) {
-        self.init(path: path, key: environment["QSL_LOCAL_STORE_KEY"])
+        self.init(path: path, key: environment[Self.keyVariable])
     }
 
     public var storeDescription: String { "local store \(file.path)" }

@@ -29,24 +29,28 @@ struct LocalStoreFile: Sendable {
         var data: String
     }
 
-    /// The store's contents, read under a shared lock. A store that does not exist yet is empty.
+    /// The store's contents. A store that does not exist yet is empty, and reading it creates
+    /// nothing. No lock is needed: writers replace the file with one atomic `rename`, and the key
+    /// exists before the first store file does.
     func read() throws(StoreError) -> LocalStoreContents {
-        // Reading a store that was never written creates nothing.
         guard FileBytes.exists(path) else { return LocalStoreContents() }
-        let lock = try acquire(.shared)
-        let result = Result { () throws(StoreError) in try readUnlocked(createKey: false) }
-        lock.release()
-        return try result.get()
+        return try decrypt().contents
     }
 
     /// Reads, lets `update` change the contents, and writes the result back atomically, all
-    /// under an exclusive lock.
+    /// under an exclusive lock. Only a store that does not exist yet gets a new key: an existing
+    /// store whose key is missing is an error, never re-keyed.
     func update<T>(_ update: (inout LocalStoreContents) throws(StoreError) -> T) throws(StoreError) -> T {
         let lock = try acquire(.exclusive)
         let result = Result { () throws(StoreError) -> T in
-            var contents = try readUnlocked(createKey: true)
+            var (contents, key): (LocalStoreContents, [UInt8])
+            if FileBytes.exists(path) {
+                (contents, key) = try decrypt()
+            } else {
+                (contents, key) = (LocalStoreContents(), try loadKey(create: true))
+            }
             let value = try update(&contents)
-            try writeUnlocked(contents)
+            try write(contents, key: key)
             return value
         }
         lock.release()
@@ -62,8 +66,9 @@ struct LocalStoreFile: Sendable {
         }
     }
 
-    private func readUnlocked(createKey: Bool) throws(StoreError) -> LocalStoreContents {
-        guard FileBytes.exists(path) else { return LocalStoreContents() }
+    /// The existing store's contents and the key that opened it. The file is checked to be a
+    /// store before the key is looked for, so a stray file is named as such.
+    private func decrypt() throws(StoreError) -> (contents: LocalStoreContents, key: [UInt8]) {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(path) } catch { throw StoreError(.unavailable, "local store \(path): \(error.message)") }
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes)), envelope.format == Self.format else {
@@ -72,7 +77,7 @@ struct LocalStoreFile: Sendable {
         guard envelope.version == 1, envelope.cipher == "AES-256-GCM", let sealed = Data(base64Encoded: envelope.data) else {
             throw StoreError(.unavailable, "local store \(path) uses an unsupported format version \(envelope.version)")
         }
-        let key = try loadKey(create: createKey)
+        let key = try loadKey(create: false)
         let plaintext: [UInt8]
         do {
             plaintext = try AESGCM.open(Array(sealed), key: key, associatedData: Self.associatedData)
@@ -80,14 +85,13 @@ struct LocalStoreFile: Sendable {
             throw StoreError(.unavailable, "local store \(path) cannot be decrypted with \(keySourceDescription): the key is wrong or the file was altered")
         }
         do {
-            return try JSONDecoder().decode(LocalStoreContents.self, from: Data(plaintext))
+            return (try JSONDecoder().decode(LocalStoreContents.self, from: Data(plaintext)), key)
         } catch {
             throw StoreError(.unavailable, "local store \(path) holds data this version cannot read")
         }
     }
 
-    private func writeUnlocked(_ contents: LocalStoreContents) throws(StoreError) {
-        let key = try loadKey(create: true)
+    private func write(_ contents: LocalStoreContents, key: [UInt8]) throws(StoreError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
@@ -106,8 +110,8 @@ struct LocalStoreFile: Sendable {
         environmentKey != nil ? "the key in QSL_LOCAL_STORE_KEY" : "the key file \(keyPath)"
     }
 
-    /// The 32-byte key: from the environment, from the key file, or a new random key written to
-    /// the key file (mode 0600) when the store is first written.
+    /// The 32-byte key: from the environment, from the key file, or (with `create`, for a store
+    /// about to be written for the first time) a new random key written to the key file, mode 0600.
     private func loadKey(create: Bool) throws(StoreError) -> [UInt8] {
         if let environmentKey {
             guard let key = Data(base64Encoded: environmentKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
