@@ -441,10 +441,7 @@ def main(argv: list[str]) -> int:
         if path.name == "services.json":
             schema = root / "schemas" / "services-catalogue.schema.json"
             catalogue = instance
-            stripped = {k: v for k, v in instance.items() if k != "shared"}
-            if "shared" in instance:
-                report.note("services.json: `shared` is not in services-catalogue.schema.json yet; validated without it")
-            validate(path, tree, stripped, validator_for(schema, registry, cache), report)
+            validate(path, tree, instance, validator_for(schema, registry, cache), report)
         else:
             validate(path, tree, instance, validator_for(root / "schemas" / "environment.schema.json", registry, cache), report)
             if instance.get("name") != path.stem:

@@ -76,7 +76,12 @@ struct ExecCommand: AsyncParsableCommand {
         }
         var childEnvironment = environment
         for value in resolved.values {
-            childEnvironment[EnvironmentName.variable(for: value.key)] = value.unsafeRevealedValue ?? ""
+            let name = EnvironmentName.variable(for: value.key)
+            // A value read from a variable of another name (`CUSTOMCONNSTR_Db` for
+            // `ConnectionStrings:Db`) leaves that variable too, so the child cannot read the
+            // unresolved text through it.
+            if case .environment(let source) = value.origin.source, source != name { childEnvironment.removeValue(forKey: source) }
+            childEnvironment[name] = value.unsafeRevealedValue ?? ""
         }
         // The local store's key is qsl-config's own credential, not the service's configuration.
         childEnvironment.removeValue(forKey: LocalSecretStore.keyVariable)

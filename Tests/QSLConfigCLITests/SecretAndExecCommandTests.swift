@@ -134,6 +134,16 @@ struct SecretAndExecCommandTests {
         #expect(child.stdout == "[][v]", "the child received qsl-config's store key, or not its configuration")
     }
 
+    @Test("exec passes a value read from a connection-string variable under its resolved name only")
+    func connectionStringVariables() throws {
+        let w = try workspace()
+        let child = try w.run(
+            ["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c", #"printf '[%s][%s]' "${CUSTOMCONNSTR_Db-unset}" "$ConnectionStrings__Db""#],
+            environment: ["CUSTOMCONNSTR_Db": "${aws:secrets:qsl/dev/kestra}"])
+        #expect(child.status == 0, "\(child.stderr)")
+        #expect(child.stdout == "[unset][\(Self.canary)]", "the unresolved variable reached the child")
+    }
+
     @Test("secret put never ignores an option: --stage needs an existing secret, --description a new one")
     func putRefusesIgnoredOptions() throws {
         let w = try workspace()

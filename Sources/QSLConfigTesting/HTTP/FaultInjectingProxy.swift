@@ -88,9 +88,6 @@ public final class FaultInjectingProxy: Sendable {
     /// Every request that arrived, with the fault it met.
     public var exchanges: [Exchange] { state.log.withLock { $0 } }
 
-    /// Faults not yet used.
-    public var remainingFaults: [Fault] { state.faults.withLock { $0 } }
-
     /// Appends faults to the script.
     public func enqueue(_ faults: [Fault]) {
         state.faults.withLock { $0.append(contentsOf: faults) }

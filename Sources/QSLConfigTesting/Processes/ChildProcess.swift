@@ -40,9 +40,11 @@ public enum ChildProcess {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = stdin
+        // A child that exits before reading its input must not take the test runner with it.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
+        if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
+        try? stdin.fileHandleForWriting.close()
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
         group.enter()

@@ -60,15 +60,6 @@ public final class RecordingTransport: AWSHTTPTransport {
     /// The most requests that were in flight at the same time.
     public var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
-    /// Forgets what was recorded (and re-arms the hold).
-    public func reset() {
-        state.withLock {
-            $0.records = []
-            $0.maxInFlight = 0
-            $0.released = false
-        }
-    }
-
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
         let mustWait = state.withLock { state -> Bool in
             state.records.append(Record(target: request.headers["X-Amz-Target"], body: request.body))
