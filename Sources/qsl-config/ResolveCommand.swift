@@ -78,15 +78,26 @@ extension ConfigSourceOptions {
         guard let root, let environment else {
             throw fail([Diagnostic(at: nil, "--all-services needs --root DIR and --environment ENV", rule: "usage")], status: ExitStatus.badInput)
         }
+        return try Self.platformOptions(
+            root: root, environment: environment, services: nil, variables: variables, arguments: arguments, stores: stores,
+            keepReferences: keepReferences, compatibility: compat.value)
+    }
+
+    /// The load options of `services` (every service of the catalogue when `nil`) of the
+    /// platform root in one environment, all with the one store that environment selects.
+    static func platformOptions(
+        root: String, environment: String, services: [String]?, variables: [String: String], arguments: [String], stores: StoreOptions,
+        keepReferences: Bool, compatibility: AspNetCompatibility
+    ) throws(ExitCode) -> (ids: [String], options: [ConfigurationOptions]) {
         do {
             let platform = try PlatformRoot(path: root)
             let definition = try platform.environment(environment)
             let store = keepReferences ? nil : try stores.makeStore(platform: platform, environment: definition, variables: variables)
-            let ids = platform.catalogue.services.map(\.id)
+            let ids = services ?? platform.catalogue.services.map(\.id)
             let options = try ids.map { (id: String) throws(DiagnosticList) -> ConfigurationOptions in
                 try platform.options(
                     service: id, environment: definition, environmentVariables: variables, arguments: arguments, store: store,
-                    keepAWSReferences: keepReferences, compatibility: compat.value)
+                    keepAWSReferences: keepReferences, compatibility: compatibility)
             }
             return (ids, options)
         } catch let error as DiagnosticList {
@@ -134,34 +145,25 @@ struct ConfigSourceOptions: ParsableArguments {
     func options(
         environment variables: [String: String], arguments: [String], stores: StoreOptions, keepReferences: Bool = false
     ) throws(ExitCode) -> ConfigurationOptions {
-        do {
-            if let root, let service, let environment {
-                let platform = try PlatformRoot(path: root)
-                let definition = try platform.environment(environment)
-                let store = keepReferences ? nil : try stores.makeStore(platform: platform, environment: definition, variables: variables)
-                return try platform.options(
-                    service: service, environment: definition, environmentVariables: variables, arguments: arguments, store: store,
-                    keepAWSReferences: keepReferences, compatibility: compat.value)
-            }
-            if root != nil {
-                throw fail([Diagnostic(at: nil, "--root needs --service ID", rule: "usage")], status: ExitStatus.badInput)
-            }
-            guard let configDir else {
-                throw fail([Diagnostic(at: nil, "name the configuration: --config-dir DIR, or --root DIR --environment ENV --service ID", rule: "usage")], status: ExitStatus.badInput)
-            }
-            let store = keepReferences ? nil : try stores.makeStore(environment: variables)
-            return ConfigurationOptions(
-                configDirectory: configDir, environmentName: environment, environmentVariables: variables, arguments: arguments,
-                store: store, keepAWSReferences: keepReferences, compatibility: compat.value)
-        } catch let error as DiagnosticList {
-            throw error.exitCode
-        } catch let error as StoreError {
-            throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            throw fail([Diagnostic(at: nil, "\(error)", rule: "usage")], status: ExitStatus.badInput)
+        if let root, let service, let environment {
+            return try Self.platformOptions(
+                root: root, environment: environment, services: [service], variables: variables, arguments: arguments, stores: stores,
+                keepReferences: keepReferences, compatibility: compat.value
+            ).options[0]
         }
+        if root != nil {
+            throw fail([Diagnostic(at: nil, "--root needs --service ID", rule: "usage")], status: ExitStatus.badInput)
+        }
+        guard let configDir else {
+            throw fail([Diagnostic(at: nil, "name the configuration: --config-dir DIR, or --root DIR --environment ENV --service ID", rule: "usage")], status: ExitStatus.badInput)
+        }
+        let store: (any SecretStore)?
+        do { store = keepReferences ? nil : try stores.makeStore(environment: variables) } catch {
+            throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
+        }
+        return ConfigurationOptions(
+            configDirectory: configDir, environmentName: environment, environmentVariables: variables, arguments: arguments,
+            store: store, keepAWSReferences: keepReferences, compatibility: compat.value)
     }
 }
 
