@@ -119,6 +119,50 @@ struct CredentialChainTests {
         }
         #expect("\(error!)".contains("exited with status 4: token expired, run login"))
         #expect(!"\(error!)".contains("leaked-if-quoted"))
+        #expect("\(error!)".contains("The credential_process of profile broken exited"))
+        #expect(!"\(error!)".contains(output.path))  // command lines often carry tokens: never quoted
+    }
+
+    static let processEnvironment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+
+    @Test("a credential_process that hangs is stopped at its deadline with everything it started, and the error names the profile, not the command")
+    func credentialProcessDeadline() async throws {
+        let scratch = try TestContexts.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let pidFile = scratch.appendingPathComponent("pid")
+        let started = ContinuousClock.now
+        let error = await #expect(throws: AWSCredentialsError.self) {
+            try await CredentialProcess.run(
+                command: "sleep 30 & echo $! > \(pidFile.path); wait; echo --token=command-line-canary",
+                environment: Self.processEnvironment, profile: "slow",
+                limits: .init(deadline: .milliseconds(500)))
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect("\(error!)".contains("The credential_process of profile slow did not finish within 0.5 seconds"))
+        #expect(!"\(error!)".contains("command-line-canary"))
+        let child = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await Self.ends(child), "the background sleep the command started is still running")
+    }
+
+    /// Whether `pid` is gone (or a zombie) within a few seconds.
+    static func ends(_ pid: Int32) async -> Bool {
+        for _ in 0..<50 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            if let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "Z" { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test("a credential_process that floods stdout is stopped at the output limit, and its output is not quoted")
+    func credentialProcessOutputLimit() async throws {
+        let error = await #expect(throws: AWSCredentialsError.self) {
+            try await CredentialProcess.run(
+                command: "yes leaked-if-quoted | head -c 1000000", environment: Self.processEnvironment,
+                profile: "chatty")
+        }
+        #expect("\(error!)".contains("printed more than 65536 bytes"))
+        #expect(!"\(error!)".contains("leaked-if-quoted"))
     }
 
     @Test("role_arn with source_profile signs AssumeRole with the source profile's keys")
