@@ -280,6 +280,25 @@ struct CredentialChainTests {
         #expect(requests[2].headers["X-aws-ec2-metadata-token"] == "imds-token")
     }
 
+    @Test("IMDSv2: a 5xx answer to the token request is retried like the other metadata calls")
+    func imdsTokenRetried() async throws {
+        let transport = ScriptedTransport([
+            .respond(AWSHTTPResponse(status: 503)),
+            .respond(AWSHTTPResponse(status: 200, body: Array("imds-token".utf8))),
+            .respond(AWSHTTPResponse(status: 200, body: Array("instance-role\n".utf8))),
+            .respond(AWSHTTPResponse(status: 200, body: Array(Self.metadataDocument.utf8))),
+        ])
+        let sleeps = SleepRecorder()
+        let credentials = try await TestContexts.scripted(
+            transport, sleeps: sleeps,
+            environment: ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338"],
+            credentials: nil
+        ).credentialsProvider.credentials()
+        #expect(credentials.source == "imds")
+        #expect(transport.requests.map(\.method) == ["PUT", "PUT", "GET", "GET"])
+        #expect(sleeps.delays.count == 1)
+    }
+
     @Test("nothing configured: one error listing every source tried")
     func nothingFound() async throws {
         let error = await #expect(throws: AWSCredentialsError.self) {
