@@ -46,12 +46,7 @@ struct ContainerCredentialSource: CredentialSource {
 
     private func authorizationToken() throws -> String? {
         if let file = settings.value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw AWSCredentialsError(
-                    .sourceFailed, source: name,
-                    "Cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file); check that it exists and is readable.")
-            }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return try settings.token(file: file, setting: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", source: name)
         }
         return settings.value("AWS_CONTAINER_AUTHORIZATION_TOKEN")
     }

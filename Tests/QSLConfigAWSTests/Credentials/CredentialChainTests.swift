@@ -237,6 +237,31 @@ struct CredentialChainTests {
         #expect(request.headers["Authorization"] == "file-token")
     }
 
+    @Test("token files that cannot be read say why: missing, a directory, too large")
+    func unreadableTokenFiles() async throws {
+        let directory = try TestContexts.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = directory.appendingPathComponent("missing").path
+        let large = directory.appendingPathComponent("large")
+        try Data(count: CredentialSettings.maxTokenFileBytes + 1).write(to: large)
+        let role = "arn:aws:iam::111122223333:role/ci"
+
+        let webIdentity = await #expect(throws: AWSCredentialsError.self) {
+            try await context(["AWS_WEB_IDENTITY_TOKEN_FILE": missing, "AWS_ROLE_ARN": role]).credentialsProvider.credentials()
+        }
+        #expect("\(webIdentity!)".contains("Cannot read the web identity token file \(missing) (web-identity): the file does not exist"))
+        let container = await #expect(throws: AWSCredentialsError.self) {
+            try await context([
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": directory.path,
+            ]).credentialsProvider.credentials()
+        }
+        #expect("\(container!)".contains("Cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(directory.path) (container): this is a directory, not a file"))
+        let tooLarge = await #expect(throws: AWSCredentialsError.self) {
+            try await context(["AWS_WEB_IDENTITY_TOKEN_FILE": large.path, "AWS_ROLE_ARN": role]).credentialsProvider.credentials()
+        }
+        #expect("\(tooLarge!)".contains("above the limit of \(CredentialSettings.maxTokenFileBytes) bytes"))
+    }
+
     @Test("container FULL_URI: http only to loopback and the ECS/EKS hosts", arguments: [
         ("http://127.0.0.1:51679/creds", true), ("http://169.254.170.2/v2/creds", true),
         ("http://169.254.170.23/v1/credentials", true), ("http://[fd00:ec2::23]/v1/credentials", true),
