@@ -33,10 +33,9 @@ enum CredentialProcess {
         var maxOutputBytes = 64 * 1024
     }
 
-    private enum Outcome {
-        case exited(status: Int32, stdout: [UInt8], stderr: [UInt8])
-        case timedOut
-        case outputTooLarge
+    /// Why a command was stopped.
+    private enum Stop: Error {
+        case timedOut, outputTooLarge
     }
 
     /// Runs profile `profile`'s `command`; the credentials' source is `profile NAME (credential_process)`.
@@ -45,14 +44,13 @@ enum CredentialProcess {
     ) async throws -> AWSCredentials {
         let source = "profile \(profile) (credential_process)"
         let (status, stdout, stderr): (Int32, [UInt8], [UInt8])
-        switch try await execute(command: command, environment: environment, profile: profile, limits: limits) {
-        case .exited(let code, let out, let err):
-            (status, stdout, stderr) = (code, out, err)
-        case .timedOut:
+        do {
+            (status, stdout, stderr) = try await execute(command: command, environment: environment, profile: profile, limits: limits)
+        } catch Stop.timedOut {
             throw AWSCredentialsError(
                 .sourceFailed, source: source,
                 "The credential_process of profile \(profile) did not finish within \(limits.deadline) and was stopped; run it by hand to see why it hangs.")
-        case .outputTooLarge:
+        } catch Stop.outputTooLarge {
             throw AWSCredentialsError(
                 .sourceFailed, source: source,
                 "The credential_process of profile \(profile) printed more than \(limits.maxOutputBytes) bytes and was stopped; it should print one JSON credentials document.")
@@ -81,12 +79,13 @@ enum CredentialProcess {
             source: source)
     }
 
-    /// Runs the command on its own thread (it blocks), reading both pipes as bytes arrive until
-    /// they close, the deadline passes or stdout outgrows its limit. `Process` starts the child
-    /// in its own process group, so stopping it kills whatever it started as well.
+    /// Runs the command on its own thread (it blocks), reading both pipes as bytes arrive, and
+    /// returns its exit status, stdout and stderr. Throws ``Stop`` after killing the command when
+    /// the deadline passes or stdout outgrows its limit: `Process` starts the child in its own
+    /// process group, so whatever it started is killed with it.
     private static func execute(
         command: String, environment: [String: String], profile: String, limits: Limits
-    ) async throws -> Outcome {
+    ) async throws -> (Int32, [UInt8], [UInt8]) {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 let process = Process()
@@ -107,39 +106,39 @@ enum CredentialProcess {
                         "Could not start the credential_process of profile \(profile): \(error)."))
                     return
                 }
-                var outcome = readPipes(
-                    stdout: out.fileHandleForReading.fileDescriptor, stderr: err.fileHandleForReading.fileDescriptor,
-                    until: deadline, maxOutputBytes: limits.maxOutputBytes)
-                // A command may close its pipes and carry on; it still has to end by the deadline.
-                while case .exited = outcome, process.isRunning {
-                    if ContinuousClock.now >= deadline { outcome = .timedOut } else { usleep(10_000) }
-                }
-                if case .exited = outcome {} else {
+                do {
+                    let (stdout, stderr) = try readPipes(
+                        stdout: out.fileHandleForReading.fileDescriptor, stderr: err.fileHandleForReading.fileDescriptor,
+                        until: deadline, maxOutputBytes: limits.maxOutputBytes)
+                    // A command may close its pipes and carry on; it still has to end by the deadline.
+                    while process.isRunning {
+                        guard ContinuousClock.now < deadline else { throw Stop.timedOut }
+                        usleep(10_000)
+                    }
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, stdout, stderr))
+                } catch {
                     let pid = process.processIdentifier
                     kill(getpgid(pid) == pid ? -pid : pid, SIGKILL)
+                    process.waitUntilExit()
+                    continuation.resume(throwing: error)
                 }
-                process.waitUntilExit()
-                if case .exited(_, let stdout, let stderr) = outcome {
-                    outcome = .exited(status: process.terminationStatus, stdout: stdout, stderr: stderr)
-                }
-                continuation.resume(returning: outcome)
             }
             thread.start()
         }
     }
 
-    /// Reads stdout and stderr together until both close: `.exited` (with a placeholder status)
-    /// then, else `.timedOut` or `.outputTooLarge`. Only the first `maxOutputBytes` of stderr
-    /// are kept, but it is drained to the end so the command never blocks writing to it.
+    /// Reads stdout and stderr together until both close. Only the first `maxOutputBytes` of
+    /// stderr are kept, but it is drained to the end so the command never blocks writing to it.
     private static func readPipes(
         stdout: Int32, stderr: Int32, until deadline: ContinuousClock.Instant, maxOutputBytes: Int
-    ) -> Outcome {
+    ) throws(Stop) -> (stdout: [UInt8], stderr: [UInt8]) {
         var output: [[UInt8]] = [[], []]
         var descriptors = [stdout, stderr].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while descriptors.contains(where: { $0.fd >= 0 }) {
             let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else { return .timedOut }
+            guard remaining > .zero else { throw .timedOut }
             let (seconds, attoseconds) = remaining.components
             let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
             if poll(&descriptors, nfds_t(descriptors.count), milliseconds) < 0 {
@@ -150,12 +149,12 @@ enum CredentialProcess {
                 let got = chunk.withUnsafeMutableBytes { read(descriptors[index].fd, $0.baseAddress, $0.count) }
                 if got > 0 {
                     if index == 0 || output[1].count < maxOutputBytes { output[index] += chunk[0..<got] }
-                    if output[0].count > maxOutputBytes { return .outputTooLarge }
+                    if output[0].count > maxOutputBytes { throw .outputTooLarge }
                 } else if got == 0 || (errno != EINTR && errno != EAGAIN) {
                     descriptors[index].fd = -1  // poll skips negative descriptors
                 }
             }
         }
-        return .exited(status: 0, stdout: output[0], stderr: output[1])
+        return (output[0], output[1])
     }
 }

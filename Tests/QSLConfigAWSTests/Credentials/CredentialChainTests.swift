@@ -133,7 +133,7 @@ struct CredentialChainTests {
         let started = ContinuousClock.now
         let error = await #expect(throws: AWSCredentialsError.self) {
             try await CredentialProcess.run(
-                command: "sleep 30 & echo $! > \(pidFile.path); wait; echo --token=command-line-canary",
+                command: "sleep 30 & echo $! > \(pidFile.path); sleep 30; echo --token=command-line-canary",
                 environment: Self.processEnvironment, profile: "slow",
                 limits: .init(deadline: .milliseconds(500)))
         }
