@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QSLConfigAWS
+import QSLConfigCore
 
 /// `qsl-config whoami`: the identity behind the configured AWS credentials.
 struct WhoamiCommand: AsyncParsableCommand {
@@ -24,17 +25,17 @@ struct WhoamiCommand: AsyncParsableCommand {
             let context = try AWSContext(profile: aws.profile, region: aws.region, endpointURL: aws.endpointURL)
             report = try await WhoamiReport.fetch(context: context)
         } catch let error as AWSConfigurationError {
-            throw Self.fail("\(error)", code: 2)
+            throw fail([Diagnostic(at: nil, "\(error)", rule: "aws")], status: ExitStatus.badInput)
         } catch {
-            throw Self.fail("\(error)", code: 3)
+            throw fail([Diagnostic(at: nil, "\(error)", rule: "aws")], status: ExitStatus.awsFailure)
         }
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            printOutput(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
         case .text:
-            print(Self.text(report), terminator: "")
+            printOutput(Self.text(report))
         }
     }
 
@@ -55,11 +56,5 @@ struct WhoamiCommand: AsyncParsableCommand {
             out += "  \(padded) \(url) [\(report.endpointSources[service] ?? "")]\n"
         }
         return out
-    }
-
-    /// Prints `message` to stderr as one line (no stack trace) and returns the exit code to throw.
-    static func fail(_ message: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data("qsl-config whoami: error: \(message)\n".utf8))
-        return ExitCode(code)
     }
 }

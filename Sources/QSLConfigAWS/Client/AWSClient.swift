@@ -82,7 +82,8 @@ package struct AWSClient: Sendable {
 
     /// Sends one logical call: signs each attempt afresh, retries what the standard retry mode
     /// retries, and turns the final failure into an ``AWSError``. The body, and so any
-    /// `ClientRequestToken` in it, is the same on every attempt.
+    /// `ClientRequestToken` in it, is the same on every attempt. A cancelled task ends the call
+    /// with `CancellationError`, never retried nor reported as a connection failure.
     func send(operation: String, headers: [(String, String)], body: [UInt8]) async throws -> AWSHTTPResponse {
         let endpoint = try endpoints.endpoint(for: service)
         var template = AWSHTTPRequest(
@@ -90,17 +91,21 @@ package struct AWSClient: Sendable {
             path: endpoint.path, headers: AWSHTTPHeaders(headers), body: body)
         template.headers.replaceOrAdd(name: "Host", value: template.hostHeader)
         let signer = SigV4Signer(region: endpoint.signingRegion, service: service.signingName)
-        let retry = runtime.retry
-        var attempt = 1
-        while true {
-            try Task.checkCancellation()
+        return try await runtime.retry.attempts(
+            sleep: runtime.sleep, random: runtime.random,
+            willRetry: { attempt, reason, delay in
+                runtime.logger.debug(
+                    "retrying AWS call",
+                    metadata: ["operation": "\(operation)", "attempt": "\(attempt)", "reason": "\(reason)", "delay": "\(delay)"])
+            }
+        ) { attempt in
             let credentials = try await credentials?.credentials()
             let request = credentials.map { signer.sign(template, credentials: $0, date: runtime.now()).request } ?? template
 
             let failure: AWSError
             do {
                 let response = try await runtime.transport.send(request)
-                if (200..<300).contains(response.status) { return response }
+                if (200..<300).contains(response.status) { return .finished(response) }
                 failure = decodeError(response, operation: operation, attempts: attempt, credentials: credentials, host: template.hostHeader)
             } catch let error as AWSTransportError where error.kind != .invalidRequest {
                 failure = AWSError(
@@ -111,17 +116,8 @@ package struct AWSClient: Sendable {
                     kind: .connectionFailed, service: service, operation: operation, serviceMessage: error.reason,
                     attempts: attempt, credentials: credentials, host: template.hostHeader)
             }
-
-            guard failure.isRetryable, attempt < retry.maxAttempts else { throw failure }
-            let delay = retry.delay(afterAttempt: attempt, unitRandom: runtime.random())
-            runtime.logger.debug(
-                "retrying AWS call",
-                metadata: [
-                    "operation": "\(operation)", "attempt": "\(attempt)",
-                    "reason": "\(failure.awsErrorCode ?? failure.kind.description)", "delay": "\(delay)",
-                ])
-            try await runtime.sleep(delay)
-            attempt += 1
+            guard failure.isRetryable else { throw failure }
+            return .retryable(reason: failure.awsErrorCode ?? failure.kind.description, ifLast: .failure(failure))
         }
     }
 

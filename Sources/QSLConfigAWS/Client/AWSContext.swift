@@ -13,7 +13,10 @@ import Logging
 /// let secrets = SecretsManagerClient(context: context)
 /// let value = try await secrets.getSecretValue(.init(secretId: "qsl/production/redis/connection"))
 /// ```
-public struct AWSContext: Sendable {
+///
+/// Printing a context (or a client or store holding one) shows only the profile, the region and
+/// the endpoint hosts: never the environment or shared-file settings it was resolved from.
+public struct AWSContext: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The profile in use: `--profile`, else `AWS_PROFILE`, else `default`.
     public let profileName: String
     /// `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`; `nil` if none.
@@ -114,6 +117,12 @@ public struct AWSContext: Sendable {
     public func endpoint(for service: AWSService) throws(AWSConfigurationError) -> AWSEndpoint {
         try endpoints.endpoint(for: service)
     }
+
+    public var description: String {
+        "AWSContext(profile: \(profileName), region: \(region ?? "none"), endpoints: \(endpoints.hostSummary))"
+    }
+
+    public var debugDescription: String { description }
 
     package func client(for service: AWSService) -> AWSClient {
         AWSClient(service: service, endpoints: endpoints, credentials: credentialsProvider, runtime: runtime)

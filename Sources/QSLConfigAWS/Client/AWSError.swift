@@ -139,7 +139,7 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
             break
         }
         if isThrottling {
-            return "AWS throttled \(service) \(operation)\(afterAttempts); lower the request rate or raise AWS_MAX_ATTEMPTS"
+            return "AWS throttled \(service) \(operation)\(afterAttempts): \(message); lower the request rate or raise AWS_MAX_ATTEMPTS"
         }
         if let status = httpStatus, status >= 500 {
             return "\(service) \(operation) failed on AWS's side\(afterAttempts): \(message); try again later"
@@ -160,8 +160,13 @@ struct AccessDenial {
 
     init?(message: String?) {
         guard let message, let performRange = message.range(of: "to perform: ") else { return nil }
-        if let userRange = message.range(of: "User: "), let notRange = message.range(of: " is not authorized") {
-            principal = String(message[userRange.upperBound..<notRange.lowerBound])
+        // The message comes from the server: look for the end of the principal only after its
+        // start, and leave it out when there is none ("User: is not authorized ...").
+        if let userRange = message.range(of: "User: "),
+            let notRange = message.range(of: "is not authorized", range: userRange.upperBound..<message.endIndex)
+        {
+            let name = message[userRange.upperBound..<notRange.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty { principal = name }
         }
         let rest = message[performRange.upperBound...]
         let actionEnd = rest.firstIndex(where: { $0 == " " }) ?? rest.endIndex

@@ -35,9 +35,6 @@ public final class AWSCredentialChain: AWSCredentialsProvider {
         self.logger = logger
     }
 
-    /// The names of the sources, in the order they are tried.
-    public var sourceNames: [String] { sources.map(\.name) }
-
     public func credentials() async throws -> AWSCredentials {
         enum Step { case ready(AWSCredentials), wait(Task<AWSCredentials, any Error>) }
         let instant = now()

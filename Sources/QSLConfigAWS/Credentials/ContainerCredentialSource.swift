@@ -46,12 +46,7 @@ struct ContainerCredentialSource: CredentialSource {
 
     private func authorizationToken() throws -> String? {
         if let file = settings.value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw AWSCredentialsError(
-                    .sourceFailed, source: name,
-                    "Cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file); check that it exists and is readable.")
-            }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return try settings.token(file: file, setting: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", source: name)
         }
         return settings.value("AWS_CONTAINER_AUTHORIZATION_TOKEN")
     }
@@ -103,7 +98,7 @@ struct IMDSCredentialSource: CredentialSource {
         tokenRequest.headers.add(name: "X-aws-ec2-metadata-token-ttl-seconds", value: "21600")
         let tokenResponse: AWSHTTPResponse
         do {
-            tokenResponse = try await settings.runtime.metadataTransport.send(tokenRequest)
+            tokenResponse = try await MetadataFetch.send(tokenRequest, settings: settings, source: name, retryingUnreachable: false)
         } catch let error as AWSTransportError {
             // Not on EC2 (or metadata blocked): the chain just has nothing here.
             return .notConfigured("no instance metadata service at \(tokenRequest.hostHeader) (\(error.kind))")
@@ -156,24 +151,24 @@ enum MetadataFetch {
         var Expiration: String?
     }
 
-    /// Sends with the short-timeout metadata transport, retrying timeouts, connection failures
-    /// and 5xx like any AWS call.
-    static func send(_ request: AWSHTTPRequest, settings: CredentialSettings, source: String) async throws -> AWSHTTPResponse {
+    /// Sends with the short-timeout metadata transport, retrying 5xx answers like any AWS call,
+    /// and timeouts and connection failures too unless `retryingUnreachable` is `false` (then the
+    /// ``AWSTransportError`` is thrown at once). After the last attempt a 5xx answer is returned
+    /// for the caller to explain, and a transport failure becomes an ``AWSCredentialsError``.
+    static func send(
+        _ request: AWSHTTPRequest, settings: CredentialSettings, source: String, retryingUnreachable: Bool = true
+    ) async throws -> AWSHTTPResponse {
         let runtime = settings.runtime
-        var attempt = 1
-        while true {
+        return try await runtime.retry.attempts(sleep: runtime.sleep, random: runtime.random) { attempt in
+            let response: AWSHTTPResponse
             do {
-                let response = try await runtime.metadataTransport.send(request)
-                if response.status < 500 || attempt >= runtime.retry.maxAttempts { return response }
-            } catch let error as AWSTransportError {
-                if attempt >= runtime.retry.maxAttempts {
-                    throw AWSCredentialsError(
-                        .sourceFailed, source: source,
-                        "Could not fetch \(source) credentials from \(request.hostHeader) after \(attempt) attempts (\(error.reason)); check that the endpoint is reachable.")
-                }
+                response = try await runtime.metadataTransport.send(request)
+            } catch let error as AWSTransportError where retryingUnreachable {
+                return .retryable(reason: error.reason, ifLast: .failure(AWSCredentialsError(
+                    .sourceFailed, source: source,
+                    "Could not fetch \(source) credentials from \(request.hostHeader) after \(attempt) attempts (\(error.reason)); check that the endpoint is reachable.")))
             }
-            try await runtime.sleep(runtime.retry.delay(afterAttempt: attempt, unitRandom: runtime.random()))
-            attempt += 1
+            return response.status < 500 ? .finished(response) : .retryable(reason: "HTTP \(response.status)", ifLast: .success(response))
         }
     }
 

@@ -44,14 +44,27 @@ struct CredentialSettings: Sendable {
             credentials: credentials.map { StaticCredentialsProvider($0) }, runtime: runtime))
     }
 
-    /// Reads the web identity token and exchanges it for role credentials.
-    func webIdentity(tokenFile: String, roleArn: String, sessionName: String?, source: String) async throws -> AWSCredentials {
-        guard let data = FileManager.default.contents(atPath: tokenFile) else {
+    /// Token files hold a few kilobytes at most.
+    static let maxTokenFileBytes = 1 << 20
+
+    /// Reads a token file (web identity, container authorization) afresh, since the agents that
+    /// write them rotate them, and trims it.
+    ///
+    /// - Parameter setting: how the file was named, e.g. `the web identity token file`.
+    func token(file path: String, setting: String, source: String) throws -> String {
+        do {
+            let bytes = try FileBytes.read(path, maxBytes: Self.maxTokenFileBytes)
+            return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
             throw AWSCredentialsError(
                 .sourceFailed, source: source,
-                "Cannot read the web identity token file \(tokenFile) (\(source)); check that the path exists and is readable.")
+                "Cannot read \(setting) \(path) (\(source)): \(error.message); check that the path exists and is readable.")
         }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Reads the web identity token and exchanges it for role credentials.
+    func webIdentity(tokenFile: String, roleArn: String, sessionName: String?, source: String) async throws -> AWSCredentials {
+        let token = try token(file: tokenFile, setting: "the web identity token file", source: source)
         do {
             let output = try await sts(credentials: nil).assumeRoleWithWebIdentity(.init(
                 roleArn: roleArn, roleSessionName: self.sessionName(sessionName), webIdentityToken: SecretValue(token)))

@@ -24,7 +24,7 @@ struct ProfileCredentialSource: CredentialSource {
         }
         if let command = profile["credential_process"] {
             return .found(try await CredentialProcess.run(
-                command: command, environment: settings.environment, source: "profile \(profileName) (credential_process)"))
+                command: command, environment: settings.environment, profile: profileName))
         }
         return .notConfigured("profile \(profileName) has no credentials")
     }

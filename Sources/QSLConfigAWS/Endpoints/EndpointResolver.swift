@@ -6,34 +6,60 @@ import Foundation
 ///
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or `ignore_configured_endpoint_urls` in the
 /// profile) skips the environment and profile settings, as the AWS SDKs do.
-struct EndpointResolver: Sendable {
-    var explicitURL: String?
-    var environment: [String: String]
-    var profileName: String
-    var profile: [String: String]
-    var services: [String: [String: String]]
-    var region: String?
+struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The configured URL of each service that has one, and the setting it came from. Only these
+    /// settings are kept, never the environment or the profile they were read from: those hold
+    /// access keys and anything else the process was given.
+    private let configured: [AWSService: (url: String, source: String)]
+    let region: String?
+    let useFIPS: Bool
 
-    var useFIPS: Bool {
-        Self.flag(environment["AWS_USE_FIPS_ENDPOINT"] ?? profile["use_fips_endpoint"])
+    init(
+        explicitURL: String?, environment: [String: String], profileName: String, profile: [String: String],
+        services: [String: [String: String]], region: String?
+    ) {
+        self.region = region
+        self.useFIPS = Self.flag(environment["AWS_USE_FIPS_ENDPOINT"] ?? profile["use_fips_endpoint"])
+        let ignoreConfigured = Self.flag(
+            environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? profile["ignore_configured_endpoint_urls"])
+        var configured: [AWSService: (url: String, source: String)] = [:]
+        for service in AWSService.allCases {
+            configured[service] = Self.configuredURL(
+                for: service, explicitURL: explicitURL, ignoreConfigured: ignoreConfigured, environment: environment,
+                profileName: profileName, profile: profile, services: services)
+        }
+        self.configured = configured
     }
 
-    var ignoreConfigured: Bool {
-        Self.flag(environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? profile["ignore_configured_endpoint_urls"])
+    /// `service: host[:port]` for every service, for descriptions: hosts only, never the full
+    /// configured URL, whose path or query could carry more.
+    var hostSummary: String {
+        AWSService.allCases.map { service in
+            let host = (try? endpoint(for: service)).map {
+                AWSHTTPRequest(method: "GET", scheme: $0.scheme, host: $0.host, port: $0.port).hostHeader
+            }
+            return "\(service.signingName): \(host ?? "unresolved")"
+        }.joined(separator: ", ")
     }
+
+    var description: String { "EndpointResolver(region: \(region ?? "none"), \(hostSummary))" }
+    var debugDescription: String { description }
 
     static func flag(_ value: String?) -> Bool {
         value?.trimmingCharacters(in: .whitespaces).lowercased() == "true"
     }
 
     func endpoint(for service: AWSService) throws(AWSConfigurationError) -> AWSEndpoint {
-        if let (url, source) = configuredURL(for: service) {
+        if let (url, source) = configured[service] {
             return try Self.parse(url, source: source, service: service, signingRegion: signingRegion(for: service))
         }
         return try defaultEndpoint(for: service)
     }
 
-    private func configuredURL(for service: AWSService) -> (String, String)? {
+    private static func configuredURL(
+        for service: AWSService, explicitURL: String?, ignoreConfigured: Bool, environment: [String: String],
+        profileName: String, profile: [String: String], services: [String: [String: String]]
+    ) -> (url: String, source: String)? {
         if let explicitURL { return (explicitURL, "--endpoint-url") }
         if ignoreConfigured { return nil }
         let serviceVariable = "AWS_ENDPOINT_URL_\(service.environmentSuffix)"

@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigCore
 
 /// The shared AWS `config` and `credentials` files, parsed.
 ///
@@ -44,12 +45,21 @@ struct SharedConfigFiles: Sendable {
         var values: [String: String]
     }
 
+    /// Far above any real shared file; a bigger one is a mistake, not configuration.
+    static let maxFileBytes = 4 << 20
+
     static func parse(path: String) throws(AWSConfigurationError) -> [Section] {
+        // Nothing at the path is an empty file, as for the AWS CLI; a directory or an unreadable
+        // file is an error that says which.
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AWSConfigurationError(.malformedSharedFile, "\(path): the file exists but cannot be read; check its permissions.")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path, maxBytes: maxFileBytes)
+        } catch {
+            throw AWSConfigurationError(
+                .malformedSharedFile, "\(path): \(error.message); check that it is a readable AWS shared config file.")
         }
-        return try parse(text: String(decoding: data, as: UTF8.self), path: path)
+        return try parse(text: String(decoding: bytes, as: UTF8.self), path: path)
     }
 
     static func parse(text: String, path: String) throws(AWSConfigurationError) -> [Section] {

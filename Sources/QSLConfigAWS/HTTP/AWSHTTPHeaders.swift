@@ -1,3 +1,5 @@
+import QSLConfigCore
+
 /// An ordered list of HTTP header fields with case-insensitive lookup.
 ///
 /// Order and repeated names are kept as given, because SigV4 joins repeated values in the order
@@ -8,9 +10,14 @@
 /// headers.replaceOrAdd(name: "X-Amz-Target", value: "secretsmanager.GetSecretValue")
 /// headers["content-type"]   // "application/x-amz-json-1.1"
 /// ```
-public struct AWSHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+///
+/// Printed, the values of the headers that carry credentials (`Authorization`,
+/// `X-Amz-Security-Token`, `X-aws-ec2-metadata-token`) read `<redacted>`.
+public struct AWSHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral,
+    CustomStringConvertible, CustomDebugStringConvertible
+{
     /// One header line: a name as written and its raw value.
-    public struct Field: Sendable, Hashable {
+    public struct Field: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
         public var name: String
         public var value: String
 
@@ -18,7 +25,21 @@ public struct AWSHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDiction
             self.name = name
             self.value = value
         }
+
+        /// `Name: value`, or `Name: <redacted>` for a credential header.
+        public var description: String {
+            let shown = AWSHTTPHeaders.redactedNames.contains(name.lowercased()) ? SecretValue.redactionMarker : value
+            return "\(name): \(shown)"
+        }
+
+        public var debugDescription: String { description }
     }
+
+    /// Headers that carry credentials (lower-cased): the SigV4 signature, the session token, the
+    /// instance metadata token and the container credentials token (sent as `Authorization`).
+    static let redactedNames: Set<String> = [
+        "authorization", "proxy-authorization", "x-amz-security-token", "x-aws-ec2-metadata-token",
+    ]
 
     /// The fields in the order they were added.
     public private(set) var fields: [Field]
@@ -63,6 +84,9 @@ public struct AWSHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDiction
             fields.append(Field(name: name, value: value))
         }
     }
+
+    public var description: String { "[" + fields.map(\.description).joined(separator: ", ") + "]" }
+    public var debugDescription: String { description }
 
     /// Removes every field named `name`.
     public mutating func remove(name: String) {

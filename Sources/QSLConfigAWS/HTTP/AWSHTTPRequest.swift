@@ -12,7 +12,10 @@ import Foundation
 ///     headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
 ///     body: Array("Action=GetCallerIdentity&Version=2011-06-15".utf8))
 /// ```
-public struct AWSHTTPRequest: Sendable, Hashable {
+///
+/// Printed, it shows the method, the target without its query, the headers with credentials
+/// redacted and the body's size: bodies hold secret values (`PutSecretValue`, `PutParameter`).
+public struct AWSHTTPRequest: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public var method: String
     /// `https`, or `http` for a loopback emulator.
     public var scheme: String
@@ -54,6 +57,15 @@ public struct AWSHTTPRequest: Sendable, Hashable {
         }
         return "\(name):\(port)"
     }
+
+    /// `POST https://host/path [headers] <N bytes>`; a query shows as its length only.
+    public var description: String {
+        let target = "\(scheme)://\(hostHeader)\(SigV4Encoding.encodePath(path))"
+        let query = query.isEmpty ? "" : "?<\(query.utf8.count) bytes>"
+        return "\(method) \(target)\(query) \(headers) <\(body.count) bytes>"
+    }
+
+    public var debugDescription: String { description }
 
     /// The request target as text: `scheme://host[:port]/path[?query]`, path segments
     /// percent-encoded the way the signer encodes them.

@@ -53,7 +53,6 @@ extension STSClient {
     public struct AssumeRoleOutput: Sendable, Hashable {
         public var credentials: AWSCredentials
         public var assumedRoleArn: String?
-        public var assumedRoleId: String?
         public var subjectFromWebIdentityToken: String?
     }
 }

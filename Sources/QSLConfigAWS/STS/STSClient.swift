@@ -67,7 +67,6 @@ public struct STSClient: Sendable {
         return AssumeRoleOutput(
             credentials: credentials,
             assumedRoleArn: result.child("AssumedRoleUser")?.string("Arn"),
-            assumedRoleId: result.child("AssumedRoleUser")?.string("AssumedRoleId"),
             subjectFromWebIdentityToken: result.string("SubjectFromWebIdentityToken"))
     }
 }

@@ -36,7 +36,10 @@ public struct SigV4Signer: Sendable {
     }
 
     /// The result of signing, with every intermediate stage kept for diagnostics and tests.
-    public struct Signed: Sendable {
+    ///
+    /// Printed, it shows the request (credential headers redacted) and the string to sign; the
+    /// canonical request (which holds the session token) and the signature are left out.
+    public struct Signed: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// The request with `X-Amz-Date`, `Authorization` and, when needed,
         /// `X-Amz-Security-Token` and `x-amz-content-sha256` added.
         public var request: AWSHTTPRequest
@@ -44,6 +47,12 @@ public struct SigV4Signer: Sendable {
         public var stringToSign: String
         /// Lower-case hex HMAC-SHA256 of the string to sign.
         public var signature: String
+
+        public var description: String {
+            "SigV4Signer.Signed(request: \(request), stringToSign: \(stringToSign.debugDescription), signature: \(SecretValue.redactionMarker))"
+        }
+
+        public var debugDescription: String { description }
     }
 
     public static let algorithm = "AWS4-HMAC-SHA256"

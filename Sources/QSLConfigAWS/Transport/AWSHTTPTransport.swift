@@ -2,8 +2,9 @@
 ///
 /// ``URLSessionTransport`` is the production implementation; tests use the scripted, recording
 /// transport in `QSLConfigTesting`. Implementations throw ``AWSTransportError`` for failures
-/// below HTTP (timeouts, refused or reset connections) so the retry policy can classify them;
-/// any HTTP status, 4xx and 5xx included, is a response, not an error.
+/// below HTTP (timeouts, refused or reset connections) so the retry policy can classify them,
+/// and `CancellationError` when the calling task is cancelled; any HTTP status, 4xx and 5xx
+/// included, is a response, not an error.
 public protocol AWSHTTPTransport: Sendable {
     /// Sends `request` and returns the complete response.
     func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse

@@ -7,10 +7,16 @@ import FoundationNetworking
 /// ``AWSHTTPTransport`` over Foundation's `URLSession`.
 ///
 /// Timeouts (both are per attempt; the retry policy decides whether to try again):
-/// - `connectTimeout` becomes `URLSessionConfiguration.timeoutIntervalForRequest`, the longest the
-///   session waits for the next bytes, connecting included. `URLSession` has no separate
+/// - `connectTimeout` becomes each request's `timeoutInterval`, the longest the transfer may go
+///   without sending or receiving a byte, connecting included. `URLSession` has no separate
 ///   connect-only timeout; this idle timeout is what bounds a dead host or a stalled response.
-/// - `requestTimeout` becomes `timeoutIntervalForResource`, the limit for the whole exchange.
+///   On Linux, swift-corelibs-foundation counts it in whole seconds (a fraction is dropped, and
+///   less than one second would time out at once), so it must be at least one second.
+/// - `requestTimeout` becomes `timeoutIntervalForResource`, which Darwin's `URLSession` enforces
+///   as the limit for the whole exchange. swift-corelibs-foundation (Linux) does not enforce it:
+///   there a response that keeps trickling in is bounded only by the idle timeout.
+///
+/// Cancelling the calling task cancels the request and throws `CancellationError`.
 ///
 /// Redirects are not followed and nothing is cached or stored in cookies: AWS APIs never redirect,
 /// and a signed request must not be replayed somewhere else.
@@ -29,10 +35,14 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
     public let connectTimeout: Duration
     public let requestTimeout: Duration
 
+    /// - Precondition: `connectTimeout` is at least one second (see above).
     public init(
         connectTimeout: Duration = URLSessionTransport.defaultConnectTimeout,
         requestTimeout: Duration = URLSessionTransport.defaultRequestTimeout
     ) {
+        precondition(
+            connectTimeout >= .seconds(1),
+            "URLSessionTransport connectTimeout \(connectTimeout) is under one second, which URLSession on Linux truncates to no time at all")
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         let configuration = URLSessionConfiguration.ephemeral
@@ -68,10 +78,8 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
         let response: URLResponse
         do {
             (data, response) = try await session.data(for: urlRequest)
-        } catch let error as URLError {
-            throw Self.classify(error, host: request.hostHeader)
         } catch {
-            throw AWSTransportError(kind: .connectionFailed, host: request.hostHeader, reason: "\(error)")
+            throw Self.classify(error, host: request.hostHeader)
         }
         guard let http = response as? HTTPURLResponse else {
             throw AWSTransportError(kind: .connectionFailed, host: request.hostHeader, reason: "the response was not HTTP")
@@ -83,8 +91,16 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
         return AWSHTTPResponse(status: http.statusCode, headers: headers, body: Array(data))
     }
 
-    static func classify(_ error: URLError, host: String) -> AWSTransportError {
+    /// ``AWSTransportError`` for network failures; `CancellationError` when the task was
+    /// cancelled, which is not a failure to retry or report.
+    static func classify(_ error: any Error, host: String) -> any Error {
+        if error is CancellationError || Task.isCancelled { return CancellationError() }
+        guard let error = error as? URLError else {
+            return AWSTransportError(kind: .connectionFailed, host: host, reason: "\(error)")
+        }
         switch error.code {
+        case .cancelled:
+            return CancellationError()
         case .timedOut:
             return AWSTransportError(kind: .timedOut, host: host, reason: error.localizedDescription)
         case .badURL, .unsupportedURL:

@@ -59,6 +59,29 @@ struct AWSErrorTests {
         #expect("\(error)".hasPrefix("AWS denied secretsmanager:PutSecretValue on arn:aws:secretsmanager:eu-west-1:111122223333:secret:qsl/x-AbCdEf to arn:aws:sts::111122223333:assumed-role/task/abc (credentials from environment); allow secretsmanager:PutSecretValue on that resource in an IAM policy of that identity"))
     }
 
+    @Test("AccessDenied messages without a principal, or with the words in another order, are read without trapping", arguments: [
+        "User: is not authorized to perform: secretsmanager:PutSecretValue",
+        "Caller is not authorized to perform: secretsmanager:PutSecretValue on resource: qsl/x for User: arn:aws:iam::111122223333:user/dev",
+    ])
+    func accessDeniedUnusualMessages(_ message: String) async throws {
+        let denial = try #require(AccessDenial(message: message))
+        #expect(denial.principal == nil)
+        #expect(denial.action == "secretsmanager:PutSecretValue")
+        let error = try await failure(
+            .json(status: 400, #"{"__type":"AccessDeniedException","Message":"\#(message)"}"#), environment: Self.environment)
+        #expect("\(error)".hasPrefix("AWS denied secretsmanager:PutSecretValue"))
+        #expect(!"\(error)".contains(" to  "))
+    }
+
+    @Test("throttling and quota errors keep AWS's own message")
+    func throttlingKeepsMessage() async throws {
+        let error = try await failure(
+            .json(status: 400, #"{"__type":"LimitExceededException","message":"You have exceeded the maximum number of versions for this secret."}"#),
+            environment: Self.environment)
+        #expect("\(error)".hasPrefix(
+            "AWS throttled Secrets Manager PutSecretValue after 3 attempts: You have exceeded the maximum number of versions for this secret; lower the request rate"))
+    }
+
     @Test("ExpiredToken names the credential source")
     func expiredToken() async throws {
         let error = try await failure(

@@ -119,6 +119,51 @@ struct CredentialChainTests {
         }
         #expect("\(error!)".contains("exited with status 4: token expired, run login"))
         #expect(!"\(error!)".contains("leaked-if-quoted"))
+        #expect("\(error!)".contains("The credential_process of profile broken exited"))
+        #expect(!"\(error!)".contains(output.path))  // command lines often carry tokens: never quoted
+    }
+
+    static let processEnvironment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+
+    @Test("a credential_process that hangs is stopped at its deadline with everything it started, and the error names the profile, not the command")
+    func credentialProcessDeadline() async throws {
+        let scratch = try TestContexts.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let pidFile = scratch.appendingPathComponent("pid")
+        let started = ContinuousClock.now
+        let error = await #expect(throws: AWSCredentialsError.self) {
+            try await CredentialProcess.run(
+                command: "sleep 60 & echo $! > \(pidFile.path); sleep 60; echo --token=command-line-canary",
+                environment: Self.processEnvironment, profile: "slow",
+                limits: .init(deadline: .milliseconds(500)))
+        }
+        // Well before the command would end, even on a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(45))
+        #expect("\(error!)".contains("The credential_process of profile slow did not finish within 0.5 seconds"))
+        #expect(!"\(error!)".contains("command-line-canary"))
+        let child = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await Self.ends(child), "the background sleep the command started is still running")
+    }
+
+    /// Whether `pid` is gone (or a zombie) within a few seconds.
+    static func ends(_ pid: Int32) async -> Bool {
+        for _ in 0..<50 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            if let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "Z" { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test("a credential_process that floods stdout is stopped at the output limit, and its output is not quoted")
+    func credentialProcessOutputLimit() async throws {
+        let error = await #expect(throws: AWSCredentialsError.self) {
+            try await CredentialProcess.run(
+                command: "yes leaked-if-quoted | head -c 1000000", environment: Self.processEnvironment,
+                profile: "chatty")
+        }
+        #expect("\(error!)".contains("printed more than 65536 bytes"))
+        #expect(!"\(error!)".contains("leaked-if-quoted"))
     }
 
     @Test("role_arn with source_profile signs AssumeRole with the source profile's keys")
@@ -193,6 +238,31 @@ struct CredentialChainTests {
         #expect(request.headers["Authorization"] == "file-token")
     }
 
+    @Test("token files that cannot be read say why: missing, a directory, too large")
+    func unreadableTokenFiles() async throws {
+        let directory = try TestContexts.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = directory.appendingPathComponent("missing").path
+        let large = directory.appendingPathComponent("large")
+        try Data(count: CredentialSettings.maxTokenFileBytes + 1).write(to: large)
+        let role = "arn:aws:iam::111122223333:role/ci"
+
+        let webIdentity = await #expect(throws: AWSCredentialsError.self) {
+            try await context(["AWS_WEB_IDENTITY_TOKEN_FILE": missing, "AWS_ROLE_ARN": role]).credentialsProvider.credentials()
+        }
+        #expect("\(webIdentity!)".contains("Cannot read the web identity token file \(missing) (web-identity): the file does not exist"))
+        let container = await #expect(throws: AWSCredentialsError.self) {
+            try await context([
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": directory.path,
+            ]).credentialsProvider.credentials()
+        }
+        #expect("\(container!)".contains("Cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(directory.path) (container): this is a directory, not a file"))
+        let tooLarge = await #expect(throws: AWSCredentialsError.self) {
+            try await context(["AWS_WEB_IDENTITY_TOKEN_FILE": large.path, "AWS_ROLE_ARN": role]).credentialsProvider.credentials()
+        }
+        #expect("\(tooLarge!)".contains("above the limit of \(CredentialSettings.maxTokenFileBytes) bytes"))
+    }
+
     @Test("container FULL_URI: http only to loopback and the ECS/EKS hosts", arguments: [
         ("http://127.0.0.1:51679/creds", true), ("http://169.254.170.2/v2/creds", true),
         ("http://169.254.170.23/v1/credentials", true), ("http://[fd00:ec2::23]/v1/credentials", true),
@@ -234,6 +304,25 @@ struct CredentialChainTests {
         #expect(requests[0].headers["X-aws-ec2-metadata-token-ttl-seconds"] == "21600")
         #expect(requests[1].headers["X-aws-ec2-metadata-token"] == "imds-token")
         #expect(requests[2].headers["X-aws-ec2-metadata-token"] == "imds-token")
+    }
+
+    @Test("IMDSv2: a 5xx answer to the token request is retried like the other metadata calls")
+    func imdsTokenRetried() async throws {
+        let transport = ScriptedTransport([
+            .respond(AWSHTTPResponse(status: 503)),
+            .respond(AWSHTTPResponse(status: 200, body: Array("imds-token".utf8))),
+            .respond(AWSHTTPResponse(status: 200, body: Array("instance-role\n".utf8))),
+            .respond(AWSHTTPResponse(status: 200, body: Array(Self.metadataDocument.utf8))),
+        ])
+        let sleeps = SleepRecorder()
+        let credentials = try await TestContexts.scripted(
+            transport, sleeps: sleeps,
+            environment: ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338"],
+            credentials: nil
+        ).credentialsProvider.credentials()
+        #expect(credentials.source == "imds")
+        #expect(transport.requests.map(\.method) == ["PUT", "PUT", "GET", "GET"])
+        #expect(sleeps.delays.count == 1)
     }
 
     @Test("nothing configured: one error listing every source tried")

@@ -166,6 +166,20 @@ struct EndpointResolverTests {
         #expect("\(error!)".hasPrefix("\(config.path):3:"))
     }
 
+    @Test("a shared file that cannot be read says why; one that is missing is empty")
+    func unreadableSharedFile() throws {
+        let directory = try TestContexts.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = #expect(throws: AWSConfigurationError.self) { try context(environment: ["AWS_CONFIG_FILE": directory.path]) }
+        #expect(error?.kind == .malformedSharedFile)
+        #expect("\(error!)".hasPrefix("\(directory.path): this is a directory, not a file"))
+        let large = directory.appendingPathComponent("credentials")
+        try Data(count: SharedConfigFiles.maxFileBytes + 1).write(to: large)
+        let tooLarge = #expect(throws: AWSConfigurationError.self) { try context(environment: ["AWS_SHARED_CREDENTIALS_FILE": large.path]) }
+        #expect("\(tooLarge!)".contains("above the limit of \(SharedConfigFiles.maxFileBytes) bytes"))
+        #expect(try context(environment: ["AWS_CONFIG_FILE": directory.appendingPathComponent("missing").path]).region == "eu-west-1")
+    }
+
     @Test("AWS_MAX_ATTEMPTS must be a positive whole number")
     func maxAttemptsSetting() throws {
         #expect(try context(environment: ["AWS_MAX_ATTEMPTS": "7"]).retryStrategy.maxAttempts == 7)

@@ -54,6 +54,38 @@ struct RetryTests {
         #expect(sleeps.delays.count == 1)
     }
 
+    /// A transport failure that cancels the task making the call, as a cancelled request does.
+    static let cancelsItsTask = ScriptedTransport.Step.handle { request in
+        withUnsafeCurrentTask { $0?.cancel() }
+        throw AWSTransportError(kind: .connectionFailed, host: request.hostHeader, reason: "cancelled")
+    }
+
+    @Test("a call whose task is cancelled ends with CancellationError: not retried, not an AWSError", arguments: ["1", "3"])
+    func cancellationIsNotRetried(_ maxAttempts: String) async throws {
+        let transport = ScriptedTransport(otherwise: Self.cancelsItsTask)
+        let sleeps = SleepRecorder()
+        let secrets = try client(transport, sleeps: sleeps, environment: ["AWS_MAX_ATTEMPTS": maxAttempts])
+        let result = await Task { try await secrets.getSecretValue(.init(secretId: "s")) }.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(transport.requests.count == 1)
+        #expect(sleeps.delays.isEmpty)
+    }
+
+    @Test("the metadata endpoints share the retry loop: cancellation ends it, it is not a credential failure", arguments: ["1", "3"])
+    func metadataCancellation(_ maxAttempts: String) async throws {
+        let transport = ScriptedTransport(otherwise: Self.cancelsItsTask)
+        let sleeps = SleepRecorder()
+        let chain = try TestContexts.scripted(
+            transport, sleeps: sleeps,
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds", "AWS_MAX_ATTEMPTS": maxAttempts],
+            credentials: nil
+        ).credentialsProvider
+        let result = await Task { try await chain.credentials() }.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(transport.requests.count == 1)
+        #expect(sleeps.delays.isEmpty)
+    }
+
     @Test("other 4xx errors are returned at once", arguments: [
         "AccessDeniedException", "ResourceNotFoundException", "ValidationException", "ExpiredTokenException",
     ])
