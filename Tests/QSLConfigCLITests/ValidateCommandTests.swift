@@ -214,6 +214,24 @@ struct ValidateCommandTests {
         #expect(clean.status == 0)
     }
 
+    @Test("no format shows the number of a writeOnly key that fails its schema")
+    func neverShowsSecretNumbers() throws {
+        let root = try Self.platform()
+        let number = "84736251"
+        let schema = root.appendingPathComponent("schemas/service.schema.json")
+        let text = String(decoding: try Data(contentsOf: schema), as: UTF8.self)
+        let withPin = text.replacing(#""properties": {"#, with: #""properties": {"Pin": {"type": "integer", "writeOnly": true, "maximum": 9999},"#)
+        #expect(withPin != text)
+        try Data(withPin.utf8).write(to: schema)
+        try Data(#"{"Kestrel": {"Port": 8080}, "Pin": "\#(number)"}"#.utf8).write(to: root.appendingPathComponent("good/appsettings.json"))
+        for format in ["text", "json", "github", "junit", "sarif"] {
+            let result = try Self.validate(root, ["--service", "good", "--format", format])
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("9999"), "\(format) names the limit")
+            #expect(!result.stdout.contains(number) && !result.stderr.contains(number), "\(format) showed a secret number")
+        }
+    }
+
     @Test("--env-file adds a layer, reported at its own line and column")
     func envFile() throws {
         let root = try Self.platform()

@@ -33,7 +33,6 @@ private indirect enum ConfigNode: JSONInstance {
         if case .number(let text) = self { return text }
         return nil
     }
-    var boolValue: Bool? { nil }
     var sourceLocation: QSLConfigCore.SourceLocation? {
         switch self {
         case .section(_, let location), .text(_, let location): location

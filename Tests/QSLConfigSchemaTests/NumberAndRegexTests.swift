@@ -29,6 +29,16 @@ struct NumberTests {
         #expect(n("12345678901234567890123456789012345678901234567890").isMultiple(of: n("10")))
     }
 
+    @Test("a value with more decimals than the divisor is never a multiple, answered without long division")
+    func multiplesOfLongFractions() {
+        // 20,000 fraction digits: the answer follows from the last digit not being zero.
+        let long = n("1." + String(repeating: "7", count: 20_000))
+        #expect(!long.isMultiple(of: n("0.01")))
+        #expect(!n("0.125").isMultiple(of: n("0.25")))
+        #expect(n("0.5").isMultiple(of: n("0.25")))
+        #expect(n("0.75").isMultiple(of: n("0.25")))
+    }
+
     @Test("invalid JSON number text is rejected")
     func invalidText() {
         for text in ["", "-", "01", "1.", ".5", "1e", "+1", "1x", "NaN"] {
@@ -81,6 +91,24 @@ struct RegexTests {
         }
         for pattern in invalid {
             #expect(!FormatChecker.isValid(pattern, as: .regex), "\(pattern)")
+        }
+    }
+
+    @Test("groups nested past the limit are an invalid regex, not a stack overflow")
+    func deepNesting() throws {
+        let limit = ECMARegexTranslator.maxGroupDepth
+        let atLimit = String(repeating: "(", count: limit) + "a" + String(repeating: ")", count: limit)
+        #expect(FormatChecker.isValid(atLimit, as: .regex))
+        // format: regex parses instance strings: 3,000 '(' used to exhaust the stack.
+        #expect(!FormatChecker.isValid(String(repeating: "(", count: 3_000), as: .regex))
+        let tooDeep = "(" + atLimit + ")"
+        #expect(!FormatChecker.isValid(tooDeep, as: .regex))
+        do {
+            _ = try SchemaFixtures.validator(#"{"pattern": "\#(tooDeep)"}"#)
+            Issue.record("expected an error")
+        } catch let error as SchemaError {
+            #expect(error.kind == .invalidPattern)
+            #expect(error.message.contains("nest more than \(limit) levels"))
         }
     }
 

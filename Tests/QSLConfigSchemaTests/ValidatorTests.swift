@@ -182,6 +182,34 @@ struct ValidatorTests {
         #expect(!result.isValid)
         #expect(result.failures.first?.message.contains("recurses") == true)
     }
+
+    /// `{"properties": {"A": {"$ref": "#/$defs/d0"}}, "$defs": {"d0": {"$ref": "#/$defs/d1"}, ...}}`.
+    private static func referenceChain(_ links: Int) -> String {
+        let defs = (0..<links).map { ##""d\##($0)": {"$ref": "#/$defs/d\##($0 + 1)"}"## }.joined(separator: ", ")
+        return ##"{"properties": {"A": {"$ref": "#/$defs/d0"}}, "$defs": {\##(defs), "d\##(links)": {"type": "integer"}}}"##
+    }
+
+    @Test("a chain of 3,000 $refs compiles without recursing per link; evaluating it stops at the depth limit")
+    func longReferenceChain() throws {
+        let short = try SchemaFixtures.validator(Self.referenceChain(100))
+        #expect(short.isValid(try SchemaFixtures.value(#"{"A": 1}"#)))
+        #expect(!short.isValid(try SchemaFixtures.value(#"{"A": "x"}"#)))
+        let long = try SchemaFixtures.validator(Self.referenceChain(3_000))
+        let result = long.validate(try SchemaFixtures.value(#"{"A": 1}"#))
+        #expect(result.failures.count == 1)
+        #expect(result.failures.first?.message.contains("recurses more than \(Evaluator<JSONValue>.maxDepth) levels") == true)
+    }
+
+    @Test("compiling and evaluating runaway schemas fit a small thread stack")
+    func smallStack() {
+        let outcome = SchemaFixtures.onSmallStack { () -> [Bool] in
+            guard let chain = try? SchemaFixtures.validator(Self.referenceChain(3_000)),
+                let loop = try? SchemaFixtures.validator(##"{"$ref": "#"}"##), let instance = try? SchemaFixtures.value(#"{"A": 1}"#)
+            else { return [] }
+            return [chain.isValid(instance), loop.isValid(instance), loop.validate(instance).isValid]
+        }
+        #expect(outcome == [false, false, false])
+    }
 }
 
 @Suite("Reading schema and instance files")

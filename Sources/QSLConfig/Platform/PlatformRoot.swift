@@ -1,5 +1,6 @@
 import Foundation
 import QSLConfigCore
+import QSLConfigSchema
 
 /// A platform root: `environments/` (one definition per environment and the service catalogue)
 /// and the configuration folders the catalogue names.
@@ -15,10 +16,11 @@ public struct PlatformRoot: Sendable {
 
     /// Reads `environments/services.json`.
     ///
-    /// - Throws: ``DiagnosticList`` naming the file when it is missing or malformed.
+    /// - Throws: ``DiagnosticList`` naming the file when it is missing or malformed, or breaks the
+    ///   schema its `$schema` names (each failure at its `FILE:LINE:COL`).
     public init(path: String) throws(DiagnosticList) {
         self.path = path
-        let file = Self.join(path, "environments/services.json")
+        let file = Self.join(path, Self.cataloguePath)
         guard FileBytes.exists(file) else {
             throw DiagnosticList([
                 Diagnostic(
@@ -29,9 +31,23 @@ public struct PlatformRoot: Sendable {
         self.catalogue = try Self.decode(ServiceCatalogue.self, file: file)
     }
 
+    /// The catalogue file, relative to the root.
+    static let cataloguePath = "environments/services.json"
+
+    /// The catalogue file.
+    var catalogueFile: String { Self.join(path, Self.cataloguePath) }
+
+    /// Where environment `name` is defined: `environments/<name>.json`, the name lower-cased.
+    func environmentFile(_ name: String) -> String {
+        Self.join(path, "environments/\(name.lowercased()).json")
+    }
+
     /// The definition in `environments/<name>.json`.
+    ///
+    /// - Throws: ``DiagnosticList`` when there is no such environment, or its file is malformed
+    ///   or breaks the schema its `$schema` names (each failure at its `FILE:LINE:COL`).
     public func environment(_ name: String) throws(DiagnosticList) -> EnvironmentDefinition {
-        let file = Self.join(path, "environments/\(name.lowercased()).json")
+        let file = environmentFile(name)
         guard FileBytes.exists(file) else {
             let known = (try? FileManager.default.contentsOfDirectory(atPath: Self.join(path, "environments")))?
                 .filter { $0.hasSuffix(".json") && $0 != "services.json" }.map { String($0.dropLast(5)) }.sorted() ?? []
@@ -49,7 +65,7 @@ public struct PlatformRoot: Sendable {
         guard let service = catalogue.service(id) else {
             throw DiagnosticList([
                 Diagnostic(
-                    at: SourceLocation(file: Self.join(path, "environments/services.json"), line: 1, column: 1, offset: 0),
+                    at: SourceLocation(file: catalogueFile, line: 1, column: 1, offset: 0),
                     "there is no service \(id) in the catalogue; the services are: \(catalogue.services.map(\.id).joined(separator: " "))",
                     rule: "catalogue")
             ])
@@ -118,12 +134,17 @@ public struct PlatformRoot: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, file: String) throws(DiagnosticList) -> T {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(file, maxBytes: 4 << 20) } catch { throw DiagnosticList([error]) }
+        let document: JSONDocument
         do {
             // Read with the project's reader first, so syntax errors carry their position.
-            _ = try JSONDocument(parsing: bytes, file: file)
+            document = try JSONDocument(parsing: bytes, file: file)
         } catch {
             throw DiagnosticList([error])
         }
+        // Then against the file's own schema, so a wrong type or value is reported where it is
+        // written, not at 1:1 by the decoder.
+        let problems = schemaProblems(of: document)
+        guard problems.isEmpty else { throw DiagnosticList(problems) }
         do {
             let decoder = JSONDecoder()
             decoder.allowsJSON5 = true
@@ -134,6 +155,33 @@ public struct PlatformRoot: Sendable {
             throw DiagnosticList([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1, offset: 0), "wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)", rule: "schema")])
         } catch {
             throw DiagnosticList([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1, offset: 0), "cannot read this file: \(error)", rule: "schema")])
+        }
+    }
+
+    /// The failures of `document` against the schema its `$schema` names, a file of the
+    /// repository by relative path (`"../schemas/environment.schema.json"`); none when it names
+    /// no schema.
+    static func schemaProblems(of document: JSONDocument) -> [Diagnostic] {
+        guard let declared = document.root["$schema"] else { return [] }
+        guard let reference = declared.stringValue, !reference.contains("://") else {
+            return [
+                Diagnostic(
+                    at: declared.location, "$schema must name a schema file of the repository by relative path (for example \"../schemas/environment.schema.json\")",
+                    rule: "schema-file")
+            ]
+        }
+        let directory = document.file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let schema = join(directory.isEmpty ? "." : directory, reference)
+        guard FileBytes.exists(schema) else {
+            return [Diagnostic(at: declared.location, "$schema names \(schema), which does not exist", rule: "schema-file")]
+        }
+        do {
+            var registry = SchemaRegistry()
+            let uri = try registry.addFileWithReferences(atPath: schema)
+            let validator = try SchemaValidator(registeredURI: uri, registry: registry, options: SchemaValidationOptions(assertFormats: true))
+            return validator.validate(document.root).failures.map(\.diagnostic)
+        } catch {
+            return [error.diagnostic]
         }
     }
 

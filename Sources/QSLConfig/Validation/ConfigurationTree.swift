@@ -55,11 +55,6 @@ struct ConfigurationTree: JSONInstance {
         return nil
     }
 
-    var boolValue: Bool? {
-        if case .file(let value) = storage { return value.boolValue }
-        return nil
-    }
-
     var sourceLocation: SourceLocation? {
         switch storage {
         case .section(_, _, let location): location
@@ -84,7 +79,28 @@ extension ConfigurationTree {
             }
             node.entry = entry
         }
-        self = root.tree(path: "", sectionLocations: sectionLocations, location: rootLocation)
+        self = root.tree(path: "", sectionLocations: sectionLocations, location: rootLocation).tree
+    }
+
+    /// Keys with more segments are refused before a tree is built from them (ASP.NET sets no
+    /// limit, but the reader caps JSON nesting at 64 and no configuration comes near this):
+    /// the tree, the validator and the policies all walk a key segment by segment.
+    static let maxKeySegments = 256
+
+    /// One error for each key of `layer` with more than ``maxKeySegments`` segments.
+    static func overlongKeys(in layer: ConfigurationLayer) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for (key, entry) in layer.entries {
+            let segments = key.spelling.utf8.count(where: { $0 == UInt8(ascii: ":") }) + 1
+            guard segments > maxKeySegments else { continue }
+            let shown = key.segments.prefix(4).joined(separator: ":")
+            found.append(
+                Diagnostic(
+                    at: entry.origin.keyLocation,
+                    "the key '\(shown):…' has \(segments) segments; a configuration key may have at most \(maxKeySegments)",
+                    rule: "too-deep"))
+        }
+        return found
     }
 
     /// One node while the tree is built: its children by folded name, first spelling kept.
@@ -100,35 +116,30 @@ extension ConfigurationTree {
             return node
         }
 
-        func tree(path: String, sectionLocations: [String: SourceLocation], location: SourceLocation?) -> ConfigurationTree {
+        /// The subtree below this node, and the position of the first value in it: a section no
+        /// file writes as such (a key `A:B` makes section `A`) is placed there.
+        func tree(path: String, sectionLocations: [String: SourceLocation], location: SourceLocation?) -> (tree: ConfigurationTree, first: SourceLocation?) {
             // A key that is both a value and a section (an empty `{}` below, children above)
             // is a section, as ASP.NET's binder sees it.
             guard !children.isEmpty else {
-                guard let entry else { return ConfigurationTree(storage: .section(members: [], isArray: false, location: location)) }
-                if case .file(let value) = entry.origin.source { return ConfigurationTree(storage: .file(value)) }
-                return ConfigurationTree(storage: .text(entry.value ?? "", entry.origin.location))
+                guard let entry else { return (ConfigurationTree(storage: .section(members: [], isArray: false, location: location)), nil) }
+                if case .file(let value) = entry.origin.source { return (ConfigurationTree(storage: .file(value)), entry.origin.keyLocation) }
+                return (ConfigurationTree(storage: .text(entry.value ?? "", entry.origin.location)), entry.origin.keyLocation)
             }
             let indices = children.values.map { Self.index($0.spelling) }
             let isArray = indices.allSatisfy { $0 != nil }
+            var first = entry?.origin.keyLocation
             var members: [(key: String, value: ConfigurationTree)] = []
             for (folded, child) in children {
                 let childPath = path.isEmpty ? folded : path + ":" + folded
-                let childLocation = sectionLocations[childPath] ?? child.node.firstLocation
-                members.append((child.spelling, child.node.tree(path: childPath, sectionLocations: sectionLocations, location: childLocation)))
+                let (subtree, childFirst) = child.node.tree(path: childPath, sectionLocations: sectionLocations, location: sectionLocations[childPath])
+                first = first ?? childFirst
+                members.append((child.spelling, subtree))
             }
             if isArray {
                 members = zip(indices, members).sorted { $0.0! < $1.0! }.map(\.1)
             }
-            return ConfigurationTree(storage: .section(members: members, isArray: isArray, location: location ?? firstLocation))
-        }
-
-        /// The position of the first value below this node.
-        var firstLocation: SourceLocation? {
-            if let location = entry?.origin.keyLocation { return location }
-            for child in children.values {
-                if let location = child.node.firstLocation { return location }
-            }
-            return nil
+            return (ConfigurationTree(storage: .section(members: members, isArray: isArray, location: location ?? first)), first)
         }
 
         /// `0`, `1`, ... (no sign, no leading zeros), as ASP.NET's binder reads array indices.

@@ -76,6 +76,23 @@ struct PolicyCheck {
         return false
     }
 
+    /// A schema failure as a diagnostic. When the failing value, or one its message quotes
+    /// through the closest alternative, is secret (the schema's `writeOnly`, or a credential's
+    /// name), the message says what is required without quoting the value: with
+    /// `coerceScalarStrings` a "number" is the instance's own string.
+    func diagnostic(for failure: SchemaValidationFailure) -> Diagnostic {
+        var diagnostic = failure.diagnostic
+        if failure.valueFreeMessage != failure.message, concealsValue(of: failure) {
+            diagnostic.message = failure.valueFreeMessage + " (the value is not shown: the key is secret)"
+        }
+        return diagnostic
+    }
+
+    private func concealsValue(of failure: SchemaValidationFailure) -> Bool {
+        let key = ConfigKey(failure.keyPath)
+        return isSecretKey(key) || SecretKeyPolicy.isSecretKey(key) || failure.causes.contains { concealsValue(of: $0) }
+    }
+
     // MARK: References
 
     func referenceSyntax(_ error: PlaceholderSyntaxError, entry: ConfigEntry, isSecret: Bool) -> Diagnostic {
@@ -198,7 +215,7 @@ struct PolicyCheck {
 
     /// A compact JSON string annotation value, decoded.
     static func jsonString(_ text: String) -> String? {
-        guard text.hasPrefix("\""), let data = text.data(using: .utf8) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? String
+        guard text.hasPrefix("\"") else { return nil }
+        return (try? JSONDocument(parsingAnyValue: Array(text.utf8), file: "x-qsl-preferred"))?.root.stringValue
     }
 }

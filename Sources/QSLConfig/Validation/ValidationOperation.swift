@@ -102,7 +102,7 @@ public struct ValidationOperation: Sendable {
                 } catch {
                     throw ValidationError(error.diagnostics)
                 }
-                var problems = ValidationOperation.definitionFileProblems(root: path, environment: definition.name)
+                var problems: [Diagnostic] = []
                 var services: [ServicePlan] = []
                 let entries: [ServiceCatalogue.Service]
                 if ids.isEmpty {
@@ -118,7 +118,7 @@ public struct ValidationOperation: Sendable {
                     guard let schema = root.schemaPath(for: entry) else {
                         problems.append(
                             Diagnostic(
-                                at: SourceLocation(file: PlatformRoot.join(path, "environments/services.json"), line: 1, column: 1, offset: 0),
+                                at: SourceLocation(file: root.catalogueFile, line: 1, column: 1, offset: 0),
                                 "the catalogue names no schema for \(entry.id); add \"schema\": \"../schemas/services/\(entry.id).schema.json\" to its entry",
                                 rule: "catalogue"))
                         continue
@@ -137,7 +137,7 @@ public struct ValidationOperation: Sendable {
                 self.plainSecretsAllowed = definition.allowsPlainSecrets
                 self.secretsPrefix = request.secretsPrefix ?? definition.secretsPrefix
                 self.parameterPrefix = request.parameterPrefix ?? definition.parameterPrefix
-                self.prefixSource = PlatformRoot.join(path, "environments/\(definition.name.lowercased()).json")
+                self.prefixSource = root.environmentFile(definition.name)
             case .directory(let folder, let schema, let environment):
                 let name = environment ?? HostEnvironment.defaultName
                 let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -159,7 +159,13 @@ public struct ValidationOperation: Sendable {
         var problems: [Diagnostic] = []
         let source = EnvironmentFileSource(compatibility: request.compatibility)
         for file in request.environmentFiles {
-            do { layers.append(try source.layer(contentsOfFile: file)) } catch { problems += error.diagnostics }
+            do {
+                let layer = try source.layer(contentsOfFile: file)
+                problems += ConfigurationTree.overlongKeys(in: layer)
+                layers.append(layer)
+            } catch {
+                problems += error.diagnostics
+            }
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
         return layers
@@ -170,6 +176,7 @@ public struct ValidationOperation: Sendable {
     static func validators(for schemas: [String]) throws(ValidationError) -> [String: SchemaValidator] {
         var registry = SchemaRegistry()
         var unique: [String] = []
+        var uris: [String] = []
         var problems: [Diagnostic] = []
         for schema in schemas where !unique.contains(schema) {
             unique.append(schema)
@@ -177,12 +184,12 @@ public struct ValidationOperation: Sendable {
                 problems.append(Diagnostic(at: SourceLocation(file: schema, line: 1, column: 1, offset: 0), "the schema file does not exist", rule: "schema-file"))
                 continue
             }
-            do { try registry.addFileWithReferences(atPath: schema) } catch { problems.append(error.diagnostic) }
+            do { uris.append(try registry.addFileWithReferences(atPath: schema)) } catch { problems.append(error.diagnostic) }
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
         let options = SchemaValidationOptions(assertFormats: true, coerceScalarStrings: true, caseInsensitivePropertyNames: true)
         do {
-            let compiled = try SchemaValidator.compile(schemaFiles: unique, registry: registry, options: options)
+            let compiled = try SchemaValidator.compile(registeredURIs: uris, registry: registry, options: options)
             return Dictionary(uniqueKeysWithValues: zip(unique, compiled))
         } catch {
             var diagnostic = error.diagnostic
@@ -194,7 +201,7 @@ public struct ValidationOperation: Sendable {
     /// Diagnostics by file, then position; those without a position last.
     static func fileOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         switch (a.location, b.location) {
-        case (let x?, let y?): x.file != y.file ? x.file < y.file : x.offset < y.offset
+        case (let x?, let y?): x < y
         case (.some, nil): true
         case (nil, _): false
         }
@@ -244,7 +251,7 @@ public struct ValidationOperation: Sendable {
         let result = validator.validate(tree)
         var policies = PolicyCheck(
             configuration: configuration, annotations: result.annotations, sectionLocations: sectionLocations, plan: plan, schema: service.schema)
-        var diagnostics = result.failures.map(\.diagnostic)
+        var diagnostics = result.failures.map { policies.diagnostic(for: $0) }
         diagnostics += policies.run()
         return (
             ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: diagnostics, isUnusable: false),
@@ -276,7 +283,9 @@ struct LayerLoader {
             let documents = try AppsettingsDirectory(path: folder, compatibility: compatibility).readDocuments(environment: environment)
             for document in documents {
                 do {
-                    loaded.layers.append((document, try ConfigurationLayer.json(document, compatibility: compatibility)))
+                    let layer = try ConfigurationLayer.json(document, compatibility: compatibility)
+                    let overlong = ConfigurationTree.overlongKeys(in: layer)
+                    if overlong.isEmpty { loaded.layers.append((document, layer)) } else { loaded.diagnostics += overlong }
                 } catch {
                     loaded.diagnostics.append(error)
                 }

@@ -1,5 +1,7 @@
 extension SchemaCompiler {
-    /// The node for the subschema at `position`, built on first use.
+    /// The node for the subschema at `position`. Its id is handed out at once and its keywords
+    /// are built by ``buildPending()``: building here would recurse once per subschema and per
+    /// `$ref` link, and a chain of `$ref`s can be as long as the schema likes.
     mutating func node(at position: Position) throws(SchemaError) -> Int {
         if let existing = nodeByPosition[position] { return existing }
         let info = try locationInfo(at: position)
@@ -19,12 +21,19 @@ extension SchemaCompiler {
         guard tree.isObject else {
             throw SchemaError(.invalidSchema, "a schema must be an object or a boolean, found \(tree.instanceKind)", schemaLocation: location, sourceLocation: tree.location)
         }
-        var builder = NodeBuilder(position: position, info: info, location: location, tree: tree)
-        try build(&builder)
-        nodes[id] = SchemaNode(
-            constant: nil, resource: resource, location: location, keywords: builder.keywords + builder.late,
-            types: builder.types, annotations: builder.annotations, hasUnevaluated: !builder.late.isEmpty)
+        pending.append((id, resource, NodeBuilder(position: position, info: info, location: location, tree: tree)))
         return id
+    }
+
+    /// Builds every node handed out and not built yet, and those that building them reaches.
+    mutating func buildPending() throws(SchemaError) {
+        while var next = pending.popLast() {
+            try build(&next.builder)
+            let b = next.builder
+            nodes[next.id] = SchemaNode(
+                constant: nil, resource: next.resource, location: b.location, keywords: b.keywords + b.late,
+                types: b.types, annotations: b.annotations, hasUnevaluated: !b.late.isEmpty)
+        }
     }
 
     /// The keywords of one subschema as they are compiled.
@@ -220,12 +229,8 @@ extension SchemaCompiler {
             let condition = try node(at: b.child("if"))
             let then = tree["then"] != nil ? try node(at: b.child("then")) : nil
             let otherwise = tree["else"] != nil ? try node(at: b.child("else")) : nil
-            if then != nil || otherwise != nil {
-                b.add("if", .conditional(if: condition, then: then, else: otherwise))
-            } else {
-                // Alone, "if" only contributes annotations (evaluated properties/items).
-                b.add("if", .conditional(if: condition, then: nil, else: nil))
-            }
+            // Alone, "if" still contributes annotations (evaluated properties/items).
+            b.add("if", .conditional(if: condition, then: then, else: otherwise))
         }
 
         // Arrays.

@@ -4,8 +4,9 @@
 /// Compilation runs in two interleaved steps. *Indexing* walks a document as a schema, working
 /// out each subschema's base URI and dialect and recording every `$id`, `$anchor` and
 /// `$dynamicAnchor`; documents are indexed when first reached. *Building* turns the subschema at
-/// a location into a node, resolving references to locations and building those in turn;
-/// a location already built (or being built) is reused, which is how recursion terminates.
+/// a location into a node, resolving references to locations and queueing those in turn;
+/// a location already queued is reused, which is how recursion terminates. The queue, not the
+/// call stack, holds what is left to build, so no schema can exhaust the stack.
 struct SchemaCompiler {
     /// A location in a loaded document: the document's index and an escaped JSON pointer.
     struct Position: Hashable {
@@ -40,6 +41,8 @@ struct SchemaCompiler {
     var resources: [SchemaResource] = []
     var resourceIndex: [String: Int] = [:]
     var patternCache: [String: SchemaPattern] = [:]
+    /// Nodes handed out by ``node(at:)`` whose keywords are not built yet.
+    var pending: [(id: Int, resource: Int, builder: NodeBuilder)] = []
 
     init(registry: SchemaRegistry, options: SchemaValidationOptions) {
         self.registry = registry
@@ -48,22 +51,22 @@ struct SchemaCompiler {
 
     /// Compiles `root`, reached as `uri`.
     static func compile(root: JSONTree, uri: String, registry: SchemaRegistry, options: SchemaValidationOptions) throws(SchemaError) -> CompiledSchema {
-        var compiler = SchemaCompiler(registry: registry, options: options)
-        let document = try compiler.load(root, uri: uri, declaredDraft: nil, inherited: Dialect.standard(options.defaultDraft))
-        let rootNode = try compiler.node(at: Position(document: document, pointer: ""))
-        try compiler.compileDynamicAnchors()
-        return CompiledSchema(nodes: compiler.nodes, root: rootNode, resources: compiler.resources)
+        try compile(roots: [(root, uri, nil)], registry: registry, options: options)[0]
     }
 
     /// Compiles several roots with one compiler, so the subschemas they share (a common
-    /// document they all refer to) are compiled once; each program holds every node.
-    static func compile(roots: [(root: JSONTree, uri: String)], registry: SchemaRegistry, options: SchemaValidationOptions) throws(SchemaError) -> [CompiledSchema] {
+    /// document they all refer to) are compiled once; each program holds every node. A root's
+    /// `draft` applies when it declares no `$schema` (``SchemaRegistry`` documents carry one).
+    static func compile(
+        roots: [(root: JSONTree, uri: String, draft: SchemaDraft?)], registry: SchemaRegistry, options: SchemaValidationOptions
+    ) throws(SchemaError) -> [CompiledSchema] {
         var compiler = SchemaCompiler(registry: registry, options: options)
         var rootNodes: [Int] = []
-        for (root, uri) in roots {
-            let document = try compiler.load(root, uri: uri, declaredDraft: nil, inherited: Dialect.standard(options.defaultDraft))
+        for (root, uri, draft) in roots {
+            let document = try compiler.load(root, uri: uri, declaredDraft: draft, inherited: Dialect.standard(options.defaultDraft))
             rootNodes.append(try compiler.node(at: Position(document: document, pointer: "")))
         }
+        try compiler.buildPending()
         try compiler.compileDynamicAnchors()
         return rootNodes.map { CompiledSchema(nodes: compiler.nodes, root: $0, resources: compiler.resources) }
     }
@@ -317,6 +320,7 @@ struct SchemaCompiler {
                 let node = try node(at: position)
                 resources[next].dynamicAnchors[name] = node
             }
+            try buildPending()
             next += 1
         }
     }

@@ -39,7 +39,10 @@ enum Punycode {
                 k += base
             }
             bias = adapt(delta: i - oldI, points: output.count + 1, first: oldI == 0)
-            n += i / (output.count + 1)
+            // RFC 3492 §6.2: "fail on overflow" here too; `i` is built from untrusted digits.
+            let (next, overflow) = n.addingReportingOverflow(i / (output.count + 1))
+            guard !overflow else { return nil }
+            n = next
             i %= output.count + 1
             guard n <= 0x10FFFF, let scalar = Unicode.Scalar(UInt32(n)), n >= 0x80 else { return nil }
             output.insert(scalar, at: i)

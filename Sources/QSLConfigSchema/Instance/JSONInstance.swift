@@ -23,8 +23,6 @@ public protocol JSONInstance {
     /// The exact JSON text of a number (`1.0`, `1e3`), so comparisons can be exact; `nil` for
     /// other kinds.
     var numberText: String? { get }
-    /// The value of `true`/`false`; `nil` for other kinds.
-    var boolValue: Bool? { get }
     /// Where the value starts in its file, when it comes from one.
     var sourceLocation: SourceLocation? { get }
 }

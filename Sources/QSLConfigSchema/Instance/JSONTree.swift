@@ -167,6 +167,5 @@ extension JSONTree: JSONInstance {
         if case .number(let text) = value { return text }
         return nil
     }
-    var boolValue: Bool? { bool }
     var sourceLocation: SourceLocation? { location }
 }

@@ -95,12 +95,15 @@ extension Evaluator {
     }
 
     private mutating func recordNoMatch(_ keyword: SchemaKeyword, _ count: Int, _ closest: Closest?, node: SchemaNode, instance: Instance) {
-        var message = "\(subject) matches none of the \(count) alternatives of \(keyword.name)"
-        if let closest, let first = closest.failures.first {
-            message += "; closest is alternative \(closest.index): \(first.message)"
-            if closest.failures.count > 1 { message += " (and \(closest.failures.count - 1) more)" }
+        func message(_ reason: (SchemaValidationFailure) -> String) -> String {
+            var message = "\(subject) matches none of the \(count) alternatives of \(keyword.name)"
+            if let closest, let first = closest.failures.first {
+                message += "; closest is alternative \(closest.index): \(reason(first))"
+                if closest.failures.count > 1 { message += " (and \(closest.failures.count - 1) more)" }
+            }
+            return message
         }
-        record(node: node, keyword: keyword.name, instance: instance, message: message, causes: closest?.failures ?? [])
+        record(node: node, keyword: keyword.name, instance: instance, message: message(\.message), valueFree: message(\.valueFreeMessage), causes: closest?.failures ?? [])
     }
 }
 

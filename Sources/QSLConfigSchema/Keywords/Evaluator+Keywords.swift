@@ -26,13 +26,15 @@ extension Evaluator {
             if values.contains(where: { equals(&view, $0) }) { return true }
             if collecting {
                 let shown = values.prefix(12).map(\.jsonText).joined(separator: ", ") + (values.count > 12 ? ", …" : "")
-                record(node: node, keyword: keyword.name, instance: view.instance, message: "\(subject) must be one of \(shown); found \(describeValue(&view))")
+                let expected = "\(subject) must be one of \(shown)"
+                record(node: node, keyword: keyword.name, instance: view.instance, message: "\(expected); found \(describeValue(&view))", valueFree: expected)
             }
             return false
         case .constant(let value):
             if equals(&view, value) { return true }
             if collecting {
-                record(node: node, keyword: keyword.name, instance: view.instance, message: "\(subject) must be exactly \(value.jsonText); found \(describeValue(&view))")
+                let expected = "\(subject) must be exactly \(value.jsonText)"
+                record(node: node, keyword: keyword.name, instance: view.instance, message: "\(expected); found \(describeValue(&view))", valueFree: expected)
             }
             return false
 
@@ -96,27 +98,32 @@ extension Evaluator {
     private mutating func applyNumeric(_ keyword: SchemaKeyword, of node: SchemaNode, to view: inout InstanceView<Instance>) -> Bool {
         guard view.kind == .number, let number = view.number() else { return true }
         let ok: Bool
-        let message: () -> String
+        // What the message says after "value N" (or the subject, without the value); built
+        // only for a failure.
+        let predicate: () -> String
         switch keyword.operation {
         case .multipleOf(let divisor, let text):
             ok = number.isMultiple(of: divisor)
-            message = { "value \(number) is not a multiple of \(text)" }
+            predicate = { "is not a multiple of \(text)" }
         case .maximum(let limit, let text):
             ok = !(limit < number)
-            message = { "value \(number) is above the maximum \(text)" }
+            predicate = { "is above the maximum \(text)" }
         case .exclusiveMaximum(let limit, let text):
             ok = number < limit
-            message = { "value \(number) must be below \(text) (exclusiveMaximum)" }
+            predicate = { "must be below \(text) (exclusiveMaximum)" }
         case .minimum(let limit, let text):
             ok = !(number < limit)
-            message = { "value \(number) is below the minimum \(text)" }
+            predicate = { "is below the minimum \(text)" }
         case .exclusiveMinimum(let limit, let text):
             ok = limit < number
-            message = { "value \(number) must be above \(text) (exclusiveMinimum)" }
+            predicate = { "must be above \(text) (exclusiveMinimum)" }
         default:
             return true
         }
-        if !ok && collecting { record(node: node, keyword: keyword.name, instance: view.instance, message: message()) }
+        if !ok && collecting {
+            let predicate = predicate()
+            record(node: node, keyword: keyword.name, instance: view.instance, message: "value \(number) \(predicate)", valueFree: "\(subject) \(predicate)")
+        }
         return ok
     }
 

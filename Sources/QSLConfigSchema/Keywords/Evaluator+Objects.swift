@@ -122,8 +122,10 @@ extension Evaluator {
         let valid = names.evaluate(schema, JSONTree(.string(name), location: value.sourceLocation), evaluated: &none)
         if !valid && collecting {
             instancePath.append(.key(name))
-            let reason = names.failures.first.map { ": " + $0.message } ?? ""
-            record(node: node, keyword: keyword, instance: value, message: "property name \(JSONTree.quoted(name)) is not allowed\(reason)", causes: names.failures)
+            let message = "property name \(JSONTree.quoted(name)) is not allowed"
+            record(
+                node: node, keyword: keyword, instance: value, message: message + (names.failures.first.map { ": " + $0.message } ?? ""),
+                valueFree: message + (names.failures.first.map { ": " + $0.valueFreeMessage } ?? ""), causes: names.failures)
             instancePath.removeLast()
         }
         return valid

@@ -26,9 +26,9 @@ struct Evaluator<Instance: JSONInstance> {
     var depth = 0
 
     /// Nested subschema evaluations allowed before the schema is taken to loop forever
-    /// (`{"$ref": "#"}`); far above what real schemas and instances need (the reader caps
-    /// instance nesting at 64).
-    static var maxDepth: Int { 400 }
+    /// (`{"$ref": "#"}`); above what real schemas and instances need (the reader caps instance
+    /// nesting at 64), and low enough for a 512 KiB thread stack in a release build.
+    static var maxDepth: Int { 128 }
 
     init(program: CompiledSchema, options: SchemaValidationOptions, collecting: Bool) {
         self.program = program
@@ -153,9 +153,10 @@ struct Evaluator<Instance: JSONInstance> {
         }
     }
 
-    /// Records a failure of `keyword` (nil for the subschema itself, as for `false`).
+    /// Records a failure of `keyword` (nil for the subschema itself, as for `false`);
+    /// `valueFree` is the message without the instance's values, when it quotes any.
     mutating func record(
-        node: SchemaNode, keyword: String?, instance: Instance, message: String,
+        node: SchemaNode, keyword: String?, instance: Instance, message: String, valueFree: String? = nil,
         causes: [SchemaValidationFailure] = [], keywordName: String? = nil
     ) {
         var keywordLocation = ""
@@ -168,6 +169,6 @@ struct Evaluator<Instance: JSONInstance> {
         failures.append(SchemaValidationFailure(
             instanceLocation: instance.sourceLocation, instancePointer: instancePointer, keywordLocation: keywordLocation,
             absoluteKeywordLocation: absolute, keyword: keyword ?? keywordName ?? evaluationPath.last ?? "false",
-            message: message, causes: causes))
+            message: message, valueFreeMessage: valueFree, causes: causes))
     }
 }

@@ -155,24 +155,19 @@ struct SchemaNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
         if digits.isEmpty { return true }
         if divisor.digits.isEmpty { return false }
         let shift = exponent - divisor.exponent
-        if shift >= 0 {
-            // divisor | self.digits × 10^shift. Writing divisor = 2^x·5^y·c with c coprime to 10,
-            // only c must divide self.digits once shift >= max(x, y), and x, y < 4·(digit count),
-            // so the shift can be capped without changing the answer.
-            let cappedShift = min(shift, 4 * divisor.digits.count + 4)
-            var remainder = Self.remainder(digits, divisor.digits)
-            for _ in 0..<cappedShift {
-                if remainder.isEmpty { return true }
-                remainder = Self.remainder(remainder + [0], divisor.digits)
-            }
-            return remainder.isEmpty
-        } else {
-            // divisor.digits × 10^(-shift) | self.digits.
-            let zeros = -shift
-            if digits.count < divisor.digits.count + zeros { return false }
-            let modulus = divisor.digits + [UInt8](repeating: 0, count: zeros)
-            return Self.remainder(digits, modulus).isEmpty
+        // With shift < 0, divisor.digits × 10^(-shift) would have to divide self.digits, so 10
+        // would; but digits carry no trailing zeros.
+        guard shift >= 0 else { return false }
+        // divisor | self.digits × 10^shift. Writing divisor = 2^x·5^y·c with c coprime to 10,
+        // only c must divide self.digits once shift >= max(x, y), and x, y < 4·(digit count),
+        // so the shift can be capped without changing the answer.
+        let cappedShift = min(shift, 4 * divisor.digits.count + 4)
+        var remainder = Self.remainder(digits, divisor.digits)
+        for _ in 0..<cappedShift {
+            if remainder.isEmpty { return true }
+            remainder = Self.remainder(remainder + [0], divisor.digits)
         }
+        return remainder.isEmpty
     }
 
     /// `a mod m` on decimal digit arrays (most significant first, no leading zeros); the result

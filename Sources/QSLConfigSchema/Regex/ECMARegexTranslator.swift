@@ -40,6 +40,12 @@ struct ECMARegexTranslator {
     private var backreferences: [(Int, Int)] = []
     private var usesLookbehind = false
     private var totalGroups = 0
+    /// Groups open around the current position.
+    private var groupDepth = 0
+
+    /// Groups nested deeper than this are refused: parsing recurses once per group, and
+    /// `format: regex` parses instance strings, so the nesting is the input's to choose.
+    static let maxGroupDepth = 100
 
     static let ecmaSpaces: [ClosedRange<UInt32>] = [
         0x09...0x0D, 0x20...0x20, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A,
@@ -176,6 +182,9 @@ struct ECMARegexTranslator {
     /// Parses `(...)`; returns whether the group may take a quantifier.
     private mutating func parseGroup() throws(Failure) -> Bool {
         let open = i
+        guard groupDepth < Self.maxGroupDepth else { throw fail("groups nest more than \(Self.maxGroupDepth) levels deep") }
+        groupDepth += 1
+        defer { groupDepth -= 1 }
         i += 1
         var quantifiable = true
         if peek() == "?" {

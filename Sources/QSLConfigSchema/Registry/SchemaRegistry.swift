@@ -44,15 +44,6 @@ public struct SchemaRegistry: Sendable {
         }
     }
 
-    /// A registry with nothing in it, not even the meta-schemas.
-    public static var empty: SchemaRegistry {
-        var registry = SchemaRegistry()
-        registry.documents = [:]
-        registry.aliases = [:]
-        registry.order = []
-        return registry
-    }
-
     private static let bundled: [Document] = BundledMetaschemas.documents.map { entry in
         do {
             let value = try SchemaJSON.parse(bytes: Array(entry.text.utf8), file: entry.uri)
@@ -118,12 +109,6 @@ public struct SchemaRegistry: Sendable {
             try addFile(atPath: file, uri: baseURI.map { $0 + relative }, draft: draft)
         }
     }
-
-    /// Whether a document answers to `uri` (by retrieval URI or root `$id`).
-    public func contains(uri: String) -> Bool { document(for: uri) != nil }
-
-    /// The URIs documents were added under, in order.
-    public var documentURIs: [String] { order }
 
     func document(for uri: String) -> Document? {
         let key = URIReference(uri).withoutFragment

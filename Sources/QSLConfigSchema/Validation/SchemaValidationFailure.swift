@@ -4,7 +4,9 @@ import QSLConfigCore
 ///
 /// Prints compiler-style, `FILE:LINE:COL: error: MESSAGE [schema]`, pointing at the value in the
 /// instance file. Messages never quote an instance's string values (they may be secrets);
-/// numbers, booleans and the schema's own values are quoted.
+/// numbers, booleans and the schema's own values are quoted, and so is a string read as a number
+/// or boolean (``SchemaValidationOptions/coerceScalarStrings``). ``valueFreeMessage`` quotes
+/// none of the instance, for values that must not be shown at all.
 public struct SchemaValidationFailure: Sendable, Hashable, CustomStringConvertible {
     /// Where the failing value starts in its file, when the instance comes from one.
     public var instanceLocation: SourceLocation?
@@ -20,12 +22,16 @@ public struct SchemaValidationFailure: Sendable, Hashable, CustomStringConvertib
     public var keyword: String
     /// One sentence: `value 70000 is above the maximum 65535`.
     public var message: String
+    /// ``message`` without any of the instance's values: `"Port" is above the maximum 65535`.
+    /// The same text when the message quotes none.
+    public var valueFreeMessage: String
     /// For `anyOf`/`oneOf`/`propertyNames`/`contains`: the failures of the closest alternative.
     public var causes: [SchemaValidationFailure]
 
     public init(
         instanceLocation: SourceLocation?, instancePointer: String, keywordLocation: String,
-        absoluteKeywordLocation: String, keyword: String, message: String, causes: [SchemaValidationFailure] = []
+        absoluteKeywordLocation: String, keyword: String, message: String, valueFreeMessage: String? = nil,
+        causes: [SchemaValidationFailure] = []
     ) {
         self.instanceLocation = instanceLocation
         self.instancePointer = instancePointer
@@ -33,6 +39,7 @@ public struct SchemaValidationFailure: Sendable, Hashable, CustomStringConvertib
         self.absoluteKeywordLocation = absoluteKeywordLocation
         self.keyword = keyword
         self.message = message
+        self.valueFreeMessage = valueFreeMessage ?? message
         self.causes = causes
     }
 

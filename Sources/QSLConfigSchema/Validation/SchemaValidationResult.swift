@@ -1,5 +1,3 @@
-import QSLConfigCore
-
 /// What ``SchemaValidator/validate(_:)`` found: every failure, and the annotations (secrets,
 /// deprecations, `x-qsl-*`) of the values that were checked.
 public struct SchemaValidationResult: Sendable {
@@ -15,9 +13,6 @@ public struct SchemaValidationResult: Sendable {
     }
 
     public var isValid: Bool { failures.isEmpty }
-
-    /// The failures as diagnostics, sorted by file position.
-    public var diagnostics: [Diagnostic] { failures.map(\.diagnostic) }
 
     /// The annotations of one keyword (`"writeOnly"`, `"x-qsl-preferred"`).
     public func annotations(named keyword: String) -> [SchemaAnnotation] {

@@ -61,12 +61,7 @@ public struct SchemaValidator: Sendable {
 
     /// Compiles the document the registry holds under `uri` (its retrieval URI or root `$id`).
     public init(registeredURI uri: String, registry: SchemaRegistry, options: SchemaValidationOptions = SchemaValidationOptions()) throws(SchemaError) {
-        guard let document = registry.document(for: uri) else {
-            throw SchemaError(.unresolvableReference, "no schema is registered as \(uri)")
-        }
-        var options = options
-        if let draft = document.draft, document.root["$schema"] == nil { options.defaultDraft = draft }
-        try self.init(tree: document.root, uri: document.uri, registry: registry, options: options)
+        self = try Self.compile(registeredURIs: [uri], registry: registry, options: options)[0]
     }
 
     init(tree: JSONTree, uri: String?, registry: SchemaRegistry, options: SchemaValidationOptions) throws(SchemaError) {

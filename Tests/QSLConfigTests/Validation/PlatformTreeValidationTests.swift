@@ -89,4 +89,45 @@ struct PlatformTreeValidationTests {
         let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "development", services: ["userservice"])))
         #expect(report.exitStatus == 0)
     }
+
+    /// The staging definition with `original` replaced by `broken`, in a copy of the tree.
+    static func brokenStaging(_ original: String, _ broken: String) throws -> (root: String, file: String, line: Int) {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-definitions-\(UUID().uuidString)").path
+        for folder in ["environments", "platform", "schemas"] {
+            try FileManager.default.copyItem(atPath: Self.root + "/" + folder, toPath: copy + "/" + folder)
+        }
+        let file = copy + "/environments/staging.json"
+        let text = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        let changed = text.replacing(original, with: broken)
+        #expect(changed != text, "environments/staging.json changed; update this test")
+        try AtomicFile.write(Array(changed.utf8), to: file, mode: 0o644)
+        let line = changed.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(broken) }! + 1
+        return (copy, file, line)
+    }
+
+    @Test(
+        "a definition value of the wrong type or form is reported at its line by every command, not at 1:1 by the decoder",
+        arguments: [
+            (#""region": "us-east-1""#, #""region": 5"#),
+            // accountId would have read this as the placeholder account 000000000000.
+            (#""account": "123456789012""#, #""account": "12345678901x""#),
+        ])
+    func definitionValueAtItsLine(_ original: String, _ broken: String) async throws {
+        let (copy, file, line) = try Self.brokenStaging(original, broken)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+
+        // PlatformRoot is what resolve and bundle read the definition with.
+        let root = try PlatformRoot(path: copy)
+        let decoding = #expect(throws: DiagnosticList.self) { try root.environment("staging") }
+        #expect(decoding?.diagnostics.count == 1)
+        let diagnostic = try #require(decoding?.diagnostics.first)
+        #expect(diagnostic.location?.file == file)
+        #expect(diagnostic.location?.line == line)
+        #expect(diagnostic.rule == "schema")
+
+        let validating = await #expect(throws: ValidationError.self) {
+            try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "staging", services: [])))
+        }
+        #expect(validating?.diagnostics.map(\.location?.line) == [line])
+    }
 }

@@ -126,6 +126,53 @@ struct ValidationOperationTests {
         #expect(!development.diagnostics.contains { $0.rule == "plaintext-secret" })
     }
 
+    @Test("a schema failure of a secret key says what is required without quoting the value, in every format")
+    func secretNumbersNotQuoted() async throws {
+        let canary = "84736251"
+        let fixture = try ValidationFixture([
+            "appsettings.json": """
+            {
+              "Kestrel": { "Port": 70000 },
+              "Pin": "\(canary)",
+              "Token": \(canary),
+              "Vault": { "Code": "\(canary)" },
+              "Limit": \(canary),
+              "Salt": \(canary),
+              "Db": { "Password": \(canary) }
+            }
+            """,
+            "deploy.env": "Pin=\(canary)\n",
+        ])
+        try fixture.write("service.schema.json", """
+            {
+              "type": "object",
+              "properties": {
+                "Kestrel": { "type": "object", "properties": { "Port": { "type": "integer", "maximum": 65535 } } },
+                "Pin": { "type": "integer", "writeOnly": true, "maximum": 9999 },
+                "Token": { "type": "integer", "writeOnly": true, "enum": [1, 2] },
+                "Vault": { "type": "object", "writeOnly": true, "properties": { "Code": { "type": "integer", "exclusiveMaximum": 100 } } },
+                "Limit": { "writeOnly": true, "anyOf": [{ "type": "integer", "maximum": 10 }, { "type": "integer", "multipleOf": 7 }] },
+                "Salt": { "writeOnly": true, "const": 5 },
+                "Db": { "type": "object", "properties": { "Password": { "type": "integer", "minimum": 100000000 } } }
+              }
+            }
+            """)
+        for envFiles in [[], ["deploy.env"]] {
+            let report = try await fixture.run(fixture.request(envFiles: envFiles))
+            let failures = report.diagnostics.filter { $0.rule == "schema" }
+            #expect(Set(failures.compactMap(\.keyPath)) == ["Kestrel:Port", "Pin", "Token", "Vault:Code", "Limit", "Salt", "Db:Password"])
+            #expect(!ValidationFixture.allOutput(report).contains(canary), "a secret's number is quoted")
+            func message(_ key: String) -> String { failures.first { $0.keyPath == key }?.message ?? "" }
+            #expect(message("Pin") == #""Pin" is above the maximum 9999 (the value is not shown: the key is secret)"#)
+            #expect(message("Token").hasPrefix(#""Token" must be one of 1, 2"#))
+            #expect(message("Vault:Code").contains("must be below 100"), "a writeOnly section conceals what is below it")
+            #expect(message("Limit").contains(#"closest is alternative 0: "Limit" is above the maximum 10"#))
+            #expect(message("Salt").hasPrefix(#""Salt" must be exactly 5"#))
+            #expect(message("Db:Password").hasPrefix(#""Password" is below the minimum 100000000"#), "a credential's name conceals too")
+            #expect(message("Kestrel:Port") == "value 70000 is above the maximum 65535", "other numbers are still quoted")
+        }
+    }
+
     @Test("malformed references and unknown kinds are errors at the reference's column")
     func referenceSyntax() async throws {
         let fixture = try ValidationFixture([
@@ -228,6 +275,31 @@ struct ValidationOperationTests {
         } catch {
             Issue.record("expected a ValidationError, got \(error)")
         }
+    }
+
+    @Test("a key of 20,000 segments makes the service unusable input at its position instead of exhausting the stack")
+    func overlongKey() async throws {
+        let key = Array(repeating: "a", count: 20_000).joined(separator: ":")
+        let fixture = try ValidationFixture([
+            "appsettings.json": "{\"Kestrel\": {},\n \"\(key)\": 1}",
+            "deep.env": Array(repeating: "A", count: 300).joined(separator: "__") + "=1\n",
+        ])
+        let report = try await fixture.run(fixture.request())
+        #expect(report.services[0].isUnusable)
+        #expect(report.exitStatus == 2)
+        #expect(report.diagnostics.count == 1)
+        let diagnostic = try #require(report.diagnostics.first)
+        #expect(diagnostic.rule == "too-deep")
+        #expect(diagnostic.location.map { [$0.line, $0.column] } == [2, 2])
+        #expect(diagnostic.message.contains("20000 segments"))
+        #expect(diagnostic.message.count < 200, "the key is not repeated in full")
+
+        try fixture.write("service/appsettings.json", #"{"Kestrel": {}}"#)
+        let fromEnvironmentFile = await #expect(throws: ValidationError.self) {
+            try await fixture.run(fixture.request(envFiles: ["deep.env"]))
+        }
+        #expect(fromEnvironmentFile?.diagnostics.map(\.rule) == ["too-deep"])
+        #expect(fromEnvironmentFile?.diagnostics.first?.location?.file == fixture.path("deep.env"))
     }
 
     @Test("a schema whose $ref names a missing file is unusable input naming the reference")

@@ -19,6 +19,7 @@ enum ValidationSARIFFormat {
         "parameter-missing": "Every referenced parameter, and its pinned version or label, must exist.",
         "syntax": "An appsettings file must be JSON as ASP.NET Core reads it.",
         "duplicate-key": "A configuration key may be written once per file, compared ignoring case.",
+        "too-deep": "A configuration file may nest sections at most \(ReaderLimits.defaultMaxDepth) levels deep, and a key may have at most \(ConfigurationTree.maxKeySegments) segments.",
         "io": "Every configuration file must be readable.",
     ]
 
