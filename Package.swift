@@ -7,8 +7,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "qsl-config", targets: ["qsl-config"]),
-        // The start-up library services link: layering, resolution, validation, bundles.
+        // The start-up library services link: secret stores, layering, resolution, refresh.
         .library(name: "QSLConfig", targets: ["QSLConfig"]),
+        // The platform operations the CLI runs: platform root and catalogue, validate, bundle, seed.
+        .library(name: "QSLConfigOperations", targets: ["QSLConfigOperations"]),
         // The document model, layering and placeholder grammar, with no AWS in it.
         .library(name: "QSLConfigCore", targets: ["QSLConfigCore"]),
         // The resolved configuration as an apple/swift-configuration `ConfigProvider`.
@@ -52,10 +54,26 @@ let package = Package(
         // JSON Schema (draft 2020-12 and draft-07) over the document model.
         .target(name: "QSLConfigSchema", dependencies: ["QSLConfigCore"]),
 
-        // Operations: resolve, validate, bundle, migrate, rotate; secret stores.
+        // The start-up library: secret stores, loading and layering, resolution, refresh. What a
+        // service links; it never reaches the schema validator or a resource client (a test
+        // reads `swift package describe` to keep it so).
         .target(
             name: "QSLConfig",
             dependencies: [
+                "QSLConfigCore",
+                "QSLConfigAWS",
+                "QSLCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+
+        // The platform operations the CLI runs, callable as a library: platform root and
+        // catalogue, validate, bundle, seed (and migrate, rotate).
+        .target(
+            name: "QSLConfigOperations",
+            dependencies: [
+                "QSLConfig",
                 "QSLConfigCore",
                 "QSLConfigAWS",
                 "QSLConfigSchema",
@@ -69,6 +87,7 @@ let package = Package(
             name: "QSLConfigSwiftConfiguration",
             dependencies: [
                 "QSLConfig",
+                "QSLConfigCore",
                 .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
@@ -84,6 +103,9 @@ let package = Package(
             name: "qsl-config",
             dependencies: [
                 "QSLConfig",
+                "QSLConfigOperations",
+                "QSLConfigCore",
+                "QSLConfigAWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,18 +118,28 @@ let package = Package(
         ),
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigTesting"]),
-        .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema"]),
+        .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
+        .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema", "QSLConfigCore"]),
         .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
+        .testTarget(
+            name: "QSLConfigOperationsTests",
+            dependencies: ["QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto"]
+        ),
         .testTarget(
             name: "QSLConfigSwiftConfigurationTests",
             dependencies: [
                 "QSLConfigSwiftConfiguration",
+                "QSLConfig",
+                "QSLConfigCore",
                 "QSLConfigTesting",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ConfigurationTesting", package: "swift-configuration"),
             ]
         ),
-        .testTarget(name: "QSLConfigCLITests", dependencies: ["qsl-config", "QSLConfig", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
+        .testTarget(
+            name: "QSLConfigCLITests",
+            dependencies: ["qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]
+        ),
     ]
 )
 

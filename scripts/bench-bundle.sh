@@ -17,6 +17,7 @@
 # Needs: swift, moto_server, python3 with boto3 (moto's dependency). Writes only under a
 # temporary folder, removed at exit.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 

@@ -3,6 +3,7 @@
 # (json_loadb + JSON_REJECT_DUPLICATES) and Foundation's JSONSerialization, in one run, and prints
 # MB/s for each and the ratio to jansson. Release builds; best of N runs each.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 cd "$(dirname "$0")/.."
 size=${1:-8000000}
 iterations=${2:-20}

@@ -10,11 +10,11 @@
 #
 # usage: scripts/bench-resolve.sh [RUNS] [EXEC_RUNS]        (defaults 5 and 200)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 exec_runs=${2:-200}
 
-python3 -c 'import moto.server, flask, flask_cors, boto3' 2>/dev/null || python3 -m pip install --quiet 'moto[server]' boto3
 swift build -c release --scratch-path .build-release --product qsl-config >&2
 bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/qsl-config
 

@@ -4,16 +4,17 @@
 # ratio.
 #
 # usage: scripts/bench-schema-suite.sh [SUITE_DIR]
-#   SUITE_DIR   defaults to ../shared/conformance/json-schema-test-suite beside the package
+#   SUITE_DIR   defaults to Tests/Conformance/json-schema-test-suite
 #   ITERATIONS  (environment) runs per side; the fastest counts (default 5)
 #
 # Both sides include reading the test files and the remotes and building validators in the
 # measured time. qsl-config is measured twice: compiling each case's schema once (how the
 # library is used) and compiling it for every instance (how the Python baseline runs).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SUITE="$(cd "${1:-$ROOT/../shared/conformance/json-schema-test-suite}" && pwd)"
+SUITE="$(cd "${1:-$ROOT/Tests/Conformance/json-schema-test-suite}" && pwd)"
 ITERATIONS="${ITERATIONS:-5}"
 BASELINE="$SUITE/baseline_python_jsonschema.py"
 

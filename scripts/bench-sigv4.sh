@@ -7,6 +7,7 @@
 #
 # Needs: swift, python3 with botocore. Builds into .build-release (ignored by git).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 
 count="${1:-10000}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -16,14 +16,13 @@
 # per service schema with that service's files. A third line times python-jsonschema as a library in
 # one already-started process, to show how much of the gap is interpreter start-up.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ITERATIONS="${ITERATIONS:-3}"
 BROKEN="${BROKEN:-userservice,feeservice,webapigateway}"
 cd "$ROOT"
 
-command -v check-jsonschema >/dev/null 2>&1 || python3 -m pip install --quiet check-jsonschema
-python3 -c 'import jsonschema, referencing' 2>/dev/null || python3 -m pip install --quiet jsonschema
 
 echo "building qsl-config (release)..." >&2
 swift build -c release --scratch-path .build-release --product qsl-config >&2

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QSLConfig
+import QSLConfigOperations
 import QSLConfigCore
 
 struct SeedCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QSLConfig
+import QSLConfigOperations
 import QSLConfigCore
 
 /// `qsl-config validate`: the CI step that refuses a configuration change that would break a
@@ -83,13 +84,13 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target: QSLConfig.ValidationRequest.Target =
+        let target: QSLConfigOperations.ValidationRequest.Target =
             if let root { .catalogue(root: root, environment: environment!, services: services) }
             else { .directory(path: configDir!, schema: schema!, environment: environment) }
         let variables = ProcessInfo.processInfo.environment
         let stores = self.stores
         let root = self.root
-        var request = QSLConfig.ValidationRequest(
+        var request = QSLConfigOperations.ValidationRequest(
             target, environmentFiles: envFiles, secretsPrefix: secretsPrefix, parameterPrefix: parameterPrefix, compatibility: compat.value)
         if remote {
             // The process environment configures AWS access only; it is never a layer.

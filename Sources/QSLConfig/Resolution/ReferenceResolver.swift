@@ -45,6 +45,13 @@ public struct ReferenceResolver: Sendable {
         public var uniqueParameters = 0
         public var secretCalls = 0
         public var parameterCalls = 0
+
+        public init(uniqueSecrets: Int = 0, uniqueParameters: Int = 0, secretCalls: Int = 0, parameterCalls: Int = 0) {
+            self.uniqueSecrets = uniqueSecrets
+            self.uniqueParameters = uniqueParameters
+            self.secretCalls = secretCalls
+            self.parameterCalls = parameterCalls
+        }
     }
 
     /// Resolves one configuration.

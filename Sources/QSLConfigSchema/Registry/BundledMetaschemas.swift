@@ -1,7 +1,7 @@
 // The official JSON Schema meta-schemas, built in so that `$schema` and `$ref`s to them work
 // offline. Data, not code: the JSON files json-schema.org serves, as republished by the PyPI
 // package jsonschema-specifications 2025.9.1, re-indented. A test checks they equal the copies
-// in ../shared/conformance/json-schema-metaschemas. Their license:
+// in Tests/Conformance/json-schema-metaschemas. Their license:
 //
 // Copyright (c) 2022 Julian Berman
 //

@@ -1,5 +1,6 @@
 import ArgumentParser
 import QSLConfig
+import QSLConfigOperations
 
 /// `--store`, `--local-store` and the AWS options, shared by every command that reads secrets.
 struct StoreOptions: ParsableArguments {

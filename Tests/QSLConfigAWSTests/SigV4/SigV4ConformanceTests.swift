@@ -4,7 +4,7 @@ import Testing
 
 @testable import QSLConfigAWS
 
-/// One case directory of the AWS SigV4 test suite (`shared/conformance/sigv4/v4/<name>`).
+/// One case directory of the AWS SigV4 test suite (`Tests/Conformance/sigv4/v4/<name>`).
 struct SigV4Vector: Sendable, CustomTestStringConvertible {
     struct Context: Decodable {
         struct Credentials: Decodable {

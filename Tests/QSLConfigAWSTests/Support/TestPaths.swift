@@ -1,7 +1,8 @@
 import Foundation
 
 /// Locations the tests read from, found from this file's path so nothing depends on the
-/// working directory: the package root holds `Package.swift`, and `shared/` sits beside it.
+/// working directory: the package root holds `Package.swift`, and the conformance data is in
+/// `Tests/Conformance/`.
 enum TestPaths {
     static let packageRoot: URL = {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -14,8 +15,6 @@ enum TestPaths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    /// `../shared/conformance/sigv4` relative to the package root.
-    static let sigv4Vectors: URL = packageRoot
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/conformance/sigv4/v4")
+    /// The SigV4 vectors the repository carries.
+    static let sigv4Vectors: URL = packageRoot.appendingPathComponent("Tests/Conformance/sigv4/v4")
 }

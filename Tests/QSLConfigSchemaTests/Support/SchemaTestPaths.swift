@@ -1,7 +1,8 @@
 import Foundation
 
 /// Locations the schema tests read from, found from this file's path so nothing depends on the
-/// working directory: the package root holds `Package.swift`, and `shared/` sits beside it.
+/// working directory: the package root holds `Package.swift`, and the conformance data is in
+/// `Tests/Conformance/`.
 enum SchemaTestPaths {
     static let packageRoot: URL = {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -14,13 +15,11 @@ enum SchemaTestPaths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    /// `../shared/conformance/json-schema-test-suite`.
-    static let testSuite: String = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/conformance/json-schema-test-suite").path
+    /// The JSON Schema Test Suite the repository carries.
+    static let testSuite: String = packageRoot.appendingPathComponent("Tests/Conformance/json-schema-test-suite").path
 
-    /// `../shared/conformance/json-schema-metaschemas`.
-    static let metaschemas: String = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/conformance/json-schema-metaschemas").path
+    /// The meta-schemas the repository carries.
+    static let metaschemas: String = packageRoot.appendingPathComponent("Tests/Conformance/json-schema-metaschemas").path
 
     /// The project's `schemas/`.
     static let schemas: String = packageRoot.appendingPathComponent("schemas").path

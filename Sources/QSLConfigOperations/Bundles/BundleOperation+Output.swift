@@ -1,0 +1,188 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLCrypto
+
+extension BundleOperation.Result {
+    /// The manifest's path inside the output folder.
+    public static let manifestPath = "manifest.json"
+
+    struct Manifest: Codable, Equatable {
+        var generator = "qsl-config bundle"
+        var environment: String
+        var format: String
+        var services: [String]
+        /// Path → `sha256:<hex>` of every other file.
+        var files: [String: String]
+    }
+
+    /// `manifest.json` of this run alone: the environment, the format, the services and the
+    /// sha256 of every other file, with sorted keys and no timestamps, so it is byte-identical
+    /// from run to run.
+    public var manifest: BundleFile { Self.encode(ownManifest) }
+
+    /// Every file including the manifest, sorted by path.
+    public var allFiles: [BundleFile] { (files + [manifest]).sorted { $0.path < $1.path } }
+
+    var ownManifest: Manifest {
+        Manifest(
+            environment: environment, format: format.rawValue, services: services.sorted(),
+            files: Dictionary(uniqueKeysWithValues: files.map { ($0.path, "sha256:" + Crypto.hex(Crypto.sha256($0.bytes))) }))
+    }
+
+    static func encode(_ manifest: Manifest) -> BundleFile {
+        BundleFile(path: manifestPath, bytes: BundleJSON.encode(manifest), mode: 0o644)
+    }
+
+    /// What writing into `directory` means: the files to write (the manifest last) and the
+    /// files to remove. A run for some services (`--service`) into a folder that holds bundles
+    /// of the same environment and format updates those services and keeps the others, their
+    /// manifest entries included; anything else replaces the folder's bundle.
+    ///
+    /// - Throws: a diagnostic when the folder's `manifest.json` exists but cannot be read: the
+    ///   files it lists could then neither be kept nor cleaned up.
+    func plan(for directory: String) throws(Diagnostic) -> (files: [BundleFile], stale: [String]) {
+        var manifest = ownManifest
+        var stale: [String] = []
+        if let previous = try Self.readManifest(in: directory) {
+            let mergeable = previous.environment == environment && previous.format == format.rawValue
+            let bundled = Set(services)
+            for (path, digest) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
+                let service = String(path.prefix { $0 != "/" })
+                if mergeable && !bundled.contains(service) && previous.services.contains(service) {
+                    manifest.files[path] = digest
+                } else {
+                    stale.append(path)
+                }
+            }
+            if mergeable {
+                manifest.services = Array(Set(manifest.services).union(previous.services.filter { !bundled.contains($0) })).sorted()
+            }
+        }
+        return (files + [Self.encode(manifest)], stale.sorted())
+    }
+
+    /// How a file on disk differs from what the run would write.
+    public struct Drift: Sendable, Hashable, CustomStringConvertible {
+        public enum Kind: Sendable, Hashable {
+            case missing
+            case differs
+            case mode(actual: UInt32, expected: UInt32)
+            /// Listed by the manifest on disk, but no longer part of the bundle.
+            case stale
+        }
+        public var path: String
+        public var kind: Kind
+
+        public var description: String {
+            switch kind {
+            case .missing: "\(path): missing"
+            case .differs: "\(path): content differs"
+            case .mode(let actual, let expected): "\(path): mode \(String(actual, radix: 8)), expected \(String(expected, radix: 8))"
+            case .stale: "\(path): no longer part of the bundle"
+            }
+        }
+    }
+
+    /// The files under `directory` that differ from what ``write(to:)`` would leave there:
+    /// missing, changed, with the wrong mode, or left over from an earlier run (listed by its
+    /// manifest, no longer produced). Empty when the directory is up to date.
+    public func drift(in directory: String) -> [Drift] {
+        guard let (planned, stale) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
+        var drifted: [Drift] = []
+        for file in planned {
+            let path = PlatformRoot.join(directory, file.path)
+            guard FileBytes.exists(path), let bytes = try? FileBytes.read(path) else {
+                drifted.append(Drift(path: file.path, kind: .missing))
+                continue
+            }
+            if bytes != file.bytes { drifted.append(Drift(path: file.path, kind: .differs)) }
+            if let mode = Self.mode(of: path), mode != file.mode {
+                drifted.append(Drift(path: file.path, kind: .mode(actual: mode, expected: file.mode)))
+            }
+        }
+        for path in stale where FileBytes.exists(PlatformRoot.join(directory, path)) {
+            drifted.append(Drift(path: path, kind: .stale))
+        }
+        return drifted.sorted { $0.path < $1.path }
+    }
+
+    /// Writes every file under `directory` atomically (secret-bearing files with mode 0600,
+    /// folders 0700 when the format holds values), removes the files an earlier manifest listed
+    /// that the bundle no longer has, and writes the manifest last. A run killed at any point
+    /// leaves a manifest that still lists every file it may have left, so the next run removes
+    /// them.
+    ///
+    /// - Throws: ``DiagnosticList`` naming the file that could not be written or removed.
+    public func write(to directory: String) throws(DiagnosticList) {
+        let folderMode: mode_t = format.holdsValues ? 0o700 : 0o755
+        do {
+            let (planned, stale) = try plan(for: directory)
+            try AtomicFile.createDirectory(directory, mode: folderMode)
+            for file in planned {
+                let path = PlatformRoot.join(directory, file.path)
+                try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path), mode: folderMode)
+                if file.path == Self.manifestPath {
+                    try remove(stale, in: directory)
+                }
+                try AtomicFile.write(file.bytes, to: path, mode: mode_t(file.mode))
+            }
+        } catch {
+            throw DiagnosticList([error])
+        }
+    }
+
+    private func remove(_ stale: [String], in directory: String) throws(Diagnostic) {
+        for relative in stale {
+            let path = PlatformRoot.join(directory, relative)
+            if unlink(path) != 0, errno != ENOENT {
+                let reason = String(cString: strerror(errno))
+                throw Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                    "cannot remove this file, which the bundle no longer has: \(reason); remove it by hand", rule: "io")
+            }
+        }
+    }
+
+    static func readManifest(in directory: String) throws(Diagnostic) -> Manifest? {
+        let path = PlatformRoot.join(directory, manifestPath)
+        guard FileBytes.exists(path) else { return nil }
+        let bytes = try FileBytes.read(path, maxBytes: 4 << 20)
+        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)) else {
+            throw Diagnostic(
+                at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                "this is not a qsl-config bundle manifest, so the files it lists can be neither kept nor cleaned up; remove it or choose another --output",
+                rule: "manifest")
+        }
+        return manifest
+    }
+
+    /// Only plain relative paths of a manifest on disk are acted on, so a tampered manifest
+    /// cannot point outside the folder.
+    static func isPlainRelativePath(_ path: String) -> Bool {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        return !path.hasPrefix("/") && path != manifestPath && !components.isEmpty
+            && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    static func mode(of path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode) & 0o777
+    }
+}
+
+/// Deterministic JSON for bundle files: sorted keys, two-space indentation, slashes unescaped,
+/// a final newline.
+enum BundleJSON {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(value)) + [0x0A]
+        } catch {
+            // The bundle types hold only strings, arrays and dictionaries of strings.
+            preconditionFailure("bundle JSON could not be encoded: \(error)")
+        }
+    }
+}

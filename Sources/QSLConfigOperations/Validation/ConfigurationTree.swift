@@ -1,0 +1,178 @@
+import OrderedCollections
+import QSLConfig
+import QSLConfigCore
+import QSLConfigSchema
+
+/// A service's merged configuration as the JSON tree its schema describes, for the schema
+/// validator: sections are objects, sections whose children are all indices are arrays, and
+/// every leaf is the winning value of its key.
+///
+/// A leaf from a file is that file's JSON value, so a number stays a number and a failure points
+/// at the layer that supplied it; a leaf from an environment file is a string at its line and
+/// column. A section points at the highest-priority file that writes it.
+struct ConfigurationTree: JSONInstance {
+    indirect enum Storage {
+        case section(members: [(key: String, value: ConfigurationTree)], isArray: Bool, location: SourceLocation?)
+        case file(JSONValue)
+        case text(String, SourceLocation?)
+    }
+
+    let storage: Storage
+
+    var instanceKind: JSONKind {
+        switch storage {
+        case .section(_, let isArray, _): isArray ? .array : .object
+        case .file(let value): value.kind
+        case .text: .string
+        }
+    }
+
+    var objectMembers: [(key: String, value: ConfigurationTree)] {
+        switch storage {
+        case .section(let members, let isArray, _): isArray ? [] : members
+        case .file(let value): value.kind == .object ? value.members.map { ($0.key, ConfigurationTree(storage: .file($0.value))) } : []
+        case .text: []
+        }
+    }
+
+    var arrayElements: [ConfigurationTree] {
+        switch storage {
+        case .section(let members, let isArray, _): isArray ? members.map(\.value) : []
+        case .file(let value): value.kind == .array ? value.children.map { ConfigurationTree(storage: .file($0)) } : []
+        case .text: []
+        }
+    }
+
+    var stringValue: String? {
+        switch storage {
+        case .section: nil
+        case .file(let value): value.stringValue
+        case .text(let text, _): text
+        }
+    }
+
+    var numberText: String? {
+        if case .file(let value) = storage { return value.numberText }
+        return nil
+    }
+
+    var sourceLocation: SourceLocation? {
+        switch storage {
+        case .section(_, _, let location): location
+        case .file(let value): value.location
+        case .text(_, let location): location
+        }
+    }
+}
+
+extension ConfigurationTree {
+    /// Builds the tree of `configuration`'s winning entries.
+    ///
+    /// - Parameters:
+    ///   - sectionLocations: Where each section (folded key path) is written, highest layer last.
+    ///   - rootLocation: Where the root object is (the service's own `appsettings.json`).
+    init(_ configuration: LayeredConfiguration, sectionLocations: [String: SourceLocation], rootLocation: SourceLocation?) {
+        let root = Builder()
+        for entry in configuration.merged.values {
+            var node = root
+            for segment in entry.key.segments {
+                node = node.child(String(segment))
+            }
+            node.entry = entry
+        }
+        self = root.tree(path: "", sectionLocations: sectionLocations, location: rootLocation).tree
+    }
+
+    /// Keys with more segments are refused before a tree is built from them (ASP.NET sets no
+    /// limit, but the reader caps JSON nesting at 64 and no configuration comes near this):
+    /// the tree, the validator and the policies all walk a key segment by segment.
+    static let maxKeySegments = 256
+
+    /// One error for each key of `layer` with more than ``maxKeySegments`` segments.
+    static func overlongKeys(in layer: ConfigurationLayer) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for (key, entry) in layer.entries {
+            let segments = key.spelling.utf8.count(where: { $0 == UInt8(ascii: ":") }) + 1
+            guard segments > maxKeySegments else { continue }
+            let shown = key.segments.prefix(4).joined(separator: ":")
+            found.append(
+                Diagnostic(
+                    at: entry.origin.keyLocation,
+                    "the key '\(shown):…' has \(segments) segments; a configuration key may have at most \(maxKeySegments)",
+                    rule: "too-deep"))
+        }
+        return found
+    }
+
+    /// One node while the tree is built: its children by folded name, first spelling kept.
+    final class Builder {
+        var children: OrderedDictionary<String, (spelling: String, node: Builder)> = [:]
+        var entry: ConfigEntry?
+
+        func child(_ spelling: String) -> Builder {
+            let folded = ConfigKey.fold(spelling)
+            if let existing = children[folded] { return existing.node }
+            let node = Builder()
+            children[folded] = (spelling, node)
+            return node
+        }
+
+        /// The subtree below this node, and the position of the first value in it: a section no
+        /// file writes as such (a key `A:B` makes section `A`) is placed there.
+        func tree(path: String, sectionLocations: [String: SourceLocation], location: SourceLocation?) -> (tree: ConfigurationTree, first: SourceLocation?) {
+            // A key that is both a value and a section (an empty `{}` below, children above)
+            // is a section, as ASP.NET's binder sees it.
+            guard !children.isEmpty else {
+                guard let entry else { return (ConfigurationTree(storage: .section(members: [], isArray: false, location: location)), nil) }
+                if case .file(let value) = entry.origin.source { return (ConfigurationTree(storage: .file(value)), entry.origin.keyLocation) }
+                return (ConfigurationTree(storage: .text(entry.value ?? "", entry.origin.location)), entry.origin.keyLocation)
+            }
+            let indices = children.values.map { Self.index($0.spelling) }
+            let isArray = indices.allSatisfy { $0 != nil }
+            var first = entry?.origin.keyLocation
+            var members: [(key: String, value: ConfigurationTree)] = []
+            for (folded, child) in children {
+                let childPath = path.isEmpty ? folded : path + ":" + folded
+                let (subtree, childFirst) = child.node.tree(path: childPath, sectionLocations: sectionLocations, location: sectionLocations[childPath])
+                first = first ?? childFirst
+                members.append((child.spelling, subtree))
+            }
+            if isArray {
+                members = zip(indices, members).sorted { $0.0! < $1.0! }.map(\.1)
+            }
+            return (ConfigurationTree(storage: .section(members: members, isArray: isArray, location: location ?? first)), first)
+        }
+
+        /// `0`, `1`, ... (no sign, no leading zeros), as ASP.NET's binder reads array indices.
+        static func index(_ segment: String) -> Int? {
+            guard let first = segment.utf8.first, segment.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            if first == 0x30 && segment.utf8.count > 1 { return nil }
+            return Int(segment)
+        }
+    }
+
+    /// Where each section of `document` is written, for the sections that hold at least one of
+    /// `layer`'s entries (a filtered shared layer contributes only the sections it keeps).
+    static func sectionLocations(of document: JSONDocument, layer: ConfigurationLayer, into locations: inout [String: SourceLocation]) {
+        var kept: Set<String> = []
+        for key in layer.entries.keys {
+            var prefix = ""
+            for segment in key.folded.split(separator: ":", omittingEmptySubsequences: false) {
+                prefix = prefix.isEmpty ? String(segment) : prefix + ":" + segment
+                kept.insert(prefix)
+            }
+        }
+        func walk(_ value: JSONValue, path: String) {
+            var position = 0
+            for child in value.children {
+                let name = value.kind == .array ? String(position) : child.key ?? ""
+                position += 1
+                let childPath = path.isEmpty ? ConfigKey.fold(name) : path + ":" + ConfigKey.fold(name)
+                guard child.kind.isContainer, kept.contains(childPath) else { continue }
+                locations[childPath] = child.keyLocation ?? child.location
+                walk(child, path: childPath)
+            }
+        }
+        walk(document.root, path: "")
+    }
+}

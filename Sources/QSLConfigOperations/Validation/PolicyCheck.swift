@@ -1,0 +1,222 @@
+import Foundation
+import OrderedCollections
+import QSLConfig
+import QSLConfigCore
+import QSLConfigSchema
+
+/// The platform's policies over one service's merged configuration, after the schema has run:
+/// plaintext secrets, references, and alternative spellings. Collects the AWS references it
+/// finds for the remote check.
+struct PolicyCheck {
+    let configuration: LayeredConfiguration
+    let plan: ValidationOperation.Plan
+    let schema: String
+    let sectionLocations: [String: SourceLocation]
+    /// Folded key paths the schema marks `writeOnly` (a section marks everything below it).
+    let secretPaths: Set<String>
+    let annotations: [SchemaAnnotation]
+    private(set) var sites: [ValidationOperation.Site] = []
+
+    init(
+        configuration: LayeredConfiguration, annotations: [SchemaAnnotation], sectionLocations: [String: SourceLocation],
+        plan: ValidationOperation.Plan, schema: String
+    ) {
+        self.configuration = configuration
+        self.annotations = annotations
+        self.sectionLocations = sectionLocations
+        self.plan = plan
+        self.schema = schema
+        self.secretPaths = Set(
+            annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
+    }
+
+    mutating func run() -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var noted = false
+        for entry in configuration.merged.values {
+            guard let value = entry.value else { continue }
+            let isSecret = isSecretKey(entry.key)
+            var template: PlaceholderTemplate?
+            if PlaceholderTemplate.mayContainReference(value) {
+                do {
+                    template = try PlaceholderTemplate(parsing: value)
+                } catch {
+                    diagnostics.append(referenceSyntax(error, entry: entry, isSecret: isSecret))
+                    continue
+                }
+            }
+            for part in template?.parts ?? [] {
+                guard case .reference(let reference, let offset) = part, reference.isAWS else { continue }
+                let location = entry.origin.location(ofScalarOffset: offset)
+                sites.append(.init(key: entry.key, reference: reference, location: location))
+                if let problem = prefixProblem(reference, key: entry.key, location: location, noted: &noted) {
+                    diagnostics.append(problem)
+                }
+            }
+            if isSecret, !plan.plainSecretsAllowed, Self.holdsPlaintext(value, template: template) {
+                diagnostics.append(
+                    Diagnostic(
+                        at: entry.origin.location,
+                        "'\(entry.key)' holds a plaintext value, but the schema marks it secret (writeOnly) and \(plan.environmentName) "
+                            + "allows no plaintext secrets; store the value in Secrets Manager\(plan.secretsPrefix.map { " under \($0)" } ?? "") "
+                            + "and write ${aws:secrets:NAME} here",
+                        rule: "plaintext-secret", keyPath: entry.key.spelling))
+            }
+        }
+        diagnostics += spellings()
+        return diagnostics
+    }
+
+    /// Whether `key` is secret-bearing: the schema's `writeOnly`, on the key or a section above it.
+    func isSecretKey(_ key: ConfigKey) -> Bool {
+        var path = ""
+        for segment in key.folded.split(separator: ":", omittingEmptySubsequences: false) {
+            path = path.isEmpty ? String(segment) : path + ":" + segment
+            if secretPaths.contains(path) { return true }
+        }
+        return false
+    }
+
+    /// A schema failure as a diagnostic. When the failing value, or one its message quotes
+    /// through the closest alternative, is secret (the schema's `writeOnly`, or a credential's
+    /// name), the message says what is required without quoting the value: with
+    /// `coerceScalarStrings` a "number" is the instance's own string.
+    func diagnostic(for failure: SchemaValidationFailure) -> Diagnostic {
+        var diagnostic = failure.diagnostic
+        if failure.valueFreeMessage != failure.message, concealsValue(of: failure) {
+            diagnostic.message = failure.valueFreeMessage + " (the value is not shown: the key is secret)"
+        }
+        return diagnostic
+    }
+
+    private func concealsValue(of failure: SchemaValidationFailure) -> Bool {
+        let key = ConfigKey(failure.keyPath)
+        return isSecretKey(key) || SecretKeyPolicy.isSecretKey(key) || failure.causes.contains { concealsValue(of: $0) }
+    }
+
+    // MARK: References
+
+    func referenceSyntax(_ error: PlaceholderSyntaxError, entry: ConfigEntry, isSecret: Bool) -> Diagnostic {
+        let rule = error.reason == .unknownKind ? "reference-kind" : "reference"
+        // A malformed reference in a secret key may be the secret itself: say what is wrong
+        // without quoting any of it.
+        let concealed = isSecret || SecretKeyPolicy.isSecretKey(entry.key)
+        let message: String
+        switch (error.reason, concealed) {
+        case (_, false):
+            message = "\(error.message) (in the value of '\(entry.key)')"
+        case (.unknownKind, true):
+            message = "the value of '\(entry.key)' holds an ${aws:...} reference of an unknown kind; the kinds are 'secrets', 'parameter' and 'ssm' (the value is not shown: the key is secret)"
+        case (.malformed, true):
+            message = "the value of '\(entry.key)' holds a malformed reference; write ${aws:secrets:NAME[:KEY]}, ${aws:parameter:/path} or ${VAR}, and a literal '${' as '$${' (the value is not shown: the key is secret)"
+        }
+        return Diagnostic(at: entry.origin.location(ofScalarOffset: error.offset), message, rule: rule, keyPath: entry.key.spelling)
+    }
+
+    /// A reference outside the environment's prefix; the first reference with no prefix to check
+    /// against gets a note instead.
+    func prefixProblem(_ reference: PlaceholderReference, key: ConfigKey, location: SourceLocation?, noted: inout Bool) -> Diagnostic? {
+        let (kind, name, prefix, declared): (String, String, String?, String)
+        switch reference {
+        case .secret(let secret):
+            (kind, name, prefix, declared) = ("secret", Self.secretName(secret), plan.secretsPrefix ?? literal("AWS:SecretsManagerPrefix"), "secrets")
+        case .parameter(let parameter):
+            (kind, name, prefix, declared) = ("parameter", Self.parameterName(parameter), plan.parameterPrefix ?? literal("AWS:ParameterStorePrefix"), "parameter")
+        case .environment:
+            return nil
+        }
+        guard let prefix else {
+            if noted { return nil }
+            noted = true
+            return Diagnostic(
+                .note, at: location,
+                "no \(declared) prefix is known for \(plan.environmentName), so references were not checked against one; pass --\(declared == "secrets" ? "secrets" : "parameter")-prefix",
+                rule: "reference-prefix", keyPath: key.spelling)
+        }
+        guard !name.hasPrefix(prefix) else { return nil }
+        let source = plan.prefixSource.map { " (\($0))" } ?? ""
+        return Diagnostic(
+            at: location,
+            "'\(key)' refers to \(kind) \(name), which is outside \(plan.environmentName)'s \(declared) prefix \(prefix)\(source); "
+                + "name a \(kind) under \(prefix)",
+            rule: "reference-prefix", keyPath: key.spelling)
+    }
+
+    /// The merged value of `key` when it is a plain literal (directory mode's fallback prefixes).
+    func literal(_ key: ConfigKey) -> String? {
+        guard let value = configuration[key] ?? nil, !value.isEmpty, !PlaceholderTemplate.mayContainReference(value) else { return nil }
+        return value
+    }
+
+    /// A secret's name; for an ARN, the name field (`...:secret:NAME-AbCdEf`).
+    static func secretName(_ reference: SecretReference) -> String {
+        guard reference.isARN else { return reference.secretId }
+        return reference.secretId.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).last.map(String.init) ?? reference.secretId
+    }
+
+    /// A parameter's name; for an ARN, the part after `parameter` (`/qsl/production/config/x`).
+    static func parameterName(_ reference: ParameterReference) -> String {
+        guard reference.name.hasPrefix("arn:"), let range = reference.name.range(of: ":parameter") else { return reference.name }
+        let rest = String(reference.name[range.upperBound...])
+        return rest.hasPrefix("//") ? String(rest.dropFirst()) : rest
+    }
+
+    // MARK: Plaintext
+
+    /// Whether a secret key's value is (or embeds) a plaintext credential: it is not empty and
+    /// holds no reference, or it is a connection string or URL whose password part is literal.
+    static func holdsPlaintext(_ value: String, template: PlaceholderTemplate?) -> Bool {
+        guard !value.isEmpty else { return false }
+        guard let template, !template.references.isEmpty else { return true }
+        // The value with every reference replaced by a marker: a password part that is not
+        // empty and holds no marker is literal.
+        let marker = "\u{1}"
+        let shape = template.render { _ in marker }
+        return SecretKeyPolicy.embeddedPasswords(in: shape).contains { range in !range.isEmpty && !shape[range].contains(marker) }
+    }
+
+    // MARK: Spellings
+
+    /// One warning per alternative spelling the configuration uses.
+    func spellings() -> [Diagnostic] {
+        var preferred: [String: String] = [:]
+        for annotation in annotations where annotation.keyword == "x-qsl-preferred" {
+            preferred[annotation.instancePointer] = Self.jsonString(annotation.valueText) ?? annotation.valueText
+        }
+        var reported: Set<String> = []
+        var diagnostics: [Diagnostic] = []
+        let candidates = annotations.filter {
+            ($0.keyword == "deprecated" && $0.valueText == "true") || $0.keyword == "x-qsl-preferred"
+        }
+        for annotation in candidates where reported.insert(annotation.instancePointer).inserted {
+            let key = ConfigKey(annotation.keyPath)
+            let location = configuration.entry(key)?.origin.keyLocation ?? sectionLocations[key.folded] ?? annotation.instanceLocation
+            var message: String
+            if let canonical = preferred[annotation.instancePointer] {
+                message = "'\(key)' is an alternative spelling of '\(canonical)', the name the platform's schemas use"
+                if ConfigKey.fold(canonical) != key.folded, isDefined(ConfigKey(canonical)) {
+                    message += "; this service sets both, so code reading either one may see a different value"
+                } else {
+                    message += "; rename it when the code that reads it moves to '\(canonical)'"
+                }
+            } else {
+                message = "'\(key)' is deprecated in \(schema)"
+            }
+            diagnostics.append(Diagnostic(.warning, at: location, message, rule: "spelling", keyPath: key.spelling))
+        }
+        return diagnostics
+    }
+
+    /// Whether `key` is set, as a value or as a section.
+    func isDefined(_ key: ConfigKey) -> Bool {
+        if configuration.entry(key) != nil { return true }
+        let prefix = key.folded + ":"
+        return configuration.merged.keys.contains { $0.folded.hasPrefix(prefix) }
+    }
+
+    /// A compact JSON string annotation value, decoded.
+    static func jsonString(_ text: String) -> String? {
+        guard text.hasPrefix("\"") else { return nil }
+        return (try? JSONDocument(parsingAnyValue: Array(text.utf8), file: "x-qsl-preferred"))?.root.stringValue
+    }
+}

@@ -1,0 +1,300 @@
+import QSLConfig
+import QSLConfigCore
+import QSLConfigSchema
+
+/// `qsl-config validate` as a library call: for each service, parse every file layer, validate
+/// the merged configuration against the service's schema, apply the platform's policies, and
+/// optionally check that every referenced secret and parameter exists.
+///
+/// Layers, lowest priority first: the catalogue's shared (AppHost-level) `appsettings.json` and
+/// `appsettings.{Environment}.json` filtered to what the service uses, the service's own two
+/// files, then each `--env-file`. The process environment is never a layer.
+///
+/// Policies (rule ids in brackets):
+/// - the merged configuration satisfies the schema `[schema]`, read as ASP.NET binds it
+///   (numbers and booleans may be strings, keys compare ignoring case);
+/// - outside Development, a key the schema marks `writeOnly` holds a reference, never a
+///   plaintext value `[plaintext-secret]`;
+/// - every reference is well formed `[reference]`, of a known `aws:` kind `[reference-kind]`,
+///   and names a secret or parameter under the environment's prefix `[reference-prefix]`;
+/// - a spelling the schema marks `deprecated` (with `x-qsl-preferred` naming the canonical key)
+///   is reported as a warning `[spelling]`;
+/// - with a remote store, each referenced secret (and pinned version) and parameter exists,
+///   checked with `DescribeSecret` and `GetParameters` without decryption `[secret-missing]`,
+///   `[parameter-missing]`.
+///
+/// ```swift
+/// let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: ".", environment: "production", services: [])))
+/// print(ValidationReportFormat.text.render(report))
+/// exit(report.exitStatus)
+/// ```
+public struct ValidationOperation: Sendable {
+    public init() {}
+
+    /// Validates what `request` names.
+    ///
+    /// - Throws: ``ValidationError`` when validation cannot run: a missing catalogue, an unknown
+    ///   environment or service, a schema that does not compile, a bad environment file, or a
+    ///   store failure during the remote check. Findings in the configuration are in the report.
+    public func run(_ request: ValidationRequest) async throws(ValidationError) -> ValidationReport {
+        let plan = try Plan(request)
+        let extraLayers = try Self.environmentFileLayers(request)
+        let validators = try Self.validators(for: plan.services.map(\.schema))
+
+        var loader = LayerLoader(compatibility: request.compatibility)
+        var services: [ServiceValidation] = []
+        var sites: [RemoteSite] = []
+        for (index, service) in plan.services.enumerated() {
+            var checked = check(service, plan: plan, extraLayers: extraLayers, validator: validators[service.schema]!, loader: &loader)
+            for site in checked.sites { sites.append(RemoteSite(service: index, site: site)) }
+            checked.result.diagnostics.sort(by: Self.fileOrder)
+            services.append(checked.result)
+        }
+
+        var checkedRemote = false
+        if let makeStore = request.remoteStore {
+            let store: any SecretStore
+            do { store = try makeStore(plan.definition) } catch {
+                throw ValidationError([Diagnostic(at: nil, error.message, rule: "store")], isStoreFailure: error.isStoreFailure)
+            }
+            let found = try await Self.checkRemote(sites, store: store)
+            for (index, diagnostics) in found {
+                services[index].diagnostics = (services[index].diagnostics + diagnostics).sorted(by: Self.fileOrder)
+            }
+            checkedRemote = true
+        }
+        return ValidationReport(
+            environment: plan.environmentName, plainSecretsAllowed: plan.plainSecretsAllowed, checkedRemote: checkedRemote, services: services)
+    }
+
+    // MARK: Planning
+
+    /// One service to validate.
+    struct ServicePlan {
+        var id: String
+        var folder: String
+        var schema: String
+        var sharedFolder: String?
+        var sharedFilter: SharedSettingsFilter?
+    }
+
+    /// The services and the environment they are validated in.
+    struct Plan {
+        var services: [ServicePlan]
+        var definition: EnvironmentDefinition?
+        /// The name reports use: the environment of `environments/`, or the ASP.NET name.
+        var environmentName: String
+        /// The ASP.NET name that picks `appsettings.{ENV}.json`.
+        var fileEnvironment: String
+        var plainSecretsAllowed: Bool
+        var secretsPrefix: String?
+        var parameterPrefix: String?
+        /// Where a prefix would be declared, for messages (`environments/production.json`).
+        var prefixSource: String?
+
+        init(_ request: ValidationRequest) throws(ValidationError) {
+            switch request.target {
+            case .catalogue(let path, let environment, let ids):
+                let root: PlatformRoot
+                let definition: EnvironmentDefinition
+                do {
+                    root = try PlatformRoot(path: path)
+                    definition = try root.environment(environment)
+                } catch {
+                    throw ValidationError(error.diagnostics)
+                }
+                var problems: [Diagnostic] = []
+                var services: [ServicePlan] = []
+                let entries: [ServiceCatalogue.Service]
+                if ids.isEmpty {
+                    entries = root.catalogue.services
+                } else {
+                    var found: [ServiceCatalogue.Service] = []
+                    for id in ids {
+                        do { found.append(try root.service(id)) } catch { problems += error.diagnostics }
+                    }
+                    entries = found
+                }
+                for entry in entries {
+                    guard let schema = root.schemaPath(for: entry) else {
+                        problems.append(
+                            Diagnostic(
+                                at: SourceLocation(file: root.catalogueFile, line: 1, column: 1, offset: 0),
+                                "the catalogue names no schema for \(entry.id); add \"schema\": \"../schemas/services/\(entry.id).schema.json\" to its entry",
+                                rule: "catalogue"))
+                        continue
+                    }
+                    services.append(
+                        ServicePlan(
+                            id: entry.id, folder: PlatformRoot.join(path, entry.folder), schema: schema,
+                            sharedFolder: root.catalogue.shared.map { PlatformRoot.join(path, $0.folder) },
+                            sharedFilter: root.catalogue.shared == nil ? nil : entry.sharedFilter))
+                }
+                guard problems.isEmpty else { throw ValidationError(problems) }
+                self.services = services
+                self.definition = definition
+                self.environmentName = definition.name
+                self.fileEnvironment = definition.hostEnvironmentName
+                self.plainSecretsAllowed = definition.allowsPlainSecrets
+                self.secretsPrefix = request.secretsPrefix ?? definition.secretsPrefix
+                self.parameterPrefix = request.parameterPrefix ?? definition.parameterPrefix
+                self.prefixSource = root.environmentFile(definition.name)
+            case .directory(let folder, let schema, let environment):
+                let name = environment ?? HostEnvironment.defaultName
+                let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+                let id = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+                self.services = [ServicePlan(id: id, folder: folder, schema: schema)]
+                self.definition = nil
+                self.environmentName = name
+                self.fileEnvironment = name
+                self.plainSecretsAllowed = ConfigKey.fold(name) == "DEVELOPMENT"
+                self.secretsPrefix = request.secretsPrefix
+                self.parameterPrefix = request.parameterPrefix
+                self.prefixSource = nil
+            }
+        }
+    }
+
+    static func environmentFileLayers(_ request: ValidationRequest) throws(ValidationError) -> [ConfigurationLayer] {
+        var layers: [ConfigurationLayer] = []
+        var problems: [Diagnostic] = []
+        let source = EnvironmentFileSource(compatibility: request.compatibility)
+        for file in request.environmentFiles {
+            do {
+                let layer = try source.layer(contentsOfFile: file)
+                problems += ConfigurationTree.overlongKeys(in: layer)
+                layers.append(layer)
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        guard problems.isEmpty else { throw ValidationError(problems) }
+        return layers
+    }
+
+    /// One compiled validator per schema file, compiled together so the shared schema they all
+    /// refer to is compiled once, from one registry of the schema files and the files they name.
+    static func validators(for schemas: [String]) throws(ValidationError) -> [String: SchemaValidator] {
+        var registry = SchemaRegistry()
+        var unique: [String] = []
+        var uris: [String] = []
+        var problems: [Diagnostic] = []
+        for schema in schemas where !unique.contains(schema) {
+            unique.append(schema)
+            guard FileBytes.exists(schema) else {
+                problems.append(Diagnostic(at: SourceLocation(file: schema, line: 1, column: 1, offset: 0), "the schema file does not exist", rule: "schema-file"))
+                continue
+            }
+            do { uris.append(try registry.addFileWithReferences(atPath: schema)) } catch { problems.append(error.diagnostic) }
+        }
+        guard problems.isEmpty else { throw ValidationError(problems) }
+        let options = SchemaValidationOptions(assertFormats: true, coerceScalarStrings: true, caseInsensitivePropertyNames: true)
+        do {
+            let compiled = try SchemaValidator.compile(registeredURIs: uris, registry: registry, options: options)
+            return Dictionary(uniqueKeysWithValues: zip(unique, compiled))
+        } catch {
+            var diagnostic = error.diagnostic
+            if diagnostic.location == nil { diagnostic.message += " (compiling \(unique.joined(separator: ", ")))" }
+            throw ValidationError([diagnostic])
+        }
+    }
+
+    /// Diagnostics by file, then position; those without a position last.
+    static func fileOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        switch (a.location, b.location) {
+        case (let x?, let y?): x < y
+        case (.some, nil): true
+        case (nil, _): false
+        }
+    }
+
+    // MARK: One service
+
+    /// A reference found in a service, for the remote check.
+    struct Site {
+        var key: ConfigKey
+        var reference: PlaceholderReference
+        var location: SourceLocation?
+    }
+
+    struct RemoteSite {
+        var service: Int
+        var site: Site
+    }
+
+    func check(
+        _ service: ServicePlan, plan: Plan, extraLayers: [ConfigurationLayer], validator: SchemaValidator, loader: inout LayerLoader
+    ) -> (result: ServiceValidation, sites: [Site]) {
+        var layers: [ConfigurationLayer] = []
+        var problems: [Diagnostic] = []
+        var sectionLocations: [String: SourceLocation] = [:]
+        var rootLocation: SourceLocation?
+        var files: [String] = []
+        let folders: [(String, SharedSettingsFilter?, Bool)] =
+            [service.sharedFolder.map { ($0, service.sharedFilter, false) }, (service.folder, nil, true)].compactMap { $0 }
+        for (folder, filter, isOwn) in folders {
+            let loaded = loader.load(folder: folder, environment: plan.fileEnvironment)
+            problems += loaded.diagnostics
+            for (document, layer) in loaded.layers {
+                let kept = filter.map { layer.filtered($0.accepts) } ?? layer
+                files.append(document.file)
+                ConfigurationTree.sectionLocations(of: document, layer: kept, into: &sectionLocations)
+                if isOwn && rootLocation == nil { rootLocation = document.root.location }
+                layers.append(kept)
+            }
+        }
+        files += extraLayers.map(\.name)
+        guard problems.isEmpty else {
+            return (ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: problems, isUnusable: true), [])
+        }
+        let configuration = LayeredConfiguration(layers: layers + extraLayers)
+        let tree = ConfigurationTree(configuration, sectionLocations: sectionLocations, rootLocation: rootLocation)
+        let result = validator.validate(tree)
+        var policies = PolicyCheck(
+            configuration: configuration, annotations: result.annotations, sectionLocations: sectionLocations, plan: plan, schema: service.schema)
+        var diagnostics = result.failures.map { policies.diagnostic(for: $0) }
+        diagnostics += policies.run()
+        return (
+            ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: diagnostics, isUnusable: false),
+            policies.sites
+        )
+    }
+}
+
+/// Reads each appsettings file once, however many services layer it (the shared AppHost files
+/// are read once for all 22 services).
+struct LayerLoader {
+    struct Loaded {
+        var layers: [(document: JSONDocument, layer: ConfigurationLayer)]
+        var diagnostics: [Diagnostic]
+    }
+
+    let compatibility: AspNetCompatibility
+    var cache: [String: Loaded] = [:]
+
+    init(compatibility: AspNetCompatibility) {
+        self.compatibility = compatibility
+    }
+
+    mutating func load(folder: String, environment: String) -> Loaded {
+        let key = folder + "\u{0}" + environment
+        if let cached = cache[key] { return cached }
+        var loaded = Loaded(layers: [], diagnostics: [])
+        do {
+            let documents = try AppsettingsDirectory(path: folder, compatibility: compatibility).readDocuments(environment: environment)
+            for document in documents {
+                do {
+                    let layer = try ConfigurationLayer.json(document, compatibility: compatibility)
+                    let overlong = ConfigurationTree.overlongKeys(in: layer)
+                    if overlong.isEmpty { loaded.layers.append((document, layer)) } else { loaded.diagnostics += overlong }
+                } catch {
+                    loaded.diagnostics.append(error)
+                }
+            }
+        } catch {
+            loaded.diagnostics = error.diagnostics
+        }
+        cache[key] = loaded
+        return loaded
+    }
+}
