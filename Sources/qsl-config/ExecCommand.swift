@@ -58,17 +58,8 @@ struct ExecCommand: AsyncParsableCommand {
                 do { store = try stores.makeStore(environment: environment) } catch {
                     throw fail([Diagnostic(at: nil, error.message, rule: "store")], status: ExitStatus.badInput)
                 }
-                var variables = environment
-                if !onlyVariables.isEmpty {
-                    let selected = Set(onlyVariables)
-                    variables = variables.filter { selected.contains($0.key) }
-                }
-                let layered = LayeredConfiguration(layers: [ConfigurationLayer(
-                    name: "environment",
-                    entries: variables.sorted { $0.key < $1.key }.map {
-                        ConfigEntry(key: ConfigKey($0.key), value: $0.value, origin: ValueOrigin(.environment(variable: $0.key)))
-                    })])
-                resolved = try await ReferenceResolver(store: store, environmentVariables: environment).resolve(layered)
+                let only = onlyVariables.isEmpty ? nil : Set(onlyVariables)
+                resolved = try await ConfigurationLoader().load(.fromEnvironment(environment, only: only, store: store))
             } else {
                 resolved = try await ConfigurationLoader().load(try source.options(environment: environment, arguments: [], stores: stores))
             }

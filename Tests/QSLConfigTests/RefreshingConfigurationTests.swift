@@ -147,6 +147,7 @@ struct RefreshingConfigurationTests {
         let base: LocalSecretStore
         let recorder: OverlapRecordingStore
         var storeDescription: String { base.storeDescription }
+        var storeIdentity: String { base.storeIdentity }
         func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
             recorder.enter()
             defer { recorder.leave() }

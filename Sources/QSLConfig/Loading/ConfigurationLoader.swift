@@ -29,47 +29,46 @@ public struct ConfigurationLoader: Sendable {
         return (configurations[0], secureKeys)
     }
 
-    /// The file, environment and command-line layers of one service, and the Parameter Store
-    /// prefix (`AWS:ParameterStorePrefix`) they set, if any.
-    struct ReadLayers {
-        var files: [ConfigurationLayer]
-        var environment: ConfigurationLayer?
-        var arguments: ConfigurationLayer
-        var parameterStorePrefix: (prefix: String, location: SourceLocation?)?
-
-        /// Lowest priority first: files, the Parameter Store layer, environment, command line.
-        func assembled(parameterStore: ConfigurationLayer? = nil) -> LayeredConfiguration {
-            LayeredConfiguration(layers: files + [parameterStore, environment, arguments].compactMap { $0 })
-        }
-    }
-
-    func readLayers(_ options: ConfigurationOptions) throws(ResolutionError) -> ReadLayers {
-        var fileLayers: [ConfigurationLayer] = []
+    /// One service's layers as written: the shared files filtered to what the service uses, its
+    /// own files, the environment, the environment files and the command line, plus the
+    /// Parameter Store prefix they set. The one place layers are assembled: resolve, exec,
+    /// bundle, validate and the library at start-up all come through here.
+    ///
+    /// - Parameter reader: Reads each folder once across calls (the shared AppHost files).
+    /// - Throws: ``ResolutionError`` with every problem of the service's files and arguments.
+    public func readLayers(_ options: ConfigurationOptions, reader: inout AppsettingsReader) throws(ResolutionError) -> ServiceLayers {
+        var files: [ServiceLayers.FileLayer] = []
         var problems: [Diagnostic] = []
-        for (folder, filter) in [(options.sharedDirectory, options.sharedFilter), (options.configDirectory, nil)] {
-            guard let folder else { continue }
-            let directory = AppsettingsDirectory(path: folder, limits: options.limits, compatibility: options.compatibility)
-            do {
-                for document in try directory.readDocuments(environment: options.resolvedEnvironmentName) {
-                    do {
-                        let layer = try ConfigurationLayer.json(document, compatibility: options.compatibility)
-                        fileLayers.append(filter.map { filter in layer.filtered(filter.accepts) } ?? layer)
-                    } catch {
-                        problems.append(error)
-                    }
-                }
-            } catch {
-                problems += error.diagnostics
+        let folders: [(folder: String, filter: SharedSettingsFilter?, isShared: Bool)] = [
+            options.sharedDirectory.map { ($0, options.sharedFilter, true) },
+            options.configDirectory.map { ($0, nil, false) },
+        ].compactMap { $0 }
+        for (folder, filter, isShared) in folders {
+            let read = reader.read(folder: folder, environment: options.resolvedEnvironmentName)
+            problems += read.diagnostics
+            for file in read.files {
+                files.append(.init(document: file.document, layer: filter.map { file.layer.filtered($0.accepts) } ?? file.layer, isShared: isShared))
             }
         }
-        let environmentLayer = options.environmentIsLayer ? ConfigurationLayer.environment(options.environmentVariables, compatibility: options.compatibility) : nil
+        var environmentLayer: ConfigurationLayer?
+        if options.environmentIsLayer {
+            switch options.environmentStyle {
+            case .aspNet:
+                environmentLayer = .environment(options.environmentVariables, compatibility: options.compatibility)
+            case .verbatim(let only):
+                let variables = options.environmentVariables.filter { only?.contains($0.key) ?? true }.sorted { $0.key < $1.key }
+                environmentLayer = ConfigurationLayer(
+                    name: "environment",
+                    entries: variables.map { ConfigEntry(key: ConfigKey($0.key), value: $0.value, origin: ValueOrigin(.environment(variable: $0.key))) })
+            }
+        }
         var argumentLayer = ConfigurationLayer(name: "command line")
         do { argumentLayer = try .commandLine(options.arguments) } catch { problems.append(error) }
         guard problems.isEmpty else { throw ResolutionError(problems) }
 
-        var read = ReadLayers(files: fileLayers, environment: environmentLayer, arguments: argumentLayer)
+        var read = ServiceLayers(files: files, environment: environmentLayer, environmentFiles: options.environmentFiles, arguments: argumentLayer)
         let merged = read.assembled()
-        if let prefixValue = merged["AWS:ParameterStorePrefix"], let prefix = prefixValue, !prefix.isEmpty, !options.keepAWSReferences {
+        if options.loadsParameterStore, !options.keepAWSReferences, let prefixValue = merged["AWS:ParameterStorePrefix"], let prefix = prefixValue, !prefix.isEmpty {
             let location = merged.entry("AWS:ParameterStorePrefix")?.origin.location
             guard options.store != nil else {
                 throw ResolutionError([
@@ -114,33 +113,43 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The layered configurations of several services before references are resolved: every
-    /// service's files are read first (every problem of every service is reported at once), then
-    /// each distinct Parameter Store prefix is listed once, concurrently, however many services
-    /// set it. Also returns the keys that came from SecureString parameters and how many
-    /// listings were made.
+    /// service's files are read first (every problem of every service is reported at once, and a
+    /// folder several services share is read once), then each distinct Parameter Store prefix is
+    /// listed once per store, concurrently, however many services set it. Also returns the keys
+    /// that came from SecureString parameters and how many listings were made.
     public func layersAll(
         _ options: [ConfigurationOptions]
     ) async throws(ResolutionError) -> (configurations: [LayeredConfiguration], secureKeys: Set<ConfigKey>, prefixListings: Int) {
-        var reads: [ReadLayers] = []
+        var reader = AppsettingsReader(compatibility: options.first?.compatibility ?? .default, limits: options.first?.limits ?? .default)
+        var reads: [ServiceLayers] = []
         var problems: [Diagnostic] = []
         for option in options {
-            do { reads.append(try readLayers(option)) } catch { problems += error.diagnostics }
+            do { reads.append(try readLayers(option, reader: &reader)) } catch { problems += error.diagnostics }
         }
         guard problems.isEmpty else { throw ResolutionError(problems) }
 
-        var prefixes: [String: SourceLocation?] = [:]
-        for read in reads { if let prefix = read.parameterStorePrefix { prefixes[prefix.prefix] = prefixes[prefix.prefix] ?? prefix.location } }
+        // One listing per (store, prefix): services on different stores never share a layer.
+        struct Listing: Hashable {
+            var store: String
+            var prefix: String
+        }
+        var listings: [Listing: (location: SourceLocation?, store: (any SecretStore)?)] = [:]
+        for (read, option) in zip(reads, options) {
+            guard let prefix = read.parameterStorePrefix else { continue }
+            let listing = Listing(store: option.store?.storeIdentity ?? "", prefix: prefix.prefix)
+            if listings[listing] == nil { listings[listing] = (prefix.location, option.store) }
+        }
         typealias PrefixLayer = (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)
-        var prefixLayers: [String: PrefixLayer] = [:]
+        var prefixLayers: [Listing: PrefixLayer] = [:]
         let loader = self
-        let store = options.first?.store
         do {
-            prefixLayers = try await withThrowingTaskGroup(of: (String, PrefixLayer).self) { group in
-                for (prefix, location) in prefixes {
-                    group.addTask { (prefix, try await loader.parameterStoreLayer((prefix, location), store: store)) }
+            prefixLayers = try await withThrowingTaskGroup(of: (Listing, PrefixLayer).self) { group in
+                for (listing, source) in listings {
+                    let store = source.store
+                    group.addTask { (listing, try await loader.parameterStoreLayer((listing.prefix, source.location), store: store)) }
                 }
-                var layers: [String: PrefixLayer] = [:]
-                for try await (prefix, layer) in group { layers[prefix] = layer }
+                var layers: [Listing: PrefixLayer] = [:]
+                for try await (listing, layer) in group { layers[listing] = layer }
                 return layers
             }
         } catch let error as ResolutionError {
@@ -150,8 +159,8 @@ public struct ConfigurationLoader: Sendable {
         }
 
         var secureKeys: Set<ConfigKey> = []
-        let configurations = reads.map { read in
-            let layer = read.parameterStorePrefix.flatMap { prefixLayers[$0.prefix] }
+        let configurations = zip(reads, options).map { read, option in
+            let layer = read.parameterStorePrefix.flatMap { prefixLayers[Listing(store: option.store?.storeIdentity ?? "", prefix: $0.prefix)] }
             if let layer { secureKeys.formUnion(layer.secureKeys) }
             return read.assembled(parameterStore: layer?.layer)
         }
@@ -161,11 +170,13 @@ public struct ConfigurationLoader: Sendable {
     /// The resolved configurations of several services in one pass, as a deploy pipeline or
     /// `resolve --all-services` needs them: every service's files are read first, each distinct
     /// Parameter Store prefix is listed once (concurrently), and then every reference of every
-    /// service is resolved together, so a secret many services share is fetched once and the
-    /// whole platform costs ceil(unique secrets / 20) + ceil(unique parameters / 10) calls plus
-    /// one listing per prefix.
+    /// service that shares a store is resolved together, so a secret many services share is
+    /// fetched once and the whole platform costs ceil(unique secrets / 20) + ceil(unique
+    /// parameters / 10) calls plus one listing per prefix.
     ///
-    /// The store, `keepAWSReferences` and `defaultVersionStage` of the first options apply to all.
+    /// Services are resolved in groups that agree on the store, the environment variables,
+    /// `keepAWSReferences` and `defaultVersionStage`; each group gets its own settings, so no
+    /// service is resolved against another's store.
     ///
     /// ```swift
     /// let options = try ids.map { try root.options(service: $0, environment: production, environmentVariables: env, store: store) }
@@ -174,19 +185,57 @@ public struct ConfigurationLoader: Sendable {
     ///
     /// - Throws: ``ResolutionError`` listing every problem of every service at once.
     public func loadAll(_ options: [ConfigurationOptions]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: ReferenceResolver.Statistics) {
-        guard let first = options.first else { return ([], ReferenceResolver.Statistics()) }
+        guard !options.isEmpty else { return ([], ReferenceResolver.Statistics()) }
         let (configurations, secureKeys, prefixListings) = try await layersAll(options)
-        let store = first.store
-        var resolver = ReferenceResolver(
-            store: store, environmentVariables: first.environmentVariables, keepAWSReferences: first.keepAWSReferences, secretKeys: secureKeys)
-        resolver.defaultVersionStage = first.defaultVersionStage
-        let (resolved, statistics) = try await resolver.resolveAll(configurations)
+
+        struct Group {
+            var options: ConfigurationOptions
+            var indices: [Int]
+        }
+        var groups: [Group] = []
+        for (index, option) in options.enumerated() {
+            if let at = groups.firstIndex(where: { Self.resolveAlike($0.options, option) }) {
+                groups[at].indices.append(index)
+            } else {
+                groups.append(Group(options: option, indices: [index]))
+            }
+        }
+        var resolved = [ResolvedConfiguration?](repeating: nil, count: options.count)
+        var statistics = ReferenceResolver.Statistics()
+        var problems: [Diagnostic] = []
+        var storeFailed = false
+        for group in groups {
+            var resolver = ReferenceResolver(
+                store: group.options.store, environmentVariables: group.options.environmentVariables,
+                keepAWSReferences: group.options.keepAWSReferences, secretKeys: secureKeys)
+            resolver.defaultVersionStage = group.options.defaultVersionStage
+            do {
+                let (results, counts) = try await resolver.resolveAll(group.indices.map { configurations[$0] })
+                for (index, result) in zip(group.indices, results) { resolved[index] = result }
+                statistics.uniqueSecrets += counts.uniqueSecrets
+                statistics.uniqueParameters += counts.uniqueParameters
+                statistics.secretCalls += counts.secretCalls
+                statistics.parameterCalls += counts.parameterCalls
+            } catch {
+                problems += error.diagnostics
+                storeFailed = storeFailed || error.isStoreFailure
+            }
+        }
+        guard problems.isEmpty else { throw ResolutionError(problems, isStoreFailure: storeFailed) }
         logger.debug(
             "resolved configurations",
             metadata: [
-                "services": "\(resolved.count)", "secrets": "\(statistics.uniqueSecrets)", "parameters": "\(statistics.uniqueParameters)",
-                "calls": "\(statistics.secretCalls + statistics.parameterCalls)", "prefixListings": "\(prefixListings)",
+                "services": "\(resolved.count)", "groups": "\(groups.count)", "secrets": "\(statistics.uniqueSecrets)",
+                "parameters": "\(statistics.uniqueParameters)", "calls": "\(statistics.secretCalls + statistics.parameterCalls)",
+                "prefixListings": "\(prefixListings)",
             ])
-        return (resolved, statistics)
+        return (resolved.map { $0! }, statistics)
+    }
+
+    /// Whether two services' references resolve the same way: the same store, variables,
+    /// handling of `aws:` references and default stage.
+    static func resolveAlike(_ a: ConfigurationOptions, _ b: ConfigurationOptions) -> Bool {
+        a.store?.storeIdentity == b.store?.storeIdentity && a.keepAWSReferences == b.keepAWSReferences
+            && a.defaultVersionStage == b.defaultVersionStage && a.environmentVariables == b.environmentVariables
     }
 }

@@ -2,8 +2,9 @@ import QSLConfigCore
 
 /// What to load for one service and how.
 public struct ConfigurationOptions: Sendable {
-    /// The folder holding `appsettings.json` and `appsettings.{Environment}.json`.
-    public var configDirectory: String
+    /// The folder holding `appsettings.json` and `appsettings.{Environment}.json`; `nil` for a
+    /// configuration taken from the environment alone (``fromEnvironment(_:only:store:)``).
+    public var configDirectory: String?
     /// The platform's shared (AppHost-level) folder, layered below the service's own files.
     public var sharedDirectory: String?
     /// Which shared settings the service receives; all of them when `nil`.
@@ -15,6 +16,13 @@ public struct ConfigurationOptions: Sendable {
     public var environmentVariables: [String: String]
     /// Whether the environment is a layer (a service: yes; `validate`: only what is given).
     public var environmentIsLayer: Bool
+    /// How variables become keys: as ASP.NET maps them (`Section__Key` → `Section:Key`), or
+    /// verbatim, one key per variable, for `exec --from-environment`.
+    public var environmentStyle: EnvironmentStyle
+    /// `NAME=VALUE` files layered above the environment (`validate --env-file`).
+    public var environmentFiles: [ConfigurationLayer]
+    /// Whether `AWS:ParameterStorePrefix` adds its layer (`validate` reads files only).
+    public var loadsParameterStore: Bool
     /// Command-line overrides (`--Key=value`).
     public var arguments: [String]
     /// Where `aws:` references resolve; `nil` leaves them unresolved and fails on them.
@@ -40,6 +48,9 @@ public struct ConfigurationOptions: Sendable {
         limits: ReaderLimits = .default
     ) {
         self.configDirectory = configDirectory
+        self.environmentStyle = .aspNet
+        self.environmentFiles = []
+        self.loadsParameterStore = true
         self.sharedDirectory = nil
         self.sharedFilter = nil
         self.environmentName = environmentName
@@ -51,6 +62,25 @@ public struct ConfigurationOptions: Sendable {
         self.defaultVersionStage = defaultVersionStage
         self.compatibility = compatibility
         self.limits = limits
+    }
+
+    /// How environment variables become configuration keys.
+    public enum EnvironmentStyle: Sendable, Equatable {
+        /// `Section__Key` → `Section:Key`, with the Azure connection-string prefixes.
+        case aspNet
+        /// One key per variable, named as the variable; only `variables` when given.
+        case verbatim(only: Set<String>?)
+    }
+
+    /// The configuration an ECS task's environment carries, no files: each variable (or only
+    /// those named) is a key of its own name, so references inside it resolve and the result
+    /// maps back to the same variable (`exec --from-environment`).
+    public static func fromEnvironment(_ variables: [String: String], only: Set<String>? = nil, store: (any SecretStore)?) -> ConfigurationOptions {
+        var options = ConfigurationOptions(configDirectory: "", environmentVariables: variables, store: store)
+        options.configDirectory = nil
+        options.environmentStyle = .verbatim(only: only)
+        options.loadsParameterStore = false
+        return options
     }
 
     /// The environment name these options select.

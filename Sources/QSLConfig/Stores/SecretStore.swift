@@ -8,6 +8,11 @@ public protocol SecretStore: Sendable {
     /// A label for messages: `aws (us-east-1)`, `local (.qsl/store.json)`.
     var storeDescription: String { get }
 
+    /// Equal for two stores that read the same data with the same rights (the same local store
+    /// file; the same AWS profile, region and endpoints), so that services sharing a store are
+    /// resolved in one batched pass and services on different stores never share one.
+    var storeIdentity: String { get }
+
     /// Fetches many secrets at once. The store batches as its API allows; a secret that cannot
     /// be fetched is reported in ``SecretFetchResult/failures`` rather than failing the call.
     func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult

@@ -1,6 +1,5 @@
-/// A service's configuration folder, loaded the way an ASP.NET Core host loads it:
-/// `appsettings.json`, then `appsettings.{Environment}.json`, then environment variables, then
-/// command-line arguments.
+/// A service's configuration folder: `appsettings.json`, then `appsettings.{Environment}.json`,
+/// the file layers an ASP.NET Core host loads first. `ConfigurationLoader` layers the rest.
 public struct AppsettingsDirectory: Sendable {
     /// The folder holding the appsettings files.
     public var path: String
@@ -41,26 +40,5 @@ public struct AppsettingsDirectory: Sendable {
         }
         guard problems.isEmpty else { throw DiagnosticList(problems) }
         return documents
-    }
-
-    /// The full layer stack: file layers, then `environmentVariables` (when given), then
-    /// `arguments`.
-    public func load(
-        environment: String,
-        environmentVariables: [String: String]?,
-        arguments: [String] = []
-    ) throws(DiagnosticList) -> LayeredConfiguration {
-        let documents = try readDocuments(environment: environment)
-        var configuration = LayeredConfiguration()
-        var problems: [Diagnostic] = []
-        for document in documents {
-            do { configuration.add(try .json(document, compatibility: compatibility)) } catch { problems.append(error) }
-        }
-        if let environmentVariables {
-            configuration.add(.environment(environmentVariables, compatibility: compatibility))
-        }
-        do { configuration.add(try .commandLine(arguments)) } catch { problems.append(error) }
-        guard problems.isEmpty else { throw DiagnosticList(problems) }
-        return configuration
     }
 }

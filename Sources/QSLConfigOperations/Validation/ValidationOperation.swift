@@ -41,11 +41,11 @@ public struct ValidationOperation: Sendable {
         let extraLayers = try Self.environmentFileLayers(request)
         let validators = try Self.validators(for: plan.services.map(\.schema))
 
-        var loader = LayerLoader(compatibility: request.compatibility)
+        var reader = AppsettingsReader(compatibility: request.compatibility)
         var services: [ServiceValidation] = []
         var sites: [RemoteSite] = []
         for (index, service) in plan.services.enumerated() {
-            var checked = check(service, plan: plan, extraLayers: extraLayers, validator: validators[service.schema]!, loader: &loader)
+            var checked = check(service, plan: plan, extraLayers: extraLayers, validator: validators[service.schema]!, reader: &reader)
             for site in checked.sites { sites.append(RemoteSite(service: index, site: site)) }
             checked.result.diagnostics.sort(by: Self.fileOrder)
             services.append(checked.result)
@@ -69,13 +69,12 @@ public struct ValidationOperation: Sendable {
 
     // MARK: Planning
 
-    /// One service to validate.
+    /// One service to validate: what to load, as every command loads it, and its schema.
     struct ServicePlan {
         var id: String
         var folder: String
         var schema: String
-        var sharedFolder: String?
-        var sharedFilter: SharedSettingsFilter?
+        var options: ConfigurationOptions
     }
 
     /// The services and the environment they are validated in.
@@ -124,11 +123,14 @@ public struct ValidationOperation: Sendable {
                                 rule: "catalogue"))
                         continue
                     }
-                    services.append(
-                        ServicePlan(
-                            id: entry.id, folder: PlatformRoot.join(path, entry.folder), schema: schema,
-                            sharedFolder: root.catalogue.shared.map { PlatformRoot.join(path, $0.folder) },
-                            sharedFilter: root.catalogue.shared == nil ? nil : entry.sharedFilter))
+                    do {
+                        let options = try root.options(
+                            service: entry.id, environment: definition, environmentVariables: [:], environmentIsLayer: false, store: nil,
+                            compatibility: request.compatibility)
+                        services.append(ServicePlan(id: entry.id, folder: PlatformRoot.join(path, entry.folder), schema: schema, options: options))
+                    } catch {
+                        problems += error.diagnostics
+                    }
                 }
                 guard problems.isEmpty else { throw ValidationError(problems) }
                 self.services = services
@@ -143,7 +145,9 @@ public struct ValidationOperation: Sendable {
                 let name = environment ?? HostEnvironment.defaultName
                 let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
                 let id = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
-                self.services = [ServicePlan(id: id, folder: folder, schema: schema)]
+                let options = ConfigurationOptions(
+                    configDirectory: folder, environmentName: name, environmentVariables: [:], environmentIsLayer: false, compatibility: request.compatibility)
+                self.services = [ServicePlan(id: id, folder: folder, schema: schema, options: options)]
                 self.definition = nil
                 self.environmentName = name
                 self.fileEnvironment = name
@@ -223,31 +227,34 @@ public struct ValidationOperation: Sendable {
     }
 
     func check(
-        _ service: ServicePlan, plan: Plan, extraLayers: [ConfigurationLayer], validator: SchemaValidator, loader: inout LayerLoader
+        _ service: ServicePlan, plan: Plan, extraLayers: [ConfigurationLayer], validator: SchemaValidator, reader: inout AppsettingsReader
     ) -> (result: ServiceValidation, sites: [Site]) {
-        var layers: [ConfigurationLayer] = []
+        var options = service.options
+        options.environmentFiles = extraLayers
+        // Validation reads files only; the Parameter Store layer is the store's business.
+        options.loadsParameterStore = false
+        let read: ServiceLayers
+        do {
+            read = try ConfigurationLoader().readLayers(options, reader: &reader)
+        } catch {
+            return (
+                ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: [], diagnostics: error.diagnostics, isUnusable: true),
+                []
+            )
+        }
         var problems: [Diagnostic] = []
         var sectionLocations: [String: SourceLocation] = [:]
         var rootLocation: SourceLocation?
-        var files: [String] = []
-        let folders: [(String, SharedSettingsFilter?, Bool)] =
-            [service.sharedFolder.map { ($0, service.sharedFilter, false) }, (service.folder, nil, true)].compactMap { $0 }
-        for (folder, filter, isOwn) in folders {
-            let loaded = loader.load(folder: folder, environment: plan.fileEnvironment)
-            problems += loaded.diagnostics
-            for (document, layer) in loaded.layers {
-                let kept = filter.map { layer.filtered($0.accepts) } ?? layer
-                files.append(document.file)
-                ConfigurationTree.sectionLocations(of: document, layer: kept, into: &sectionLocations)
-                if isOwn && rootLocation == nil { rootLocation = document.root.location }
-                layers.append(kept)
-            }
+        for file in read.files {
+            problems += ConfigurationTree.overlongKeys(in: file.layer)
+            ConfigurationTree.sectionLocations(of: file.document, layer: file.layer, into: &sectionLocations)
+            if !file.isShared && rootLocation == nil { rootLocation = file.document.root.location }
         }
-        files += extraLayers.map(\.name)
+        let files = read.files.map(\.document.file) + extraLayers.map(\.name)
         guard problems.isEmpty else {
             return (ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: problems, isUnusable: true), [])
         }
-        let configuration = LayeredConfiguration(layers: layers + extraLayers)
+        let configuration = read.assembled()
         let tree = ConfigurationTree(configuration, sectionLocations: sectionLocations, rootLocation: rootLocation)
         let result = validator.validate(tree)
         var policies = PolicyCheck(
@@ -258,43 +265,5 @@ public struct ValidationOperation: Sendable {
             ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: diagnostics, isUnusable: false),
             policies.sites
         )
-    }
-}
-
-/// Reads each appsettings file once, however many services layer it (the shared AppHost files
-/// are read once for all 22 services).
-struct LayerLoader {
-    struct Loaded {
-        var layers: [(document: JSONDocument, layer: ConfigurationLayer)]
-        var diagnostics: [Diagnostic]
-    }
-
-    let compatibility: AspNetCompatibility
-    var cache: [String: Loaded] = [:]
-
-    init(compatibility: AspNetCompatibility) {
-        self.compatibility = compatibility
-    }
-
-    mutating func load(folder: String, environment: String) -> Loaded {
-        let key = folder + "\u{0}" + environment
-        if let cached = cache[key] { return cached }
-        var loaded = Loaded(layers: [], diagnostics: [])
-        do {
-            let documents = try AppsettingsDirectory(path: folder, compatibility: compatibility).readDocuments(environment: environment)
-            for document in documents {
-                do {
-                    let layer = try ConfigurationLayer.json(document, compatibility: compatibility)
-                    let overlong = ConfigurationTree.overlongKeys(in: layer)
-                    if overlong.isEmpty { loaded.layers.append((document, layer)) } else { loaded.diagnostics += overlong }
-                } catch {
-                    loaded.diagnostics.append(error)
-                }
-            }
-        } catch {
-            loaded.diagnostics = error.diagnostics
-        }
-        cache[key] = loaded
-        return loaded
     }
 }

@@ -20,6 +20,7 @@ public final class CountingSecretStore: SecretStore {
     func count(_ name: String) { counts.withLock { $0[name, default: 0] += 1 } }
 
     public var storeDescription: String { base.storeDescription }
+    public var storeIdentity: String { base.storeIdentity }
 
     public func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
         count("getSecrets")

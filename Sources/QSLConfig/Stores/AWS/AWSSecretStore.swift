@@ -36,6 +36,9 @@ public struct AWSSecretStore: SecretStore {
 
     public var storeDescription: String { "AWS (\(context.region ?? "no region"))" }
 
+    /// The profile, region and endpoints, as the context prints them (never a credential).
+    public var storeIdentity: String { "aws \(context)" }
+
     // MARK: Reading
 
     public func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {

@@ -36,6 +36,10 @@ public struct LocalSecretStore: SecretStore {
 
     public var storeDescription: String { "local store \(file.path)" }
 
+    public var storeIdentity: String {
+        "local " + (file.path.hasPrefix("/") ? file.path : FileManager.default.currentDirectoryPath + "/" + file.path)
+    }
+
     // MARK: Reading
 
     public func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
