@@ -16,6 +16,12 @@ public enum PlaceholderReference: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the reference is a relative secret reference (`${aws:secrets:./NAME}`).
+    public var isRelativeSecret: Bool {
+        if case .secret(let secret) = self { return secret.isRelative }
+        return false
+    }
+
     /// Whether the reference needs AWS (or a secret store) to resolve.
     public var isAWS: Bool {
         if case .environment = self { return false }
@@ -44,6 +50,24 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether ``secretId`` is an ARN.
     public var isARN: Bool { secretId.hasPrefix("arn:") }
+
+    /// Whether ``secretId`` is relative (`./NAME`): a name under the configuration's own
+    /// `AWS:SecretsManagerPrefix`, so that one shared file can name each environment's secret.
+    /// `migrate` writes these into files every environment loads.
+    public var isRelative: Bool { secretId.hasPrefix(Self.relativeMarker) }
+
+    /// What starts a relative secret id.
+    public static let relativeMarker = "./"
+
+    /// The reference with a relative id made absolute under `prefix` (`qsl/production/` and
+    /// `./neon/userservice` make `qsl/production/neon/userservice`); itself when absolute.
+    public func resolvingRelative(under prefix: String) -> SecretReference {
+        guard isRelative else { return self }
+        var copy = self
+        let name = secretId.dropFirst(Self.relativeMarker.count)
+        copy.secretId = prefix.hasSuffix("/") || prefix.isEmpty ? prefix + name : prefix + "/" + name
+        return copy
+    }
 
     /// The secret at its pinned version, without the JSON key: what a store fetches.
     public var version: SecretVersionSelector {

@@ -6,6 +6,7 @@
 /// ${aws:secrets:NAME}                      whole SecretString
 /// ${aws:secrets:NAME:JSONKEY}              one top-level key of a JSON secret
 /// ${aws:secrets:ARN[:JSONKEY]}             NAME may be a full secret ARN
+/// ${aws:secrets:./NAME[:JSONKEY]}          NAME under the configuration's AWS:SecretsManagerPrefix
 /// ${aws:secrets:NAME:JSONKEY:STAGE}        pinned to a staging label (JSONKEY may be empty)
 /// ${aws:secrets:NAME:JSONKEY:STAGE:VERSIONID}
 /// ${aws:parameter:/path[:SELECTOR]}        SSM parameter; SELECTOR is a version or a label
@@ -32,6 +33,19 @@ public struct PlaceholderTemplate: Sendable, Hashable {
             if case .reference(let reference, _) = $0 { return reference }
             return nil
         }
+    }
+
+    /// The template with every relative secret reference (`./NAME`) made absolute under `prefix`.
+    public func resolvingRelativeSecrets(under prefix: String) -> PlaceholderTemplate {
+        PlaceholderTemplate(
+            parts: parts.map { part in
+                guard case .reference(.secret(let secret), let offset) = part, secret.isRelative else { return part }
+                return .reference(.secret(secret.resolvingRelative(under: prefix)), offset: offset)
+            })
+    }
+
+    init(parts: [Part]) {
+        self.parts = parts
     }
 
     /// Whether the value is exactly one reference with nothing around it.

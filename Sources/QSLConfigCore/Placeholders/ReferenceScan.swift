@@ -19,12 +19,31 @@ public struct ReferenceScan: Sendable {
     /// Malformed references and unknown `aws:` kinds, each at its position.
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// The key whose value relative secret references (`${aws:secrets:./NAME}`) are resolved under.
+    public static let secretsPrefixKey: ConfigKey = "AWS:SecretsManagerPrefix"
+
+    /// Scans the winning value of every key. Relative secret references come back made absolute
+    /// under the configuration's own `AWS:SecretsManagerPrefix` (in ``sites`` and ``templates``
+    /// alike); one where no literal prefix is set is a diagnostic.
     public init(_ configuration: LayeredConfiguration) {
+        let prefixValue = configuration[Self.secretsPrefixKey] ?? nil
+        let prefix = prefixValue.flatMap { !$0.isEmpty && !PlaceholderTemplate.mayContainReference($0) ? $0 : nil }
         for entry in configuration.sortedEntries {
             guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { continue }
             if case .parameterStore = entry.origin.source { continue }
             do {
-                let template = try PlaceholderTemplate(parsing: value)
+                var template = try PlaceholderTemplate(parsing: value)
+                if template.references.contains(where: \.isRelativeSecret) {
+                    guard let prefix else {
+                        diagnostics.append(
+                            Diagnostic(
+                                at: entry.origin.location,
+                                "'\(entry.key)' holds a relative secret reference (${aws:secrets:./NAME}), which needs a literal AWS:SecretsManagerPrefix in the configuration to name the secret",
+                                rule: "reference", keyPath: entry.key.spelling))
+                        continue
+                    }
+                    template = template.resolvingRelativeSecrets(under: prefix)
+                }
                 templates[entry.key] = template
                 for part in template.parts {
                     if case .reference(let reference, let offset) = part {

@@ -44,6 +44,18 @@ struct PolicyCheck {
                     diagnostics.append(referenceSyntax(error, entry: entry, isSecret: isSecret))
                     continue
                 }
+                // A relative secret reference names a secret under the configuration's own prefix.
+                if let parsed = template, parsed.references.contains(where: \.isRelativeSecret) {
+                    guard let prefix = literal(ReferenceScan.secretsPrefixKey) ?? plan.secretsPrefix else {
+                        diagnostics.append(
+                            Diagnostic(
+                                at: entry.origin.location,
+                                "'\(entry.key)' holds a relative secret reference (${aws:secrets:./NAME}), but no AWS:SecretsManagerPrefix is set for \(plan.environmentName) to name the secret",
+                                rule: "reference", keyPath: entry.key.spelling))
+                        continue
+                    }
+                    template = parsed.resolvingRelativeSecrets(under: prefix)
+                }
             }
             for part in template?.parts ?? [] {
                 guard case .reference(let reference, let offset) = part, reference.isAWS else { continue }
