@@ -1,0 +1,212 @@
+/// Adding and removing object members byte-exactly, in the file's own style: the new member goes
+/// after the object's last one at the same indentation, a trailing comma is kept a trailing
+/// comma, and every other byte (comments included) stays where it was. `migrate` uses these to
+/// put references into an environment's overlay and to take AWS access keys out of a file.
+extension JSONDocument {
+    /// One string member to add, by its path of object names from the root (`["ConnectionStrings",
+    /// "cache"]`). Missing sections on the way are created.
+    public struct NewMember: Sendable, Hashable {
+        public var path: [String]
+        public var value: String
+
+        public init(path: [String], value: String) {
+            self.path = path
+            self.value = value
+        }
+    }
+
+    /// The edits that add `members`, each a string, to the document. Names are matched ignoring
+    /// case, as ASP.NET reads them, so a member goes into an existing section however it is
+    /// spelled. Apply them with ``applying(_:limits:)``.
+    ///
+    /// ```swift
+    /// let edits = try overlay.addingMembers([.init(path: ["ConnectionStrings", "cache"], value: "${aws:secrets:qsl/production/redis/connection}")])
+    /// let bytes = try overlay.applying(edits)
+    /// ```
+    ///
+    /// - Throws: A ``Diagnostic`` when a path is empty, names an existing member, or runs into a
+    ///   value that is not an object.
+    public func addingMembers(_ members: [NewMember]) throws(Diagnostic) -> [JSONEdit] {
+        // What goes into each existing object, as a tree of new names, in the order given.
+        var pending: [Int: PendingTree] = [:]
+        var order: [Int] = []
+        for member in members {
+            guard !member.path.isEmpty else { throw Diagnostic(at: root.location, "a new member needs a name", rule: "edit") }
+            var object = root
+            var depth = 0
+            while depth < member.path.count, let child = Self.member(of: object, named: member.path[depth]) {
+                guard depth < member.path.count - 1 else {
+                    throw Diagnostic(at: child.location, "'\(member.path.joined(separator: ":"))' is already set here", rule: "edit")
+                }
+                guard child.kind == .object else {
+                    throw Diagnostic(at: child.location, "'\(member.path[...depth].joined(separator: ":"))' is \(child.kind), not a section", rule: "edit")
+                }
+                object = child
+                depth += 1
+            }
+            guard object.kind == .object else { throw Diagnostic(at: object.location, "the file's top level is not an object", rule: "edit") }
+            if pending[object.index] == nil { order.append(object.index) }
+            pending[object.index, default: PendingTree()].insert(Array(member.path[depth...]), value: member.value)
+        }
+        var edits: [JSONEdit] = []
+        let unit = indentUnit
+        for index in order {
+            edits += insertion(of: pending[index]!, into: value(atIndex: index), unit: unit)
+        }
+        return edits
+    }
+
+    /// The edit that removes `member` (a value whose parent is an object) with its name, its
+    /// trailing comma and, when it stands on lines of its own, those lines with any comment on
+    /// them. A comma left after the previous member is a trailing comma, which appsettings
+    /// files allow.
+    public func removingMember(_ member: JSONValue) -> JSONEdit {
+        guard let keyRange = member.keyByteRange else { return JSONEdit(range: member.byteRange, replacement: "null") }
+        var start = keyRange.lowerBound - 1  // the opening quote of the name
+        var end = member.byteRange.upperBound
+        var cursor = end
+        while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") || bytes[cursor] == UInt8(ascii: "\t") { cursor += 1 }
+        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ",") { end = cursor + 1 }
+        let lineStart = lineStart(of: start)
+        let lineEnd = lineEnd(of: end)
+        let before = bytes[lineStart..<start]
+        let after = bytes[end..<lineEnd]
+        if before.allSatisfy(Self.isBlank), after.allSatisfy(Self.isBlank) || Self.isComment(after) {
+            start = lineStart
+            end = lineEnd < bytes.count ? lineEnd + 1 : lineEnd
+        }
+        return JSONEdit(range: start..<end, replacement: "")
+    }
+
+    /// A new appsettings file holding `members`, indented by two spaces.
+    public static func newFile(with members: [NewMember]) -> String {
+        var tree = PendingTree()
+        for member in members { tree.insert(member.path, value: member.value) }
+        return "{\n" + tree.render(indent: "  ", unit: "  ", trailingCommas: false) + "\n}\n"
+    }
+
+    // MARK: Style
+
+    /// The indentation one level adds: that of the first indented member line under the root,
+    /// else two spaces.
+    var indentUnit: String {
+        for child in root.children {
+            let start = lineStart(of: (child.keyByteRange?.lowerBound ?? child.byteRange.lowerBound))
+            let indent = indentation(ofLineStartingAt: start)
+            if !indent.isEmpty && start > 0 { return indent }
+        }
+        return "  "
+    }
+
+    func lineStart(of offset: Int) -> Int {
+        var index = min(offset, bytes.count)
+        while index > 0, bytes[index - 1] != UInt8(ascii: "\n") { index -= 1 }
+        return index
+    }
+
+    /// The offset of the line feed ending the line that holds `offset`, or the file's end.
+    func lineEnd(of offset: Int) -> Int {
+        var index = offset
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        return index
+    }
+
+    func indentation(ofLineStartingAt start: Int) -> String {
+        var end = start
+        while end < bytes.count, bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "\t") { end += 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+
+    /// Whether `text` is blanks then a `//` comment.
+    static func isComment(_ text: ArraySlice<UInt8>) -> Bool {
+        guard let first = text.firstIndex(where: { !isBlank($0) }) else { return true }
+        return text[first...].starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")])
+    }
+
+    /// The member of `object` named `name`, ignoring case.
+    static func member(of object: JSONValue, named name: String) -> JSONValue? {
+        guard object.kind == .object else { return nil }
+        let folded = ConfigKey.fold(name)
+        return object.children.first { $0.key.map(ConfigKey.fold) == folded }
+    }
+
+    /// The edits that put `tree` into `object`.
+    func insertion(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
+        let closing = object.byteRange.upperBound - 1  // the closing brace
+        let objectIndent = indentation(ofLineStartingAt: lineStart(of: object.byteRange.lowerBound))
+        guard let last = object.children.reduce(nil as JSONValue?, { _, child in child }) else {
+            // An empty object: the members on lines of their own, the brace on the next.
+            let text = "\n" + tree.render(indent: objectIndent + unit, unit: unit, trailingCommas: false) + "\n" + objectIndent
+            let inner = (object.byteRange.lowerBound + 1)..<closing
+            let replacesBlanks = bytes[inner].allSatisfy { Self.isBlank($0) || $0 == UInt8(ascii: "\n") }
+            return [JSONEdit(range: replacesBlanks ? inner : (inner.lowerBound..<inner.lowerBound), replacement: text)]
+        }
+        let lastStart = last.keyByteRange.map { $0.lowerBound - 1 } ?? last.byteRange.lowerBound
+        var afterValue = last.byteRange.upperBound
+        while afterValue < closing, Self.isBlank(bytes[afterValue]) { afterValue += 1 }
+        let hasTrailingComma = afterValue < closing && bytes[afterValue] == UInt8(ascii: ",")
+        let lineEnd = lineEnd(of: last.byteRange.upperBound)
+        guard lineEnd < closing else {
+            // The object closes on the last member's line (`{"a": 1}`): continue on that line.
+            let text = (hasTrailingComma ? " " : ", ") + tree.renderInline()
+            let at = hasTrailingComma ? afterValue + 1 : last.byteRange.upperBound
+            return [JSONEdit(range: at..<at, replacement: text)]
+        }
+        let memberIndent = indentation(ofLineStartingAt: lineStart(of: lastStart))
+        var text = "\n" + tree.render(indent: memberIndent, unit: unit, trailingCommas: hasTrailingComma)
+        if hasTrailingComma { text += "," }
+        // The new lines go after the last member's line, comment included; a missing comma goes
+        // right after its value.
+        var edits = [JSONEdit(range: lineEnd..<lineEnd, replacement: text)]
+        if !hasTrailingComma {
+            let at = last.byteRange.upperBound
+            if at == lineEnd {
+                edits = [JSONEdit(range: at..<at, replacement: "," + text)]
+            } else {
+                edits.insert(JSONEdit(range: at..<at, replacement: ","), at: 0)
+            }
+        }
+        return edits
+    }
+}
+
+/// New members to insert, as a tree of names in the order they were given.
+struct PendingTree: Sendable {
+    var names: [String] = []
+    var children: [String: PendingTree] = [:]
+    var values: [String: String] = [:]
+
+    mutating func insert(_ path: [String], value: String) {
+        guard let first = path.first else { return }
+        let folded = ConfigKey.fold(first)
+        let existing = names.first { ConfigKey.fold($0) == folded }
+        let name = existing ?? first
+        if existing == nil { names.append(name) }
+        if path.count == 1 {
+            values[name] = value
+        } else {
+            children[name, default: PendingTree()].insert(Array(path.dropFirst()), value: value)
+        }
+    }
+
+    func render(indent: String, unit: String, trailingCommas: Bool) -> String {
+        names.map { name in
+            let key = JSONStringEncoding.quoted(name)
+            if let value = values[name] { return indent + key + ": " + JSONStringEncoding.quoted(value) }
+            let inner = children[name]!.render(indent: indent + unit, unit: unit, trailingCommas: trailingCommas)
+            return indent + key + ": {\n" + inner + (trailingCommas ? "," : "") + "\n" + indent + "}"
+        }.joined(separator: ",\n")
+    }
+
+    func renderInline() -> String {
+        names.map { name in
+            let key = JSONStringEncoding.quoted(name)
+            if let value = values[name] { return key + ": " + JSONStringEncoding.quoted(value) }
+            return key + ": {" + children[name]!.renderInline() + "}"
+        }.joined(separator: ", ")
+    }
+}

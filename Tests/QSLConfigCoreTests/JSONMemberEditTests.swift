@@ -1,0 +1,87 @@
+import QSLConfigCore
+import Testing
+
+/// Adding and removing members byte-exactly, in the file's own style.
+@Suite("member edits")
+struct JSONMemberEditTests {
+    static func edited(_ text: String, _ members: [JSONDocument.NewMember]) throws -> String {
+        let document = try JSONDocument(parsing: Array(text.utf8), file: "appsettings.Production.json")
+        return String(decoding: try document.applying(try document.addingMembers(members)), as: UTF8.self)
+    }
+
+    @Test("a member goes after the last one at its indentation; comments, trailing commas and every other byte stay")
+    func afterLastMember() throws {
+        let text = """
+            {
+                // production overrides
+                "ConnectionStrings": {
+                    "postgres-a": "${aws:secrets:qsl/production/neon/a}",  // kept
+                    "postgres-b": "${aws:secrets:qsl/production/neon/b}",
+                },
+                "Logging": { "LogLevel": { "Default": "Warning" } }
+            }
+            """
+        let result = try Self.edited(text, [.init(path: ["connectionstrings", "cache"], value: "${aws:secrets:qsl/production/redis/connection}")])
+        #expect(
+            result == """
+                {
+                    // production overrides
+                    "ConnectionStrings": {
+                        "postgres-a": "${aws:secrets:qsl/production/neon/a}",  // kept
+                        "postgres-b": "${aws:secrets:qsl/production/neon/b}",
+                        "cache": "${aws:secrets:qsl/production/redis/connection}",
+                    },
+                    "Logging": { "LogLevel": { "Default": "Warning" } }
+                }
+                """)
+    }
+
+    @Test("without a trailing comma the comma goes after the value, before a comment on its line")
+    func commaBeforeComment() throws {
+        let text = "{\n  \"Kestra\": {\n    \"BaseUrl\": \"http://k\"  // the UI\n  }\n}\n"
+        let result = try Self.edited(text, [.init(path: ["Kestra", "Password"], value: "${aws:secrets:qsl/production/kestra:password}")])
+        #expect(result == "{\n  \"Kestra\": {\n    \"BaseUrl\": \"http://k\",  // the UI\n    \"Password\": \"${aws:secrets:qsl/production/kestra:password}\"\n  }\n}\n")
+    }
+
+    @Test("missing sections are created, nested, at the file's indentation unit")
+    func nestedSections() throws {
+        let text = "{\n    \"Logging\": {}\n}"
+        let result = try Self.edited(
+            text,
+            [.init(path: ["Security", "JWT", "Secret"], value: "${aws:secrets:qsl/production/jwt:secret}"), .init(path: ["Security", "JWT", "Key"], value: "k")])
+        #expect(
+            result
+                == "{\n    \"Logging\": {},\n    \"Security\": {\n        \"JWT\": {\n            \"Secret\": \"${aws:secrets:qsl/production/jwt:secret}\",\n            \"Key\": \"k\"\n        }\n    }\n}")
+    }
+
+    @Test("an empty object and a one-line object take members in their own shape")
+    func emptyAndInline() throws {
+        #expect(try Self.edited("{\n  \"A\": {}\n}", [.init(path: ["A", "b"], value: "v")]) == "{\n  \"A\": {\n    \"b\": \"v\"\n  }\n}")
+        #expect(try Self.edited("{\"A\": {\"x\": 1}}", [.init(path: ["A", "b"], value: "v")]) == "{\"A\": {\"x\": 1, \"b\": \"v\"}}")
+    }
+
+    @Test("adding a member that is already set, or under a value that is not a section, is refused")
+    func refusals() throws {
+        #expect(throws: Diagnostic.self) { try Self.edited("{\"A\": {\"b\": \"x\"}}", [.init(path: ["a", "B"], value: "v")]) }
+        #expect(throws: Diagnostic.self) { try Self.edited("{\"A\": \"x\"}", [.init(path: ["A", "b"], value: "v")]) }
+    }
+
+    @Test("a removed member takes its line and its comment; the rest is untouched")
+    func removal() throws {
+        let text = "{\n  \"AWS\": {\n    \"AccessKey\": \"AKIAFAKE\",  // temporary\n    \"Region\": \"us-east-1\"\n  }\n}\n"
+        let document = try JSONDocument(parsing: Array(text.utf8), file: "a.json")
+        let key = try #require(document.root["AWS"]?["AccessKey"])
+        let result = String(decoding: try document.applying([document.removingMember(key)]), as: UTF8.self)
+        #expect(result == "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\"\n  }\n}\n")
+        let last = try #require(document.root["AWS"]?["Region"])
+        let withoutLast = String(decoding: try document.applying([document.removingMember(last)]), as: UTF8.self)
+        #expect(withoutLast == "{\n  \"AWS\": {\n    \"AccessKey\": \"AKIAFAKE\",  // temporary\n  }\n}\n", "the comma left is a trailing comma")
+    }
+
+    @Test("a new file holds the members, two-space indented")
+    func newFile() throws {
+        let text = JSONDocument.newFile(with: [.init(path: ["ConnectionStrings", "cache"], value: "${aws:secrets:x}")])
+        #expect(text == "{\n  \"ConnectionStrings\": {\n    \"cache\": \"${aws:secrets:x}\"\n  }\n}\n")
+        _ = try JSONDocument(parsing: Array(text.utf8), file: "new.json")
+    }
+}
