@@ -128,7 +128,7 @@ extension JSONDocument {
     }
 
     /// The member of `object` named `name`, ignoring case.
-    static func member(of object: JSONValue, named name: String) -> JSONValue? {
+    public static func member(of object: JSONValue, named name: String) -> JSONValue? {
         guard object.kind == .object else { return nil }
         let folded = ConfigKey.fold(name)
         return object.children.first { $0.key.map(ConfigKey.fold) == folded }

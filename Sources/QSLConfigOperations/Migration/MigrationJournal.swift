@@ -1,0 +1,105 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLCrypto
+
+/// What a migration has done so far, kept under the root (`.qsl/migrate-journal.json`, mode
+/// 0600, written atomically after every step) so that a killed run can be resumed and a finished
+/// one rolled back. It holds no value: secret names, version ids and request tokens, and each
+/// file's SHA-256 before and after with the references put into it.
+struct MigrationJournal: Codable, Sendable {
+    enum State: String, Codable, Sendable {
+        /// Secrets are being written; no file has been touched.
+        case secrets
+        /// Every secret is written and read back; files are being rewritten.
+        case files
+        /// Every file is rewritten.
+        case done
+    }
+
+    struct Secret: Codable, Sendable, Hashable {
+        var name: String
+        var action: String
+        /// The version the migration wrote; `nil` until written, or when nothing was written.
+        var versionId: String?
+    }
+
+    /// A reference the migration put where a value was.
+    struct Replacement: Codable, Sendable, Hashable {
+        /// Where the reference's string token is in the rewritten file.
+        var offset: Int
+        var length: Int
+        /// The key, for messages.
+        var key: String
+        /// The reference (`${aws:secrets:...}`), resolved against the target to restore the value.
+        var reference: String
+    }
+
+    struct File: Codable, Sendable, Hashable {
+        var path: String
+        /// `sha256:` of the file before; `nil` when the migration creates it.
+        var before: String?
+        var after: String
+        var mode: Int
+        var replacements: [Replacement]
+        /// Members the migration added (`Section:Key`), removed on rollback.
+        var added: [String]
+        /// Members the migration removed (AWS access keys), which rollback cannot restore.
+        var removed: [String]
+        var written: Bool
+    }
+
+    var version = 1
+    var source: String
+    var target: String
+    /// The key of the request tokens: a token is HMAC-SHA256(salt, name, value), so that a
+    /// retried or repeated write makes no second version while the token, which AWS shows as
+    /// the version id, reveals nothing about a guessable value.
+    var salt: String
+    var state: State
+    var secrets: [Secret]
+    var files: [File]
+
+    static let relativePath = ".qsl/migrate-journal.json"
+
+    static func path(root: String) -> String { PlatformRoot.join(root, relativePath) }
+
+    static func load(root: String) throws(MigrationError) -> MigrationJournal? {
+        let path = path(root: root)
+        guard FileBytes.exists(path) else { return nil }
+        do {
+            let bytes = try FileBytes.read(path, maxBytes: 16 << 20)
+            return try JSONDecoder().decode(MigrationJournal.self, from: Data(bytes))
+        } catch {
+            throw MigrationError([
+                Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                    "the migration journal cannot be read (\(error)); move it aside to start over", rule: "journal")
+            ])
+        }
+    }
+
+    func save(root: String) throws(MigrationError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let path = Self.path(root: root)
+        do {
+            try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path))
+            try AtomicFile.write(Array(try encoder.encode(self)) + [UInt8(ascii: "\n")], to: path, mode: 0o600)
+        } catch let error as Diagnostic {
+            throw MigrationError([error])
+        } catch {
+            throw MigrationError([Diagnostic(at: nil, "cannot write the migration journal \(path): \(error)", rule: "journal")])
+        }
+    }
+
+    /// The request token of a write of `value` to `name`: UUID-shaped, as Secrets Manager wants.
+    func token(name: String, value: String) -> String {
+        let mac = Crypto.hmacSHA256(key: Array(salt.utf8), message: Array(name.utf8) + [0] + Array(value.utf8))
+        let hex = Crypto.hex(mac.prefix(16))
+        let chars = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
+    }
+
+    static func digest(_ bytes: [UInt8]) -> String { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLCrypto
+
+/// `qsl-config migrate` as a library call: every plaintext credential an environment's files hold
+/// moved into another environment's store, the files rewritten in place to reference it, and
+/// every service proven to resolve to the values it had.
+///
+/// The steps, each safe to interrupt:
+/// 1. **Plan** from the files (``MigrationPlanner``): sites, names, edits. Nothing is written.
+/// 2. **Read** the store for every planned secret in batches (`BatchGetSecretValue`, 20 names a
+///    call): each secret is *create*, *unchanged*, *add-keys* or *conflict*. A conflict or an
+///    unmigratable finding stops here with nothing written.
+/// 3. **Write** each secret in one call, with the environment's KMS key and tags and a request
+///    token derived from its name and value, so a retried or repeated write adds no version; the
+///    journal records each.
+/// 4. **Read back** every secret and compare, before any file is touched.
+/// 5. **Rewrite** each file atomically with its mode, every byte but the edited values unchanged.
+/// 6. **End check:** resolve every service in the target against the store; each migrated key
+///    must give the source's value.
+///
+/// A run killed at any point resumes on the next: written secrets read back as unchanged,
+/// rewritten files hold references and are not found again, and the journal's salt makes the
+/// same tokens.
+public struct MigrationOperation: Sendable {
+    public init() {}
+
+    public func run(_ request: MigrationRequest) async throws(MigrationError) -> MigrationReport {
+        let (root, source, target, services) = try Self.open(request)
+        let include = Set(request.include.map(ConfigKey.fold))
+        var writeOnly: [String: Set<String>] = [:]
+        do {
+            let sourcePaths = try ValidationOperation.writeOnlyPaths(root: root.path, environment: source.name, services: services)
+            let targetPaths = try ValidationOperation.writeOnlyPaths(root: root.path, environment: target.name, services: services)
+            for service in services { writeOnly[service] = (sourcePaths[service] ?? []).union(targetPaths[service] ?? []) }
+        } catch {
+            throw MigrationError(error.diagnostics)
+        }
+        let planner = MigrationPlanner(root: root, source: source, target: target, serviceIds: services, include: include, writeOnly: writeOnly)
+        var plan = try planner.plan()
+        let previous = try MigrationJournal.load(root: root.path)
+        let resumed = previous.map { $0.state != .done } ?? false
+        if let previous, resumed, previous.source != source.name || previous.target != target.name {
+            throw MigrationError([
+                Diagnostic(
+                    at: SourceLocation(file: MigrationJournal.path(root: root.path), line: 1, column: 1, offset: 0),
+                    "an interrupted migration from \(previous.source) to \(previous.target) is in this root; finish it (qsl-config migrate --from \(previous.source) --to \(previous.target)) or roll it back first",
+                    rule: "journal")
+            ])
+        }
+
+        let store: any SecretStore
+        do { store = try request.makeStore(target) } catch { throw MigrationError(store: error, "\(target.name)'s store") }
+        var calls = MigrationReport.Calls()
+        var existing: [String: StoredSecret] = [:]
+        if !plan.secrets.isEmpty {
+            let result: SecretFetchResult
+            do { result = try await store.getSecrets(plan.secrets.map { SecretVersionSelector(secretId: $0.name) }) } catch {
+                throw MigrationError(store: error, "reading \(target.name)'s store")
+            }
+            calls.reads += result.calls
+            for (selector, failure) in result.failures where failure.code != .notFound {
+                throw MigrationError(store: failure, "reading \(selector.secretId)")
+            }
+            for (selector, secret) in result.secrets { existing[selector.secretId] = secret }
+        }
+        for index in plan.secrets.indices {
+            plan.secrets[index].action = Self.action(for: plan.secrets[index], existing: existing[plan.secrets[index].name], updateExisting: request.updateExisting)
+        }
+        var report = MigrationReport(plan: plan, dryRun: request.dryRun, wrote: false, calls: calls, endCheckFailures: [], resumed: resumed)
+        if request.dryRun || report.exitStatus != 0 || report.isNothingToDo { return report }
+
+        // Write the secrets, journaled.
+        var journal = MigrationJournal(
+            source: source.name, target: target.name, salt: resumed ? previous!.salt : Crypto.hex((try? Crypto.randomBytes(32)) ?? Array(UUID().uuidString.utf8)),
+            state: .secrets, secrets: plan.secrets.map { .init(name: $0.name, action: $0.action.rawValue, versionId: nil) }, files: [])
+        if resumed { journal.files = previous!.files }
+        try journal.save(root: root.path)
+        var written: [String: String] = [:]
+        for (index, secret) in plan.secrets.enumerated() where secret.action != .unchanged {
+            let value = secret.secretString(mergingOver: Self.jsonObject(existing[secret.name]))
+            let token = journal.token(name: secret.name, value: value)
+            request.progress?("\(secret.action.rawValue) \(secret.name)\(secret.jsonKeys.isEmpty ? "" : " [\(secret.jsonKeys.joined(separator: ", "))]")")
+            let version: SecretVersionRef
+            do {
+                if secret.action == .create {
+                    version = try await store.createSecret(
+                        CreateSecretRequest(
+                            name: secret.name, value: .string(SecretValue(value)),
+                            description: "Migrated by qsl-config from \(source.name)", kmsKeyId: target.kmsKeyAlias,
+                            tags: Self.tags(secret, source: source, target: target), clientRequestToken: token))
+                } else {
+                    version = try await store.putSecretValue(secret.name, value: .string(SecretValue(value)), stages: nil, clientRequestToken: token)
+                }
+            } catch {
+                throw MigrationError(store: error, "writing \(secret.name)")
+            }
+            calls.writes += 1
+            journal.secrets[index].versionId = version.versionId
+            written[secret.name] = value
+            try journal.save(root: root.path)
+        }
+        report.wrote = !written.isEmpty
+
+        // Read back every planned secret before touching a file.
+        let readBack: SecretFetchResult
+        do { readBack = try await store.getSecrets(plan.secrets.map { SecretVersionSelector(secretId: $0.name) }) } catch {
+            throw MigrationError(store: error, "reading back \(target.name)'s store")
+        }
+        calls.readBacks += readBack.calls
+        var mismatches: [Diagnostic] = []
+        for secret in plan.secrets {
+            let stored = readBack.secrets[SecretVersionSelector(secretId: secret.name)]
+            guard let stored, Self.holds(stored, secret) else {
+                mismatches.append(
+                    Diagnostic(at: nil, "\(secret.name) does not read back with the value just written; no file was changed", rule: "migrate-read-back"))
+                continue
+            }
+        }
+        guard mismatches.isEmpty else { throw MigrationError(mismatches, isStoreFailure: true) }
+        journal.state = .files
+        try journal.save(root: root.path)
+
+        // Rewrite the files.
+        for file in plan.files {
+            request.progress?("rewrite \(file.path)")
+            let before: [UInt8]?
+            let after: [UInt8]
+            var mode = 0o644
+            do {
+                if let newText = file.newText {
+                    before = nil
+                    after = Array(newText.utf8)
+                    if let sibling = try? FileManager.default.attributesOfItem(atPath: PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")),
+                        let permissions = sibling[.posixPermissions] as? NSNumber
+                    {
+                        mode = permissions.intValue & 0o777
+                    }
+                } else {
+                    let document = try JSONDocument(contentsOfFile: file.path)
+                    before = document.bytes
+                    after = try document.applying(file.edits)
+                    if let attributes = try? FileManager.default.attributesOfItem(atPath: file.path), let permissions = attributes[.posixPermissions] as? NSNumber {
+                        mode = permissions.intValue & 0o777
+                    }
+                }
+                var entry = MigrationJournal.File(
+                    path: file.path, before: before.map(MigrationJournal.digest), after: MigrationJournal.digest(after), mode: mode,
+                    replacements: Self.replacements(file, in: after), added: file.added, removed: file.removed, written: false)
+                journal.files.removeAll { $0.path == file.path && !$0.written }
+                journal.files.append(entry)
+                try journal.save(root: root.path)
+                try AtomicFile.write(after, to: file.path, mode: mode_t(mode))
+                entry.written = true
+                journal.files[journal.files.count - 1] = entry
+                try journal.save(root: root.path)
+                report.wrote = true
+            } catch let error as Diagnostic {
+                throw MigrationError([error])
+            } catch let error as MigrationError {
+                throw error
+            } catch {
+                throw MigrationError([Diagnostic(at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0), "\(error)", rule: "migrate-file")])
+            }
+        }
+        journal.state = .done
+        try journal.save(root: root.path)
+
+        // The end check: the target resolves every migrated key to the source's value.
+        if request.endCheck, !plan.expected.isEmpty {
+            let (failures, checkCalls) = try await Self.endCheck(plan, root: root, store: store)
+            report.endCheckFailures = failures
+            calls.endCheck += checkCalls
+        }
+        report.calls = calls
+        return report
+    }
+
+    // MARK: Steps
+
+    static func open(_ request: MigrationRequest) throws(MigrationError) -> (PlatformRoot, EnvironmentDefinition, EnvironmentDefinition, [String]) {
+        do throws(DiagnosticList) {
+            let root = try PlatformRoot(path: request.root)
+            let source = try root.environment(request.from)
+            let target = try root.environment(request.to)
+            guard source.name != target.name else {
+                throw DiagnosticList([Diagnostic(at: nil, "--from and --to name the same environment (\(source.name))", rule: "migrate")])
+            }
+            var services: [String] = []
+            for id in request.services { services.append(try root.service(id).id) }
+            return (root, source, target, request.services.isEmpty ? root.catalogue.services.map(\.id) : services)
+        } catch {
+            throw MigrationError(error.diagnostics)
+        }
+    }
+
+    /// What to do with a planned secret, given what the store holds.
+    static func action(for secret: MigrationPlan.Secret, existing: StoredSecret?, updateExisting: Bool) -> MigrationPlan.Secret.Action {
+        guard let existing else { return .create }
+        let conflict: MigrationPlan.Secret.Action = updateExisting ? .update : .conflict
+        guard case .string(let stored) = existing.payload else { return conflict }
+        if let whole = secret.whole { return whole == stored ? .unchanged : conflict }
+        guard let object = jsonObject(existing) else { return conflict }
+        var missing = false
+        for (key, value) in secret.keys {
+            guard let current = object[key] else {
+                missing = true
+                continue
+            }
+            if current != value.unsafeRevealed { return conflict }
+        }
+        return missing ? .addKeys : .unchanged
+    }
+
+    /// A stored JSON secret's string members (`nil` when it is not a JSON object of strings).
+    static func jsonObject(_ secret: StoredSecret?) -> [String: String]? {
+        guard let secret, case .string(let value) = secret.payload,
+            let object = try? JSONSerialization.jsonObject(with: Data(value.unsafeRevealed.utf8)) as? [String: Any]
+        else { return nil }
+        var strings: [String: String] = [:]
+        for (key, value) in object {
+            if let string = value as? String { strings[key] = string } else { return nil }
+        }
+        return strings
+    }
+
+    /// Whether a stored secret holds every planned value.
+    static func holds(_ stored: StoredSecret, _ secret: MigrationPlan.Secret) -> Bool {
+        guard case .string(let value) = stored.payload else { return false }
+        if let whole = secret.whole { return value == whole }
+        guard let object = jsonObject(stored) else { return false }
+        return secret.keys.allSatisfy { object[$0.key] == $0.value.unsafeRevealed }
+    }
+
+    /// The environment's tags, and what `rotate` and people need: kind, services, where from.
+    static func tags(_ secret: MigrationPlan.Secret, source: EnvironmentDefinition, target: EnvironmentDefinition) -> [String: String] {
+        var tags = target.tags ?? [:]
+        tags["qsl:kind"] = secret.kind
+        tags["qsl:migrated-from"] = source.name
+        func fit(_ text: String) -> String { text.count <= 256 ? text : String(text.prefix(252)) + " ..." }
+        tags["qsl:services"] = fit(secret.services.joined(separator: " "))
+        tags["qsl:source"] = fit(secret.sites.map { "\($0.file):\($0.location.line) \($0.key.spelling)" }.joined(separator: " "))
+        return tags.mapValues { String($0.map { $0.isLetter || $0.isNumber || " _.:/=+-@".contains($0) ? $0 : "_" }) }
+    }
+
+    /// Where each reference sits in the rewritten bytes, for rollback.
+    static func replacements(_ file: MigrationPlan.File, in bytes: [UInt8]) -> [MigrationJournal.Replacement] {
+        guard let document = try? JSONDocument(parsing: bytes, file: file.path) else { return [] }
+        var found: [MigrationJournal.Replacement] = []
+        for index in 0..<document.valueCount {
+            let value = document.value(atIndex: index)
+            guard value.kind == .string, let text = value.stringValue, text.hasPrefix("${aws:secrets:") else { continue }
+            let edited = file.edits.contains { edit in edit.replacement == JSONStringEncoding.quoted(text) }
+            guard edited else { continue }
+            found.append(.init(offset: value.byteRange.lowerBound, length: value.byteRange.count, key: "", reference: text))
+        }
+        return found
+    }
+
+    /// Resolves every service of the plan in the target and compares each migrated key.
+    static func endCheck(_ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore) async throws(MigrationError) -> ([Diagnostic], Int) {
+        let services = plan.services.filter { plan.expected[$0] != nil }
+        var options: [ConfigurationOptions] = []
+        do {
+            for id in services {
+                options.append(try root.options(service: id, environment: plan.target, environmentVariables: [:], environmentIsLayer: false, store: store))
+            }
+        } catch {
+            throw MigrationError(error.diagnostics)
+        }
+        let resolved: [ResolvedConfiguration]
+        let statistics: ReferenceResolver.Statistics
+        do { (resolved, statistics) = try await ConfigurationLoader().loadAll(options) } catch {
+            return (error.diagnostics.map { diagnostic in
+                var copy = diagnostic
+                copy.message = "end check: " + copy.message
+                return copy
+            }, 0)
+        }
+        var failures: [Diagnostic] = []
+        for (service, configuration) in zip(services, resolved) {
+            for (key, value) in plan.expected[service] ?? [:] where configuration.string(key) != value.unsafeRevealed {
+                failures.append(
+                    Diagnostic(
+                        at: configuration[key]?.origin.location,
+                        "end check: \(service) resolves '\(key)' in \(plan.target.name) to another value than \(plan.source.name) had (the values are not shown)",
+                        rule: "migrate-end-check", keyPath: key.spelling))
+            }
+        }
+        return (failures, statistics.secretCalls + statistics.parameterCalls)
+    }
+}

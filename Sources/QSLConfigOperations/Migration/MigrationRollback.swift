@@ -1,0 +1,108 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+
+/// `qsl-config migrate --rollback`: the files of the last migration restored from its journal,
+/// each reference replaced by the value read back from the store, each member the migration
+/// added taken out, each file it created removed. The secrets stay in the store.
+///
+/// A file that changed since the migration wrote it is left alone and named: rolling it back
+/// would undo someone else's edit.
+public struct MigrationRollback: Sendable {
+    public init() {}
+
+    public struct Outcome: Sendable {
+        public var restored: [String]
+        public var removed: [String]
+        /// Files changed since the migration, left as they are.
+        public var skipped: [String]
+        /// AWS access keys the migration took out, which no store holds.
+        public var notRestored: [String]
+
+        public func text() -> String {
+            var out = ""
+            for path in restored { out += "restored \(path)\n" }
+            for path in removed { out += "removed \(path) (the migration created it)\n" }
+            for path in skipped { out += "warning: \(path) changed since the migration wrote it; left as it is\n" }
+            for key in notRestored { out += "note: \(key) (an AWS access key) was removed by the migration and is not restored\n" }
+            return out + "rollback: \(restored.count) files restored, \(removed.count) removed, \(skipped.count) left as they are\n"
+        }
+    }
+
+    public func run(
+        root path: String, makeStore: @Sendable (EnvironmentDefinition) throws(StoreError) -> any SecretStore
+    ) async throws(MigrationError) -> Outcome {
+        guard let journal = try MigrationJournal.load(root: path) else {
+            throw MigrationError([Diagnostic(at: nil, "there is no migration to roll back in \(path) (no \(MigrationJournal.relativePath))", rule: "journal")])
+        }
+        let target: EnvironmentDefinition
+        do { target = try PlatformRoot(path: path).environment(journal.target) } catch { throw MigrationError(error.diagnostics) }
+        let store: any SecretStore
+        do { store = try makeStore(target) } catch { throw MigrationError(store: error, "\(target.name)'s store") }
+
+        // Every reference of every written file, resolved in one batched read.
+        let written = journal.files.filter(\.written)
+        var references: [String: SecretReference] = [:]
+        for file in written {
+            for replacement in file.replacements {
+                guard let template = try? PlaceholderTemplate(parsing: replacement.reference), case .secret(let secret)? = template.references.first else { continue }
+                references[replacement.reference] = secret.resolvingRelative(under: target.secretsPrefix)
+            }
+        }
+        var values: [String: String] = [:]
+        let selectors = Array(Set(references.values.map(\.version)))
+        if !selectors.isEmpty {
+            let result: SecretFetchResult
+            do { result = try await store.getSecrets(selectors) } catch { throw MigrationError(store: error, "reading \(target.name)'s store") }
+            for (text, reference) in references {
+                guard let stored = result.secrets[reference.version], case .string(let value) = stored.payload else {
+                    throw MigrationError([Diagnostic(at: nil, "\(reference.secretId) cannot be read back from \(target.name)'s store; nothing was rolled back", rule: "journal")])
+                }
+                if let key = reference.jsonKey {
+                    guard let object = try? JSONSerialization.jsonObject(with: Data(value.unsafeRevealed.utf8)) as? [String: Any], let field = object[key] as? String else {
+                        throw MigrationError([Diagnostic(at: nil, "\(reference.secretId) has no JSON key '\(key)'; nothing was rolled back", rule: "journal")])
+                    }
+                    values[text] = field
+                } else {
+                    values[text] = value.unsafeRevealed
+                }
+            }
+        }
+
+        var outcome = Outcome(restored: [], removed: [], skipped: [], notRestored: [])
+        for file in written.reversed() {
+            guard let bytes = try? FileBytes.read(file.path, maxBytes: 64 << 20), MigrationJournal.digest(bytes) == file.after else {
+                outcome.skipped.append(file.path)
+                continue
+            }
+            do {
+                if file.before == nil {
+                    try FileManager.default.removeItem(atPath: file.path)
+                    outcome.removed.append(file.path)
+                    continue
+                }
+                let document = try JSONDocument(parsing: bytes, file: file.path)
+                var edits = file.replacements.map { replacement in
+                    JSONEdit(range: replacement.offset..<(replacement.offset + replacement.length), replacement: JSONStringEncoding.quoted(values[replacement.reference] ?? ""))
+                }
+                for added in file.added {
+                    var value: JSONValue? = document.root
+                    for segment in added.split(separator: ":") { value = value.flatMap { JSONDocument.member(of: $0, named: String(segment)) } }
+                    if let value { edits.append(document.removingMember(value)) }
+                }
+                try AtomicFile.write(try document.applying(edits), to: file.path, mode: mode_t(file.mode))
+                outcome.restored.append(file.path)
+                outcome.notRestored += file.removed.map { "\(file.path): \($0)" }
+            } catch let error as Diagnostic {
+                throw MigrationError([error])
+            } catch {
+                throw MigrationError([Diagnostic(at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0), "\(error)", rule: "journal")])
+            }
+        }
+        // The journal is kept beside, renamed, for the record.
+        let journalPath = MigrationJournal.path(root: path)
+        try? FileManager.default.removeItem(atPath: journalPath + ".rolled-back")
+        try? FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".rolled-back")
+        return outcome
+    }
+}

@@ -1,0 +1,39 @@
+import QSLConfig
+import QSLConfigCore
+import QSLConfigSchema
+
+extension ValidationOperation {
+    /// The keys each service's schema marks secret (`writeOnly`) in an environment, as folded key
+    /// paths; a marked section marks every key below it. What `migrate` asks the schemas, read
+    /// the way `validate` reads them.
+    ///
+    /// - Throws: ``ValidationError`` when the catalogue, the environment or a schema is unusable.
+    static func writeOnlyPaths(root: String, environment: String, services: [String]) throws(ValidationError) -> [String: Set<String>] {
+        let plan = try Plan(ValidationRequest(.catalogue(root: root, environment: environment, services: services)))
+        let validators = try validators(for: plan.services.map(\.schema))
+        var reader = AppsettingsReader()
+        var paths: [String: Set<String>] = [:]
+        for service in plan.services {
+            var options = service.options
+            options.loadsParameterStore = false
+            guard let read = try? ConfigurationLoader().readLayers(options, reader: &reader) else { continue }
+            var sections: [String: SourceLocation] = [:]
+            for file in read.files { ConfigurationTree.sectionLocations(of: file.document, layer: file.layer, into: &sections) }
+            let tree = ConfigurationTree(read.assembled(), sectionLocations: sections, rootLocation: nil)
+            let annotations = validators[service.schema]!.validate(tree).annotations
+            paths[service.id] = Set(annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
+        }
+        return paths
+    }
+
+    /// Whether `key` or a section above it is among `paths`.
+    static func isMarked(_ key: ConfigKey, in paths: Set<String>) -> Bool {
+        guard !paths.isEmpty else { return false }
+        var path = ""
+        for segment in key.folded.split(separator: ":", omittingEmptySubsequences: false) {
+            path = path.isEmpty ? String(segment) : path + ":" + segment
+            if paths.contains(path) { return true }
+        }
+        return false
+    }
+}
