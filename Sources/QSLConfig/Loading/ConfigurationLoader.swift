@@ -85,12 +85,21 @@ public struct ConfigurationLoader: Sendable {
 
     /// Every parameter under `prefix` as a layer (`/prefix/Section/Key` → `Section:Key`, as
     /// AWS's .NET Systems Manager provider maps them), and the keys that came from SecureStrings.
+    /// With `namesOnly` the prefix is listed without decryption and every key's value is null
+    /// (see ``ConfigurationOptions/parameterStoreNamesOnly``).
     func parameterStoreLayer(
-        _ prefix: (prefix: String, location: SourceLocation?), store: (any SecretStore)?
+        _ prefix: (prefix: String, location: SourceLocation?), store: (any SecretStore)?, namesOnly: Bool = false
     ) async throws(ResolutionError) -> (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>) {
         guard let store else { throw ResolutionError([Diagnostic(at: prefix.location, "AWS:ParameterStorePrefix needs a secret store", rule: "store")]) }
-        let parameters: [StoredParameter]
-        do { parameters = try await store.getParameters(underPath: prefix.prefix) } catch {
+        // (name, value, secure); the value is nil when only names were listed.
+        let parameters: [(name: String, value: String?, isSecure: Bool)]
+        do {
+            if namesOnly {
+                parameters = try await store.parameterMetadata(underPath: prefix.prefix).map { ($0.name, nil, $0.type == "SecureString") }
+            } else {
+                parameters = try await store.getParameters(underPath: prefix.prefix).map { ($0.name, $0.value.unsafeRevealed, $0.isSecure) }
+            }
+        } catch {
             throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
         }
         var layer = ConfigurationLayer(name: "Parameter Store \(prefix.prefix)")
@@ -98,10 +107,11 @@ public struct ConfigurationLoader: Sendable {
         let base = prefix.prefix.hasSuffix("/") ? prefix.prefix : prefix.prefix + "/"
         for parameter in parameters where parameter.name.hasPrefix(base) {
             let key = ConfigKey(parameter.name.dropFirst(base.count).split(separator: "/").joined(separator: ":"))
-            layer.set(ConfigEntry(key: key, value: parameter.value.unsafeRevealed, origin: ValueOrigin(.parameterStore(name: parameter.name))))
+            layer.set(ConfigEntry(key: key, value: parameter.value, origin: ValueOrigin(.parameterStore(name: parameter.name))))
             if parameter.isSecure { secureKeys.insert(key) }
         }
-        logger.debug("loaded Parameter Store layer", metadata: ["prefix": "\(prefix.prefix)", "parameters": "\(parameters.count)"])
+        logger.debug(
+            "loaded Parameter Store layer", metadata: ["prefix": "\(prefix.prefix)", "parameters": "\(parameters.count)", "namesOnly": "\(namesOnly)"])
         return (layer, secureKeys)
     }
 
@@ -117,7 +127,8 @@ public struct ConfigurationLoader: Sendable {
     /// service's files are read first (every problem of every service is reported at once), then
     /// each distinct Parameter Store prefix is listed once, concurrently, however many services
     /// set it. Also returns the keys that came from SecureString parameters and how many
-    /// listings were made.
+    /// listings were made. The store and ``ConfigurationOptions/parameterStoreNamesOnly`` of the
+    /// first options apply to all.
     public func layersAll(
         _ options: [ConfigurationOptions]
     ) async throws(ResolutionError) -> (configurations: [LayeredConfiguration], secureKeys: Set<ConfigKey>, prefixListings: Int) {
@@ -134,10 +145,11 @@ public struct ConfigurationLoader: Sendable {
         var prefixLayers: [String: PrefixLayer] = [:]
         let loader = self
         let store = options.first?.store
+        let namesOnly = options.first?.parameterStoreNamesOnly ?? false
         do {
             prefixLayers = try await withThrowingTaskGroup(of: (String, PrefixLayer).self) { group in
                 for (prefix, location) in prefixes {
-                    group.addTask { (prefix, try await loader.parameterStoreLayer((prefix, location), store: store)) }
+                    group.addTask { (prefix, try await loader.parameterStoreLayer((prefix, location), store: store, namesOnly: namesOnly)) }
                 }
                 var layers: [String: PrefixLayer] = [:]
                 for try await (prefix, layer) in group { layers[prefix] = layer }
