@@ -138,7 +138,11 @@ let package = Package(
         ),
         .testTarget(
             name: "QSLConfigCLITests",
-            dependencies: ["qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]
+            dependencies: [
+                "qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting",
+                // To walk the CLI's command tree (`configuration.subcommands`) in the redaction canary.
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

@@ -105,6 +105,8 @@ struct JSONReaderTests {
         Bad(text: "", line: 1, column: 1, fragment: "empty"),
         Bad(text: "  \n ", line: 2, column: 2, fragment: "empty"),
         Bad(text: "{\"a\": tru}", line: 1, column: 7, fragment: "'tru'"),
+        // A bare word that is no misspelt literal may be an unquoted secret: never echoed.
+        Bad(text: "{\"a\": hunter2-unquoted}", line: 1, column: 7, fragment: "unexpected unquoted text (16 characters, not shown)"),
         Bad(text: "{\"a\": 'x'}", line: 1, column: 7, fragment: "expected a value"),
         Bad(text: "{a: 1}", line: 1, column: 2, fragment: "double quotes"),
         Bad(text: "{\"a\": 01}", line: 1, column: 7, fragment: "leading zeros"),

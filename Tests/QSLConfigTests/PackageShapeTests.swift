@@ -82,7 +82,8 @@ struct PackageShapeTests {
         let targets = try Self.describe()
         var undeclared: [String] = []
         for target in targets.values where !target.path.isEmpty {
-            let declared = Set(target.targets + target.products).union([target.name])
+            // A target's module name is its name with `-` as `_` (`qsl-config` is `qsl_config`).
+            let declared = Set((target.targets + target.products + [target.name]).flatMap { [$0, $0.replacing("-", with: "_")] })
             let folder = Self.packageRoot.appendingPathComponent(target.path)
             guard let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
             for case let file as String in files where file.hasSuffix(".swift") {

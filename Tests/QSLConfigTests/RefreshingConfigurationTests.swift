@@ -157,6 +157,7 @@ struct RefreshingConfigurationTests {
         func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult { try await base.getParameters(references) }
         func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult { try await base.parameterMetadata(references) }
         func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] { try await base.getParameters(underPath: path) }
+        func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] { try await base.parameterMetadata(underPath: path) }
         func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret { try await base.getSecret(selector) }
         func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription { try await base.describeSecret(secretId) }
         func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] { try await base.listSecretVersions(secretId) }

@@ -84,12 +84,21 @@ public struct ConfigurationLoader: Sendable {
 
     /// Every parameter under `prefix` as a layer (`/prefix/Section/Key` → `Section:Key`, as
     /// AWS's .NET Systems Manager provider maps them), and the keys that came from SecureStrings.
+    /// With `namesOnly` the prefix is listed without decryption and every key's value is null
+    /// (see ``ConfigurationOptions/parameterStoreNamesOnly``).
     func parameterStoreLayer(
-        _ prefix: (prefix: String, location: SourceLocation?), store: (any SecretStore)?
+        _ prefix: (prefix: String, location: SourceLocation?), store: (any SecretStore)?, namesOnly: Bool = false
     ) async throws(ResolutionError) -> (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>) {
         guard let store else { throw ResolutionError([Diagnostic(at: prefix.location, "AWS:ParameterStorePrefix needs a secret store", rule: "store")]) }
-        let parameters: [StoredParameter]
-        do { parameters = try await store.getParameters(underPath: prefix.prefix) } catch {
+        // (name, value, secure); the value is nil when only names were listed.
+        let parameters: [(name: String, value: String?, isSecure: Bool)]
+        do {
+            if namesOnly {
+                parameters = try await store.parameterMetadata(underPath: prefix.prefix).map { ($0.name, nil, $0.type == "SecureString") }
+            } else {
+                parameters = try await store.getParameters(underPath: prefix.prefix).map { ($0.name, $0.value.unsafeRevealed, $0.isSecure) }
+            }
+        } catch {
             throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
         }
         var layer = ConfigurationLayer(name: "Parameter Store \(prefix.prefix)")
@@ -97,10 +106,11 @@ public struct ConfigurationLoader: Sendable {
         let base = prefix.prefix.hasSuffix("/") ? prefix.prefix : prefix.prefix + "/"
         for parameter in parameters where parameter.name.hasPrefix(base) {
             let key = ConfigKey(parameter.name.dropFirst(base.count).split(separator: "/").joined(separator: ":"))
-            layer.set(ConfigEntry(key: key, value: parameter.value.unsafeRevealed, origin: ValueOrigin(.parameterStore(name: parameter.name))))
+            layer.set(ConfigEntry(key: key, value: parameter.value, origin: ValueOrigin(.parameterStore(name: parameter.name))))
             if parameter.isSecure { secureKeys.insert(key) }
         }
-        logger.debug("loaded Parameter Store layer", metadata: ["prefix": "\(prefix.prefix)", "parameters": "\(parameters.count)"])
+        logger.debug(
+            "loaded Parameter Store layer", metadata: ["prefix": "\(prefix.prefix)", "parameters": "\(parameters.count)", "namesOnly": "\(namesOnly)"])
         return (layer, secureKeys)
     }
 
@@ -116,7 +126,8 @@ public struct ConfigurationLoader: Sendable {
     /// service's files are read first (every problem of every service is reported at once, and a
     /// folder several services share is read once), then each distinct Parameter Store prefix is
     /// listed once per store, concurrently, however many services set it. Also returns the keys
-    /// that came from SecureString parameters and how many listings were made.
+    /// that came from SecureString parameters and how many listings were made. Options with
+    /// ``ConfigurationOptions/parameterStoreNamesOnly`` list their prefix by name only.
     public func layersAll(
         _ options: [ConfigurationOptions]
     ) async throws(ResolutionError) -> (configurations: [LayeredConfiguration], secureKeys: Set<ConfigKey>, prefixListings: Int) {
@@ -132,11 +143,12 @@ public struct ConfigurationLoader: Sendable {
         struct Listing: Hashable {
             var store: String
             var prefix: String
+            var namesOnly: Bool
         }
         var listings: [Listing: (location: SourceLocation?, store: (any SecretStore)?)] = [:]
         for (read, option) in zip(reads, options) {
             guard let prefix = read.parameterStorePrefix else { continue }
-            let listing = Listing(store: option.store?.storeIdentity ?? "", prefix: prefix.prefix)
+            let listing = Listing(store: option.store?.storeIdentity ?? "", prefix: prefix.prefix, namesOnly: option.parameterStoreNamesOnly)
             if listings[listing] == nil { listings[listing] = (prefix.location, option.store) }
         }
         typealias PrefixLayer = (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>)
@@ -146,7 +158,9 @@ public struct ConfigurationLoader: Sendable {
             prefixLayers = try await withThrowingTaskGroup(of: (Listing, PrefixLayer).self) { group in
                 for (listing, source) in listings {
                     let store = source.store
-                    group.addTask { (listing, try await loader.parameterStoreLayer((listing.prefix, source.location), store: store)) }
+                    group.addTask {
+                        (listing, try await loader.parameterStoreLayer((listing.prefix, source.location), store: store, namesOnly: listing.namesOnly))
+                    }
                 }
                 var layers: [Listing: PrefixLayer] = [:]
                 for try await (listing, layer) in group { layers[listing] = layer }
@@ -160,7 +174,7 @@ public struct ConfigurationLoader: Sendable {
 
         var secureKeys: Set<ConfigKey> = []
         let configurations = zip(reads, options).map { read, option in
-            let layer = read.parameterStorePrefix.flatMap { prefixLayers[Listing(store: option.store?.storeIdentity ?? "", prefix: $0.prefix)] }
+            let layer = read.parameterStorePrefix.flatMap { prefixLayers[Listing(store: option.store?.storeIdentity ?? "", prefix: $0.prefix, namesOnly: option.parameterStoreNamesOnly)] }
             if let layer { secureKeys.formUnion(layer.secureKeys) }
             return read.assembled(parameterStore: layer?.layer)
         }

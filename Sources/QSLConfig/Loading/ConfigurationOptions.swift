@@ -29,6 +29,12 @@ public struct ConfigurationOptions: Sendable {
     public var store: (any SecretStore)?
     /// Leave `aws:` references as written.
     public var keepAWSReferences: Bool
+    /// List the Parameter Store prefix layer (`AWS:ParameterStorePrefix`) by name only, without
+    /// decryption: each of its keys is defined with a null value and its origin names the
+    /// parameter. For a consumer that references parameters rather than reading them (the `ecs`
+    /// bundle writes their ARNs), so that the machine needs no `kms:Decrypt` and never holds a
+    /// SecureString's value.
+    public var parameterStoreNamesOnly: Bool = false
     /// Resolve unpinned secret references at this staging label instead of `AWSCURRENT`
     /// (`AWSPREVIOUS` during a rotation).
     public var defaultVersionStage: String?

@@ -29,6 +29,12 @@ public protocol SecretStore: Sendable {
     /// Every parameter under a path, recursively, decrypted.
     func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter]
 
+    /// Every parameter under a path, recursively, with its name, ARN, type and version but never
+    /// its value: `GetParametersByPath` without decryption, the value dropped as it arrives. What
+    /// a caller that needs only names asks (the `ecs` bundle references parameters by ARN), so
+    /// the machine running it needs no `kms:Decrypt` and no SecureString is ever in its memory.
+    func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata]
+
     /// One secret at a version.
     func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret
 

@@ -14,22 +14,22 @@ public enum SecretStoreFactory {
     }
 
     /// Whether this machine is set up to talk to AWS: an explicit profile or endpoint, AWS
-    /// credentials or a profile in the environment, web identity, ECS container credentials, or a
-    /// shared credentials or config file. EC2 instance metadata is not probed, so a laptop without
-    /// AWS set-up never waits on it.
+    /// credentials or a profile in the environment, web identity, ECS container credentials, an
+    /// endpoint for either service the store calls (`AWS_ENDPOINT_URL`,
+    /// `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_SSM`), or a shared credentials or
+    /// config file. The files are found as the credential chain finds them
+    /// (`AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE` with `~` expanded to `HOME`), so
+    /// `auto` never picks the local store while the chain would have found credentials. EC2
+    /// instance metadata is not probed, so a laptop without AWS set-up never waits on it.
     public static func awsIsConfigured(environment: [String: String], profile: String? = nil, endpointURL: String? = nil) -> Bool {
         if profile != nil || endpointURL != nil { return true }
         let variables = [
             "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-        ]
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL",
+        ] + [AWSService.secretsManager, .ssm].map { "AWS_ENDPOINT_URL_\($0.environmentSuffix)" }
         if variables.contains(where: { environment[$0].map { !$0.isEmpty } ?? false }) { return true }
-        let home = environment["HOME"] ?? ""
-        let files = [
-            environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home + "/.aws/credentials",
-            environment["AWS_CONFIG_FILE"] ?? home + "/.aws/config",
-        ]
-        return files.contains { FileBytes.exists($0) }
+        let files = SharedConfigFiles.paths(environment: environment)
+        return [files.credentials, files.config].contains { FileBytes.exists($0) }
     }
 
     /// Builds the store.

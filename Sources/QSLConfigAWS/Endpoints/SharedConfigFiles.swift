@@ -8,19 +8,29 @@ import QSLConfigCore
 /// `[services NAME]` sections keep their indented sub-settings as `service.key`
 /// (`secrets_manager.endpoint_url`). Missing files are empty; a malformed line is an error
 /// naming `file:line`.
-struct SharedConfigFiles: Sendable {
+package struct SharedConfigFiles: Sendable {
     var profiles: [String: [String: String]] = [:]
     var services: [String: [String: String]] = [:]
     var configPath: String
     var credentialsPath: String
 
-    static func load(environment: [String: String]) throws(AWSConfigurationError) -> SharedConfigFiles {
+    /// Where the shared files are: `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else
+    /// `~/.aws/config` and `~/.aws/credentials`, a leading `~` or `~/` expanded to `HOME` (as the
+    /// AWS CLI does). Shared with `SecretStoreFactory.awsIsConfigured`, so that the check and the
+    /// credential chain look at the same files.
+    package static func paths(environment: [String: String]) -> (config: String, credentials: String) {
         let home = environment["HOME"] ?? NSHomeDirectory()
         func expand(_ path: String) -> String {
             path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
         }
-        let configPath = expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config")
-        let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
+        return (
+            expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config"),
+            expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
+        )
+    }
+
+    static func load(environment: [String: String]) throws(AWSConfigurationError) -> SharedConfigFiles {
+        let (configPath, credentialsPath) = paths(environment: environment)
         var files = SharedConfigFiles(configPath: configPath, credentialsPath: credentialsPath)
 
         for section in try parse(path: configPath) {

@@ -485,9 +485,16 @@ struct JSONReader: ~Copyable {
         if matches, i + length < n, isIdentifierByte(p[i + length]) { matches = false }
         guard matches else {
             var end = start
-            while end < n, end - start < 24, isIdentifierByte(p[end]) { end += 1 }
+            while end < n, isIdentifierByte(p[end]) { end += 1 }
             let token = String(decoding: UnsafeBufferPointer(rebasing: p[start..<max(end, start + 1)]), as: UTF8.self)
-            throw Failure(offset: start, message: "unexpected '\(token)'; expected a value (strings need double quotes; literals are true, false and null)")
+            // A misspelt literal (`tru`, `NULL`) is named; any other bare word may be a secret
+            // someone forgot to quote, and messages never hold a value, so only its length is.
+            let folded = token.lowercased()
+            let nearLiteral =
+                ["nan", "infinity", "undefined", "none", "nil"].contains(folded)
+                || token.count <= 6 && ["true", "false", "null"].contains { $0.hasPrefix(folded) || folded.hasPrefix($0) }
+            let what = nearLiteral ? "'\(token)'" : "unquoted text (\(token.count) characters, not shown)"
+            throw Failure(offset: start, message: "unexpected \(what); expected a value (strings need double quotes; literals are true, false and null)")
         }
         i += length
     }

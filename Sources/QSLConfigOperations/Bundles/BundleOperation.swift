@@ -10,7 +10,8 @@ import QSLConfigCore
 /// every reference of every service is resolved in one batched pass, so a secret that 20
 /// services share is fetched once. The `ecs` format reads no secret value: it needs only ARNs,
 /// which come from one `ListSecrets` walk of the environment's prefix (a Parameter Store prefix
-/// layer is still walked, for the names of its parameters; their values are not written).
+/// layer is still walked for the names of its parameters, without decryption: no value is read,
+/// so the bundling machine needs no `kms:Decrypt`).
 ///
 /// ```swift
 /// let root = try PlatformRoot(path: ".")
@@ -95,10 +96,13 @@ public struct BundleOperation: Sendable {
         var problems: [Diagnostic] = []
         for id in ids {
             do {
-                options.append(
-                    try root.options(
-                        service: id, environment: environment, environmentVariables: environmentVariables, environmentIsLayer: false,
-                        store: store, compatibility: compatibility))
+                var option = try root.options(
+                    service: id, environment: environment, environmentVariables: environmentVariables, environmentIsLayer: false,
+                    store: store, compatibility: compatibility)
+                // ecs writes parameter ARNs, never values: list the prefix without decryption, so
+                // the bundling machine needs no kms:Decrypt.
+                option.parameterStoreNamesOnly = format == .ecs
+                options.append(option)
             } catch {
                 problems += error.diagnostics
             }

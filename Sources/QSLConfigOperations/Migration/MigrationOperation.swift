@@ -258,25 +258,38 @@ public struct MigrationOperation: Sendable {
         return found
     }
 
-    /// Resolves every service of the plan in the target and compares each migrated key.
+    /// Resolves every migrated key of every service of the plan in the target (only those keys:
+    /// references the migration did not make are not its to check) and compares each.
     static func endCheck(_ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore) async throws(MigrationError) -> ([Diagnostic], Int) {
         let services = plan.services.filter { plan.expected[$0] != nil }
         var options: [ConfigurationOptions] = []
         do {
             for id in services {
-                options.append(try root.options(service: id, environment: plan.target, environmentVariables: [:], environmentIsLayer: false, store: store))
+                var option = try root.options(service: id, environment: plan.target, environmentVariables: [:], environmentIsLayer: false, store: store)
+                option.loadsParameterStore = false
+                options.append(option)
             }
         } catch {
             throw MigrationError(error.diagnostics)
         }
-        let resolved: [ResolvedConfiguration]
-        let statistics: ReferenceResolver.Statistics
-        do { (resolved, statistics) = try await ConfigurationLoader().loadAll(options) } catch {
-            return (error.diagnostics.map { diagnostic in
+        func failed(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+            diagnostics.map { diagnostic in
                 var copy = diagnostic
                 copy.message = "end check: " + copy.message
                 return copy
-            }, 0)
+            }
+        }
+        let layered: [LayeredConfiguration]
+        do { layered = try await ConfigurationLoader().layersAll(options).configurations } catch { return (failed(error.diagnostics), 0) }
+        // Each service's migrated keys, with the prefix relative references need.
+        let restricted = zip(services, layered).map { service, configuration in
+            let keys = Set((plan.expected[service] ?? [:]).keys).union([ReferenceScan.secretsPrefixKey])
+            return LayeredConfiguration(layers: [ConfigurationLayer(name: "migrated keys", entries: configuration.sortedEntries.filter { keys.contains($0.key) })])
+        }
+        let resolved: [ResolvedConfiguration]
+        let statistics: ReferenceResolver.Statistics
+        do { (resolved, statistics) = try await ReferenceResolver(store: store, environmentVariables: [:]).resolveAll(restricted) } catch {
+            return (failed(error.diagnostics), 0)
         }
         var failures: [Diagnostic] = []
         for (service, configuration) in zip(services, resolved) {

@@ -408,7 +408,8 @@ struct MigrationPlanner {
         }
         rendered = String(rendered.map { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+=.@-".contains($0)) ? $0 : "-" })
         if isConnectionString { return Destination(name: rendered, jsonKey: nil) }
-        let below = segments.dropFirst(matched + 1).map { Self.lowerCamel($0) }.joined(separator: ".")
+        let path = segments.dropFirst(matched + 1).map { Self.lowerCamel($0) }.joined(separator: ".")
+        let below = path.isEmpty ? Self.lowerCamel(last) : path
         var jsonKey = rule == "alchemy" ? "apiKey" : (rule == "kestra" && ConfigKey.fold(segments.first ?? "") == "PARAMETERS" ? Self.lowerCamel(name) : below)
         if rule == "multichain" { jsonKey = jsonKey.hasPrefix("rpc") ? Self.lowerCamel(String(jsonKey.dropFirst(3))) : jsonKey }
         return Destination(name: rendered, jsonKey: jsonKey)

@@ -39,6 +39,10 @@ public final class CountingSecretStore: SecretStore {
         count("getParametersUnderPath")
         return try await base.getParameters(underPath: path)
     }
+    public func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] {
+        count("parameterMetadataUnderPath")
+        return try await base.parameterMetadata(underPath: path)
+    }
     public func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret {
         count("getSecret")
         return try await base.getSecret(selector)

@@ -201,6 +201,10 @@ public struct SecretStoreCompatSuite: Sendable {
         #expect(metadata.missing == [missing, labelMissing], "an unknown name or version is missing")
         let all = try await store.getParameters(underPath: base)
         #expect(all.map(\.name).sorted() == ["\(base)/nested/token", "\(base)/url"])
+        let listed = try await store.parameterMetadata(underPath: base + "/")
+        #expect(listed.map(\.name).sorted() == ["\(base)/nested/token", "\(base)/url"], "names only, with or without the trailing slash")
+        #expect(listed.first { $0.name == "\(base)/nested/token" }?.type == "SecureString")
+        #expect(listed.first { $0.name == "\(base)/url" }?.version == 2)
     }
 
     func expectStoreError(_ code: StoreError.Code, _ what: String, _ body: () async throws -> Void) async {

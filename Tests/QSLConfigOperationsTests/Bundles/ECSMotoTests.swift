@@ -1,5 +1,6 @@
 import Foundation
 import QSLConfig
+import QSLConfigAWS
 import QSLConfigOperations
 import QSLConfigCore
 import QSLConfigTesting
@@ -93,6 +94,38 @@ struct ECSMotoTests {
         }
         #expect(injected > 22 * 5, "most settings are injected by ECS: \(injected)")
         #expect(execEntrypoints == 22, "every service's OpenTelemetry header embeds a reference, so every fragment runs under qsl-config exec")
+    }
+
+    @Test("ecs lists the Parameter Store prefix without decryption and reads no value, so the bundling machine needs no kms:Decrypt")
+    func ecsReadsNoValue() async throws {
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let root = try PlatformFixtures.completedProductionRoot()
+        let seeder = try Self.awsStore(moto)
+        _ = try await PlatformFixtures.syntheticSeed("production", root: root).apply(to: seeder)
+        let canary = "canary-ecs-5b1e-never-decrypted"
+        try await seeder.putParameter("/qsl/production/config/Features/Canary", value: canary, secure: true)
+
+        let transport = RecordingTransport(URLSessionTransport())
+        let context = try AWSContext(
+            credentials: AWSCredentials(accessKeyId: "AKIDQSLTEST", secretAccessKey: SecretValue("test-secret"), source: "test"),
+            environment: moto.environment(), runtime: AWSRuntime(transport: transport))
+        let result = try await Self.productionBundles(root: root, store: AWSSecretStore(context: context), services: ["userservice"])
+
+        // The prefix layer still gives its names, injected by ARN.
+        let container = try Self.json(result.files.first { $0.path == "userservice/container-definition.json" })
+        let secrets = container["secrets"] as? [[String: String]] ?? []
+        #expect(secrets.contains { $0["name"] == "Features__Canary" && $0["valueFrom"] == "arn:aws:ssm:us-east-1:123456789012:parameter/qsl/production/config/Features/Canary" }, "\(secrets)")
+        for file in result.files { #expect(!String(decoding: file.bytes, as: UTF8.self).contains(canary), "\(file.path)") }
+
+        // At the HTTP layer: the prefix was listed, never with decryption, and no value was read.
+        let listings = transport.records.filter { $0.target == "AmazonSSM.GetParametersByPath" }
+        #expect(listings.count == 1, "\(transport.operations)")
+        for record in transport.records where record.target?.hasPrefix("AmazonSSM.") == true {
+            #expect(record.jsonBody?["WithDecryption"] as? Bool != true, "\(record.target ?? ""): \(String(decoding: record.body, as: UTF8.self))")
+        }
+        let valueReads: Set<String> = ["secretsmanager.GetSecretValue", "secretsmanager.BatchGetSecretValue", "AmazonSSM.GetParameter", "AmazonSSM.GetParameters"]
+        #expect(transport.operations.filter(valueReads.contains).isEmpty, "\(transport.operations)")
     }
 
     @Test("with moto's IAM checks on, userservice's generated policy resolves userservice and is denied paymentgatewayservice's secrets")

@@ -191,6 +191,19 @@ public struct AWSSecretStore: SecretStore {
         }
     }
 
+    public func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] {
+        do {
+            let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            // WithDecryption false: a SecureString comes back as ciphertext (moto: the value
+            // behind a marker), and even that is dropped here; only names, types and versions stay.
+            return try await ssm.getAllParametersByPath(.init(path: trimmed, recursive: true, withDecryption: false)).map { parameter in
+                ParameterMetadata(name: parameter.name, arn: parameter.arn, type: parameter.type?.rawValue ?? "String", version: parameter.version ?? 1)
+            }
+        } catch {
+            throw Self.storeError(error, subject: path, naming: "parameters under")
+        }
+    }
+
     public func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription {
         do {
             return Self.description(try await secrets.describeSecret(secretId: secretId))

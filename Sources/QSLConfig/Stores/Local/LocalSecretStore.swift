@@ -94,6 +94,10 @@ public struct LocalSecretStore: SecretStore {
             .compactMap { Self.parameter(ParameterReference(name: $0.name), in: contents) }
     }
 
+    public func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] {
+        try await getParameters(underPath: path).map { ParameterMetadata(name: $0.name, arn: $0.arn, type: $0.type, version: $0.version) }
+    }
+
     public func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription {
         let contents = try file.read()
         return Self.describe(try Self.secret(secretId, in: contents))
