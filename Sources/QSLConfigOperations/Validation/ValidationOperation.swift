@@ -39,16 +39,40 @@ public struct ValidationOperation: Sendable {
     public func run(_ request: ValidationRequest) async throws(ValidationError) -> ValidationReport {
         let plan = try Plan(request)
         let extraLayers = try Self.environmentFileLayers(request)
-        let validators = try Self.validators(for: plan.services.map(\.schema))
 
+        // The schemas compile while the files are read: neither needs the other.
+        let schemas = plan.services.map(\.schema)
+        async let compiled = Self.compiledValidators(for: schemas)
         var loader = LayerLoader(compatibility: request.compatibility)
+        for service in plan.services {
+            if let shared = service.sharedFolder { _ = loader.load(folder: shared, environment: plan.fileEnvironment) }
+            _ = loader.load(folder: service.folder, environment: plan.fileEnvironment)
+        }
+        let validators = try await compiled.get()
+
+        // Services are independent once their files are read, so they are checked in parallel;
+        // each task gets the filled cache (a copy that reads nothing again), and the results
+        // are put back in catalogue order.
+        let filled = loader
+        let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site]).self) { group in
+            for (index, service) in plan.services.enumerated() {
+                let validator = validators[service.schema]!
+                group.addTask {
+                    var cache = filled
+                    var checked = self.check(service, plan: plan, extraLayers: extraLayers, validator: validator, loader: &cache)
+                    checked.result.diagnostics.sort(by: Self.fileOrder)
+                    return (index, checked.result, checked.sites)
+                }
+            }
+            var results: [(Int, ServiceValidation, [Site])] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
+        }
         var services: [ServiceValidation] = []
         var sites: [RemoteSite] = []
-        for (index, service) in plan.services.enumerated() {
-            var checked = check(service, plan: plan, extraLayers: extraLayers, validator: validators[service.schema]!, loader: &loader)
-            for site in checked.sites { sites.append(RemoteSite(service: index, site: site)) }
-            checked.result.diagnostics.sort(by: Self.fileOrder)
-            services.append(checked.result)
+        for (index, result, found) in checkedServices {
+            for site in found { sites.append(RemoteSite(service: index, site: site)) }
+            services.append(result)
         }
 
         var checkedRemote = false
@@ -70,7 +94,7 @@ public struct ValidationOperation: Sendable {
     // MARK: Planning
 
     /// One service to validate.
-    struct ServicePlan {
+    struct ServicePlan: Sendable {
         var id: String
         var folder: String
         var schema: String
@@ -79,7 +103,7 @@ public struct ValidationOperation: Sendable {
     }
 
     /// The services and the environment they are validated in.
-    struct Plan {
+    struct Plan: Sendable {
         var services: [ServicePlan]
         var definition: EnvironmentDefinition?
         /// The name reports use: the environment of `environments/`, or the ASP.NET name.
@@ -172,6 +196,11 @@ public struct ValidationOperation: Sendable {
         return layers
     }
 
+    /// ``validators(for:)`` as a result, for `async let`.
+    static func compiledValidators(for schemas: [String]) async -> Result<[String: SchemaValidator], ValidationError> {
+        Result { () throws(ValidationError) in try validators(for: schemas) }
+    }
+
     /// One compiled validator per schema file, compiled together so the shared schema they all
     /// refer to is compiled once, from one registry of the schema files and the files they name.
     static func validators(for schemas: [String]) throws(ValidationError) -> [String: SchemaValidator] {
@@ -211,7 +240,7 @@ public struct ValidationOperation: Sendable {
     // MARK: One service
 
     /// A reference found in a service, for the remote check.
-    struct Site {
+    struct Site: Sendable {
         var key: ConfigKey
         var reference: PlaceholderReference
         var location: SourceLocation?
@@ -263,8 +292,8 @@ public struct ValidationOperation: Sendable {
 
 /// Reads each appsettings file once, however many services layer it (the shared AppHost files
 /// are read once for all 22 services).
-struct LayerLoader {
-    struct Loaded {
+struct LayerLoader: Sendable {
+    struct Loaded: Sendable {
         var layers: [(document: JSONDocument, layer: ConfigurationLayer)]
         var diagnostics: [Diagnostic]
     }

@@ -86,12 +86,3 @@ enum ValidationJSONFormat {
         return object
     }
 }
-
-/// Deterministic JSON text: sorted keys, two-space indentation, slashes unescaped.
-enum ValidationJSON {
-    static func text(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { preconditionFailure("validation reports hold only JSON-compatible values") }
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-}
