@@ -23,6 +23,13 @@ import QSLConfigSchema
 ///   checked with `DescribeSecret` and `GetParameters` without decryption `[secret-missing]`,
 ///   `[parameter-missing]`.
 ///
+/// In catalogue mode, two checks look past the services one at a time (``CatalogueCoverage``,
+/// ``SeedCoverage``):
+/// - validating the whole catalogue, a folder under the catalogue's tree that holds appsettings
+///   files but is not listed `[catalogue-unlisted]`, in ``ValidationReport/platformDiagnostics``;
+/// - in development, every secret, JSON key and parameter a service references is in the
+///   development seed file `[seed-missing]`, in that service's diagnostics.
+///
 /// ```swift
 /// let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: ".", environment: "production", services: [])))
 /// print(ValidationReportFormat.text.render(report))
@@ -75,6 +82,18 @@ public struct ValidationOperation: Sendable {
             services.append(result)
         }
 
+        var platformDiagnostics: [Diagnostic] = []
+        if let root = plan.root, let definition = plan.definition {
+            if plan.coversWholeCatalogue { platformDiagnostics += CatalogueCoverage(root: root).unlistedFolders() }
+            if let coverage = SeedCoverage.load(root: root, environment: definition, problems: &platformDiagnostics) {
+                for (index, _, found) in checkedServices where !services[index].isUnusable {
+                    let missing = coverage.findings(for: found)
+                    if !missing.isEmpty { services[index].diagnostics = (services[index].diagnostics + missing).sorted(by: Self.fileOrder) }
+                }
+            }
+            platformDiagnostics.sort(by: Self.fileOrder)
+        }
+
         var checkedRemote = false
         if let makeStore = request.remoteStore {
             let store: any SecretStore
@@ -88,7 +107,8 @@ public struct ValidationOperation: Sendable {
             checkedRemote = true
         }
         return ValidationReport(
-            environment: plan.environmentName, plainSecretsAllowed: plan.plainSecretsAllowed, checkedRemote: checkedRemote, services: services)
+            environment: plan.environmentName, plainSecretsAllowed: plan.plainSecretsAllowed, checkedRemote: checkedRemote, services: services,
+            platformDiagnostics: platformDiagnostics)
     }
 
     // MARK: Planning
@@ -115,6 +135,10 @@ public struct ValidationOperation: Sendable {
         var parameterPrefix: String?
         /// Where a prefix would be declared, for messages (`environments/production.json`).
         var prefixSource: String?
+        /// The platform root, in catalogue mode.
+        var root: PlatformRoot?
+        /// Whether every service of the catalogue is validated (no `--service` named).
+        var coversWholeCatalogue = false
 
         init(_ request: ValidationRequest) throws(ValidationError) {
             switch request.target {
@@ -163,6 +187,8 @@ public struct ValidationOperation: Sendable {
                 self.secretsPrefix = request.secretsPrefix ?? definition.secretsPrefix
                 self.parameterPrefix = request.parameterPrefix ?? definition.parameterPrefix
                 self.prefixSource = root.environmentFile(definition.name)
+                self.root = root
+                self.coversWholeCatalogue = ids.isEmpty
             case .directory(let folder, let schema, let environment):
                 let name = environment ?? HostEnvironment.defaultName
                 let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
