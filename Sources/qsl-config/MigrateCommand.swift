@@ -3,6 +3,7 @@ import Foundation
 import QSLConfig
 import QSLConfigCore
 import QSLConfigOperations
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -99,6 +100,13 @@ struct MigrateCommand: AsyncParsableCommand {
         if isatty(2) == 1, format == .text {
             request.progress = { line in printError("migrate: \(line)") }
         }
+        // Fault injection for the kill tests: SIGKILL right after the Nth durable step.
+        if let limit = variables["QSL_FAULT_KILL_AFTER_STEP"].flatMap(Int.init), limit > 0 {
+            let counter = StepCounter()
+            request.afterStep = { _ in
+                if counter.next() == limit { kill(getpid(), SIGKILL) }
+            }
+        }
         let report: MigrationReport
         do {
             report = try await MigrationOperation().run(request)
@@ -107,5 +115,17 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         printOutput(format == .json ? report.json() : report.text())
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+/// Counts steps across the operation's tasks.
+final class StepCounter: Sendable {
+    private let count = Mutex(0)
+
+    func next() -> Int {
+        count.withLock { value in
+            value += 1
+            return value
+        }
     }
 }

@@ -20,7 +20,10 @@ struct ValidateCommand: AsyncParsableCommand {
             Development, every reference well formed, of a known kind and under the environment's \
             prefix, alternative spellings reported as warnings. --remote also checks that every \
             referenced secret and parameter exists (DescribeSecret, GetParameters without \
-            decryption; no value is read). The environment of this process is not a layer; \
+            decryption; no value is read). Validating the whole catalogue also reports folders \
+            of appsettings files the catalogue does not list (catalogue-unlisted), and in \
+            development every reference the development seed file does not cover (seed-missing). \
+            The environment of this process is not a layer; \
             --env-file adds one explicitly. Reports never show a secret key's value.
 
             Exit codes: 0 clean (warnings allowed), 1 findings, 2 unusable input (usage, a file that \

@@ -270,4 +270,62 @@ struct ValidateCommandTests {
         #expect(result.status == 0, "\(result.stdout.suffix(2000))\(result.stderr)")
         #expect(result.stdout.hasSuffix("qsl-config validate: development: 22 services, 22 clean; 0 errors, 70 warnings\n"))
     }
+
+    /// A development platform under `platform/`: one listed service whose references the seed
+    /// partly covers, and one folder the catalogue does not list.
+    static func developmentPlatform() throws -> URL {
+        let root = try CLIRunner.temporaryDirectory()
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write("environments/development.json", """
+            {"name": "development", "region": "us-east-1", "secretsPrefix": "qsl/development/",
+             "parameterPrefix": "/qsl/development/config/", "store": {"kind": "local"}, "plainSecretsAllowed": true}
+            """)
+        try write("environments/services.json", """
+            {"services": [
+              {"id": "good", "folder": "platform/good", "kind": "service", "schema": "../schemas/service.schema.json", "connectionStrings": [], "sharedSections": []}
+            ]}
+            """)
+        try write("schemas/service.schema.json", #"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}"#)
+        try write("platform/good/appsettings.json", """
+            {
+              "Db": { "Password": "${aws:secrets:qsl/development/db:password}" },
+              "Kestra": { "Url": "${aws:parameter:/qsl/development/config/kestra/url}" }
+            }
+            """)
+        try write("platform/ghost/appsettings.json", "{}")
+        try write("platform/dev-seed.json", #"{"secrets": {"qsl/development/db": {"user": "dev"}}, "parameters": {}}"#)
+        return root
+    }
+
+    @Test("development: an unlisted folder and references the seed lacks are errors at their files; fixed, the tree is clean")
+    func catalogueAndSeedCoverage() throws {
+        let root = try Self.developmentPlatform()
+        let run = { try CLIRunner.run(["validate", "--root", ".", "--environment", "development"], environment: CLIRunner.environment(), directory: root) }
+        let result = try run()
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        let lines = try Self.parseText(result.stdout)
+        #expect(lines.contains { $0.file == "platform/ghost/appsettings.json" && $0.line == 1 && $0.rule == "catalogue-unlisted" && $0.severity == "error" })
+        #expect(lines.contains {
+            $0.file == "platform/good/appsettings.json" && $0.line == 2 && $0.rule == "seed-missing" && $0.message.contains("'Db:Password' reads JSON key password")
+        })
+        #expect(lines.contains {
+            $0.file == "platform/good/appsettings.json" && $0.line == 3 && $0.rule == "seed-missing"
+                && $0.message.contains("parameter /qsl/development/config/kestra/url")
+        })
+        #expect(result.stdout.hasSuffix("qsl-config validate: development: 1 service, 0 clean; 3 errors, 0 warnings\n"))
+
+        let sarif = try CLIRunner.run(
+            ["validate", "--root", ".", "--environment", "development", "--format", "sarif"], environment: CLIRunner.environment(), directory: root)
+        #expect(sarif.stdout.contains("\"catalogue-unlisted\"") && sarif.stdout.contains("\"seed-missing\""))
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("platform/ghost"))
+        try Data(#"{"secrets": {"qsl/development/db": {"password": "dev"}}, "parameters": {"/qsl/development/config/kestra/url": "http://localhost:8080"}}"#.utf8)
+            .write(to: root.appendingPathComponent("platform/dev-seed.json"))
+        let clean = try run()
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+    }
 }

@@ -13,7 +13,6 @@ them against the files). BROKEN is a comma-separated list of service ids whose P
 one schema violation (a log level that does not exist), so the verdicts have something to agree on.
 """
 import copy
-import importlib.util
 import json
 import shutil
 import sys
@@ -21,15 +20,41 @@ from pathlib import Path
 
 root, out, broken = Path(sys.argv[1]), Path(sys.argv[2]), set(filter(None, sys.argv[3].split(",")))
 
-spec = importlib.util.spec_from_file_location("check_platform_tree", root / "scripts/check-platform-tree.py")
-checker = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(checker)
+def lenient(text: str) -> str:
+    """appsettings text as strict JSON: // and /* */ comments and trailing commas dropped, the
+    way ASP.NET's reader accepts them (string contents are left alone)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            i = text.index("*/", i + 2) + 2
+        elif c in "}]":
+            k = len(out) - 1
+            while k >= 0 and out[k].isspace():
+                k -= 1
+            if k >= 0 and out[k] == ",":
+                del out[k]
+            out.append(c)
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def read(path: Path):
     if not path.exists():
         return {}
-    return checker.plain(checker.Reader(path.read_text(encoding="utf-8")).document())
+    return json.loads(lenient(path.read_text(encoding="utf-8-sig")))
 
 
 def merge(base: dict, top: dict) -> dict:

@@ -77,6 +77,7 @@ public struct MigrationOperation: Sendable {
             state: .secrets, secrets: plan.secrets.map { .init(name: $0.name, action: $0.action.rawValue, versionId: nil) }, files: [])
         if resumed { journal.files = previous!.files }
         try journal.save(root: root.path)
+        request.afterStep?("journal: started")
         var written: [String: String] = [:]
         for (index, secret) in plan.secrets.enumerated() where secret.action != .unchanged {
             let value = secret.secretString(mergingOver: Self.jsonObject(existing[secret.name]))
@@ -97,9 +98,11 @@ public struct MigrationOperation: Sendable {
                 throw MigrationError(store: error, "writing \(secret.name)")
             }
             calls.writes += 1
+            request.afterStep?("secret: \(secret.name)")
             journal.secrets[index].versionId = version.versionId
             written[secret.name] = value
             try journal.save(root: root.path)
+            request.afterStep?("journal: \(secret.name)")
         }
         report.wrote = !written.isEmpty
 
@@ -121,6 +124,7 @@ public struct MigrationOperation: Sendable {
         guard mismatches.isEmpty else { throw MigrationError(mismatches, isStoreFailure: true) }
         journal.state = .files
         try journal.save(root: root.path)
+        request.afterStep?("journal: secrets read back")
 
         // Rewrite the files.
         for file in plan.files {
@@ -151,10 +155,13 @@ public struct MigrationOperation: Sendable {
                 journal.files.removeAll { $0.path == file.path && !$0.written }
                 journal.files.append(entry)
                 try journal.save(root: root.path)
+                request.afterStep?("journal: before \(file.path)")
                 try AtomicFile.write(after, to: file.path, mode: mode_t(mode))
+                request.afterStep?("file: \(file.path)")
                 entry.written = true
                 journal.files[journal.files.count - 1] = entry
                 try journal.save(root: root.path)
+                request.afterStep?("journal: \(file.path)")
                 report.wrote = true
             } catch let error as Diagnostic {
                 throw MigrationError([error])
@@ -166,6 +173,7 @@ public struct MigrationOperation: Sendable {
         }
         journal.state = .done
         try journal.save(root: root.path)
+        request.afterStep?("journal: done")
 
         // The end check: the target resolves every migrated key to the source's value.
         if request.endCheck, !plan.expected.isEmpty {

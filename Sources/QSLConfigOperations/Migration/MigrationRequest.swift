@@ -33,6 +33,10 @@ public struct MigrationRequest: Sendable {
     public var makeStore: @Sendable (EnvironmentDefinition) throws(StoreError) -> any SecretStore
     /// Told each step as it happens (a line per service and secret on a terminal).
     public var progress: (@Sendable (String) -> Void)?
+    /// Called after each durable step: a secret written, the journal saved, a file written. A
+    /// crash between any two of them is one the next run resumes from; the kill tests stop the
+    /// process here, step by step.
+    public var afterStep: (@Sendable (String) -> Void)?
 
     public init(
         root: String, from: String, to: String, services: [String] = [],
@@ -48,6 +52,7 @@ public struct MigrationRequest: Sendable {
         self.endCheck = true
         self.makeStore = makeStore
         self.progress = nil
+        self.afterStep = nil
     }
 }
 

@@ -20,6 +20,10 @@ public struct EnvironmentDefinition: Sendable, Codable, Hashable {
     public var naming: [String: String]?
     public var plainSecretsAllowed: Bool?
     public var tags: [String: String]?
+    /// The seed file for the environment's local store, relative to the platform root
+    /// (development only). `validate` checks it covers every reference; without it,
+    /// `platform/dev-seed.json` is used when it exists.
+    public var seed: String?
 
     public struct Store: Sendable, Codable, Hashable {
         /// `aws`, `local` or `emulator`.
@@ -37,7 +41,7 @@ public struct EnvironmentDefinition: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case name, description, aspnetEnvironment, region, account, secretsPrefix, parameterPrefix, kmsKeyAlias, store, rotation
-        case naming, plainSecretsAllowed, tags
+        case naming, plainSecretsAllowed, tags, seed
     }
 
     /// The ASP.NET environment name.

@@ -30,6 +30,9 @@ public struct StoreSeed: Sendable {
         public var name: String
         public var value: SecretValue
         public var location: SourceLocation?
+        /// For a secret given as an object, its members' names (what `NAME:KEY` may select);
+        /// `nil` for a string.
+        var jsonKeys: [String]?
 
         public init(name: String, value: String, location: SourceLocation? = nil) {
             self.name = name
@@ -70,7 +73,9 @@ public struct StoreSeed: Sendable {
                 }
                 for (name, value) in section.members {
                     if key == "secrets", value.kind == .object {
-                        secrets.append(Entry(name: name, value: Self.jsonText(of: value), location: value.location))
+                        var entry = Entry(name: name, value: Self.jsonText(of: value), location: value.location)
+                        entry.jsonKeys = value.members.map(\.key)
+                        secrets.append(entry)
                     } else if let text = value.stringValue {
                         let entry = Entry(name: name, value: text, location: value.location)
                         if key == "secrets" { secrets.append(entry) } else { parameters.append(entry) }

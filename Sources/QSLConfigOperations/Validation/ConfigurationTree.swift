@@ -156,10 +156,13 @@ extension ConfigurationTree {
     static func sectionLocations(of document: JSONDocument, layer: ConfigurationLayer, into locations: inout [String: SourceLocation]) {
         var kept: Set<String> = []
         for key in layer.entries.keys {
-            var prefix = ""
-            for segment in key.folded.split(separator: ":", omittingEmptySubsequences: false) {
-                prefix = prefix.isEmpty ? String(segment) : prefix + ":" + segment
-                kept.insert(prefix)
+            // Every proper prefix ending before a `:`; the whole key is a leaf, not a section.
+            // (Run for each layer of each service, so it scans in place instead of splitting.)
+            let folded = key.folded
+            var index = folded.utf8.startIndex
+            while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
+                kept.insert(String(folded[..<colon]))
+                index = folded.utf8.index(after: colon)
             }
         }
         func walk(_ value: JSONValue, path: String) {

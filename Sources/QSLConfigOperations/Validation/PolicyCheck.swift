@@ -80,13 +80,17 @@ struct PolicyCheck {
     }
 
     /// Whether `key` is secret-bearing: the schema's `writeOnly`, on the key or a section above it.
+    /// Called for every key of every service, so it looks the prefixes up in place instead of
+    /// splitting and re-joining the key.
     func isSecretKey(_ key: ConfigKey) -> Bool {
-        var path = ""
-        for segment in key.folded.split(separator: ":", omittingEmptySubsequences: false) {
-            path = path.isEmpty ? String(segment) : path + ":" + segment
-            if secretPaths.contains(path) { return true }
+        guard !secretPaths.isEmpty else { return false }
+        let folded = key.folded
+        var index = folded.utf8.startIndex
+        while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
+            if secretPaths.contains(String(folded[..<colon])) { return true }
+            index = folded.utf8.index(after: colon)
         }
-        return false
+        return secretPaths.contains(folded)
     }
 
     /// A schema failure as a diagnostic. When the failing value, or one its message quotes

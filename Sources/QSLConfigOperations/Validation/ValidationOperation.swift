@@ -23,6 +23,13 @@ import QSLConfigSchema
 ///   checked with `DescribeSecret` and `GetParameters` without decryption `[secret-missing]`,
 ///   `[parameter-missing]`.
 ///
+/// In catalogue mode, two checks look past the services one at a time (``CatalogueCoverage``,
+/// ``SeedCoverage``):
+/// - validating the whole catalogue, a folder under the catalogue's tree that holds appsettings
+///   files but is not listed `[catalogue-unlisted]`, in ``ValidationReport/platformDiagnostics``;
+/// - in development, every secret, JSON key and parameter a service references is in the
+///   development seed file `[seed-missing]`, in that service's diagnostics.
+///
 /// ```swift
 /// let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: ".", environment: "production", services: [])))
 /// print(ValidationReportFormat.text.render(report))
@@ -39,16 +46,53 @@ public struct ValidationOperation: Sendable {
     public func run(_ request: ValidationRequest) async throws(ValidationError) -> ValidationReport {
         let plan = try Plan(request)
         let extraLayers = try Self.environmentFileLayers(request)
-        let validators = try Self.validators(for: plan.services.map(\.schema))
 
+        // The schemas compile while the files are read: neither needs the other.
+        let schemas = plan.services.map(\.schema)
+        async let compiled = Self.compiledValidators(for: schemas)
         var reader = AppsettingsReader(compatibility: request.compatibility)
+        for service in plan.services {
+            for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 }) {
+                _ = reader.read(folder: folder, environment: service.options.resolvedEnvironmentName)
+            }
+        }
+        let validators = try await compiled.get()
+
+        // Services are independent once their files are read, so they are checked in parallel;
+        // each task gets the filled cache (a copy that reads nothing again), and the results
+        // are put back in catalogue order.
+        let filled = reader
+        let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site]).self) { group in
+            for (index, service) in plan.services.enumerated() {
+                let validator = validators[service.schema]!
+                group.addTask {
+                    var cache = filled
+                    var checked = self.check(service, plan: plan, extraLayers: extraLayers, validator: validator, reader: &cache)
+                    checked.result.diagnostics.sort(by: Self.fileOrder)
+                    return (index, checked.result, checked.sites)
+                }
+            }
+            var results: [(Int, ServiceValidation, [Site])] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
+        }
         var services: [ServiceValidation] = []
         var sites: [RemoteSite] = []
-        for (index, service) in plan.services.enumerated() {
-            var checked = check(service, plan: plan, extraLayers: extraLayers, validator: validators[service.schema]!, reader: &reader)
-            for site in checked.sites { sites.append(RemoteSite(service: index, site: site)) }
-            checked.result.diagnostics.sort(by: Self.fileOrder)
-            services.append(checked.result)
+        for (index, result, found) in checkedServices {
+            for site in found { sites.append(RemoteSite(service: index, site: site)) }
+            services.append(result)
+        }
+
+        var platformDiagnostics: [Diagnostic] = []
+        if let root = plan.root, let definition = plan.definition {
+            if plan.coversWholeCatalogue { platformDiagnostics += CatalogueCoverage(root: root).unlistedFolders() }
+            if let coverage = SeedCoverage.load(root: root, environment: definition, problems: &platformDiagnostics) {
+                for (index, _, found) in checkedServices where !services[index].isUnusable {
+                    let missing = coverage.findings(for: found)
+                    if !missing.isEmpty { services[index].diagnostics = (services[index].diagnostics + missing).sorted(by: Self.fileOrder) }
+                }
+            }
+            platformDiagnostics.sort(by: Self.fileOrder)
         }
 
         var checkedRemote = false
@@ -64,13 +108,14 @@ public struct ValidationOperation: Sendable {
             checkedRemote = true
         }
         return ValidationReport(
-            environment: plan.environmentName, plainSecretsAllowed: plan.plainSecretsAllowed, checkedRemote: checkedRemote, services: services)
+            environment: plan.environmentName, plainSecretsAllowed: plan.plainSecretsAllowed, checkedRemote: checkedRemote, services: services,
+            platformDiagnostics: platformDiagnostics)
     }
 
     // MARK: Planning
 
     /// One service to validate: what to load, as every command loads it, and its schema.
-    struct ServicePlan {
+    struct ServicePlan: Sendable {
         var id: String
         var folder: String
         var schema: String
@@ -78,7 +123,7 @@ public struct ValidationOperation: Sendable {
     }
 
     /// The services and the environment they are validated in.
-    struct Plan {
+    struct Plan: Sendable {
         var services: [ServicePlan]
         var definition: EnvironmentDefinition?
         /// The name reports use: the environment of `environments/`, or the ASP.NET name.
@@ -90,6 +135,10 @@ public struct ValidationOperation: Sendable {
         var parameterPrefix: String?
         /// Where a prefix would be declared, for messages (`environments/production.json`).
         var prefixSource: String?
+        /// The platform root, in catalogue mode.
+        var root: PlatformRoot?
+        /// Whether every service of the catalogue is validated (no `--service` named).
+        var coversWholeCatalogue = false
 
         init(_ request: ValidationRequest) throws(ValidationError) {
             switch request.target {
@@ -141,6 +190,8 @@ public struct ValidationOperation: Sendable {
                 self.secretsPrefix = request.secretsPrefix ?? definition.secretsPrefix
                 self.parameterPrefix = request.parameterPrefix ?? definition.parameterPrefix
                 self.prefixSource = root.environmentFile(definition.name)
+                self.root = root
+                self.coversWholeCatalogue = ids.isEmpty
             case .directory(let folder, let schema, let environment):
                 let name = environment ?? HostEnvironment.defaultName
                 let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -174,6 +225,11 @@ public struct ValidationOperation: Sendable {
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
         return layers
+    }
+
+    /// ``validators(for:)`` as a result, for `async let`.
+    static func compiledValidators(for schemas: [String]) async -> Result<[String: SchemaValidator], ValidationError> {
+        Result { () throws(ValidationError) in try validators(for: schemas) }
     }
 
     /// One compiled validator per schema file, compiled together so the shared schema they all
@@ -215,7 +271,7 @@ public struct ValidationOperation: Sendable {
     // MARK: One service
 
     /// A reference found in a service, for the remote check.
-    struct Site {
+    struct Site: Sendable {
         var key: ConfigKey
         var reference: PlaceholderReference
         var location: SourceLocation?

@@ -1,6 +1,20 @@
 import QSLConfigCore
 
 extension Evaluator {
+    /// The failing branch (of `failed`) that came closest, its failures collected now: a
+    /// combination's branches are first only probed, so this runs once the whole keyword fails.
+    mutating func closestFailure(_ keyword: SchemaKeyword, _ schemas: [Int], _ failed: [Int], _ instance: Instance, tracking: Bool) -> Closest? {
+        var closest: Closest?
+        for i in failed {
+            var branch: Evaluated? = tracking ? Evaluated() : nil
+            let outcome = alternative { evaluator in
+                evaluator.evaluateChild(schemas[i], instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
+            }
+            closest = Closest.better(closest, Closest(index: i, failures: Array(outcome.failures), pointer: instancePointer))
+        }
+        return closest
+    }
+
     mutating func applyCombination(_ keyword: SchemaKeyword, of node: SchemaNode, to view: inout InstanceView<Instance>, evaluated: inout Evaluated?) -> Bool {
         let instance = view.instance
         switch keyword.operation {
@@ -16,10 +30,16 @@ extension Evaluator {
 
         case .anyOf(let schemas):
             var anyValid = false
-            var closest: Closest?
+            var failed: [Int] = []
             for (i, schema) in schemas.enumerated() {
                 // Once one branch passes, the others matter only for annotations.
                 if anyValid && !collecting && evaluated == nil { break }
+                // A failing branch's messages matter only when every branch fails: find out
+                // cheaply first, and collect them below if it comes to that.
+                if collecting && !probe(schema, instance) {
+                    failed.append(i)
+                    continue
+                }
                 var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
                 let outcome = alternative { evaluator in
                     evaluator.evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
@@ -28,18 +48,27 @@ extension Evaluator {
                     anyValid = true
                     if let branch { evaluated?.merge(branch) }
                 } else if collecting {
-                    closest = Closest.better(closest, Closest(index: i, failures: Array(outcome.failures), pointer: instancePointer))
+                    failed.append(i)
                 }
             }
             if anyValid { return true }
-            if collecting { recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance) }
+            if collecting {
+                let closest = closestFailure(keyword, schemas, failed, instance, tracking: evaluated != nil)
+                recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
+            }
             return false
 
         case .oneOf(let schemas):
             var passing: [Int] = []
             var passingEvaluated: Evaluated?
             var closest: Closest?
+            var failed: [Int] = []
             for (i, schema) in schemas.enumerated() {
+                // As for anyOf: failing branches' messages are collected only if none passes.
+                if collecting && !probe(schema, instance) {
+                    failed.append(i)
+                    continue
+                }
                 var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
                 let outcome = alternative { evaluator in
                     evaluator.evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
@@ -49,7 +78,7 @@ extension Evaluator {
                     if passing.count == 1 { passingEvaluated = branch }
                     if passing.count > 1 && !collecting { return false }
                 } else if collecting {
-                    closest = Closest.better(closest, Closest(index: i, failures: Array(outcome.failures), pointer: instancePointer))
+                    failed.append(i)
                 }
             }
             if passing.count == 1 {
@@ -58,6 +87,7 @@ extension Evaluator {
             }
             if collecting {
                 if passing.isEmpty {
+                    closest = closestFailure(keyword, schemas, failed, instance, tracking: evaluated != nil)
                     recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
                 } else {
                     let list = passing.map(String.init).joined(separator: ", ")

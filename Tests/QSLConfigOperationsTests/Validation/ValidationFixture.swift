@@ -72,7 +72,7 @@ struct ValidationFixture {
 }
 
 extension ValidationReport {
-    var diagnostics: [Diagnostic] { services.flatMap(\.diagnostics) }
+    var diagnostics: [Diagnostic] { platformDiagnostics + services.flatMap(\.diagnostics) }
     func rules(_ severity: Diagnostic.Severity = .error) -> [String] {
         diagnostics.filter { $0.severity == severity }.compactMap(\.rule)
     }

@@ -3,21 +3,25 @@ import QSLConfigCore
 
 /// JUnit XML: one `<testsuite>` for the environment, one `<testcase>` per service. A service
 /// with errors has one `<failure>` listing them compiler-style; a service whose files could not
-/// be parsed has an `<error>`; warnings and notes go to `<system-out>`.
+/// be parsed has an `<error>`; warnings and notes go to `<system-out>`. Platform findings
+/// (an unlisted folder, a bad seed file) make one more test case, `platform`, when there are any.
 enum ValidationJUnitFormat {
     static func render(_ report: ValidationReport, toolVersion: String) -> String {
-        let failures = report.services.filter { !$0.isUnusable && !$0.errors.isEmpty }.count
-        let errors = report.services.filter(\.isUnusable).count
+        let platform = ServiceValidation(
+            id: ValidationReport.platformLabel, folder: ".", schema: "", files: [], diagnostics: report.platformDiagnostics, isUnusable: false)
+        let cases = report.services + (report.platformDiagnostics.isEmpty ? [] : [platform])
+        let failures = cases.filter { !$0.isUnusable && !$0.errors.isEmpty }.count
+        let errors = cases.filter(\.isUnusable).count
         let suite = "qsl-config validate \(report.environment)"
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"\(escape(suite))\" tests=\"\(report.services.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        out += "  <testsuite name=\"\(escape(suite))\" tests=\"\(report.services.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\">\n"
+        out += "<testsuites name=\"\(escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        out += "  <testsuite name=\"\(escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\">\n"
         out += "    <properties>\n"
         out += "      <property name=\"environment\" value=\"\(escape(report.environment))\"/>\n"
         out += "      <property name=\"tool\" value=\"qsl-config \(escape(toolVersion))\"/>\n"
         out += "      <property name=\"remote\" value=\"\(report.checkedRemote)\"/>\n"
         out += "    </properties>\n"
-        for service in report.services {
+        for service in cases {
             let file = AppsettingsDirectory(path: service.folder).filePath()
             out += "    <testcase classname=\"qsl-config.validate.\(escape(report.environment))\" name=\"\(escape(service.id))\" file=\"\(escape(file))\">\n"
             let errorLines = service.errors.map(line)

@@ -5,7 +5,7 @@ import QSLConfigCore
 /// The ways `validate` prints a ``ValidationReport``, for people and for CI systems.
 ///
 /// - `text`: compiler-style lines, `FILE:LINE:COL: error: message [rule]`, and a summary;
-/// - `json`: the whole report, per service;
+/// - `json`: the whole report, per service, and the platform findings under `platform`;
 /// - `github`: GitHub Actions workflow commands, `::error file=F,line=L,col=C,title=...::message`;
 /// - `junit`: JUnit XML, one test case per service (unusable input is an `<error>`);
 /// - `sarif`: SARIF 2.1.0 for code scanning, one result per finding.
@@ -70,6 +70,7 @@ enum ValidationJSONFormat {
                 "exitStatus": Int(report.exitStatus),
             ],
             "services": services,
+            "platform": report.platformDiagnostics.map(object),
         ]
         return ValidationJSON.text(document)
     }
@@ -84,14 +85,5 @@ enum ValidationJSONFormat {
             object["column"] = location.column
         }
         return object
-    }
-}
-
-/// Deterministic JSON text: sorted keys, two-space indentation, slashes unescaped.
-enum ValidationJSON {
-    static func text(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { preconditionFailure("validation reports hold only JSON-compatible values") }
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

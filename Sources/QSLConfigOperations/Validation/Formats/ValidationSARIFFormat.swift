@@ -22,6 +22,9 @@ enum ValidationSARIFFormat {
         "duplicate-key": "A configuration key may be written once per file, compared ignoring case.",
         "too-deep": "A configuration file may nest sections at most \(ReaderLimits.defaultMaxDepth) levels deep, and a key may have at most \(ConfigurationTree.maxKeySegments) segments.",
         "io": "Every configuration file must be readable.",
+        "catalogue-unlisted": "Every folder of appsettings files under the catalogue's tree must be listed in environments/services.json.",
+        "seed-missing": "In development, every referenced secret, JSON key and parameter must be in the development seed file.",
+        "seed": "The development seed file must read, and seed only names under the environment's prefixes.",
     ]
 
     static func render(_ report: ValidationReport, toolVersion: String) -> String {
