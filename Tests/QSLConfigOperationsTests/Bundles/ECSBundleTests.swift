@@ -202,7 +202,7 @@ struct ECSBundleTests {
         #expect((Self.statement(policy, "ReadReferencedParameters")?["Resource"] as? [String])?.count == 2)
     }
 
-    @Test("the demo tree's Production omits cache and surrealdb-connection, so ecs refuses the base file's plaintext fallbacks")
+    @Test("the demo tree's Production omits cache, surrealdb-connection and the Infura URLs, so ecs refuses the base file's plaintext fallbacks")
     func productionGapIsReported() async throws {
         let root = try PlatformFixtures.root()
         let store = LocalSecretStore(path: try PlatformFixtures.temporaryDirectory("prod") + "/store.json")
@@ -215,7 +215,12 @@ struct ECSBundleTests {
         #expect(cache.count == 12, "every service that reads cache: \(diagnostics.map(\.description))")
         #expect(cache.allSatisfy { $0.location?.file.hasSuffix("platform/QuantunSkyLink_v2.AppHost/appsettings.json") == true && $0.location?.line == 161 })
         #expect(diagnostics.filter { $0.keyPath == "ConnectionStrings:surrealdb-connection" }.map { $0.message.prefix(19) } == ["unifiedcartservice:"])
-        #expect(diagnostics.count == 13)
+        // The Infura URLs carry the project id (Infura's API key) in their path: validate calls
+        // them plaintext secrets in production, and so does ecs.
+        let infura = diagnostics.filter { $0.keyPath?.hasSuffix("-sepolia") == true || $0.keyPath?.hasSuffix("-mumbai") == true }
+        #expect(Set(infura.compactMap(\.keyPath)) == ["ConnectionStrings:ethereum-sepolia", "ConnectionStrings:polygon-mumbai", "ConnectionStrings:arbitrum-sepolia"])
+        #expect(infura.allSatisfy { $0.message.hasPrefix("infrastructureservice:") })
+        #expect(diagnostics.count == 16)
         #expect(diagnostics.allSatisfy { $0.rule == "plaintext-secret" && !$0.message.contains("fake-redis-pass") })
     }
 }
