@@ -174,6 +174,32 @@ struct ECSBundleTests {
         #expect(Self.pairs(definition["environment"], "value")["Db__Url"] == "Host=h;Username=u;Password=hunter2;", "development allows it")
     }
 
+    @Test("the credential classifier decides: tokens, URL keys and libpq passwords are errors, a literal password beside a reference too; credential names warn")
+    func classifierRules() async throws {
+        let token = "xoxb-" + "1234567890-" + String(repeating: "aBcDeFgHiJ", count: 2)
+        let settings = """
+            {"Chat": {"Hook": "\(token)"},
+             "Rpc": {"Url": "https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef"},
+             "Db": {"Dsn": "host=db password=hunter6 dbname=app", "Mixed": "Host=${aws:parameter:/qsl/prod/config/db/host};Password=hunter7"},
+             "Secrets": {"Foo": "plain-secret-value"},
+             "Session": {"Cookie": "plain-cookie-value", "CookieName": ".qsl"},
+             "Identity": {"TokenLifetime": "00:30:00", "PasswordPolicy": {"RequireUppercase": true}}}
+            """
+        let production = try await Self.platform(settings, parameters: ["/qsl/prod/config/db/host": "db.internal"])
+        let error = await #expect(throws: ResolutionError.self) { try await Self.bundle(production) }
+        let errors = error?.diagnostics ?? []
+        #expect(Set(errors.compactMap(\.keyPath)) == ["Chat:Hook", "Rpc:Url", "Db:Dsn", "Db:Mixed"], "\(errors.map(\.description))")
+        #expect(errors.allSatisfy { $0.rule == "plaintext-secret" && $0.message.contains("holds a plaintext credential") })
+        let printed = errors.map(\.description).joined()
+        #expect(!printed.contains(token) && !printed.contains("hunter") && !printed.contains("0123456789abcdef"), "never the value")
+
+        let warned = try await Self.platform(
+            #"{"Secrets": {"Foo": "plain-secret-value"}, "Session": {"Cookie": "plain-cookie-value", "CookieName": ".qsl"}, "Identity": {"TokenLifetime": "00:30:00"}}"#)
+        let result = try await BundleOperation(root: warned.root, environment: warned.environment, store: warned.store, format: .ecs).build(services: [])
+        #expect(result.warnings.compactMap(\.keyPath).sorted() == ["Secrets:Foo", "Session:Cookie"])
+        #expect(result.warnings.allSatisfy { $0.message.contains("is named like a credential but holds a plain value") })
+    }
+
     @Test("a referenced secret that does not exist is reported at the reference, and nothing is built")
     func missingSecret() async throws {
         let platform = try await Self.platform(#"{"A": {"B": "x-${aws:secrets:qsl/prod/nope:key}"}, "C": "${aws:secrets:qsl/prod/absent}"}"#)
