@@ -25,7 +25,8 @@ struct CredentialValueScanner {
     let value: String
     /// The value's bytes with each reference replaced by one ``marker`` byte.
     let shape: [UInt8]
-    /// For each shape byte, where it starts and ends in the value.
+    /// For each shape byte, where it starts and ends in the value; empty when the value holds
+    /// no reference, so that the shape is the value byte for byte.
     private let starts: [Int]
     private let ends: [Int]
     let hasReference: Bool
@@ -33,6 +34,14 @@ struct CredentialValueScanner {
     init(_ value: String) {
         self.value = value
         let bytes = Array(value.utf8)
+        // The common case: no `$`, nothing to fold, no offsets to map.
+        guard bytes.contains(0x24) else {
+            self.shape = bytes
+            self.starts = []
+            self.ends = []
+            self.hasReference = false
+            return
+        }
         var shape: [UInt8] = []
         var starts: [Int] = []
         var ends: [Int] = []
@@ -68,8 +77,8 @@ struct CredentialValueScanner {
             i += 1
         }
         self.shape = shape
-        self.starts = starts
-        self.ends = ends
+        self.starts = hasReference ? starts : []
+        self.ends = hasReference ? ends : []
         self.hasReference = hasReference
     }
 
@@ -82,8 +91,11 @@ struct CredentialValueScanner {
 
     /// A raw finding in the value's terms.
     func finding(_ raw: Raw) -> CredentialFinding {
-        let lower = raw.range.isEmpty ? 0 : starts[raw.range.lowerBound]
-        let upper = raw.range.isEmpty ? 0 : ends[raw.range.upperBound - 1]
+        var lower = raw.range.lowerBound, upper = raw.range.upperBound
+        if hasReference, !raw.range.isEmpty {
+            lower = starts[raw.range.lowerBound]
+            upper = ends[raw.range.upperBound - 1]
+        }
         let utf8 = value.utf8
         let range = utf8.index(utf8.startIndex, offsetBy: lower)..<utf8.index(utf8.startIndex, offsetBy: upper)
         return CredentialFinding(kind: raw.kind, range: range, utf8Offsets: lower..<upper)
