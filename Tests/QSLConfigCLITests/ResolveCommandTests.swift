@@ -74,6 +74,41 @@ struct ResolveCommandTests {
         #expect(shown.stdout.contains(canary))
     }
 
+    /// Regression: each of these printed in plaintext when redaction knew fewer key names and
+    /// connection-string forms than the credential classifier.
+    @Test("resolve --format json redacts Pwd, Passphrase, Cookie, Secrets:*, libpq and quoted passwords, and URL passwords with '/'")
+    func redactionByClassifier() throws {
+        let canaries = (1...7).map { "c4nary\($0)-never-print" }
+        let dir = try folder([
+            "appsettings.json": """
+            {"Db": {"Pwd": "\(canaries[0])", "Passphrase": "\(canaries[1])"},
+             "Session": {"Cookie": "\(canaries[2])"},
+             "Secrets": {"Foo": "\(canaries[3])"},
+             "Legacy": {
+               "Dsn": "host=db password=\(canaries[4]) dbname=app",
+               "Quoted": "Host=db;Password=\\"left-half;\(canaries[5])\\";Port=5432",
+               "Url": "postgres://app:first/\(canaries[6])@db.example/app"
+             },
+             "Plain": "visible"}
+            """
+        ])
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", "json"], environment: CLIRunner.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        for canary in canaries {
+            #expect(!result.stdout.contains(canary), "leaked \(canary)")
+            #expect(!result.stderr.contains(canary))
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["Plain"] as? String == "visible")
+        #expect(json["Db:Pwd"] as? String == "<redacted>")
+        #expect(json["Secrets:Foo"] as? String == "<redacted>")
+        #expect(json["Legacy:Dsn"] as? String == "host=db password=<redacted> dbname=app", "only the password is masked")
+        #expect(json["Legacy:Quoted"] as? String == #"Host=db;Password="<redacted>";Port=5432"#)
+        #expect(json["Legacy:Url"] as? String == "postgres://app:<redacted>@db.example/app")
+        let shown = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", "json", "--show-secrets"], environment: CLIRunner.environment())
+        #expect(canaries.allSatisfy { shown.stdout.contains($0) })
+    }
+
     @Test("missing aws references fail with every position listed, or pass through with --keep-references")
     func awsReferences() throws {
         let dir = try folder([

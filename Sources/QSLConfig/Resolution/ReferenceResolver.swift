@@ -20,7 +20,7 @@ public struct ReferenceResolver: Sendable {
     public var environmentVariables: [String: String]
     /// Leave `aws:` references as written instead of resolving them.
     public var keepAWSReferences: Bool
-    /// Keys a schema marks as secret (`writeOnly`), beyond those ``SecretKeyPolicy`` recognises.
+    /// Keys a schema marks as secret (`writeOnly`), beyond those ``CredentialClassifier`` recognises by name.
     public var secretKeys: Set<ConfigKey>
     /// The staging label unpinned secret references resolve at; `nil` is `AWSCURRENT`.
     /// `AWSPREVIOUS` gives the values from before the last rotation.
@@ -124,7 +124,7 @@ public struct ReferenceResolver: Sendable {
             values.reserveCapacity(configuration.merged.count)
             for entry in configuration.merged.values {
                 var sensitivity: ResolvedValue.Sensitivity =
-                    SecretKeyPolicy.isSecretKey(entry.key) || secretKeys.contains(entry.key) ? .secretKey : .plain
+                    CredentialClassifier.isCredentialKey(entry.key) || secretKeys.contains(entry.key) ? .secretKey : .plain
                 guard let template = scan.templates[entry.key] else {
                     values.append(ResolvedValue(key: entry.key, value: entry.value, sensitivity: sensitivity, origin: entry.origin))
                     continue

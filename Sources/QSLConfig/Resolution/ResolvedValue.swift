@@ -6,7 +6,8 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
     public enum Sensitivity: Sendable, Hashable {
         /// Not secret.
         case plain
-        /// The key's name, a schema mark or a connection string says it holds a credential.
+        /// The key's name (``CredentialClassifier``), a schema mark or a connection string says
+        /// it holds a credential.
         case secretKey
         /// Some or all of the value came from a secret store.
         case fromSecret
@@ -30,11 +31,16 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
     /// destination (a service's own settings, an `exec` environment, a bundle).
     public var unsafeRevealedValue: String? { storage }
 
-    /// The value for display: secret values as `<redacted>`, connection-string passwords masked.
+    /// The value for display: secret values, and values of keys named like a credential, as
+    /// `<redacted>`; elsewhere exactly the credentials the value's shape gives away (a
+    /// connection-string or URL password, an API key in a URL, a token) masked.
+    ///
+    /// The key is checked here too, not only by the resolver that set ``sensitivity``, so that
+    /// a value built by hand prints no less redacted than a resolved one.
     public var displayValue: String? {
         guard let storage else { return nil }
         if isSecret { return SecretValue.redactionMarker }
-        return SecretKeyPolicy.redactingEmbeddedPassword(in: storage) ?? storage
+        return CredentialClassifier.redacting(storage, key: key) ?? storage
     }
 
     public var description: String { "\(key) = \(displayValue ?? "null")" }

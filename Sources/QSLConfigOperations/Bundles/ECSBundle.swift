@@ -106,15 +106,18 @@ enum ECSBundle {
                 continue
             }
             /// A plain value (as written, or after `${VAR}`) goes into `environment`, unless it
-            /// carries a password outside development.
+            /// carries a credential outside development (a password, an API key in a URL, a
+            /// token). A value named like a credential that holds no plain setting is warned
+            /// about: it may be a credential whose shape gives nothing away.
             func plain(_ value: String) {
                 if !environment.allowsPlainSecrets, !value.isEmpty {
-                    if !SecretKeyPolicy.embeddedPasswords(in: value).isEmpty {
+                    if CredentialClassifier.containsCredential(value) {
                         problems.append(plaintext(service: service, entry: entry))
                         return
                     }
                     // A connection string without a password is a plain setting (an RPC URL).
-                    if SecretKeyPolicy.isSecretKey(entry.key), !entry.key.folded.hasPrefix("CONNECTIONSTRINGS:"), !looksLikeSetting(value) {
+                    let kind = CredentialClassifier.keyKind(of: entry.key)
+                    if kind != nil, kind != .connectionString, !CredentialClassifier.isPlainSetting(value) {
                         warnings.append(
                             Diagnostic(
                                 .warning, at: entry.origin.location,
@@ -173,6 +176,18 @@ enum ECSBundle {
             if awsReferences.isEmpty {
                 plain(parts.map(\.literalText).joined())
                 continue
+            }
+            // Beside its references, the value's literal text goes into the task definition as
+            // written: a literal password next to a referenced host is still plaintext.
+            if !environment.allowsPlainSecrets {
+                let shape = parts.map { part in
+                    if case .reference(let reference, _) = part { return reference.description }
+                    return part.literalText
+                }.joined()
+                if CredentialClassifier.containsCredential(shape) {
+                    problems.append(plaintext(service: service, entry: entry))
+                    continue
+                }
             }
             if parts.count == 1 {
                 guard let arn = awsReferences[0].arn else { continue }  // a missing secret, reported above
@@ -283,20 +298,6 @@ enum ECSBundle {
                     ]))
         }
         return PolicyDocument(Statement: statements)
-    }
-
-    /// Values that are settings rather than credentials whatever the key says: booleans,
-    /// numbers, durations, paths and prefixes, URLs without a password, ARNs and KMS aliases
-    /// (`UseSecretsManager`, `PasswordMinLength`, `RefreshTokenExpiry`, `SecretsManagerPrefix`,
-    /// `ServiceUrls:TokenService`, `AWS:KMS:MasterKeyId`).
-    static func looksLikeSetting(_ value: String) -> Bool {
-        let folded = value.lowercased()
-        if folded == "true" || folded == "false" { return true }
-        if Double(value) != nil { return true }
-        if value.allSatisfy({ $0.isNumber || $0 == ":" || $0 == "." }) { return true }
-        if value.hasPrefix("/") || value.hasSuffix("/") { return true }
-        if value.contains("://") || value.hasPrefix("arn:") || value.hasPrefix("alias/") { return true }
-        return false
     }
 
     static func plaintext(service: ServiceCatalogue.Service, entry: ConfigEntry) -> Diagnostic {

@@ -3,7 +3,8 @@ import QSLConfig
 import QSLConfigCore
 
 /// A ConfigMap with the plain values and a Secret with the secret ones (credential keys, values
-/// resolved from secrets or SecureString parameters, and values with a password inside), keyed
+/// resolved from secrets or SecureString parameters, and values with a credential inside: a
+/// password, an API key in a URL, a token, as ``CredentialClassifier`` finds them), keyed
 /// by the ASP.NET environment-variable names (`Section__Key`), sorted, ready for `envFrom`.
 /// ConfigMap values are YAML double-quoted scalars (JSON escapes, plus `\uXXXX` for the
 /// characters YAML does not allow raw); Secret values are base64 in `data`.
@@ -29,7 +30,7 @@ enum KubernetesManifests {
                     Diagnostic(at: value.origin.location, "\(service): '\(other)' and '\(value.key)' both become the key \(name)", rule: "k8s", keyPath: value.key.spelling))
                 continue
             }
-            if value.isSecret || SecretKeyPolicy.redactingEmbeddedPassword(in: text) != nil {
+            if value.isSecret || CredentialClassifier.containsCredential(text) {
                 secret.append((name, Data(text.utf8).base64EncodedString()))
             } else {
                 plain.append((name, text))

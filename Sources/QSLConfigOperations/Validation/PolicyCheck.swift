@@ -65,13 +65,13 @@ struct PolicyCheck {
                     diagnostics.append(problem)
                 }
             }
-            if isSecret, !plan.plainSecretsAllowed, Self.holdsPlaintext(value, template: template) {
+            if !plan.plainSecretsAllowed, let reason = Self.plaintext(value, key: entry.key, writeOnly: isSecret) {
                 diagnostics.append(
                     Diagnostic(
                         at: entry.origin.location,
-                        "'\(entry.key)' holds a plaintext value, but the schema marks it secret (writeOnly) and \(plan.environmentName) "
-                            + "allows no plaintext secrets; store the value in Secrets Manager\(plan.secretsPrefix.map { " under \($0)" } ?? "") "
-                            + "and write ${aws:secrets:NAME} here",
+                        "'\(entry.key)' holds a plaintext value, but \(reason.phrase) and \(plan.environmentName) "
+                            + "allows no plaintext secrets; store \(reason.stored) in Secrets Manager\(plan.secretsPrefix.map { " under \($0)" } ?? "") "
+                            + "and write ${aws:secrets:NAME} \(reason.place)",
                         rule: "plaintext-secret", keyPath: entry.key.spelling))
             }
         }
@@ -107,7 +107,7 @@ struct PolicyCheck {
 
     private func concealsValue(of failure: SchemaValidationFailure) -> Bool {
         let key = ConfigKey(failure.keyPath)
-        return isSecretKey(key) || SecretKeyPolicy.isSecretKey(key) || failure.causes.contains { concealsValue(of: $0) }
+        return isSecretKey(key) || CredentialClassifier.isCredentialKey(key) || failure.causes.contains { concealsValue(of: $0) }
     }
 
     // MARK: References
@@ -116,7 +116,7 @@ struct PolicyCheck {
         let rule = error.reason == .unknownKind ? "reference-kind" : "reference"
         // A malformed reference in a secret key may be the secret itself: say what is wrong
         // without quoting any of it.
-        let concealed = isSecret || SecretKeyPolicy.isSecretKey(entry.key)
+        let concealed = isSecret || CredentialClassifier.isCredentialKey(entry.key)
         let message: String
         switch (error.reason, concealed) {
         case (_, false):
@@ -179,16 +179,49 @@ struct PolicyCheck {
 
     // MARK: Plaintext
 
-    /// Whether a secret key's value is (or embeds) a plaintext credential: it is not empty and
-    /// holds no reference, or it is a connection string or URL whose password part is literal.
-    static func holdsPlaintext(_ value: String, template: PlaceholderTemplate?) -> Bool {
-        guard !value.isEmpty else { return false }
-        guard let template, !template.references.isEmpty else { return true }
-        // The value with every reference replaced by a marker: a password part that is not
-        // empty and holds no marker is literal.
-        let marker = "\u{1}"
-        let shape = template.render { _ in marker }
-        return SecretKeyPolicy.embeddedPasswords(in: shape).contains { range in !range.isEmpty && !shape[range].contains(marker) }
+    /// Why a value is a plaintext secret, for the message; never the value.
+    enum PlaintextReason: Equatable {
+        /// The schema marks the key `writeOnly` and the value (or its password part) is literal.
+        case writeOnly
+        /// ``CredentialClassifier`` says the key's name is a credential and the value a literal one.
+        case credentialName
+        /// The value carries a credential its shape gives away (a password, a URL key, a token).
+        case embedded(CredentialFinding.Kind)
+
+        var phrase: String {
+            switch self {
+            case .writeOnly: "the schema marks it secret (writeOnly)"
+            case .credentialName: "its name marks it a credential"
+            case .embedded(let kind): "it holds \(kind.phrase)"
+            }
+        }
+
+        var stored: String {
+            if case .embedded = self { return "the credential" }
+            return "the value"
+        }
+
+        var place: String {
+            if case .embedded = self { return "in its place" }
+            return "here"
+        }
+    }
+
+    /// Whether a value outside development is (or embeds) a plaintext credential, and why.
+    ///
+    /// A `writeOnly` key's value is plaintext when it is not empty and holds no reference, or
+    /// when a password part beside its references is literal. Any other key asks
+    /// ``CredentialClassifier``: a key named like a credential whose value is a literal that is
+    /// not a plain setting, or any value with a literal credential in it (a connection-string
+    /// or URL password, an API key in a URL, a token). A reference in the password part is fine.
+    static func plaintext(_ value: String, key: ConfigKey, writeOnly: Bool) -> PlaintextReason? {
+        guard !value.isEmpty else { return nil }
+        if writeOnly {
+            guard PlaceholderTemplate.mayContainReference(value) else { return .writeOnly }
+            return CredentialClassifier.containsCredential(value) ? .writeOnly : nil
+        }
+        guard let finding = CredentialClassifier.findings(key: key, value: value).first else { return nil }
+        return finding.kind == .credentialKey ? .credentialName : .embedded(finding.kind)
     }
 
     // MARK: Spellings

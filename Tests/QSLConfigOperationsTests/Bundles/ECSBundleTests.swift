@@ -174,6 +174,32 @@ struct ECSBundleTests {
         #expect(Self.pairs(definition["environment"], "value")["Db__Url"] == "Host=h;Username=u;Password=hunter2;", "development allows it")
     }
 
+    @Test("the credential classifier decides: tokens, URL keys and libpq passwords are errors, a literal password beside a reference too; credential names warn")
+    func classifierRules() async throws {
+        let token = "xoxb-" + "1234567890-" + String(repeating: "aBcDeFgHiJ", count: 2)
+        let settings = """
+            {"Chat": {"Hook": "\(token)"},
+             "Rpc": {"Url": "https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef"},
+             "Db": {"Dsn": "host=db password=hunter6 dbname=app", "Mixed": "Host=${aws:parameter:/qsl/prod/config/db/host};Password=hunter7"},
+             "Secrets": {"Foo": "plain-secret-value"},
+             "Session": {"Cookie": "plain-cookie-value", "CookieName": ".qsl"},
+             "Identity": {"TokenLifetime": "00:30:00", "PasswordPolicy": {"RequireUppercase": true}}}
+            """
+        let production = try await Self.platform(settings, parameters: ["/qsl/prod/config/db/host": "db.internal"])
+        let error = await #expect(throws: ResolutionError.self) { try await Self.bundle(production) }
+        let errors = error?.diagnostics ?? []
+        #expect(Set(errors.compactMap(\.keyPath)) == ["Chat:Hook", "Rpc:Url", "Db:Dsn", "Db:Mixed"], "\(errors.map(\.description))")
+        #expect(errors.allSatisfy { $0.rule == "plaintext-secret" && $0.message.contains("holds a plaintext credential") })
+        let printed = errors.map(\.description).joined()
+        #expect(!printed.contains(token) && !printed.contains("hunter") && !printed.contains("0123456789abcdef"), "never the value")
+
+        let warned = try await Self.platform(
+            #"{"Secrets": {"Foo": "plain-secret-value"}, "Session": {"Cookie": "plain-cookie-value", "CookieName": ".qsl"}, "Identity": {"TokenLifetime": "00:30:00"}}"#)
+        let result = try await BundleOperation(root: warned.root, environment: warned.environment, store: warned.store, format: .ecs).build(services: [])
+        #expect(result.warnings.compactMap(\.keyPath).sorted() == ["Secrets:Foo", "Session:Cookie"])
+        #expect(result.warnings.allSatisfy { $0.message.contains("is named like a credential but holds a plain value") })
+    }
+
     @Test("a referenced secret that does not exist is reported at the reference, and nothing is built")
     func missingSecret() async throws {
         let platform = try await Self.platform(#"{"A": {"B": "x-${aws:secrets:qsl/prod/nope:key}"}, "C": "${aws:secrets:qsl/prod/absent}"}"#)
@@ -202,7 +228,7 @@ struct ECSBundleTests {
         #expect((Self.statement(policy, "ReadReferencedParameters")?["Resource"] as? [String])?.count == 2)
     }
 
-    @Test("the demo tree's Production omits cache and surrealdb-connection, so ecs refuses the base file's plaintext fallbacks")
+    @Test("the demo tree's Production omits cache, surrealdb-connection and the Infura URLs, so ecs refuses the base file's plaintext fallbacks")
     func productionGapIsReported() async throws {
         let root = try PlatformFixtures.root()
         let store = LocalSecretStore(path: try PlatformFixtures.temporaryDirectory("prod") + "/store.json")
@@ -215,7 +241,12 @@ struct ECSBundleTests {
         #expect(cache.count == 12, "every service that reads cache: \(diagnostics.map(\.description))")
         #expect(cache.allSatisfy { $0.location?.file.hasSuffix("platform/QuantunSkyLink_v2.AppHost/appsettings.json") == true && $0.location?.line == 161 })
         #expect(diagnostics.filter { $0.keyPath == "ConnectionStrings:surrealdb-connection" }.map { $0.message.prefix(19) } == ["unifiedcartservice:"])
-        #expect(diagnostics.count == 13)
+        // The Infura URLs carry the project id (Infura's API key) in their path: validate calls
+        // them plaintext secrets in production, and so does ecs.
+        let infura = diagnostics.filter { $0.keyPath?.hasSuffix("-sepolia") == true || $0.keyPath?.hasSuffix("-mumbai") == true }
+        #expect(Set(infura.compactMap(\.keyPath)) == ["ConnectionStrings:ethereum-sepolia", "ConnectionStrings:polygon-mumbai", "ConnectionStrings:arbitrum-sepolia"])
+        #expect(infura.allSatisfy { $0.message.hasPrefix("infrastructureservice:") })
+        #expect(diagnostics.count == 16)
         #expect(diagnostics.allSatisfy { $0.rule == "plaintext-secret" && !$0.message.contains("fake-redis-pass") })
     }
 }

@@ -12,9 +12,11 @@ enum PlatformFixtures {
 
     static func root() throws -> PlatformRoot { try PlatformRoot(path: repositoryRoot) }
 
-    /// A copy of the demo platform whose AppHost Production file also defines the two
-    /// connection strings the platform's template omits (`cache`, `surrealdb-connection`), so
-    /// that no service falls back to the plaintext smoke-test values of the base file.
+    /// A copy of the demo platform whose AppHost Production file also defines the connection
+    /// strings the platform's template omits that hold a credential (`cache`,
+    /// `surrealdb-connection`, and the Infura URLs with the project id in their path, as
+    /// staging writes them), so that no service falls back to the plaintext smoke-test values
+    /// of the base file.
     static func completedProductionRoot() throws -> PlatformRoot {
         let copy = try temporaryDirectory("platform")
         for folder in ["environments", "platform", "schemas"] {
@@ -26,7 +28,10 @@ enum PlatformFixtures {
         precondition(original.contains(anchor), "the AppHost Production file changed; update completedProductionRoot()")
         let completed = original.replacing(
             anchor,
-            with: anchor + #",\#n    "cache": "${aws:secrets:qsl/production/redis/connection}",\#n    "surrealdb-connection": "${aws:secrets:qsl/production/surrealdb/connection}""#)
+            with: anchor + #",\#n    "cache": "${aws:secrets:qsl/production/redis/connection}",\#n    "surrealdb-connection": "${aws:secrets:qsl/production/surrealdb/connection}""#
+                + #",\#n    "ethereum-sepolia": "https://sepolia.infura.io/v3/${aws:secrets:qsl/production/infura:projectId}""#
+                + #",\#n    "polygon-mumbai": "https://polygon-mumbai.infura.io/v3/${aws:secrets:qsl/production/infura:projectId}""#
+                + #",\#n    "arbitrum-sepolia": "https://arbitrum-sepolia.infura.io/v3/${aws:secrets:qsl/production/infura:projectId}""#)
         try AtomicFile.write(Array(completed.utf8), to: file, mode: 0o644)
         return try PlatformRoot(path: copy)
     }

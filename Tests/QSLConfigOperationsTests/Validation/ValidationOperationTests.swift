@@ -127,6 +127,44 @@ struct ValidationOperationTests {
         #expect(!development.diagnostics.contains { $0.rule == "plaintext-secret" })
     }
 
+    @Test("outside Development, keys the schema does not mark are checked by the credential classifier: by name and by what the value holds")
+    func plaintextByClassifier() async throws {
+        let token = "ghp_" + String(repeating: "Zq8Lw3Rt5Y", count: 3) + "u7Io9P"
+        let fixture = try ValidationFixture([
+            "appsettings.json": #"{"Kestrel": {"Port": 80}}"#,
+            "appsettings.Production.json": """
+            {
+              "Db": { "Pwd": "\(Self.canary)", "Passphrase": "${aws:secrets:qsl/production/db:passphrase}" },
+              "Secrets": { "Foo": "\(Self.canary)", "Provider": "aws" },
+              "Session": { "Cookie": "\(Self.canary)", "CookieName": ".qsl" },
+              "Legacy": {
+                "Dsn": "host=db password=\(Self.canary) dbname=app",
+                "Url": "amqp://app:\(Self.canary)/x@mq/vhost",
+                "Referenced": "host=db password=${aws:secrets:qsl/production/db:password}",
+                "Rpc": "https://mainnet.infura.io/v3/${aws:secrets:qsl/production/infura:projectId}"
+              },
+              "Ci": { "Note": "deploy with \(token)" },
+              "PasswordPolicy": { "RequireUppercase": true, "MinLength": 12 },
+              "Identity": { "TokenLifetime": "00:30:00", "Issuer": "https://issuer.example/" },
+              "Firebase": { "ProjectId": "qsl-mobile" },
+              "AWS": { "UseSecretsManager": true, "SecretsManagerPrefix": "qsl/production/" }
+            }
+            """,
+        ])
+        let report = try await fixture.run(fixture.request())
+        let plaintext = report.diagnostics.filter { $0.rule == "plaintext-secret" }
+        #expect(Set(plaintext.compactMap(\.keyPath)) == ["Db:Pwd", "Secrets:Foo", "Session:Cookie", "Legacy:Dsn", "Legacy:Url", "Ci:Note"])
+        let named = try #require(plaintext.first { $0.keyPath == "Db:Pwd" })
+        #expect(named.message.contains("'Db:Pwd' holds a plaintext value, but its name marks it a credential and Production allows no plaintext secrets"), "\(named.message)")
+        let embedded = try #require(plaintext.first { $0.keyPath == "Ci:Note" })
+        #expect(embedded.message.contains("but it holds a GitHub token and"), "\(embedded.message)")
+        #expect(!ValidationFixture.allOutput(report).contains(Self.canary))
+        #expect(!ValidationFixture.allOutput(report).contains(token))
+
+        let development = try await fixture.run(fixture.request(environment: "Development", secretsPrefix: nil, parameterPrefix: nil))
+        #expect(!development.diagnostics.contains { $0.rule == "plaintext-secret" })
+    }
+
     @Test("a schema failure of a secret key says what is required without quoting the value, in every format")
     func secretNumbersNotQuoted() async throws {
         let canary = "84736251"
