@@ -470,7 +470,7 @@ struct MigrationPlanner {
         var byValue: [SecretValue: [CredentialSite]] = [:]
         for site in sites {
             let text = site.value.unsafeRevealed
-            let ranges = SecretKeyPolicy.embeddedPasswords(in: text).filter { !$0.isEmpty }
+            let ranges = CredentialClassifier.findings(key: nil, value: text).filter { $0.kind == .embeddedPassword }.map(\.range)
             if ranges.count == 1 {
                 byPassword[String(text[ranges[0]]), default: []].append(site)
             } else {
