@@ -12,12 +12,8 @@ enum MigrationDetector {
         let findings = CredentialClassifier.findings(key: key, value: value, includeReview: true)
         let awsKeys = findings.filter { $0.kind == .awsAccessKeyId || $0.kind == .awsSecretAccessKey }
         if !awsKeys.isEmpty, awsKeys.count == findings.count, awsKeys[0].utf8Offsets == 0..<value.utf8.count { return .awsAccessKey }
-        if findings.contains(where: { $0.kind.confidence == .credential }) { return .credential(kind: kind(key: key, value: value)) }
-        if writeOnly, !PlaceholderTemplate.mayContainReference(value), !value.isEmpty, !CredentialClassifier.isPlainSetting(value),
-            !key.folded.hasPrefix("CONNECTIONSTRINGS:"), !value.contains("=")
-        {
-            return .credential(kind: kind(key: key, value: value))
-        }
+        // Exactly what `validate` calls a plaintext secret outside Development is moved.
+        if PolicyCheck.plaintext(value, key: key, writeOnly: writeOnly) != nil { return .credential(kind: kind(key: key, value: value)) }
         return findings.isEmpty ? nil : .review
     }
 

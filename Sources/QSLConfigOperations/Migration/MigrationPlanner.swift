@@ -169,11 +169,12 @@ struct MigrationPlanner {
             let keepers = sites.filter { fixed[$0.id]?.contains(destination) ?? false }
             if Set(keepers.map(\.value)).count > 1 {
                 let sorted = keepers.sorted { $0.id < $1.id }
+                let others = sorted.dropFirst().map { "'\($0.key)' (\($0.location))" }.joined(separator: ", ")
                 unmigratable.append(
                     Diagnostic(
-                        at: sorted[1].location,
-                        "\(target.name) reads '\(sorted[1].key)' and '\(sorted[0].key)' (\(sorted[0].location)) from one secret, \(destination.name)\(destination.jsonKey.map { ":" + $0 } ?? ""), but \(source.name) gives them different values; make \(source.name)'s values agree or \(target.name)'s references differ first",
-                        rule: "migrate-conflict", keyPath: sorted[1].key.spelling))
+                        at: sorted[0].location,
+                        "\(target.name) reads '\(sorted[0].key)' and \(others) from one secret, \(destination.name)\(destination.jsonKey.map { ":" + $0 } ?? ""), but \(source.name) gives them \(Set(keepers.map(\.value)).count) different values; make \(source.name)'s values agree or \(target.name)'s references differ first",
+                        rule: "migrate-conflict", keyPath: sorted[0].key.spelling))
                 blocked.insert(destination.name)
                 continue
             }

@@ -38,8 +38,12 @@ public struct MigrationReport: Sendable {
     /// The plan as a table and the summary, for a terminal or a CI log.
     public func text() -> String {
         var out = ""
-        if isNothingToDo && plan.review.isEmpty {
-            return "migrate \(plan.source.name) → \(plan.target.name): nothing to do (\(plan.services.count) services, \(calls.total) calls)\n"
+        if isNothingToDo {
+            var out = "migrate \(plan.source.name) → \(plan.target.name): nothing to do (\(plan.services.count) services, \(calls.total) calls)\n"
+            for site in plan.review {
+                out += "\(site.location): note: '\(site.key)' looks random but is not named as a credential; pass --include \(site.key) to migrate it [migrate-review]\n"
+            }
+            return out
         }
         if !plan.secrets.isEmpty {
             let rows = plan.secrets.map { secret -> [String] in
