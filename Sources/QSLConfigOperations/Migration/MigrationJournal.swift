@@ -24,15 +24,19 @@ struct MigrationJournal: Codable, Sendable {
         var versionId: String?
     }
 
-    /// A reference the migration put where a value was.
+    /// One edit the migration made to a file, and how to undo it.
     struct Replacement: Codable, Sendable, Hashable {
-        /// Where the reference's string token is in the rewritten file.
+        /// Where the edit's new text is in the rewritten file.
         var offset: Int
         var length: Int
         /// The key, for messages.
         var key: String
-        /// The reference (`${aws:secrets:...}`), resolved against the target to restore the value.
-        var reference: String
+        /// For a value replaced by a reference: the reference, resolved against the target to
+        /// restore the value.
+        var reference: String?
+        /// For any other edit (a comma, an added member): the exact text it replaced, which holds
+        /// no value. `nil` with no reference: a removed AWS access key, which no store holds.
+        var original: String?
     }
 
     struct File: Codable, Sendable, Hashable {

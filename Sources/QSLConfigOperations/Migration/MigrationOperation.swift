@@ -151,7 +151,7 @@ public struct MigrationOperation: Sendable {
                 }
                 var entry = MigrationJournal.File(
                     path: file.path, before: before.map(MigrationJournal.digest), after: MigrationJournal.digest(after), mode: mode,
-                    replacements: Self.replacements(file, in: after), added: file.added, removed: file.removed, written: false)
+                    replacements: Self.replacements(file, before: before), added: file.added, removed: file.removed, written: false)
                 journal.files.removeAll { $0.path == file.path && !$0.written }
                 journal.files.append(entry)
                 try journal.save(root: root.path)
@@ -252,16 +252,29 @@ public struct MigrationOperation: Sendable {
         return tags.mapValues { String($0.map { $0.isLetter || $0.isNumber || " _.:/=+-@".contains($0) ? $0 : "_" }) }
     }
 
-    /// Where each reference sits in the rewritten bytes, for rollback.
-    static func replacements(_ file: MigrationPlan.File, in bytes: [UInt8]) -> [MigrationJournal.Replacement] {
-        guard let document = try? JSONDocument(parsing: bytes, file: file.path) else { return [] }
+    /// Every edit of a file, in the rewritten file's offsets, with what undoes it: the reference
+    /// to resolve for a value, the exact text for anything else.
+    static func replacements(_ file: MigrationPlan.File, before: [UInt8]?) -> [MigrationJournal.Replacement] {
+        guard let before else { return [] }
+        var delta = 0
         var found: [MigrationJournal.Replacement] = []
-        for index in 0..<document.valueCount {
-            let value = document.value(atIndex: index)
-            guard value.kind == .string, let text = value.stringValue, text.hasPrefix("${aws:secrets:") else { continue }
-            let edited = file.edits.contains { edit in edit.replacement == JSONStringEncoding.quoted(text) }
-            guard edited else { continue }
-            found.append(.init(offset: value.byteRange.lowerBound, length: value.byteRange.count, key: "", reference: text))
+        for edit in file.edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            let length = edit.replacement.utf8.count
+            var entry = MigrationJournal.Replacement(offset: edit.range.lowerBound + delta, length: length, key: "", reference: nil, original: nil)
+            let original = before[edit.range]
+            if edit.range.isEmpty {
+                entry.original = ""
+            } else if original.first == UInt8(ascii: "\""), !edit.replacement.isEmpty,
+                let reference = try? JSONDocument(parsingAnyValue: Array(edit.replacement.utf8), file: file.path).root.stringValue
+            {
+                entry.reference = reference
+            } else if edit.replacement.isEmpty {
+                entry.original = nil  // a removed access key: not restorable
+            } else {
+                entry.original = String(decoding: original, as: UTF8.self)
+            }
+            found.append(entry)
+            delta += length - edit.range.count
         }
         return found
     }

@@ -44,9 +44,9 @@ public struct MigrationRollback: Sendable {
         let written = journal.files.filter(\.written)
         var references: [String: SecretReference] = [:]
         for file in written {
-            for replacement in file.replacements {
-                guard let template = try? PlaceholderTemplate(parsing: replacement.reference), case .secret(let secret)? = template.references.first else { continue }
-                references[replacement.reference] = secret.resolvingRelative(under: target.secretsPrefix)
+            for text in file.replacements.compactMap(\.reference) {
+                guard let template = try? PlaceholderTemplate(parsing: text), case .secret(let secret)? = template.references.first else { continue }
+                references[text] = secret.resolvingRelative(under: target.secretsPrefix)
             }
         }
         var values: [String: String] = [:]
@@ -82,13 +82,10 @@ public struct MigrationRollback: Sendable {
                     continue
                 }
                 let document = try JSONDocument(parsing: bytes, file: file.path)
-                var edits = file.replacements.map { replacement in
-                    JSONEdit(range: replacement.offset..<(replacement.offset + replacement.length), replacement: JSONStringEncoding.quoted(values[replacement.reference] ?? ""))
-                }
-                for added in file.added {
-                    var value: JSONValue? = document.root
-                    for segment in added.split(separator: ":") { value = value.flatMap { JSONDocument.member(of: $0, named: String(segment)) } }
-                    if let value { edits.append(document.removingMember(value)) }
+                let edits = file.replacements.compactMap { replacement -> JSONEdit? in
+                    let range = replacement.offset..<(replacement.offset + replacement.length)
+                    if let reference = replacement.reference { return JSONEdit(range: range, replacement: JSONStringEncoding.quoted(values[reference] ?? "")) }
+                    return replacement.original.map { JSONEdit(range: range, replacement: $0) }
                 }
                 try AtomicFile.write(try document.applying(edits), to: file.path, mode: mode_t(file.mode))
                 outcome.restored.append(file.path)

@@ -1,0 +1,123 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLConfigOperations
+import QSLConfigTesting
+import Testing
+
+/// `migrate --from smoke --to production` on a copy of the repository's own tree, against the
+/// embedded store: what the issue's proof asks of the main use.
+@Suite("migrate on the repository's tree")
+struct MigrationOperationTests {
+    /// A copy of `environments/`, `platform/` and `schemas/`.
+    static func copyOfRepository() throws -> String {
+        let copy = try PlatformFixtures.temporaryDirectory("migrate")
+        for folder in ["environments", "platform", "schemas"] {
+            try FileManager.default.copyItem(atPath: PlatformFixtures.repositoryRoot + "/" + folder, toPath: copy + "/" + folder)
+        }
+        return copy
+    }
+
+    /// Every file under the tree but `.qsl/`, by relative path.
+    static func snapshot(_ root: String) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let path = enumerator?.nextObject() as? String {
+            guard !path.hasPrefix(".qsl"), !path.hasPrefix("out") else { continue }
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { files[path] = try FileBytes.read(root + "/" + path, maxBytes: 16 << 20) }
+        }
+        return files
+    }
+
+    static func request(_ root: String, store: LocalSecretStore) -> MigrationRequest {
+        MigrationRequest(root: root, from: "smoke", to: "production") { _ in store }
+    }
+
+    /// The smoke-test values the fake platform holds, which nothing may print.
+    static let plantedValues = ["npg_FAKE0000example", "fake-smoke-redis-pass", "fake-smoke-kestra-password", "FAKE-smoke-jwt-signing-secret"]
+
+    @Test("smoke → production moves every credential, passes its end check, leaves production clean for validate and ecs, then has nothing to do; rollback restores every byte")
+    func repositoryTree() async throws {
+        let root = try Self.copyOfRepository()
+        let original = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus == 0, "\(report.text())")
+        #expect(report.endCheckFailures.isEmpty)
+        #expect(report.plan.unmigratable.isEmpty && report.plan.conflicts.isEmpty)
+        #expect(report.wrote)
+        #expect(report.plan.secrets.count >= 50 && report.plan.secrets.allSatisfy { $0.action == .create })
+        // The 18 Neon strings (and the two service files that repeat them) share one password.
+        #expect(report.plan.sharedValues.contains { $0.part == "password" && $0.sites.count >= 18 })
+        let text = report.text() + report.json()
+        for value in Self.plantedValues { #expect(!text.contains(value), "the report shows a value") }
+
+        // Named by production's own references where it has them, by its naming rules elsewhere.
+        let names = Set(report.plan.secrets.map(\.name))
+        #expect(names.isSuperset(of: ["qsl/production/neon/userservice", "qsl/production/redis/connection", "qsl/production/jwt", "qsl/production/kestra"]))
+        let stored = try await store.listSecrets(prefix: "qsl/production/")
+        #expect(Set(stored.map(\.name)) == names)
+        let kinds = Dictionary(uniqueKeysWithValues: stored.map { ($0.name, $0.tags["qsl:kind"]) })
+        #expect(kinds["qsl/production/neon/userservice"] == "postgres" && kinds["qsl/production/redis/connection"] == "redis" && kinds["qsl/production/jwt"] == "generated")
+        #expect(stored.allSatisfy { $0.tags["Environment"] == "production" && $0.tags["qsl:migrated-from"] == "smoke" })
+
+        // Rewritten in place: the base file now references, relative to the prefix; comments stay.
+        let base = String(decoding: try FileBytes.read(root + "/platform/QuantunSkyLink_v2.AppHost/appsettings.json"), as: UTF8.self)
+        #expect(base.contains(#""Secret": "${aws:secrets:./jwt:secret}","#))
+        #expect(base.contains("// All 18 Neon databases share one host, owner and password"))
+        #expect(!base.contains("npg_FAKE0000example"))
+
+        // validate: production holds no plaintext secret any more.
+        let validation = try await ValidationOperation().run(ValidationRequest(.catalogue(root: root, environment: "production", services: [])))
+        let plaintext = validation.services.flatMap(\.diagnostics).filter { $0.rule == "plaintext-secret" }
+        #expect(plaintext.isEmpty, "\(plaintext.map(\.description))")
+        for environment in ["development", "staging"] {
+            let other = try await ValidationOperation().run(ValidationRequest(.catalogue(root: root, environment: environment, services: [])))
+            #expect(other.exitStatus == 0, "\(environment) still validates: \(other.services.flatMap(\.diagnostics).filter { $0.severity == .error }.map(\.description))")
+        }
+
+        // ecs: with every other secret production references in the store, all 22 bundle.
+        let platform = try PlatformRoot(path: root)
+        let seed = try await PlatformFixtures.syntheticSeed("production", root: platform)
+        let missing = StoreSeed(secrets: seed.secrets.filter { !names.contains($0.name) }, parameters: seed.parameters)
+        _ = try await missing.apply(to: store)
+        let bundle = try await BundleOperation(root: platform, environment: try platform.environment("production"), store: store, format: .ecs).build(services: [])
+        #expect(bundle.services.count == 22)
+
+        // A second run has nothing to do and calls nothing.
+        let second = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(second.isNothingToDo && !second.wrote && second.calls.total == 0, "\(second.text())")
+        #expect(second.text().contains("nothing to do"))
+
+        // Rollback: every file as it was, byte for byte; the created overlay removed.
+        let outcome = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(outcome.skipped.isEmpty)
+        let restored = try Self.snapshot(root)
+        #expect(restored.keys.sorted() == original.keys.sorted())
+        for (path, bytes) in original where restored[path] != bytes { Issue.record("\(path) differs after rollback") }
+    }
+
+    @Test("a dry run writes nothing, to the files or the store, and prints no value")
+    func dryRun() async throws {
+        let root = try Self.copyOfRepository()
+        let original = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        var request = Self.request(root, store: store)
+        request.dryRun = true
+        let report = try await MigrationOperation().run(request)
+        #expect(report.exitStatus == 0 && !report.wrote)
+        #expect(report.plan.secrets.count >= 50 && report.plan.files.count >= 10)
+        #expect(try Self.snapshot(root) == original)
+        #expect(try await store.listSecrets(prefix: nil).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: root + "/.qsl/migrate-journal.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let secrets = try #require(json["secrets"] as? [[String: Any]])
+        let occurrences = secrets.flatMap { ($0["occurrences"] as? [[String: Any]]) ?? [] }
+        #expect(occurrences.allSatisfy { $0["file"] is String && $0["line"] is Int && $0["key"] is String })
+        let text = report.text() + report.json()
+        for value in Self.plantedValues { #expect(!text.contains(value)) }
+    }
+}
