@@ -6,8 +6,10 @@
 # Builds qsl-config, seeds the embedded local store under the platform root
 # (.qsl/local-store.json, encrypted, key beside it) with the demo platform's fake secrets from
 # platform/dev-seed.json (idempotent: a second run writes nothing), validates the tree, writes
-# the development bundles of all 22 services in every format under out/, checks them, and says
-# where they are. Afterwards, from the repository root:
+# the development bundles of all 22 services in every format under out/, checks them, then
+# migrates a scratch copy of the tree from the smoke test's plaintext credentials into an
+# embedded store for production (out/migrate/, the repository's own files untouched), and says
+# where everything is. Afterwards, from the repository root:
 #
 #   qsl-config bundle --root . --environment development --format json --output out/
 #   qsl-config resolve --root . --environment development --service userservice
@@ -55,6 +57,21 @@ echo "== 5. One service's effective configuration (shared settings filtered by t
 "$bin" resolve --root . --environment development --service userservice \
   | grep -E '"(ConnectionStrings:postgres-userservice|Logto:AppSecret|Logto:Authority|Security:JWT:Secret)"' || true
 
+echo "== 6. Migrate the smoke test's plaintext credentials (a scratch copy in out/migrate, an embedded store for production)"
+rm -rf out/migrate && mkdir -p out/migrate && cp -R environments platform schemas out/migrate/
+migrate=("$bin" migrate --root out/migrate --from smoke --to production --store local --local-store out/migrate/.qsl/production-store.json)
+"${migrate[@]}" --dry-run > out/migrate-plan.txt
+grep -E '^(action|create)' out/migrate-plan.txt | head -n 6 || true
+echo "   ... the whole plan (no values in it) in out/migrate-plan.txt"
+"${migrate[@]}" > out/migrate.txt
+tail -n 1 out/migrate.txt
+echo "   the rewritten base file now references the store:"
+grep -m 2 -E '"(postgres-userservice|Secret)": "\$\{aws:secrets:' out/migrate/platform/QuantunSkyLink_v2.AppHost/appsettings.json | sed 's/^ */     /' || true
+echo "   a second run:"
+"${migrate[@]}" > out/migrate-again.txt
+head -n 1 out/migrate-again.txt
+"$bin" validate --root out/migrate --environment production | tail -n 1
+
 cat <<EOF
 
 Bundles for all 22 services are in $(pwd)/out:
@@ -64,6 +81,9 @@ Bundles for all 22 services are in $(pwd)/out:
   out/ecs/<service>/iam-policy.json                  the least-privilege policy that reads them
   out/k8s/<service>/configmap.yaml, secret.yaml      for envFrom (secret.yaml mode 0600)
   out/<format>/manifest.json                         the sha256 of every file
+The migrated copy of the tree is in out/migrate (its journal in out/migrate/.qsl/migrate-journal.json;
+  $bin migrate --root out/migrate --rollback --store local --local-store out/migrate/.qsl/production-store.json
+puts every file back).
 Next, from $(pwd):
   $bin bundle --root . --environment development --format json --output out/
   $bin resolve --root . --environment development --service userservice
