@@ -199,9 +199,9 @@ public struct LocalSecretStore: SecretStore {
                     secret.versions[index].stages.removeAll { $0 == stage }
                 }
             }
-            let now = Date().timeIntervalSince1970
-            secret.lastChanged = now
-            if stage == "AWSCURRENT" { secret.lastRotated = now }
+            // Moving a label is a change, not a rotation: as on AWS, LastRotatedDate moves only
+            // with RotateSecret, which this store does not have.
+            secret.lastChanged = Date().timeIntervalSince1970
             Self.prune(&secret)
             contents.secrets[secret.name] = secret
         }
