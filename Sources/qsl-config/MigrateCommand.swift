@@ -100,13 +100,7 @@ struct MigrateCommand: AsyncParsableCommand {
         if isatty(2) == 1, format == .text {
             request.progress = { line in printError("migrate: \(line)") }
         }
-        // Fault injection for the kill tests: SIGKILL right after the Nth durable step.
-        if let limit = variables["QSL_FAULT_KILL_AFTER_STEP"].flatMap(Int.init), limit > 0 {
-            let counter = StepCounter()
-            request.afterStep = { _ in
-                if counter.next() == limit { kill(getpid(), SIGKILL) }
-            }
-        }
+        request.afterStep = FaultInjection.killAfterStep(variables)
         let report: MigrationReport
         do {
             report = try await MigrationOperation().run(request)

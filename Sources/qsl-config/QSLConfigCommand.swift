@@ -19,7 +19,7 @@ struct QSLConfigCommand: AsyncParsableCommand {
         version: QSLConfigVersion.current,
         subcommands: [
             ResolveCommand.self, ValidateCommand.self, BundleCommand.self, ExecCommand.self, SecretCommand.self,
-            SeedCommand.self, WhoamiCommand.self, MigrateCommand.self,
+            SeedCommand.self, WhoamiCommand.self, MigrateCommand.self, RotateCommand.self, RollbackCommand.self,
         ]
     )
 

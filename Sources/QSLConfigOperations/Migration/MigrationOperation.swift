@@ -246,6 +246,9 @@ public struct MigrationOperation: Sendable {
         var tags = target.tags ?? [:]
         tags["qsl:kind"] = secret.kind
         tags["qsl:migrated-from"] = source.name
+        // What `rotate` regenerates of a generated JSON secret: the keys migrated into it,
+        // space-separated, since AWS tag values allow no comma (rotate reads either).
+        if secret.kind == "generated", !secret.jsonKeys.isEmpty { tags["qsl:generated-keys"] = secret.jsonKeys.joined(separator: " ") }
         func fit(_ text: String) -> String { text.count <= 256 ? text : String(text.prefix(252)) + " ..." }
         tags["qsl:services"] = fit(secret.services.joined(separator: " "))
         tags["qsl:source"] = fit(secret.sites.map { "\($0.file):\($0.location.line) \($0.key.spelling)" }.joined(separator: " "))

@@ -36,6 +36,9 @@ public struct LocalSecretStore: SecretStore {
 
     public var storeDescription: String { "local store \(file.path)" }
 
+    /// The store's file.
+    public var path: String { file.path }
+
     public var storeIdentity: String {
         "local " + (file.path.hasPrefix("/") ? file.path : FileManager.default.currentDirectoryPath + "/" + file.path)
     }

@@ -1,0 +1,32 @@
+import Foundation
+import QSLConfig
+import QSLConfigAWS
+import QSLConfigCore
+
+/// `qsl-config rollback`: a secret back to its previous version (an IAM key reactivated first),
+/// or a parameter's previous value written as a new version.
+public struct RollbackOperation: Sendable {
+    let store: any SecretStore
+    let definition: EnvironmentDefinition
+    let makeAWSContext: @Sendable () throws -> AWSContext
+
+    public init(store: any SecretStore, definition: EnvironmentDefinition, makeAWSContext: @escaping @Sendable () throws -> AWSContext) {
+        self.store = store
+        self.definition = definition
+        self.makeAWSContext = makeAWSContext
+    }
+
+    /// Moves AWSCURRENT back to AWSPREVIOUS; returns the version ids it moved between.
+    public func secret(_ name: String) async throws(RotationError) -> (from: String, to: String) {
+        let description: SecretDescription
+        do { description = try await store.describeSecret(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
+        let restore = try IAMKeyStrategy.restore(for: description, makeAWSContext: makeAWSContext)
+        let outcome = try await SecretRollback(store: store).run(name, restore: restore)
+        return (outcome.from, outcome.to)
+    }
+
+    /// Writes the previous value of a parameter as a new version.
+    public func parameter(_ name: String) async throws(RotationError) -> (from: Int, to: Int, newVersion: Int) {
+        throw RotationError(secret: name, step: .rollback, "parameter rollback is not available in this build")
+    }
+}

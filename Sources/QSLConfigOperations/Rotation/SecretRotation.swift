@@ -1,0 +1,198 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One secret to rotate: its name, kind, tags and the environment's policy for its kind.
+struct RotationTarget: Sendable {
+    var name: String
+    var kind: String
+    var tags: [String: String]
+    var policy: EnvironmentDefinition.RotationPolicy?
+    /// The AWSCURRENT version when the run looked at it; a run that finds another has been
+    /// overtaken by a concurrent one and stops.
+    var currentVersionId: String?
+}
+
+/// What a kind of secret does at each step of the protocol. Generated secrets have no resource;
+/// IAM keys, PostgreSQL and Redis passwords do.
+protocol RotationStrategy: Sendable {
+    /// The next value, from the current one (for an IAM key, a key created now).
+    func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String
+    /// Applies the pending value at the resource.
+    func set(pending: String, current: String, target: RotationTarget) async throws(RotationError)
+    /// Proves the pending value works; a failure has `isTestFailure` set.
+    func test(pending: String, target: RotationTarget) async throws(RotationError)
+    /// After AWSCURRENT moved: retire the old value at the resource (deactivate an old key).
+    func retire(old: String, new: String, target: RotationTarget) async throws(RotationError)
+}
+
+/// The four steps of Secrets Manager's rotation protocol for one secret, run from the CLI and
+/// resumable wherever a run stopped.
+///
+/// 1. **create**: the new value staged `AWSPENDING` only, with a fresh token that becomes its
+///    version id. An `AWSPENDING` left on another version than `AWSCURRENT` by an earlier run is
+///    resumed, never generated again.
+/// 2. **set**: the value applied at the resource (nothing for generated secrets).
+/// 3. **test**: the value proven to work. A failure promotes nothing: `AWSPENDING` stays for the
+///    retry.
+/// 4. **finish**: `AWSCURRENT` moved to the new version with `RemoveFromVersionId` naming the
+///    version that held it (so a concurrent writer makes the call fail rather than be
+///    overwritten; the old version becomes `AWSPREVIOUS`), then `AWSPENDING` removed, which a
+///    Lambda rotation leaves to the service and a CLI must do itself.
+struct SecretRotation: Sendable {
+    let store: any SecretStore
+    let strategy: any RotationStrategy
+    let afterStep: (@Sendable (String) -> Void)?
+    let progress: (@Sendable (String) -> Void)?
+
+    struct Outcome: Sendable {
+        var status: RotationReport.Entry.Status
+        var newVersionId: String?
+        var message: String?
+    }
+
+    func run(_ target: RotationTarget) async throws(RotationError) -> Outcome {
+        let name = target.name
+        func step(_ text: String) { progress?("\(name): \(text)") }
+        func storeCall<T>(_ step: RotationError.Step, _ body: () async throws(StoreError) -> T) async throws(RotationError) -> T {
+            do { return try await body() } catch { throw RotationError(secret: name, step: step, store: error) }
+        }
+
+        let versions = try await storeCall(.plan) { () async throws(StoreError) in try await store.listSecretVersions(name) }
+        guard let current = versions.first(where: { $0.stages.contains("AWSCURRENT") }) else {
+            throw RotationError(secret: name, step: .plan, "the secret has no AWSCURRENT version")
+        }
+        let pending = versions.first { $0.stages.contains("AWSPENDING") }
+
+        // A run that promoted its version and stopped before removing AWSPENDING: finish it.
+        if let pending, pending.versionId == current.versionId {
+            step("finish (resumed): remove AWSPENDING")
+            try await storeCall(.finish) { () async throws(StoreError) in
+                try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: pending.versionId)
+            }
+            afterStep?("finish: pending removed")
+            return Outcome(status: .resumed, newVersionId: current.versionId, message: "finished a rotation an earlier run had promoted")
+        }
+        if pending == nil, let expected = target.currentVersionId, expected != current.versionId {
+            return Outcome(status: .superseded, message: "another run rotated it since this one started")
+        }
+
+        let currentValue = try await text(of: SecretVersionSelector(secretId: name, versionId: current.versionId), step: .create)
+        // 1. create, or resume.
+        let token: String
+        let pendingValue: String
+        var resumed = false
+        if let pending {
+            step("create (resumed): AWSPENDING version \(pending.versionId)")
+            token = pending.versionId
+            pendingValue = try await text(of: SecretVersionSelector(secretId: name, versionId: pending.versionId), step: .create)
+            resumed = true
+        } else {
+            step("create")
+            token = UUID().uuidString.lowercased()
+            pendingValue = try await strategy.newValue(current: currentValue, target: target)
+            _ = try await storeCall(.create) { () async throws(StoreError) in
+                try await store.putSecretValue(name, value: .string(SecretValue(pendingValue)), stages: ["AWSPENDING"], clientRequestToken: token)
+            }
+            afterStep?("create: pending staged")
+        }
+
+        // 2. set.
+        step("set")
+        try await strategy.set(pending: pendingValue, current: currentValue, target: target)
+        afterStep?("set")
+
+        // 3. test.
+        step("test")
+        try await strategy.test(pending: pendingValue, target: target)
+
+        // 4. finish: AWSCURRENT by compare-and-set, then AWSPENDING off.
+        step("finish")
+        do {
+            try await store.updateSecretVersionStage(name, stage: "AWSCURRENT", moveToVersionId: token, removeFromVersionId: current.versionId)
+        } catch {
+            // Another run moved AWSCURRENT first: leave its result, take our label away.
+            let now = (try? await store.listSecretVersions(name)) ?? []
+            if now.first(where: { $0.stages.contains("AWSCURRENT") })?.versionId != token {
+                if now.first(where: { $0.versionId == token })?.stages.contains("AWSPENDING") == true {
+                    try? await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)
+                }
+                if error.code == .invalidRequest { return Outcome(status: .superseded, message: "another run promoted a version first; this one's was withdrawn") }
+                throw RotationError(secret: name, step: .finish, store: error)
+            }
+        }
+        afterStep?("finish: current moved")
+        try await storeCall(.finish) { () async throws(StoreError) in
+            try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)
+        }
+        afterStep?("finish: pending removed")
+        try await strategy.retire(old: currentValue, new: pendingValue, target: target)
+        return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token)
+    }
+
+    func text(of selector: SecretVersionSelector, step: RotationError.Step) async throws(RotationError) -> String {
+        let secret: StoredSecret
+        do { secret = try await store.getSecret(selector) } catch { throw RotationError(secret: selector.secretId, step: step, store: error) }
+        guard case .string(let value) = secret.payload else {
+            throw RotationError(secret: selector.secretId, step: step, "the secret holds binary data, which rotation does not generate")
+        }
+        return value.unsafeRevealed
+    }
+}
+
+/// Generated secrets: a new random value (whole, or the keys `qsl:generated-keys` names), no
+/// resource to set, a test that reads the staged version back.
+struct GeneratedStrategy: RotationStrategy {
+    let store: any SecretStore
+
+    static let defaultLength = 64
+
+    func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String {
+        // Comma-separated as people write it, or space-separated as AWS tag values allow.
+        let keys = (target.tags["qsl:generated-keys"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        let length = max(16, target.policy?.length ?? Self.defaultLength)
+        return try GeneratedSecret.next(current: current, keys: keys, length: length, secret: target.name)
+    }
+
+    func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
+
+    func test(pending: String, target: RotationTarget) async throws(RotationError) {
+        let stored: StoredSecret
+        do { stored = try await store.getSecret(SecretVersionSelector(secretId: target.name, versionStage: "AWSPENDING")) } catch {
+            throw RotationError(secret: target.name, step: .test, store: error)
+        }
+        guard case .string(let value) = stored.payload, value.unsafeRevealed == pending else {
+            throw RotationError(secret: target.name, step: .test, "the AWSPENDING version does not read back as staged", isTestFailure: true)
+        }
+    }
+
+    func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {}
+}
+
+/// An exclusive lock per secret beside the local store's file, so two runs on one machine never
+/// rotate one secret at once (on AWS, the token and the compare-and-set of finish do that).
+final class SecretLock: Sendable {
+    private let fd: Int32
+
+    init?(directory: String, secret: String) {
+        let name = secret.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        let path = directory + "/.rotate-" + String(name) + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            close(fd)
+            return nil
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
