@@ -84,7 +84,7 @@ struct MigrationDiscoveryTests {
         #expect(report.plan.review.count == 1)
         // Every shape the issue lists has at least one planted credential.
         let shapes = Set(key.filter { $0.outcome != "none" }.map(\.shape))
-        #expect(shapes == ["writeOnly", "name", "npgsql", "redis", "url-userinfo", "url-path-key", "url-query", "aws", "stripe", "github", "slack", "pem", "jwt", "entropy"])
+        #expect(shapes == ["writeOnly", "name", "npgsql", "ado", "redis", "url-userinfo", "url-path-key", "url-query", "aws", "stripe", "github", "slack", "pem", "jwt", "entropy"])
     }
 
     @Test("--include KEY turns the review item into a migrated secret")
