@@ -16,8 +16,9 @@
 # when it reports it at all; precision counts every key it reports (qsl-config's review items
 # included). The misses and the false alarms of each tool are listed on stderr.
 #
-# gitleaks is measured only when a `gitleaks` binary is on PATH (Debian has no gitleaks package
-# in the archives this machine reaches; see README "How well migrate finds credentials").
+# gitleaks is not scored: Debian has no gitleaks package in the archives this machine reaches and
+# PyPI only third-party wrappers (README "How well migrate finds credentials"); a `gitleaks` on
+# PATH is noted, not measured.
 #
 # Exits 1 when qsl-config misses a planted credential or reports a planted decoy.
 #
