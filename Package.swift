@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(
             name: "QSLConfigOperationsTests",
-            dependencies: ["QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto"]
+            dependencies: ["QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "QSLConfigSwiftConfigurationTests",
