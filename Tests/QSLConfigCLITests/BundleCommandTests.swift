@@ -37,13 +37,19 @@ struct BundleCommandTests {
         environment["PATH"] = "/usr/bin:/bin:" + (environment["PATH"] ?? "")
         let first = try CLIRunner.run(["scripts/demo.sh"], environment: environment, directory: root, program: URL(fileURLWithPath: "/bin/bash"))
         #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
-        #expect(first.stdout.contains("46 secrets (46 created, 0 updated, 0 unchanged), 7 parameters (7 written, 0 unchanged)"))
+        #expect(first.stdout.contains("51 secrets (51 created, 0 updated, 0 unchanged), 8 parameters (8 written, 0 unchanged)"))
         #expect(first.stdout.contains("Bundles for all 22 services are in \(root.resolvingSymlinksInPath().path)/out") || first.stdout.contains("Bundles for all 22 services are in \(root.path)/out"))
         for format in ["dotenv", "json", "ecs", "k8s"] {
             #expect(first.stdout.contains("wrote 22 \(format) bundles for development"), "\(format)")
             #expect(first.stdout.contains("out/\(format): 22 \(format) bundles for development are up to date"))
         }
         #expect(!first.stdout.contains("fake-dev-password"), "the demo prints no secret")
+        // The migration of a scratch copy: planned, run, nothing to do the second time, and
+        // production validating clean; no smoke-test value printed.
+        #expect(first.stdout.contains("migrate smoke → production: 56 created, 0 unchanged"))
+        #expect(first.stdout.contains("migrate smoke → production: nothing to do (22 services, 0 calls)"))
+        #expect(first.stdout.contains("qsl-config validate: production: 22 services, 22 clean; 0 errors"))
+        #expect(!first.stdout.contains("npg_FAKE0000example") && !first.stdout.contains("fake-smoke-redis-pass"))
         let env = root.appendingPathComponent("out/dotenv/userservice/service.env")
         #expect(Self.mode(env) == 0o600)
         #expect(try String(contentsOf: env, encoding: .utf8).contains("ConnectionStrings__postgres-userservice=Host=localhost;Port=5432;Database=quantumskylink_userservice;"))
@@ -54,7 +60,7 @@ struct BundleCommandTests {
         let manifest = try Data(contentsOf: root.appendingPathComponent("out/ecs/manifest.json"))
         let second = try CLIRunner.run(["scripts/demo.sh"], environment: environment, directory: root, program: URL(fileURLWithPath: "/bin/bash"))
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout.contains("46 secrets (0 created, 0 updated, 46 unchanged), 7 parameters (0 written, 7 unchanged)"))
+        #expect(second.stdout.contains("51 secrets (0 created, 0 updated, 51 unchanged), 8 parameters (0 written, 8 unchanged)"))
         #expect(try Data(contentsOf: root.appendingPathComponent("out/ecs/manifest.json")) == manifest)
 
         // The commands a user types next, from the root, with no extra set-up.

@@ -243,6 +243,31 @@ struct RedactionCanaryTests {
                 Run(command: ["migrate", "--root", copy.path, "--rollback"], status: 0),
             ]
         },
+        "rollback": { f in
+            // A secret with a previous version, both the canary.
+            for suffix in ["-1", "-2"] {
+                let put = try f.workspace.run(["secret", "put", "qsl/dev/rollme"], stdin: Self.canary + suffix + "\n")
+                guard put.status == 0 else { throw CanaryError("secret put for rollback failed: \(put.stderr)") }
+            }
+            let rollback = ["rollback", "--root", ".", "--environment", "dev"]
+            return [
+                Run(command: rollback + ["--secret", "qsl/dev/rollme"], status: 0),
+                Run(command: rollback + ["--secret", "qsl/dev/rollme"], status: 0),
+                Run(command: rollback + ["--secret", "qsl/dev/kestra"], status: 2),
+                Run(command: rollback + ["--secret", "qsl/dev/rollme"], environment: f.storeFailure.environment, storeArguments: f.storeFailure.arguments, status: 3),
+            ]
+        },
+        "rotate": { f in
+            let rotate = ["rotate", "--root", ".", "--environment", "dev"]
+            return [
+                Run(command: rotate + ["--check"], status: 0),
+                Run(command: rotate + ["--kind", "generated", "--secret", "qsl/dev/rollme", "--dry-run"], status: 0),
+                Run(command: rotate + ["--kind", "generated", "--secret", "qsl/dev/rollme", "--format", "json"], status: 0),
+                Run(command: rotate + ["--kind", "generated", "--secret", "qsl/dev/rollme"], status: 0),
+                Run(command: rotate + ["--kind", "nosuchkind"], status: 2),
+                Run(command: rotate + ["--kind", "generated"], environment: f.storeFailure.environment, storeArguments: f.storeFailure.arguments, status: 3),
+            ]
+        },
         "seed": { f in
             let seed = ["seed", "--root", ".", "--environment"]
             return [
@@ -411,4 +436,10 @@ struct RedactionCanaryTests {
             #expect(!String(decoding: data, as: UTF8.self).contains(Self.canary), "\(kind): \(file) holds the canary")
         }
     }
+}
+
+/// A set-up step of a canary table entry that failed.
+struct CanaryError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -21,8 +21,9 @@ enum MigrationDetector {
     static func kind(key: ConfigKey, value: String) -> String {
         let folded = key.folded
         let lower = value.lowercased()
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
-            || ((lower.contains("host=") || lower.contains("server=")) && (lower.contains("database=") || folded.contains("POSTGRES") || lower.contains("username=")))
+        // Npgsql writes `Host=`; SQL Server's `Server=`/`Data Source=` strings are not PostgreSQL.
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") || folded.contains("POSTGRES") || folded.contains("NPGSQL")
+            || (lower.contains("host=") && (lower.contains("database=") || lower.contains("username=")))
         {
             return "postgres"
         }

@@ -53,6 +53,7 @@ struct MigrationPlanner {
         let loader = ConfigurationLoader()
         var scan = Scan()
         var problems: [Diagnostic] = []
+        var scanned: [String] = []
         for id in serviceIds {
             let marked = writeOnly[id] ?? []
             func layers(_ environment: EnvironmentDefinition) -> ServiceLayers? {
@@ -70,6 +71,7 @@ struct MigrationPlanner {
                 return nil
             }
             guard let sourceLayers = layers(source), let targetLayers = layers(target) else { continue }
+            scanned.append(id)
             for (files, isTarget) in [(sourceLayers.files, false), (targetLayers.files, true)] {
                 for file in files {
                     let isOverlay = file.document.file.hasSuffix(".\(isTarget ? target.hostEnvironmentName : source.hostEnvironmentName).json")
@@ -108,19 +110,41 @@ struct MigrationPlanner {
                 }
             }
         }
+        // The shared files in full: the AppHost itself reads sections no service does (Aspire's
+        // `Parameters`), and a credential there is as plaintext as any other.
+        if let shared = root.catalogue.shared, !scanned.isEmpty {
+            let folder = PlatformRoot.join(root.path, shared.folder)
+            for environment in [source, target] {
+                for file in reader.read(folder: folder, environment: environment.hostEnvironmentName).files {
+                    let isOverlay = file.document.file.hasSuffix(".\(environment.hostEnvironmentName).json")
+                    for entry in file.layer.orderedEntries {
+                        guard let value = entry.value, let json = entry.origin.jsonValue, json.kind == .string else { continue }
+                        let id = CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)
+                        guard scan.sites[id] == nil, let finding = MigrationDetector.finding(key: entry.key, value: value, writeOnly: false) else { continue }
+                        let included: CredentialSite.Finding = if case .review = finding, include.contains(entry.key.folded) {
+                            .credential(kind: MigrationDetector.kind(key: entry.key, value: value))
+                        } else {
+                            finding
+                        }
+                        record(entry, json: json, finding: included, isShared: true, isOverlay: isOverlay, service: nil, into: &scan)
+                    }
+                }
+            }
+        }
         guard problems.isEmpty else { throw MigrationError(problems) }
         return scan
     }
 
-    func record(_ entry: ConfigEntry, json: JSONValue, finding: CredentialSite.Finding, isShared: Bool, isOverlay: Bool, service: String, into scan: inout Scan) {
+    /// Adds a site, or a service that reads it; a shared value no service reads has none.
+    func record(_ entry: ConfigEntry, json: JSONValue, finding: CredentialSite.Finding, isShared: Bool, isOverlay: Bool, service: String?, into scan: inout Scan) {
         let id = CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)
         if scan.sites[id] != nil {
-            if !scan.sites[id]!.services.contains(service) { scan.sites[id]!.services.append(service) }
+            if let service, !scan.sites[id]!.services.contains(service) { scan.sites[id]!.services.append(service) }
             return
         }
         scan.sites[id] = CredentialSite(
             file: json.document.file, key: entry.key, finding: finding, valueRange: json.byteRange, location: json.location, isShared: isShared,
-            isOverlay: isOverlay, services: [service], value: SecretValue(entry.value ?? ""))
+            isOverlay: isOverlay, services: service.map { [$0] } ?? [], value: SecretValue(entry.value ?? ""))
     }
 
     // MARK: Planning

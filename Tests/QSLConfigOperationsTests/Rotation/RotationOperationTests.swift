@@ -1,0 +1,210 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+@testable import QSLConfigOperations
+import QSLConfigTesting
+import Testing
+
+/// `rotate` on the embedded store: the staging-label protocol, resuming, schedules, concurrency
+/// and rollback of generated secrets.
+@Suite("rotation on the local store")
+struct RotationOperationTests {
+    /// A platform root whose `prod` environment keeps its secrets in a local store under the
+    /// root, rotating generated secrets every `interval` days with values of 40 characters.
+    struct Fixture {
+        var root: String
+        var store: LocalSecretStore
+
+        init(interval: Int = 30, enabled: Bool = true) throws {
+            root = try PlatformFixtures.temporaryDirectory("rotate")
+            try FileManager.default.createDirectory(atPath: root + "/environments", withIntermediateDirectories: true)
+            try #"{"services": []}"#.write(toFile: root + "/environments/services.json", atomically: true, encoding: .utf8)
+            try Self.environment(interval: interval, enabled: enabled).write(toFile: root + "/environments/prod.json", atomically: true, encoding: .utf8)
+            store = LocalSecretStore(path: root + "/.qsl/store.json")
+        }
+
+        static func environment(interval: Int, enabled: Bool) -> String {
+            #"""
+            {"name": "prod", "aspnetEnvironment": "Production", "region": "us-east-1", "secretsPrefix": "qsl/prod/", "parameterPrefix": "/qsl/prod/",
+             "store": {"kind": "local", "path": ".qsl/store.json"},
+             "rotation": {"generated": {"intervalDays": \#(interval), "windowHours": 4, "length": 40, "enabled": \#(enabled)},
+                          "external": {"intervalDays": 90}}}
+            """#
+        }
+
+        func setInterval(_ days: Int) throws {
+            try Self.environment(interval: days, enabled: true).write(toFile: root + "/environments/prod.json", atomically: true, encoding: .utf8)
+        }
+
+        func create(_ name: String, _ value: String, kind: String, tags: [String: String] = [:]) async throws {
+            _ = try await store.createSecret(
+                CreateSecretRequest(name: name, value: .string(SecretValue(value)), tags: tags.merging(["qsl:kind": kind]) { $1 }, clientRequestToken: UUID().uuidString))
+        }
+
+        func request(_ configure: (inout RotationRequest) -> Void = { _ in }) -> RotationRequest {
+            let store = self.store
+            var request = RotationRequest(root: root, environment: "prod") { _ in store }
+            configure(&request)
+            return request
+        }
+
+        func value(_ name: String, stage: String = "AWSCURRENT") async throws -> String {
+            let secret = try await store.getSecret(SecretVersionSelector(secretId: name, versionStage: stage))
+            guard case .string(let value) = secret.payload else { return "" }
+            return value.unsafeRevealed
+        }
+
+        func versions(_ name: String) async throws -> [SecretVersionInfo] { try await store.listSecretVersions(name) }
+    }
+
+    static func labels(_ versions: [SecretVersionInfo]) -> [String] { versions.flatMap(\.stages).sorted() }
+
+    @Test("a generated secret rotates through AWSPENDING to AWSCURRENT; the old value is AWSPREVIOUS and no AWSPENDING is left")
+    func generatedWhole() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "old-signing-key", kind: "generated")
+        let report = try await RotationOperation().run(f.request())
+        #expect(report.exitStatus == 0 && report.entries.map(\.status) == [.rotated], "\(report.text())")
+        let new = try await f.value("qsl/prod/jwt")
+        #expect(new != "old-signing-key" && new.count == 40)
+        #expect(new.allSatisfy { !GeneratedSecret.excluded.contains($0) })
+        #expect(try await f.value("qsl/prod/jwt", stage: "AWSPREVIOUS") == "old-signing-key")
+        let versions = try await f.versions("qsl/prod/jwt")
+        #expect(versions.count == 2 && Self.labels(versions) == ["AWSCURRENT", "AWSPREVIOUS"])
+        #expect(report.entries[0].newVersionId == versions.first { $0.stages.contains("AWSCURRENT") }?.versionId, "the token is the version id")
+        #expect(!report.text().contains(new) && !report.json().contains(new), "no value in the report")
+        // LastRotatedDate is AWS's record of RotateSecret only; a CLI rotation leaves it alone.
+        #expect(try await f.store.describeSecret("qsl/prod/jwt").lastRotatedDate == nil)
+    }
+
+    @Test("a JSON secret regenerates only the keys qsl:generated-keys names, comma- or space-separated; the others are kept")
+    func generatedKeys() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/api", #"{"adminKey":"a0","internalKey":"i0","issuer":"https://issuer.example/"}"#, kind: "generated", tags: ["qsl:generated-keys": "adminKey internalKey"])
+        try await f.create("qsl/prod/untagged", #"{"k":"v"}"#, kind: "generated")
+        let report = try await RotationOperation().run(f.request())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try await f.value("qsl/prod/api").utf8)) as? [String: String])
+        #expect(object["issuer"] == "https://issuer.example/")
+        #expect(object["adminKey"] != "a0" && object["adminKey"]?.count == 40)
+        #expect(object["internalKey"] != "i0" && object["internalKey"] != object["adminKey"])
+        let untagged = try #require(report.entries.first { $0.name == "qsl/prod/untagged" })
+        #expect(untagged.status == .failed && untagged.message?.contains("qsl:generated-keys") == true)
+        #expect(try await f.versions("qsl/prod/untagged").count == 1, "nothing staged for a secret it cannot rotate")
+        #expect(report.exitStatus == 1)
+    }
+
+    @Test("a leftover AWSPENDING is resumed, never generated again; a promoted one whose label stayed is tidied, not rotated again")
+    func resumes() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        let staged = try await f.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("staged-by-an-earlier-run")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        let first = try await RotationOperation().run(f.request())
+        #expect(first.entries.map(\.status) == [.resumed])
+        #expect(try await f.value("qsl/prod/jwt") == "staged-by-an-earlier-run")
+        #expect(first.entries[0].newVersionId == staged.versionId)
+        #expect(Self.labels(try await f.versions("qsl/prod/jwt")) == ["AWSCURRENT", "AWSPREVIOUS"])
+
+        // Killed between the two finish calls: AWSPENDING still on the new AWSCURRENT.
+        let current = try #require(try await f.versions("qsl/prod/jwt").first { $0.stages.contains("AWSCURRENT") })
+        try await f.store.updateSecretVersionStage("qsl/prod/jwt", stage: "AWSPENDING", moveToVersionId: current.versionId, removeFromVersionId: nil)
+        let second = try await RotationOperation().run(f.request())
+        #expect(second.entries.map(\.status) == [.resumed])
+        let versions = try await f.versions("qsl/prod/jwt")
+        #expect(versions.count == 2 && Self.labels(versions) == ["AWSCURRENT", "AWSPREVIOUS"], "no new version, no stray label")
+    }
+
+    /// A strategy whose test always fails.
+    struct FailingTest: RotationStrategy {
+        func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String { "never-promoted" }
+        func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
+        func test(pending: String, target: RotationTarget) async throws(RotationError) {
+            throw RotationError(secret: target.name, step: .test, "the new value was refused", isTestFailure: true)
+        }
+        func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {}
+    }
+
+    @Test("a failed test promotes nothing: AWSCURRENT stays, AWSPENDING is kept for the retry, which resumes it")
+    func failedTest() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        let rotation = SecretRotation(store: f.store, strategy: FailingTest(), afterStep: nil, progress: nil)
+        await #expect(throws: RotationError.self) { try await rotation.run(RotationTarget(name: "qsl/prod/jwt", kind: "generated", tags: [:])) }
+        #expect(try await f.value("qsl/prod/jwt") == "v1")
+        #expect(try await f.value("qsl/prod/jwt", stage: "AWSPENDING") == "never-promoted")
+        // The real strategy's retry resumes the staged value rather than making another.
+        let retry = try await RotationOperation().run(f.request())
+        #expect(retry.entries.map(\.status) == [.resumed])
+        #expect(try await f.value("qsl/prod/jwt") == "never-promoted")
+        #expect(try await f.versions("qsl/prod/jwt").count == 2)
+    }
+
+    @Test("two rotations of one secret at once end with exactly one new AWSCURRENT and no stray label")
+    func concurrent() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        async let a = RotationOperation().run(f.request())
+        async let b = RotationOperation().run(f.request())
+        let statuses = (try await a).entries.map(\.status) + (try await b).entries.map(\.status)
+        #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.rotated, .superseded], "\(statuses)")
+        let versions = try await f.versions("qsl/prod/jwt")
+        #expect(versions.count == 2, "one version created")
+        #expect(Self.labels(versions) == ["AWSCURRENT", "AWSPREVIOUS"])
+    }
+
+    @Test("due when the AWSCURRENT version is older than the interval: --check lists it (exit 1), --due rotates only it")
+    func schedule() async throws {
+        let f = try Fixture(interval: 30)
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        try await f.create("qsl/prod/logto", #"{"clientSecret":"x"}"#, kind: "external")
+        let check = try await RotationOperation().run(f.request { $0.mode = .check })
+        #expect(check.exitStatus == 0 && check.entries.map(\.status) == [.notDue, .external])
+        // An hour past 30 days the generated secret is due, past the 4-hour window overdue; the
+        // external key of 90 days is not yet.
+        let later = Date().addingTimeInterval(30 * 86_400 + 3_600)
+        let due = try await RotationOperation().run(f.request { $0.mode = .check; $0.now = later })
+        #expect(due.exitStatus == 1 && due.entries.map(\.status) == [.due, .external])
+        let overdue = try await RotationOperation().run(f.request { $0.mode = .check; $0.now = later.addingTimeInterval(5 * 3_600) })
+        #expect(overdue.entries.first?.status == .overdue)
+        let external = try await RotationOperation().run(f.request { $0.mode = .check; $0.now = Date().addingTimeInterval(91 * 86_400) })
+        #expect(external.entries.last?.status == .overdue && external.entries.last?.message?.contains("secret put") == true)
+        // Not due: --due rotates nothing.
+        let notYet = try await RotationOperation().run(f.request { $0.onlyDue = true })
+        let unchanged = try await f.value("qsl/prod/jwt")
+        #expect(notYet.entries.map(\.status) == [.notDue, .external] && unchanged == "v1")
+        // A shorter interval makes it due now.
+        try f.setInterval(0)
+        let now = try await RotationOperation().run(f.request { $0.onlyDue = true })
+        let rotated = try await f.value("qsl/prod/jwt")
+        #expect(now.entries.first?.status == .rotated && rotated != "v1")
+    }
+
+    @Test("a kind switched off is not rotated; a dry run changes nothing; a kind not built yet is named, not touched")
+    func disabledDryRunAndUnsupported() async throws {
+        let off = try Fixture(enabled: false)
+        try await off.create("qsl/prod/jwt", "v1", kind: "generated")
+        let disabled = try await RotationOperation().run(off.request())
+        #expect(disabled.entries.map(\.status) == [.disabled])
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        try await f.create("qsl/prod/neon/db", "Host=db;Password=p", kind: "postgres")
+        let dry = try await RotationOperation().run(f.request { $0.dryRun = true })
+        #expect(dry.entries.map(\.status) == [.wouldRotate, .unsupported])
+        #expect(try await f.versions("qsl/prod/jwt").count == 1)
+        #expect(try await f.versions("qsl/prod/neon/db").count == 1)
+    }
+
+    @Test("rollback puts AWSPREVIOUS back as AWSCURRENT, and can itself be rolled back")
+    func rollback() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        _ = try await RotationOperation().run(f.request())
+        let rotated = try await f.value("qsl/prod/jwt")
+        let rollback = SecretRollback(store: f.store)
+        _ = try await rollback.run("qsl/prod/jwt")
+        #expect(try await f.value("qsl/prod/jwt") == "v1")
+        #expect(try await f.value("qsl/prod/jwt", stage: "AWSPREVIOUS") == rotated)
+        _ = try await rollback.run("qsl/prod/jwt")
+        #expect(try await f.value("qsl/prod/jwt") == rotated)
+        #expect(try await f.versions("qsl/prod/jwt").count == 2, "rollback creates no version")
+    }
+}
