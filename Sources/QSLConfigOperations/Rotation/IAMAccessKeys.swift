@@ -121,7 +121,11 @@ public struct IAMAccessKeys: Sendable {
         if keys.allSatisfy({ keep.contains($0.id) }) {
             return "IAM user \(user) already holds two access keys, \(listing), both recorded in the secret; finish or roll back the rotation in progress before starting another"
         }
-        return "IAM user \(user) already holds two access keys, \(listing), and the one not recorded in the secret is active, so it may be in use; deactivate and delete it (aws iam delete-access-key --user-name \(user) --access-key-id ID) once nothing uses it, then retry"
+        let unrecorded = keys.filter { !keep.contains($0.id) }
+        let which = unrecorded.count == 1
+            ? "\(unrecorded[0].id) is not recorded in the secret but active, so it may be in use"
+            : "neither is recorded in the secret and both are active, so either may be in use"
+        return "IAM user \(user) already holds two access keys, \(listing); \(which). Deactivate and delete the key nothing uses (aws iam delete-access-key --user-name \(user) --access-key-id ID), then retry"
     }
 
     // MARK: Testing
