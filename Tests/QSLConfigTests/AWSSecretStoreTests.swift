@@ -41,7 +41,12 @@ struct AWSSecretStoreTests {
     func compat() async throws {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        try await SecretStoreCompatSuite(store: Self.store(moto)).run()
+        // moto 5 differs from Secrets Manager in two ways the rotation checks would trip on
+        // (see SecretStoreCompatSuite.KnownGap): BatchGetSecretValue still serves the old
+        // AWSCURRENT after UpdateSecretVersionStage moves it, and reusing an AWSPENDING version's
+        // client request token with another value overwrites that version instead of failing.
+        // The local store's run proves both behaviours.
+        try await SecretStoreCompatSuite(store: Self.store(moto), knownGaps: [.batchReadStaleAfterLabelMove, .pendingTokenReuseOverwrites]).run()
     }
 }
 

@@ -110,6 +110,27 @@ public struct AWSContext: Sendable, CustomStringConvertible, CustomDebugStringCo
         self.credentialsProvider = AWSCredentialChain(sources: sources, now: runtime.now, logger: logger)
     }
 
+    /// The same profile name, region, endpoints, transport and retry policy, signing with
+    /// `credentials` and nothing else: no chain, no environment or shared file read again.
+    ///
+    /// For proving a key that was just created works (`rotate` signs STS `GetCallerIdentity`
+    /// with the new key) against wherever the tool's own calls go.
+    public func signing(with credentials: AWSCredentials) -> AWSContext {
+        AWSContext(
+            profileName: profileName, region: region, credentialsProvider: StaticCredentialsProvider(credentials),
+            endpoints: endpoints, runtime: runtime)
+    }
+
+    private init(
+        profileName: String, region: String?, credentialsProvider: any AWSCredentialsProvider, endpoints: EndpointResolver, runtime: AWSRuntime
+    ) {
+        self.profileName = profileName
+        self.region = region
+        self.credentialsProvider = credentialsProvider
+        self.endpoints = endpoints
+        self.runtime = runtime
+    }
+
     /// The endpoint requests for `service` go to, and why.
     ///
     /// - Throws: ``AWSConfigurationError`` when no region is set for a regional service, or a
