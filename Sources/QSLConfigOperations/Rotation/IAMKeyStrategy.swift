@@ -3,13 +3,135 @@ import QSLConfig
 import QSLConfigAWS
 import QSLConfigCore
 
-/// IAM access keys (placeholder until the IAM parts land in this round).
-enum IAMKeyStrategy {
+/// IAM access keys: the secret holds `AccessKeyId` and `SecretAccessKey` (other members are
+/// kept), the IAM user is in the tag `qsl:iam-user`.
+///
+/// - **create:** a new key for the user (`CreateAccessKey`). A user holds at most two keys: an
+///   inactive one left by an earlier rotation is deleted first; two active keys neither of which
+///   the secret records are refused. Before creating, the key ids the user holds are written to
+///   the tag `qsl:rotation-snapshot`, so a run killed between `CreateAccessKey` and staging the
+///   key finds the key it made and could not record, and deletes it, instead of refusing.
+/// - **test:** `GetCallerIdentity` signed with the new key, retried while IAM propagates it.
+/// - **finish:** after the labels move, the old key is deactivated, never deleted: the next
+///   rotation, or `rotate --finalize` after the policy's grace period (`windowHours`), deletes it.
+struct IAMKeyStrategy: RotationStrategy {
+    let store: any SecretStore
+    let keys: IAMAccessKeys
+    let attempts: Int
+    let delay: Duration
+
+    static let snapshotTag = "qsl:rotation-snapshot"
+
     static func make(_ request: RotationRequest, definition: EnvironmentDefinition, store: any SecretStore) throws(RotationError) -> RotationOperation.KindStrategy? {
-        nil
+        guard let makeContext = request.makeAWSContext else { return nil }
+        let context: AWSContext
+        do { context = try makeContext(definition) } catch {
+            throw RotationError(secret: definition.name, step: .plan, "the AWS identity that rotates IAM keys cannot be set up: \(error)", isStoreFailure: true)
+        }
+        let strategy = IAMKeyStrategy(store: store, keys: IAMAccessKeys(context: context), attempts: request.iamTestAttempts, delay: request.iamTestDelay)
+        return RotationOperation.KindStrategy(rotation: strategy) { target, now throws(RotationError) in
+            try await strategy.finalize(target, now: now)
+        }
     }
 
-    static func restore(for description: SecretDescription, makeAWSContext: @escaping @Sendable () throws -> QSLConfigAWS.AWSContext) throws(RotationError) -> (@Sendable (String, String) async throws(RotationError) -> Void)? {
-        nil
+    static func user(_ target: RotationTarget) throws(RotationError) -> String {
+        guard let user = target.tags["qsl:iam-user"], !user.isEmpty else {
+            throw RotationError(secret: target.name, step: .plan, "an iam-access-key secret names its IAM user in the tag qsl:iam-user")
+        }
+        return user
+    }
+
+    /// The secret's JSON members, `AccessKeyId` and `SecretAccessKey` among them.
+    static func members(_ value: String, secret: String, step: RotationError.Step) throws(RotationError) -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any], object["AccessKeyId"] is String,
+            object["SecretAccessKey"] is String
+        else {
+            throw RotationError(secret: secret, step: step, "an iam-access-key secret is a JSON object with AccessKeyId and SecretAccessKey")
+        }
+        return object
+    }
+
+    func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String {
+        let user = try Self.user(target)
+        var object = try Self.members(current, secret: target.name, step: .create)
+        let currentId = object["AccessKeyId"] as! String
+        let existing = try await keys.keys(user: user, secret: target.name)
+        // Keys made by a run that died before it could stage them.
+        var orphans: Set<String> = []
+        if let snapshot = target.tags[Self.snapshotTag] {
+            let before = Set(snapshot.split(separator: " ").map(String.init))
+            orphans = Set(existing.map(\.id)).subtracting(before).subtracting([currentId])
+        }
+        let kept = existing.map(\.id).filter { !orphans.contains($0) }
+        do { try await store.tagSecret(target.name, tags: [Self.snapshotTag: kept.sorted().joined(separator: " ")]) } catch {
+            throw RotationError(secret: target.name, step: .create, store: error)
+        }
+        let created = try await keys.createKey(user: user, keep: [currentId], orphans: orphans, secret: target.name)
+        object["AccessKeyId"] = created.accessKeyId
+        object["SecretAccessKey"] = created.secretAccessKey.unsafeRevealed
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            throw RotationError(secret: target.name, step: .create, "the secret's JSON cannot be written back")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
+
+    func test(pending: String, target: RotationTarget) async throws(RotationError) {
+        let object = try Self.members(pending, secret: target.name, step: .test)
+        _ = try await keys.test(
+            accessKeyId: object["AccessKeyId"] as! String, secretAccessKey: SecretValue(object["SecretAccessKey"] as! String), secret: target.name,
+            attempts: attempts, delay: delay)
+    }
+
+    func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {
+        let oldId = try Self.members(old, secret: target.name, step: .finish)["AccessKeyId"] as! String
+        let newId = try Self.members(new, secret: target.name, step: .finish)["AccessKeyId"] as! String
+        guard oldId != newId else { return }
+        try await keys.deactivate(user: try Self.user(target), accessKeyId: oldId, secret: target.name)
+    }
+
+    /// Deletes the user's inactive keys the secret no longer records, once older than the grace
+    /// period.
+    func finalize(_ target: RotationTarget, now: Date) async throws(RotationError) -> String {
+        let user = try Self.user(target)
+        var keep: Set<String> = []
+        for stage in ["AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"] {
+            guard let stored = try? await store.getSecret(SecretVersionSelector(secretId: target.name, versionStage: stage)),
+                case .string(let value) = stored.payload, let object = try? Self.members(value.unsafeRevealed, secret: target.name, step: .finalize)
+            else { continue }
+            // AWSPREVIOUS's key is kept while it is active (a rollback reactivates it): only
+            // inactive keys are ever deleted.
+            if stage != "AWSPREVIOUS" { keep.insert(object["AccessKeyId"] as! String) }
+        }
+        let grace = Double(target.policy?.windowHours ?? 0) * 3_600
+        let deleted = try await keys.finalize(user: user, keep: keep, olderThan: now.addingTimeInterval(-grace), secret: target.name)
+        return deleted.isEmpty ? "no inactive key past the grace period" : "deleted inactive keys \(deleted.map(\.id).joined(separator: ", "))"
+    }
+
+    /// Rollback of an IAM key: the previous key reactivated before the labels move back, the key
+    /// that was current deactivated after, so exactly one key is active and it is AWSCURRENT's.
+    static func rollbackHooks(
+        for description: SecretDescription, makeAWSContext: @escaping @Sendable () throws -> AWSContext
+    ) throws(RotationError) -> SecretRollback.Hooks? {
+        guard description.tags["qsl:kind"] == "iam-access-key" else { return nil }
+        let target = RotationTarget(name: description.name, kind: "iam-access-key", tags: description.tags)
+        let user = try user(target)
+        let context: AWSContext
+        do { context = try makeAWSContext() } catch {
+            throw RotationError(secret: description.name, step: .rollback, "the AWS identity that manages IAM keys cannot be set up: \(error)", isStoreFailure: true)
+        }
+        let keys = IAMAccessKeys(context: context)
+        let name = description.name
+        return SecretRollback.Hooks(
+            before: { previous, _ throws(RotationError) in
+                let id = try members(previous, secret: name, step: .rollback)["AccessKeyId"] as! String
+                try await keys.activate(user: user, accessKeyId: id, secret: name)
+            },
+            after: { previous, current throws(RotationError) in
+                let old = try members(current, secret: name, step: .rollback)["AccessKeyId"] as! String
+                let restored = try members(previous, secret: name, step: .rollback)["AccessKeyId"] as! String
+                if old != restored { try await keys.deactivate(user: user, accessKeyId: old, secret: name, step: .rollback) }
+            })
     }
 }

@@ -20,13 +20,13 @@ public struct RollbackOperation: Sendable {
     public func secret(_ name: String) async throws(RotationError) -> (from: String, to: String) {
         let description: SecretDescription
         do { description = try await store.describeSecret(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
-        let restore = try IAMKeyStrategy.restore(for: description, makeAWSContext: makeAWSContext)
-        let outcome = try await SecretRollback(store: store).run(name, restore: restore)
+        let hooks = try IAMKeyStrategy.rollbackHooks(for: description, makeAWSContext: makeAWSContext)
+        let outcome = try await SecretRollback(store: store).run(name, hooks: hooks)
         return (outcome.from, outcome.to)
     }
 
     /// Writes the previous value of a parameter as a new version.
     public func parameter(_ name: String) async throws(RotationError) -> (from: Int, to: Int, newVersion: Int) {
-        throw RotationError(secret: name, step: .rollback, "parameter rollback is not available in this build")
+        try await ParameterRollback().run(name: name, store: store)
     }
 }

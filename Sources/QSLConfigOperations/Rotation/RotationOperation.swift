@@ -112,7 +112,7 @@ public struct RotationOperation: Sendable {
 
         // Rotate, a bounded number at once.
         let lockDirectory = (store as? LocalSecretStore).map { AtomicFile.parentDirectory(of: $0.path) }
-        let strategies = try makeStrategies(request, definition: definition, store: store)
+        let strategies = try makeStrategies(request, definition: definition, store: store, needsIAM: targets.contains { $0.target.kind == "iam-access-key" })
         let results = await withTaskGroup(of: (Int, RotationReport.Entry).self) { group in
             var running = 0
             var results: [(Int, RotationReport.Entry)] = []
@@ -164,11 +164,11 @@ public struct RotationOperation: Sendable {
         func finalize(target: RotationTarget, now: Date) async throws(RotationError) -> String { try await finalize(target, now) }
     }
 
-    func makeStrategies(_ request: RotationRequest, definition: EnvironmentDefinition, store: any SecretStore) throws(RotationError) -> [String: KindStrategy] {
+    func makeStrategies(_ request: RotationRequest, definition: EnvironmentDefinition, store: any SecretStore, needsIAM: Bool) throws(RotationError) -> [String: KindStrategy] {
         var strategies: [String: KindStrategy] = [
             "generated": KindStrategy(rotation: GeneratedStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" }
         ]
-        if let iam = try IAMKeyStrategy.make(request, definition: definition, store: store) { strategies["iam-access-key"] = iam }
+        if needsIAM, let iam = try IAMKeyStrategy.make(request, definition: definition, store: store) { strategies["iam-access-key"] = iam }
         return strategies
     }
 }

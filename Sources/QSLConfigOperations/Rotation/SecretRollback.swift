@@ -5,8 +5,8 @@ import QSLConfigCore
 /// `qsl-config rollback --secret NAME`, the runbook's "revert Secrets Manager versions":
 /// `AWSCURRENT` moves back to the `AWSPREVIOUS` version, with `RemoveFromVersionId` naming the
 /// version that held it, and the version that was current becomes `AWSPREVIOUS`, so a rollback
-/// can itself be rolled back. A kind with a resource first makes the previous value work there
-/// again (an IAM key is reactivated), through its strategy's `restore`.
+/// can itself be rolled back. A kind with a resource makes the previous value work there again
+/// first and retires the current one after (an IAM key reactivated, the other deactivated).
 struct SecretRollback: Sendable {
     let store: any SecretStore
 
@@ -15,7 +15,14 @@ struct SecretRollback: Sendable {
         var to: String
     }
 
-    func run(_ name: String, restore: (@Sendable (_ previous: String, _ current: String) async throws(RotationError) -> Void)? = nil) async throws(RotationError) -> Outcome {
+    /// What a kind does at the resource around the label move, given the previous and the
+    /// current value.
+    struct Hooks: Sendable {
+        var before: @Sendable (_ previous: String, _ current: String) async throws(RotationError) -> Void
+        var after: @Sendable (_ previous: String, _ current: String) async throws(RotationError) -> Void
+    }
+
+    func run(_ name: String, hooks: Hooks? = nil) async throws(RotationError) -> Outcome {
         let versions: [SecretVersionInfo]
         do { versions = try await store.listSecretVersions(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
         guard let current = versions.first(where: { $0.stages.contains("AWSCURRENT") }) else {
@@ -24,7 +31,8 @@ struct SecretRollback: Sendable {
         guard let previous = versions.first(where: { $0.stages.contains("AWSPREVIOUS") }) else {
             throw RotationError(secret: name, step: .rollback, "the secret has no AWSPREVIOUS version to go back to")
         }
-        if let restore {
+        var values: (previous: String, current: String)?
+        if let hooks {
             func value(_ versionId: String) async throws(RotationError) -> String {
                 do {
                     let stored = try await store.getSecret(SecretVersionSelector(secretId: name, versionId: versionId))
@@ -34,13 +42,15 @@ struct SecretRollback: Sendable {
                 }
                 throw RotationError(secret: name, step: .rollback, "the secret holds binary data")
             }
-            try await restore(try await value(previous.versionId), try await value(current.versionId))
+            values = (try await value(previous.versionId), try await value(current.versionId))
+            try await hooks.before(values!.previous, values!.current)
         }
         do {
             try await store.updateSecretVersionStage(name, stage: "AWSCURRENT", moveToVersionId: previous.versionId, removeFromVersionId: current.versionId)
         } catch {
             throw RotationError(secret: name, step: .rollback, store: error)
         }
+        if let hooks, let values { try await hooks.after(values.previous, values.current) }
         return Outcome(from: current.versionId, to: previous.versionId)
     }
 }
