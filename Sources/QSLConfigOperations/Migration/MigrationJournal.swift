@@ -44,9 +44,24 @@ struct MigrationJournal: Codable, Sendable {
         var replacements: [Replacement]
         /// Members the migration added (`Section:Key`), removed on rollback.
         var added: [String]
+        /// The bytes the migration inserted to add them (`[offset, length]` in the rewritten
+        /// file: members, and the commas and line breaks around them), so that rollback takes
+        /// out exactly those and the file gets its bytes back; `nil` in older journals, whose
+        /// members are removed by name.
+        var insertions: [[Int]]? = nil
         /// Members the migration removed (AWS access keys), which rollback cannot restore.
         var removed: [String]
         var written: Bool
+    }
+
+    /// Where a site's value went: the planner's decision, kept so that a resumed run names
+    /// every remaining site as the interrupted one did.
+    struct SiteDestination: Codable, Sendable, Hashable {
+        var file: String
+        /// The key, folded.
+        var key: String
+        var name: String
+        var jsonKey: String?
     }
 
     var version = 1
@@ -59,6 +74,23 @@ struct MigrationJournal: Codable, Sendable {
     var state: State
     var secrets: [Secret]
     var files: [File]
+    /// Every site's destination; `nil` in older journals.
+    var sites: [SiteDestination]? = nil
+
+    /// The sites' destinations, for ``MigrationPlanner/previous``.
+    var destinations: [CredentialSite.SiteID: [MigrationPlanner.Destination]] {
+        var result: [CredentialSite.SiteID: [MigrationPlanner.Destination]] = [:]
+        for site in sites ?? [] {
+            result[CredentialSite.SiteID(file: site.file, key: site.key), default: []].append(.init(name: site.name, jsonKey: site.jsonKey))
+        }
+        return result
+    }
+
+    static func siteDestinations(_ destinations: [CredentialSite.SiteID: [MigrationPlanner.Destination]]) -> [SiteDestination] {
+        destinations.sorted { $0.key < $1.key }.flatMap { id, chosen in
+            chosen.map { SiteDestination(file: id.file, key: id.key, name: $0.name, jsonKey: $0.jsonKey) }
+        }
+    }
 
     static let relativePath = ".qsl/migrate-journal.json"
 

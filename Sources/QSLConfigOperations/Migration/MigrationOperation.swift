@@ -37,10 +37,11 @@ public struct MigrationOperation: Sendable {
         } catch {
             throw MigrationError(error.diagnostics)
         }
-        let planner = MigrationPlanner(root: root, source: source, target: target, serviceIds: services, include: include, writeOnly: writeOnly)
-        var plan = try planner.plan()
         let previous = try MigrationJournal.load(root: root.path)
         let resumed = previous.map { $0.state != .done } ?? false
+        var planner = MigrationPlanner(root: root, source: source, target: target, serviceIds: services, include: include, writeOnly: writeOnly)
+        if resumed, let previous, previous.source == source.name, previous.target == target.name { planner.previous = previous.destinations }
+        var plan = try planner.plan()
         if let previous, resumed, previous.source != source.name || previous.target != target.name {
             throw MigrationError([
                 Diagnostic(
@@ -75,7 +76,12 @@ public struct MigrationOperation: Sendable {
         var journal = MigrationJournal(
             source: source.name, target: target.name, salt: resumed ? previous!.salt : Crypto.hex((try? Crypto.randomBytes(32)) ?? Array(UUID().uuidString.utf8)),
             state: .secrets, secrets: plan.secrets.map { .init(name: $0.name, action: $0.action.rawValue, versionId: nil) }, files: [])
-        if resumed { journal.files = previous!.files }
+        journal.sites = MigrationJournal.siteDestinations(plan.destinations)
+        if resumed {
+            journal.files = previous!.files
+            let planned = Set((journal.sites ?? []).map { CredentialSite.SiteID(file: $0.file, key: $0.key) })
+            journal.sites! += (previous!.sites ?? []).filter { !planned.contains(CredentialSite.SiteID(file: $0.file, key: $0.key)) }
+        }
         try journal.save(root: root.path)
         request.afterStep?("journal: started")
         var written: [String: String] = [:]
@@ -151,7 +157,8 @@ public struct MigrationOperation: Sendable {
                 }
                 var entry = MigrationJournal.File(
                     path: file.path, before: before.map(MigrationJournal.digest), after: MigrationJournal.digest(after), mode: mode,
-                    replacements: Self.replacements(file, in: after), added: file.added, removed: file.removed, written: false)
+                    replacements: Self.replacements(file, in: after), added: file.added, insertions: Self.insertions(file), removed: file.removed,
+                    written: false)
                 journal.files.removeAll { $0.path == file.path && !$0.written }
                 journal.files.append(entry)
                 try journal.save(root: root.path)
@@ -250,6 +257,21 @@ public struct MigrationOperation: Sendable {
         tags["qsl:services"] = fit(secret.services.joined(separator: " "))
         tags["qsl:source"] = fit(secret.sites.map { "\($0.file):\($0.location.line) \($0.key.spelling)" }.joined(separator: " "))
         return tags.mapValues { String($0.map { $0.isLetter || $0.isNumber || " _.:/=+-@".contains($0) ? $0 : "_" }) }
+    }
+
+    /// Where the bytes of each pure insertion (an added member and its punctuation) sit in the
+    /// rewritten file, computed the way `JSONDocument.applying` places them; `nil` for a file the
+    /// migration creates.
+    static func insertions(_ file: MigrationPlan.File) -> [[Int]]? {
+        guard file.newText == nil else { return nil }
+        var delta = 0
+        var found: [[Int]] = []
+        for edit in file.edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            let length = edit.replacement.utf8.count
+            if edit.range.isEmpty, length > 0 { found.append([edit.range.lowerBound + delta, length]) }
+            delta += length - edit.range.count
+        }
+        return found
     }
 
     /// Where each reference sits in the rewritten bytes, for rollback.

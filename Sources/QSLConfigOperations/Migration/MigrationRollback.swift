@@ -41,7 +41,11 @@ public struct MigrationRollback: Sendable {
         do { store = try makeStore(target) } catch { throw MigrationError(store: error, "\(target.name)'s store") }
 
         // Every reference of every written file, resolved in one batched read.
-        let written = journal.files.filter(\.written)
+        // A file killed between its write and the journal's note of it holds the bytes its entry
+        // names: it was written too (a resumed run no longer plans it, so never marks it).
+        let written = journal.files.filter { file in
+            file.written || ((try? FileBytes.read(file.path, maxBytes: 64 << 20)).map { MigrationJournal.digest($0) == file.after } ?? false)
+        }
         var references: [String: SecretReference] = [:]
         for file in written {
             for replacement in file.replacements {
@@ -85,7 +89,10 @@ public struct MigrationRollback: Sendable {
                 var edits = file.replacements.map { replacement in
                     JSONEdit(range: replacement.offset..<(replacement.offset + replacement.length), replacement: JSONStringEncoding.quoted(values[replacement.reference] ?? ""))
                 }
-                for added in file.added {
+                for insertion in file.insertions ?? [] where insertion.count == 2 {
+                    edits.append(JSONEdit(range: insertion[0]..<(insertion[0] + insertion[1]), replacement: ""))
+                }
+                for added in file.added where file.insertions == nil {
                     var value: JSONValue? = document.root
                     for segment in added.split(separator: ":") { value = value.flatMap { JSONDocument.member(of: $0, named: String(segment)) } }
                     if let value { edits.append(document.removingMember(value)) }
