@@ -125,4 +125,97 @@ struct MigrateCommandTests {
         // Each secret is written and journaled, each file journaled, written and journaled.
         #expect(killed >= endSecrets.count + 2 * rewritten.count, "the loop killed the run at \(killed) steps only")
     }
+
+    // MARK: moto with IAM
+
+    /// What migrate needs, and nothing more. Gaps of moto (5.x, with `moto_resource_policies.py`)
+    /// this works around, each named:
+    /// - CreateSecret is evaluated against "*" (the launcher lists it among SECRET_WIDE_ACTIONS),
+    ///   while AWS authorises it against the new secret's ARN; so CreateSecret is granted on "*"
+    ///   here, which AWS would narrow to `qsl/production/*`.
+    /// - CreateSecret with Tags needs secretsmanager:TagResource on AWS; moto does not check it.
+    ///   It is granted anyway (on the prefix) so that the policy is what AWS needs.
+    /// - A KmsKeyId (alias/qsl-production) needs kms:GenerateDataKey/Decrypt on AWS; moto checks no
+    ///   KMS permission through Secrets Manager, so the policy does not show them.
+    static func migratePolicy(create: Bool) -> String {
+        let prefix = "arn:aws:secretsmanager:*:*:secret:qsl/production/*"
+        let wide = ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"] + (create ? ["secretsmanager:CreateSecret"] : [])
+        let scoped = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:TagResource"]
+        let quoted = { (actions: [String]) in actions.map { "\"\($0)\"" }.joined(separator: ",") }
+        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["# + quoted(wide) + #"],"Resource":"*"},{"Effect":"Allow","Action":["#
+            + quoted(scoped) + #"],"Resource":""# + prefix + #""}]}"#
+    }
+
+    static func aws(_ arguments: [String], moto: MotoServer, user: MotoUser) throws -> ChildProcess.Result {
+        let environment = moto.environment([
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": user.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": user.secretAccessKey.unsafeRevealed, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
+        ])
+        return try ChildProcess.run(program: "aws", arguments + ["--endpoint-url", moto.endpointURL, "--output", "json"], environment: environment)
+    }
+
+    static func json(_ result: ChildProcess.Result) throws -> [String: Any] {
+        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw CLIFailure("aws failed (\(result.status)): \(result.stderr)")
+        }
+        return object
+    }
+
+    @Test("with moto's signature and IAM checks on, a user allowed only what migrate needs migrates userservice; the AWS CLI reads back values, tags and one version each; without CreateSecret: exit 3, no file changed")
+    func leastPrivilegeOnMoto() async throws {
+        // What the store must end up holding: an uninterrupted run against a local store.
+        let reference = try Self.copyTree()
+        #expect(try Self.migrate(reference).status == 0)
+        let expected = try await Self.secrets(LocalSecretStore(path: Self.localStore(reference)))
+
+        // Three unauthenticated calls create the administrator; everything after is signed and checked.
+        let moto = try await MotoServer.start(initialNoAuthActionCount: 3, resourceLevelPolicies: true)
+        defer { moto.stop() }
+        let admin = try await moto.createUser(name: "qsl-admin")
+        let migrator = try await moto.createUser(name: "qsl-migrator", managedPolicy: Self.migratePolicy(create: true), signedBy: admin)
+        let readOnly = try await moto.createUser(name: "qsl-no-create", managedPolicy: Self.migratePolicy(create: false), signedBy: admin)
+        func run(_ root: URL, as user: MotoUser) throws -> CLIRunner.Result {
+            try CLIRunner.run(
+                ["migrate", "--root", root.path, "--from", "smoke", "--to", "production"] + Self.services + ["--store", "aws", "--endpoint-url", moto.endpointURL],
+                environment: CLIRunner.environment([
+                    "AWS_ACCESS_KEY_ID": user.accessKeyId, "AWS_SECRET_ACCESS_KEY": user.secretAccessKey.unsafeRevealed, "AWS_REGION": "us-east-1",
+                    "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/nonexistent/qsl-cli-test/config",
+                    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/qsl-cli-test/credentials", "AWS_MAX_ATTEMPTS": "1",
+                ]))
+        }
+
+        // Without CreateSecret: denied at the first write, a store failure, and no file touched.
+        let denied = try Self.copyTree()
+        let deniedBefore = try Self.files(denied)
+        let refused = try run(denied, as: readOnly)
+        #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("AccessDenied"), "\(refused.stderr)")
+        #expect(try Self.files(denied) == deniedBefore, "no file rewritten")
+        let listed = try Self.json(try Self.aws(["secretsmanager", "list-secrets"], moto: moto, user: admin))
+        #expect((listed["SecretList"] as? [Any])?.isEmpty == true, "nothing written: \(listed)")
+
+        // With it: the migration, then read back by an independent client.
+        let root = try Self.copyTree()
+        let migrated = try run(root, as: migrator)
+        #expect(migrated.status == 0, "\(migrated.stdout)\(migrated.stderr)")
+        #expect(try Self.files(root) == (try Self.files(reference)), "the same rewrite as against the local store")
+        let all = try Self.json(try Self.aws(["secretsmanager", "list-secrets"], moto: moto, user: admin))
+        let names = Set(((all["SecretList"] as? [[String: Any]]) ?? []).compactMap { $0["Name"] as? String })
+        #expect(names == Set(expected.keys))
+        for (name, state) in expected {
+            let value = try Self.json(try Self.aws(["secretsmanager", "get-secret-value", "--secret-id", name], moto: moto, user: admin))
+            #expect(value["SecretString"] as? String == state.value, "\(name)")
+            let description = try Self.json(try Self.aws(["secretsmanager", "describe-secret", "--secret-id", name], moto: moto, user: admin))
+            let tags = Dictionary(((description["Tags"] as? [[String: String]]) ?? []).compactMap { tag in tag["Key"].map { ($0, tag["Value"] ?? "") } }) { a, _ in a }
+            #expect(["postgres", "redis", "generated", "external"].contains(tags["qsl:kind"] ?? ""), "\(name): \(tags)")
+            #expect(tags["qsl:migrated-from"] == "smoke", "\(name): \(tags)")
+            #expect(tags["qsl:services"]?.contains("userservice") == true, "\(name): \(tags)")
+            #expect(description["KmsKeyId"] as? String == "alias/qsl-production", "\(name): \(description)")
+            let versions = try Self.json(try Self.aws(["secretsmanager", "list-secret-version-ids", "--secret-id", name], moto: moto, user: admin))
+            #expect((versions["Versions"] as? [Any])?.count == 1, "\(name): \(versions)")
+        }
+        // Running again as the migrator: nothing to do.
+        let again = try run(root, as: migrator)
+        #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)\(again.stderr)")
+    }
 }
