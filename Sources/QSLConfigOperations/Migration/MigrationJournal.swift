@@ -53,6 +53,16 @@ struct MigrationJournal: Codable, Sendable {
         var written: Bool
     }
 
+    /// Where a site's value went: the planner's decision, kept so that a resumed run names
+    /// every remaining site as the interrupted one did.
+    struct SiteDestination: Codable, Sendable, Hashable {
+        var file: String
+        /// The key, folded.
+        var key: String
+        var name: String
+        var jsonKey: String?
+    }
+
     var version = 1
     var source: String
     var target: String
@@ -63,6 +73,23 @@ struct MigrationJournal: Codable, Sendable {
     var state: State
     var secrets: [Secret]
     var files: [File]
+    /// Every site's destination; `nil` in older journals.
+    var sites: [SiteDestination]? = nil
+
+    /// The sites' destinations, for ``MigrationPlanner/previous``.
+    var destinations: [CredentialSite.SiteID: [MigrationPlanner.Destination]] {
+        var result: [CredentialSite.SiteID: [MigrationPlanner.Destination]] = [:]
+        for site in sites ?? [] {
+            result[CredentialSite.SiteID(file: site.file, key: site.key), default: []].append(.init(name: site.name, jsonKey: site.jsonKey))
+        }
+        return result
+    }
+
+    static func siteDestinations(_ destinations: [CredentialSite.SiteID: [MigrationPlanner.Destination]]) -> [SiteDestination] {
+        destinations.sorted { $0.key < $1.key }.flatMap { id, chosen in
+            chosen.map { SiteDestination(file: id.file, key: id.key, name: $0.name, jsonKey: $0.jsonKey) }
+        }
+    }
 
     static let relativePath = ".qsl/migrate-journal.json"
 

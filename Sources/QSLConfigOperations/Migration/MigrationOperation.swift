@@ -37,10 +37,11 @@ public struct MigrationOperation: Sendable {
         } catch {
             throw MigrationError(error.diagnostics)
         }
-        let planner = MigrationPlanner(root: root, source: source, target: target, serviceIds: services, include: include, writeOnly: writeOnly)
-        var plan = try planner.plan()
         let previous = try MigrationJournal.load(root: root.path)
         let resumed = previous.map { $0.state != .done } ?? false
+        var planner = MigrationPlanner(root: root, source: source, target: target, serviceIds: services, include: include, writeOnly: writeOnly)
+        if resumed, let previous, previous.source == source.name, previous.target == target.name { planner.previous = previous.destinations }
+        var plan = try planner.plan()
         if let previous, resumed, previous.source != source.name || previous.target != target.name {
             throw MigrationError([
                 Diagnostic(
@@ -75,7 +76,12 @@ public struct MigrationOperation: Sendable {
         var journal = MigrationJournal(
             source: source.name, target: target.name, salt: resumed ? previous!.salt : Crypto.hex((try? Crypto.randomBytes(32)) ?? Array(UUID().uuidString.utf8)),
             state: .secrets, secrets: plan.secrets.map { .init(name: $0.name, action: $0.action.rawValue, versionId: nil) }, files: [])
-        if resumed { journal.files = previous!.files }
+        journal.sites = MigrationJournal.siteDestinations(plan.destinations)
+        if resumed {
+            journal.files = previous!.files
+            let planned = Set((journal.sites ?? []).map { CredentialSite.SiteID(file: $0.file, key: $0.key) })
+            journal.sites! += (previous!.sites ?? []).filter { !planned.contains(CredentialSite.SiteID(file: $0.file, key: $0.key)) }
+        }
         try journal.save(root: root.path)
         request.afterStep?("journal: started")
         var written: [String: String] = [:]

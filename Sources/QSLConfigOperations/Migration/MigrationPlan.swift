@@ -82,6 +82,8 @@ public struct MigrationPlan: Sendable {
     public var warnings: [Diagnostic]
     /// After the rewrite, the value each service must resolve each migrated key to.
     var expected: [String: [ConfigKey: SecretValue]]
+    /// Where each migrated site's value goes, kept in the journal for a resumed run.
+    var destinations: [CredentialSite.SiteID: [MigrationPlanner.Destination]] = [:]
 
     /// Whether there is nothing to write.
     public var isEmpty: Bool { files.isEmpty && secrets.allSatisfy { $0.action == .unchanged } }

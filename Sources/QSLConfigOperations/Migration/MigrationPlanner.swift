@@ -31,6 +31,10 @@ struct MigrationPlanner {
     let serviceIds: [String]
     let include: Set<String>
     let writeOnly: [String: Set<String>]
+    /// The destinations an interrupted run gave each site (from its journal): a resumed run keeps
+    /// them, since the files it already rewrote no longer show the values that decided them (a
+    /// site moved aside for another's value would otherwise take the name that value went to).
+    var previous: [CredentialSite.SiteID: [Destination]] = [:]
 
     // MARK: Discovery
 
@@ -110,9 +114,10 @@ struct MigrationPlanner {
                 }
             }
         }
-        // The shared files in full: the AppHost itself reads sections no service does (Aspire's
-        // `Parameters`), and a credential there is as plaintext as any other.
-        if let shared = root.catalogue.shared, !scanned.isEmpty {
+        // The shared files in full, when the whole catalogue is migrated: the AppHost itself reads
+        // sections no service does (Aspire's `Parameters`), and a credential there is as
+        // plaintext as any other. With `--service`, only what those services read.
+        if let shared = root.catalogue.shared, !scanned.isEmpty, Set(scanned) == Set(root.catalogue.services.map(\.id)) {
             let folder = PlatformRoot.join(root.path, shared.folder)
             for environment in [source, target] {
                 for file in reader.read(folder: folder, environment: environment.hostEnvironmentName).files {
@@ -180,7 +185,7 @@ struct MigrationPlanner {
         var destinations: [CredentialSite.SiteID: [Destination]] = [:]
         var byDestination: [Destination: [CredentialSite]] = [:]
         for site in migrated {
-            let chosen = fixed[site.id] ?? [naturalDestination(site)]
+            let chosen = previous[site.id] ?? fixed[site.id] ?? [naturalDestination(site)]
             destinations[site.id] = chosen
             for destination in chosen { byDestination[destination, default: []].append(site) }
         }
@@ -190,7 +195,7 @@ struct MigrationPlanner {
         var blocked: Set<String> = []
         for (destination, sites) in byDestination.sorted(by: { ($0.key.name, $0.key.jsonKey ?? "") < ($1.key.name, $1.key.jsonKey ?? "") })
         where Set(sites.map(\.value)).count > 1 {
-            let keepers = sites.filter { fixed[$0.id]?.contains(destination) ?? false }
+            let keepers = sites.filter { (previous[$0.id] ?? fixed[$0.id])?.contains(destination) ?? false }
             if Set(keepers.map(\.value)).count > 1 {
                 let sorted = keepers.sorted { $0.id < $1.id }
                 let others = sorted.dropFirst().map { "'\($0.key)' (\($0.location))" }.joined(separator: ", ")
@@ -372,7 +377,8 @@ struct MigrationPlanner {
         return MigrationPlan(
             source: source, target: target, services: serviceIds, secrets: secrets, files: files,
             accessKeys: ordered.filter { $0.finding == .awsAccessKey }, review: ordered.filter { $0.finding == .review },
-            sharedValues: sharedValues(migrated), unmigratable: unmigratable, warnings: warnings, expected: expected)
+            sharedValues: sharedValues(migrated), unmigratable: unmigratable, warnings: warnings, expected: expected,
+            destinations: destinations.filter { id, chosen in chosen.allSatisfy { !blocked.contains($0.name) } })
     }
 
     // MARK: Naming

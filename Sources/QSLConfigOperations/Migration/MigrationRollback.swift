@@ -41,7 +41,11 @@ public struct MigrationRollback: Sendable {
         do { store = try makeStore(target) } catch { throw MigrationError(store: error, "\(target.name)'s store") }
 
         // Every reference of every written file, resolved in one batched read.
-        let written = journal.files.filter(\.written)
+        // A file killed between its write and the journal's note of it holds the bytes its entry
+        // names: it was written too (a resumed run no longer plans it, so never marks it).
+        let written = journal.files.filter { file in
+            file.written || ((try? FileBytes.read(file.path, maxBytes: 64 << 20)).map { MigrationJournal.digest($0) == file.after } ?? false)
+        }
         var references: [String: SecretReference] = [:]
         for file in written {
             for text in file.replacements.compactMap(\.reference) {

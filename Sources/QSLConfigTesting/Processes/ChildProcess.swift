@@ -16,6 +16,9 @@ public enum ChildProcess {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// The signal that ended the child (`status` is then its number, as Foundation reports
+        /// it), or `nil` when it exited.
+        public var signal: Int32? = nil
     }
 
     /// Runs `executable` with `arguments` and waits for it.
@@ -56,7 +59,8 @@ public enum ChildProcess {
         group.wait()
         process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
     /// Runs a program found on `PATH` (through `/usr/bin/env`).
