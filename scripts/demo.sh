@@ -8,8 +8,8 @@
 # platform/dev-seed.json (idempotent: a second run writes nothing), validates the tree, writes
 # the development bundles of all 22 services in every format under out/, checks them, then
 # migrates a scratch copy of the tree from the smoke test's plaintext credentials into an
-# embedded store for production (out/migrate/, the repository's own files untouched), and says
-# where everything is. Afterwards, from the repository root:
+# embedded store for production (out/migrate/, the repository's own files untouched), checks
+# what is due for rotation there and rotates the JWT signing key, and says where everything is. Afterwards, from the repository root:
 #
 #   qsl-config bundle --root . --environment development --format json --output out/
 #   qsl-config resolve --root . --environment development --service userservice
@@ -71,6 +71,14 @@ echo "   a second run:"
 "${migrate[@]}" > out/migrate-again.txt
 head -n 1 out/migrate-again.txt
 "$bin" validate --root out/migrate --environment production | tail -n 1
+
+echo "== 7. Rotation on the same embedded store: what is due, then the JWT signing key rotated"
+rotate=("$bin" rotate --root out/migrate --environment production --store local --local-store out/migrate/.qsl/production-store.json)
+"${rotate[@]}" --check > out/rotate-check.txt
+tail -n 1 out/rotate-check.txt
+"${rotate[@]}" --secret qsl/production/jwt | tail -n 2
+"${rotate[@]}" --kind postgres --dry-run > out/rotate-postgres.txt
+tail -n 1 out/rotate-postgres.txt
 
 cat <<EOF
 
