@@ -50,6 +50,9 @@ struct BundleCommandTests {
         #expect(first.stdout.contains("migrate smoke → production: nothing to do (22 services, 0 calls)"))
         #expect(first.stdout.contains("qsl-config validate: production: 22 services, 22 clean; 0 errors"))
         #expect(!first.stdout.contains("npg_FAKE0000example") && !first.stdout.contains("fake-smoke-redis-pass"))
+        // Rotation on the same embedded store: nothing due yet, then the JWT key rotated.
+        #expect(first.stdout.contains("rotate production --check: 56 secrets:"))
+        #expect(first.stdout.contains("rotate production: 1 secrets: 1 rotated"))
         let env = root.appendingPathComponent("out/dotenv/userservice/service.env")
         #expect(Self.mode(env) == 0o600)
         #expect(try String(contentsOf: env, encoding: .utf8).contains("ConnectionStrings__postgres-userservice=Host=localhost;Port=5432;Database=quantumskylink_userservice;"))
