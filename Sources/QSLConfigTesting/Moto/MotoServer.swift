@@ -26,6 +26,13 @@ import Darwin
 public final class MotoServer: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// moto could not bind its port: another process took it first.
+        var portInUse = false
+
+        init(description: String, portInUse: Bool = false) {
+            self.description = description
+            self.portInUse = portInUse
+        }
     }
 
     public let port: Int
@@ -56,6 +63,22 @@ public final class MotoServer: Sendable {
     public static func start(
         initialNoAuthActionCount: Int? = nil, environment: [String: String] = [:], resourceLevelPolicies: Bool = false
     ) async throws -> MotoServer {
+        // A free port can be taken by another process between our probe and moto's bind (tests
+        // start servers in parallel): then moto exits at once, and another port is tried.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await startOnce(initialNoAuthActionCount: initialNoAuthActionCount, environment: environment, resourceLevelPolicies: resourceLevelPolicies)
+            } catch let failure as Failure where failure.portInUse && attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    static func startOnce(
+        initialNoAuthActionCount: Int?, environment: [String: String], resourceLevelPolicies: Bool
+    ) async throws -> MotoServer {
         let command = resourceLevelPolicies ? [try locatePython(), resourcePolicyLauncher] : try locate()
         let port = try HTTPWire.freePort()
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log").path
@@ -82,9 +105,17 @@ public final class MotoServer: Sendable {
         // Poll the management API (it does not count as an action) until moto answers.
         for _ in 0..<600 {
             if !server.isRunning {
-                throw Failure(description: "moto_server exited during start-up; its log:\n\(server.logTail())")
+                let tail = server.logTail()
+                throw Failure(description: "moto_server exited during start-up; its log:\n\(tail)", portInUse: tail.contains("in use"))
             }
             if (try? HTTPWire.exchange(port: port, method: "GET", target: "/moto-api/", headers: ["Host": "127.0.0.1:\(port)"], body: [])) != nil {
+                // The answer may have come from another server that holds the port; ours then
+                // exits, which a moment's wait shows.
+                try await Task.sleep(for: .milliseconds(200))
+                guard server.isRunning else {
+                    let tail = server.logTail()
+                    throw Failure(description: "moto_server exited during start-up; its log:\n\(tail)", portInUse: tail.contains("in use"))
+                }
                 if initialNoAuthActionCount == nil { server.warmUp() }
                 return server
             }
