@@ -121,3 +121,29 @@ struct MigrationOperationTests {
         for value in Self.plantedValues { #expect(!text.contains(value)) }
     }
 }
+
+extension MigrationOperationTests {
+    @Test("AWS access keys are taken out of the file, not migrated, and listed for deactivation; the rest of the file stays")
+    func accessKeysRemoved() async throws {
+        let root = try PlatformFixtures.temporaryDirectory("planted")
+        let planted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/planted").path
+        for item in try FileManager.default.contentsOfDirectory(atPath: planted) {
+            try FileManager.default.copyItem(atPath: planted + "/" + item, toPath: root + "/" + item)
+        }
+        let file = root + "/services/payments/appsettings.json"
+        let before = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(before.contains("AKIA"))
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus == 0, "\(report.text())")
+        #expect(Set(report.plan.accessKeys.map(\.key.spelling)) == ["AWS:AccessKeyId", "AWS:SecretAccessKey"])
+        #expect(report.text().contains("deactivate it"))
+        let after = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(!after.contains("AKIA") && !after.contains("AccessKeyId") && !after.contains("SecretAccessKey"))
+        let stored = try await store.listSecrets(prefix: nil)
+        #expect(!stored.contains { $0.name.lowercased().contains("accesskey") }, "no access key is migrated")
+        _ = try JSONDocument(parsing: Array(after.utf8), file: file)
+        let again = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(again.isNothingToDo)
+    }
+}
