@@ -15,7 +15,8 @@ import QSLConfigCore
 /// **When.** A secret is due when its `AWSCURRENT` version's creation date plus the
 /// environment's `intervalDays` for its kind has passed, overdue once `windowHours` more have.
 /// The version's creation date is the record: `LastRotatedDate` does not move for rotations made
-/// outside Lambda. A kind whose policy says `"enabled": false` is not rotated.
+/// outside Lambda. A rotation that stopped part-way (an `AWSPENDING` label, or an IAM key's
+/// `qsl:rotation-snapshot` tag not yet emptied) is due whatever the schedule says. A kind whose policy says `"enabled": false` is not rotated.
 ///
 /// **Fleet.** Up to `concurrency` secrets rotate at once; one that fails leaves the others done
 /// and is listed in the report.
