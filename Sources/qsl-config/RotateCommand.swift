@@ -19,7 +19,8 @@ struct RotateCommand: AsyncParsableCommand {
             applies it at the resource, tests it, then moves AWSCURRENT to it with \
             RemoveFromVersionId naming the version that held it (the old one becomes AWSPREVIOUS) \
             and removes AWSPENDING. A run interrupted at any step resumes where it stopped: a \
-            leftover AWSPENDING is finished, never generated again. A value that fails its test is \
+            leftover AWSPENDING is finished, never generated again, by the next run, --due \
+            included whatever the schedule (--check lists such a secret as due). A value that fails its test is \
             not promoted (exit 1). The kind comes from the secret's qsl:kind tag (migrate sets it), \
             else --kind: generated, iam-access-key, postgres, redis, external (never rotated here). \
             A secret is due when its AWSCURRENT version is older than the environment's intervalDays \

@@ -10,15 +10,20 @@ import QSLConfigCore
 ///   inactive one left by an earlier rotation is deleted first; two active keys neither of which
 ///   the secret records are refused. Before creating, the key ids the user holds are written to
 ///   the tag `qsl:rotation-snapshot`, so a run killed between `CreateAccessKey` and staging the
-///   key finds the key it made and could not record, and deletes it, instead of refusing.
+///   key finds the key it made and could not record, and deletes it, instead of refusing. The
+///   tag is emptied when the rotation finishes, so a non-empty one marks a rotation in progress.
 /// - **test:** `GetCallerIdentity` signed with the new key, retried while IAM propagates it.
-/// - **finish:** after the labels move, the old key is deactivated, never deleted: the next
+/// - **finish:** after AWSCURRENT moves (before AWSPENDING is removed), the old key is
+///   deactivated, never deleted: the next
 ///   rotation, or `rotate --finalize` after the policy's grace period (`windowHours`), deletes it.
 struct IAMKeyStrategy: RotationStrategy {
     let store: any SecretStore
     let keys: IAMAccessKeys
     let attempts: Int
     let delay: Duration
+    /// ``RotationRequest/afterStep``: told after the snapshot tag, `CreateAccessKey`, the
+    /// deactivation and the tag's clearing, the changes this strategy makes itself.
+    var afterStep: (@Sendable (String) -> Void)? = nil
 
     static let snapshotTag = "qsl:rotation-snapshot"
 
@@ -28,7 +33,8 @@ struct IAMKeyStrategy: RotationStrategy {
         do { context = try makeContext(definition) } catch {
             throw RotationError(secret: definition.name, step: .plan, "the AWS identity that rotates IAM keys cannot be set up: \(error)", isStoreFailure: true)
         }
-        let strategy = IAMKeyStrategy(store: store, keys: IAMAccessKeys(context: context), attempts: request.iamTestAttempts, delay: request.iamTestDelay)
+        let strategy = IAMKeyStrategy(
+            store: store, keys: IAMAccessKeys(context: context), attempts: request.iamTestAttempts, delay: request.iamTestDelay, afterStep: request.afterStep)
         return RotationOperation.KindStrategy(rotation: strategy) { target, now throws(RotationError) in
             try await strategy.finalize(target, now: now)
         }
@@ -58,7 +64,7 @@ struct IAMKeyStrategy: RotationStrategy {
         let existing = try await keys.keys(user: user, secret: target.name)
         // Keys made by a run that died before it could stage them.
         var orphans: Set<String> = []
-        if let snapshot = target.tags[Self.snapshotTag] {
+        if let snapshot = target.tags[Self.snapshotTag], !snapshot.isEmpty {
             let before = Set(snapshot.split(separator: " ").map(String.init))
             orphans = Set(existing.map(\.id)).subtracting(before).subtracting([currentId])
         }
@@ -66,7 +72,9 @@ struct IAMKeyStrategy: RotationStrategy {
         do { try await store.tagSecret(target.name, tags: [Self.snapshotTag: kept.sorted().joined(separator: " ")]) } catch {
             throw RotationError(secret: target.name, step: .create, store: error)
         }
+        afterStep?("create: key snapshot tagged")
         let created = try await keys.createKey(user: user, keep: [currentId], orphans: orphans, secret: target.name)
+        afterStep?("create: access key created")
         object["AccessKeyId"] = created.accessKeyId
         object["SecretAccessKey"] = created.secretAccessKey.unsafeRevealed
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
@@ -87,8 +95,21 @@ struct IAMKeyStrategy: RotationStrategy {
     func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {
         let oldId = try Self.members(old, secret: target.name, step: .finish)["AccessKeyId"] as! String
         let newId = try Self.members(new, secret: target.name, step: .finish)["AccessKeyId"] as! String
-        guard oldId != newId else { return }
-        try await keys.deactivate(user: try Self.user(target), accessKeyId: oldId, secret: target.name)
+        if oldId != newId {
+            try await keys.deactivate(user: try Self.user(target), accessKeyId: oldId, secret: target.name)
+            afterStep?("finish: old key deactivated")
+        }
+        // The rotation no longer needs its snapshot: an empty tag says none is in progress.
+        do { try await store.tagSecret(target.name, tags: [Self.snapshotTag: ""]) } catch {
+            throw RotationError(secret: target.name, step: .finish, store: error)
+        }
+        afterStep?("finish: key snapshot cleared")
+    }
+
+    /// Whether a rotation of this secret stopped between writing its snapshot and staging its
+    /// key (a key may have been created and not recorded): the next run must finish it.
+    static func isInterrupted(tags: [String: String]) -> Bool {
+        !(tags[snapshotTag] ?? "").isEmpty
     }
 
     /// Deletes the user's inactive keys the secret no longer records, once older than the grace

@@ -15,7 +15,8 @@ import QSLConfigCore
 /// **When.** A secret is due when its `AWSCURRENT` version's creation date plus the
 /// environment's `intervalDays` for its kind has passed, overdue once `windowHours` more have.
 /// The version's creation date is the record: `LastRotatedDate` does not move for rotations made
-/// outside Lambda. A kind whose policy says `"enabled": false` is not rotated.
+/// outside Lambda. A rotation that stopped part-way (an `AWSPENDING` label, or an IAM key's
+/// `qsl:rotation-snapshot` tag not yet emptied) is due whatever the schedule says. A kind whose policy says `"enabled": false` is not rotated.
 ///
 /// **Fleet.** Up to `concurrency` secrets rotate at once; one that fails leaves the others done
 /// and is listed in the report.
@@ -69,8 +70,13 @@ public struct RotationOperation: Sendable {
             let policy = definition.rotation?[kind]
             // The schedule, from the AWSCURRENT version's creation date.
             var currentVersion: String?
+            // A rotation that stopped part-way (AWSPENDING left, or an IAM key snapshot not
+            // cleared) is finished by the next run whatever the schedule says: the new version
+            // it may have promoted is not due, and its leftovers must not wait for a month.
+            var interrupted = kind == "iam-access-key" && IAMKeyStrategy.isInterrupted(tags: description.tags)
             do {
                 let versions = try await store.listSecretVersions(description.name)
+                if versions.contains(where: { $0.stages.contains("AWSPENDING") }) { interrupted = true }
                 let current = versions.first { $0.stages.contains("AWSCURRENT") }
                 currentVersion = current?.versionId
                 if let created = current?.createdDate {
@@ -93,14 +99,15 @@ public struct RotationOperation: Sendable {
                 entry.status = due ? (overdue ? .overdue : .due) : .external
                 entry.message = "a third-party key: rotate it at its provider, then qsl-config secret put \(description.name)"
             } else if request.mode == .check {
-                entry.status = due ? (overdue ? .overdue : .due) : .notDue
+                entry.status = due ? (overdue ? .overdue : .due) : (interrupted ? .due : .notDue)
+                if interrupted { entry.message = "a rotation was interrupted; the next rotate (--due included) finishes it" }
             } else if request.mode == .finalize {
                 entry.status = .notDue
                 if kind == "iam-access-key" { targets.append((entries.count, RotationTarget(name: description.name, kind: kind, tags: description.tags, policy: policy, currentVersionId: currentVersion))) }
             } else if !Self.rotatable.contains(kind) {
                 entry.status = .unsupported
                 entry.message = "rotation of \(kind) secrets at the resource is not in this version; nothing was changed"
-            } else if request.onlyDue && !due {
+            } else if request.onlyDue && !due && !interrupted {
                 entry.status = .notDue
             } else if request.dryRun {
                 entry.status = .wouldRotate

@@ -41,8 +41,10 @@ protocol RotationStrategy: Sendable {
 ///    retry.
 /// 4. **finish**: `AWSCURRENT` moved to the new version with `RemoveFromVersionId` naming the
 ///    version that held it (so a concurrent writer makes the call fail rather than be
-///    overwritten; the old version becomes `AWSPREVIOUS`), then `AWSPENDING` removed, which a
-///    Lambda rotation leaves to the service and a CLI must do itself.
+///    overwritten; the old version becomes `AWSPREVIOUS`), the old value retired at the resource
+///    (an IAM key deactivated), then `AWSPENDING` removed, which a Lambda rotation leaves to the
+///    service and a CLI must do itself. `AWSPENDING` goes last so that a run stopped anywhere
+///    before it leaves a mark the next run (`--due` included) finishes.
 struct SecretRotation: Sendable {
     let store: any SecretStore
     let strategy: any RotationStrategy
@@ -68,8 +70,15 @@ struct SecretRotation: Sendable {
         }
         let pending = versions.first { $0.stages.contains("AWSPENDING") }
 
-        // A run that promoted its version and stopped before removing AWSPENDING: finish it.
+        // A run that promoted its version and stopped before removing AWSPENDING: finish it,
+        // retiring the old value first (the retire may be what the run did not get to).
         if let pending, pending.versionId == current.versionId {
+            if let previous = versions.first(where: { $0.stages.contains("AWSPREVIOUS") }) {
+                step("finish (resumed): retire the previous value")
+                let previousValue = try await text(of: SecretVersionSelector(secretId: name, versionId: previous.versionId), step: .finish)
+                let currentValue = try await text(of: SecretVersionSelector(secretId: name, versionId: current.versionId), step: .finish)
+                try await strategy.retire(old: previousValue, new: currentValue, target: target)
+            }
             step("finish (resumed): remove AWSPENDING")
             try await storeCall(.finish) { () async throws(StoreError) in
                 try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: pending.versionId)
@@ -126,11 +135,13 @@ struct SecretRotation: Sendable {
             }
         }
         afterStep?("finish: current moved")
+        // Retire before AWSPENDING goes: while the label stays on AWSCURRENT, a run killed here
+        // is known to be unfinished, and the next one retires and tidies (see above).
+        try await strategy.retire(old: currentValue, new: pendingValue, target: target)
         try await storeCall(.finish) { () async throws(StoreError) in
             try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)
         }
         afterStep?("finish: pending removed")
-        try await strategy.retire(old: currentValue, new: pendingValue, target: target)
         return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token)
     }
 

@@ -178,6 +178,24 @@ struct RotationOperationTests {
         #expect(now.entries.first?.status == .rotated && rotated != "v1")
     }
 
+    @Test("an interrupted rotation is due whatever the schedule: --check lists it, --due finishes it, and then nothing is due")
+    func interruptedIsDue() async throws {
+        let f = try Fixture(interval: 30)
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        // Promoted, then stopped before AWSPENDING was removed: the new version is not due.
+        let staged = try await f.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("v2")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        let current = try #require(try await f.versions("qsl/prod/jwt").first { $0.stages.contains("AWSCURRENT") })
+        try await f.store.updateSecretVersionStage("qsl/prod/jwt", stage: "AWSCURRENT", moveToVersionId: staged.versionId, removeFromVersionId: current.versionId)
+        let check = try await RotationOperation().run(f.request { $0.mode = .check })
+        #expect(check.exitStatus == 1 && check.entries.map(\.status) == [.due], "\(check.text())")
+        #expect(check.entries.first?.message?.contains("interrupted") == true)
+        let due = try await RotationOperation().run(f.request { $0.onlyDue = true })
+        #expect(due.entries.map(\.status) == [.resumed], "\(due.text())")
+        #expect(Self.labels(try await f.versions("qsl/prod/jwt")) == ["AWSCURRENT", "AWSPREVIOUS"])
+        let after = try await RotationOperation().run(f.request { $0.mode = .check })
+        #expect(after.exitStatus == 0 && after.entries.map(\.status) == [.notDue])
+    }
+
     @Test("a kind switched off is not rotated; a dry run changes nothing; a kind not built yet is named, not touched")
     func disabledDryRunAndUnsupported() async throws {
         let off = try Fixture(enabled: false)
