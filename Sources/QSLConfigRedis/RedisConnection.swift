@@ -54,8 +54,11 @@ public struct RedisConnectionOptions: Sendable {
     /// The options a StackExchange.Redis string gives for one of its endpoints: `ssl`,
     /// `sslHost`, `connectTimeout`, `syncTimeout` and `user`. The password is not kept here:
     /// pass it to ``RedisConnection/auth(user:password:)``.
-    public init(_ string: RedisConnectionString, endpoint: Int = 0, caFile: String? = nil) {
-        let target = string.endpoints.indices.contains(endpoint) ? string.endpoints[endpoint] : .init(host: "localhost", port: nil)
+    /// Throws `.noEndpoint` when the string has no endpoint at that index (never a silent
+    /// `localhost`).
+    public init(_ string: RedisConnectionString, endpoint: Int = 0, caFile: String? = nil) throws(RedisConnectionStringError) {
+        guard string.endpoints.indices.contains(endpoint) else { throw .noEndpoint(index: endpoint, count: string.endpoints.count) }
+        let target = string.endpoints[endpoint]
         self.init(
             host: target.host, port: target.port(tls: string.ssl),
             tls: string.ssl ? TLS(verifyPeer: true, caFile: caFile, serverName: string.sslHost) : nil,

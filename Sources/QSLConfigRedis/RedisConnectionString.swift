@@ -205,6 +205,8 @@ public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertibl
     case invalidValue(key: String, value: String, expected: String)
     /// A new password the format cannot carry.
     case unwritablePassword(reason: String)
+    /// Connection options asked for an endpoint the string does not have.
+    case noEndpoint(index: Int, count: Int)
 
     public var description: String {
         switch self {
@@ -212,6 +214,7 @@ public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertibl
         case .invalidEndpoint(let endpoint): "Redis connection string: endpoint `\(endpoint)` is not host, host:port or [address]:port"
         case .invalidValue(let key, let value, let expected): "Redis connection string: `\(key)` is `\(value)`, expected \(expected)"
         case .unwritablePassword(let reason): "Redis connection string: the new password cannot be written: \(reason)"
+        case .noEndpoint(let index, let count): "Redis connection string: no endpoint \(index + 1) (it has \(count))"
         }
     }
 }

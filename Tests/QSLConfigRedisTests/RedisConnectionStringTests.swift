@@ -62,6 +62,20 @@ struct RedisConnectionStringTests {
         #expect(try RedisConnectionString("cache:7001,ssl=True").endpoints[0].port(tls: true) == 7001)
     }
 
+    @Test("connection options come from the string; no endpoint is an error, not localhost")
+    func connectionOptions() throws {
+        let string = try RedisConnectionString("a:7000,b,user=qsl_app,password=p,ssl=True,sslHost=cache.example,connectTimeout=1500,syncTimeout=250")
+        let first = try RedisConnectionOptions(string, caFile: "/ca.pem")
+        #expect(first.host == "a" && first.port == 7000 && first.user == "qsl_app")
+        #expect(first.tls?.serverName == "cache.example" && first.tls?.caFile == "/ca.pem" && first.tls?.verifyPeer == true)
+        #expect(first.connectTimeout == .milliseconds(1500) && first.commandTimeout == .milliseconds(250))
+        let second = try RedisConnectionOptions(string, endpoint: 1)
+        #expect(second.host == "b" && second.port == 6380)
+        #expect(throws: RedisConnectionStringError.noEndpoint(index: 2, count: 2)) { try RedisConnectionOptions(string, endpoint: 2) }
+        #expect(throws: RedisConnectionStringError.self) { try RedisConnectionOptions(try RedisConnectionString("password=p")) }
+        #expect(try RedisConnectionOptions(try RedisConnectionString("h")).tls == nil)
+    }
+
     @Test("unrecognised keys are listed, known ones in any case are not")
     func unrecognised() throws {
         let parsed = try RedisConnectionString("h,PassWord=x,frobnicate=1,$PING=,SyncTimeout=10")

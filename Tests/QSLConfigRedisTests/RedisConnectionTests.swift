@@ -89,7 +89,7 @@ struct RedisConnectionTests {
     func fromConnectionString() async throws {
         let string = try RedisConnectionString(
             "\(redis.host):\(redis.port),user=\(redis.user),password=\(redis.password),ssl=True,sslHost=\(redis.serverName),abortConnect=False")
-        let connection = try await RedisConnection.connect(RedisConnectionOptions(string, caFile: redis.caFile))
+        let connection = try await RedisConnection.connect(try RedisConnectionOptions(string, caFile: redis.caFile))
         try await connection.auth(user: string.user, password: try #require(string.password))
         #expect(try await connection.ping() == "PONG")
         await connection.quit()
