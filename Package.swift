@@ -33,6 +33,18 @@ let package = Package(
         ),
         .target(name: "QSLCrypto", dependencies: ["CLibCrypto"]),
 
+        // The system OpenSSL libssl: TLS for the resource clients (Redis), never the start-up library.
+        .systemLibrary(
+            name: "CLibSSL",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // Redis for rotation at the resource: StackExchange.Redis connection strings and a small
+        // RESP2 client over POSIX sockets and OpenSSL (ElastiCache in-transit encryption).
+        // To be folded into QSLConfigResources.
+        .target(name: "QSLConfigRedis", dependencies: ["CLibSSL"]),
+
         // Core: document model, layering, placeholders, diagnostics. Knows nothing of AWS.
         .target(
             name: "QSLConfigCore",
@@ -119,6 +131,7 @@ let package = Package(
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
         .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
+        .testTarget(name: "QSLConfigRedisTests", dependencies: ["QSLConfigRedis"]),
         .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema", "QSLConfigCore"]),
         .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(

@@ -3,7 +3,8 @@
 # installs only what is missing:
 #   - Debian packages: libssl-dev and pkg-config (libcrypto), python3-venv where python3 lacks it;
 #   - the pinned Python tools of scripts/requirements.txt (moto_server, the AWS CLI, PyYAML, ...)
-#     into .venv/ inside the repository, never into the system's or the user's site.
+#     into .venv/ inside the repository, never into the system's or the user's site;
+#   - redis-server, for a private TLS server the Redis tests use (scripts/lib/redis.sh).
 # Arguments are passed to `swift test` (for example `--filter ValidateCommandTests`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ if ((${#apt_packages[@]})); then
 fi
 
 source scripts/lib/python-venv.sh
+source scripts/lib/redis.sh; qsl_redis_stop_at_exit
 
 swift build --build-tests
 swift test --skip-build "$@"

@@ -55,13 +55,15 @@ struct PackageShapeTests {
     /// What the start-up library must never link: the schema validator, the platform operations,
     /// and the resource clients rotation uses (PostgreSQL, Redis) with their C libraries.
     static func isForbiddenAtStartUp(_ module: String) -> Bool {
-        ["QSLConfigSchema", "QSLConfigOperations", "QSLConfigResources", "CLibPQ", "ArgumentParser"].contains(module)
+        ["QSLConfigSchema", "QSLConfigOperations", "QSLConfigResources", "CLibPQ", "QSLConfigRedis", "CLibSSL", "ArgumentParser"].contains(module)
     }
 
     @Test("the start-up library and its swift-configuration adapter reach neither the schema validator nor a resource client")
     func startUpLibraryIsSmall() throws {
         let targets = try Self.describe()
-        #expect(targets["QSLConfigSchema"] != nil && targets["QSLConfigOperations"] != nil, "the targets the test guards against exist")
+        #expect(
+            targets["QSLConfigSchema"] != nil && targets["QSLConfigOperations"] != nil && targets["QSLConfigRedis"] != nil,
+            "the targets the test guards against exist")
         let library = Self.closure(of: "QSLConfig", in: targets)
         #expect(library.filter(Self.isForbiddenAtStartUp).isEmpty, "QSLConfig reaches \(library.filter(Self.isForbiddenAtStartUp).sorted())")
         #expect(library == Self.startUpClosure, "QSLConfig's closure changed: \(library.sorted())")
@@ -69,6 +71,7 @@ struct PackageShapeTests {
         #expect(adapter.filter(Self.isForbiddenAtStartUp).isEmpty, "the adapter reaches \(adapter.filter(Self.isForbiddenAtStartUp).sorted())")
         // The platform operations do reach the validator: the test would notice a wrong graph.
         #expect(Self.closure(of: "QSLConfigOperations", in: targets).contains("QSLConfigSchema"))
+        #expect(Self.closure(of: "QSLConfigRedis", in: targets).contains("CLibSSL"))
     }
 
     /// Modules that come with the toolchain, which a manifest does not declare.
