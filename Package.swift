@@ -86,6 +86,7 @@ let package = Package(
             name: "QSLConfigOperations",
             dependencies: [
                 "QSLConfig",
+                "QSLConfigRedis",
                 "QSLConfigCore",
                 "QSLConfigAWS",
                 "QSLConfigSchema",

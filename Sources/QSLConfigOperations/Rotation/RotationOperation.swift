@@ -24,7 +24,7 @@ public struct RotationOperation: Sendable {
     public init() {}
 
     /// The kinds this version rotates.
-    static let rotatable: Set<String> = ["generated", "iam-access-key"]
+    static let rotatable: Set<String> = ["generated", "iam-access-key", "redis"]
     static let kinds: Set<String> = ["generated", "iam-access-key", "postgres", "redis", "external"]
 
     public func run(_ request: RotationRequest) async throws(RotationError) -> RotationReport {
@@ -173,7 +173,8 @@ public struct RotationOperation: Sendable {
 
     func makeStrategies(_ request: RotationRequest, definition: EnvironmentDefinition, store: any SecretStore, needsIAM: Bool) throws(RotationError) -> [String: KindStrategy] {
         var strategies: [String: KindStrategy] = [
-            "generated": KindStrategy(rotation: GeneratedStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" }
+            "generated": KindStrategy(rotation: GeneratedStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
+            "redis": KindStrategy(rotation: RedisStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
         ]
         if needsIAM, let iam = try IAMKeyStrategy.make(request, definition: definition, store: store) { strategies["iam-access-key"] = iam }
         return strategies
