@@ -154,4 +154,20 @@ struct RedisStrategy: RotationStrategy {
         }
         throw RotationError(secret: name, step: .set, "the secret holds binary data")
     }
+
+    /// Rollback of a Redis password: the previous password added back on every node and tested
+    /// before the labels move, the current one removed after.
+    static func rollbackHooks(for description: SecretDescription, store: any SecretStore) -> SecretRollback.Hooks? {
+        guard description.tags["qsl:kind"] == "redis" else { return nil }
+        let strategy = RedisStrategy(store: store)
+        let target = RotationTarget(name: description.name, kind: "redis", tags: description.tags)
+        return SecretRollback.Hooks(
+            before: { previous, current throws(RotationError) in
+                try await strategy.set(pending: previous, current: current, target: target)
+                try await strategy.test(pending: previous, target: target)
+            },
+            after: { previous, current throws(RotationError) in
+                try await strategy.retire(old: current, new: previous, target: target)
+            })
+    }
 }

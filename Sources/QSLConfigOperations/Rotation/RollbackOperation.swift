@@ -21,6 +21,7 @@ public struct RollbackOperation: Sendable {
         let description: SecretDescription
         do { description = try await store.describeSecret(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
         let hooks = try IAMKeyStrategy.rollbackHooks(for: description, makeAWSContext: makeAWSContext)
+            ?? RedisStrategy.rollbackHooks(for: description, store: store)
         let outcome = try await SecretRollback(store: store).run(name, hooks: hooks)
         return (outcome.from, outcome.to)
     }

@@ -132,6 +132,19 @@ struct RedisRotationTests {
         #expect(result.failures == 0)
     }
 
+    @Test("rollback adds the previous password back and tests it before the labels move, then removes the one that was current")
+    func rollback() async throws {
+        let server = try #require(Self.server)
+        let (f, user, first) = try await Self.fixture(server)
+        _ = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
+        let rotated = try await f.value("qsl/prod/redis/connection")
+        let operation = RollbackOperation(store: f.store, definition: try PlatformRoot(path: f.root).environment("prod")) { throw CancellationError() }
+        _ = try await operation.secret("qsl/prod/redis/connection")
+        #expect(try await f.value("qsl/prod/redis/connection") == Self.string(server, user: user, password: first))
+        #expect(await Self.login(Self.string(server, user: user, password: first), caFile: server.caFile))
+        #expect(await Self.login(rotated, caFile: server.caFile) == false, "the rolled-back password is removed")
+    }
+
     @Test("the default user's requirepass is refused, with nothing changed")
     func requirepassRefused() async throws {
         let server = try #require(Self.server)
