@@ -3,7 +3,9 @@
 # installs only what is missing:
 #   - Debian packages: libssl-dev and pkg-config (libcrypto), python3-venv where python3 lacks it;
 #   - the pinned Python tools of scripts/requirements.txt (moto_server, the AWS CLI, PyYAML, ...)
-#     into .venv/ inside the repository, never into the system's or the user's site.
+#     into .venv/ inside the repository, never into the system's or the user's site;
+#   - a private PostgreSQL (scripts/lib/postgres.sh: postgresql and libpq-dev from Debian, a
+#     temporary data folder, a free loopback port, TLS and SCRAM), stopped when this script ends.
 # Arguments are passed to `swift test` (for example `--filter ValidateCommandTests`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=()
 pkg-config --exists libcrypto 2>/dev/null || apt_packages+=(libssl-dev pkg-config)
+pkg-config --exists libpq 2>/dev/null || apt_packages+=(libpq-dev pkg-config)
 if ((${#apt_packages[@]})); then
   echo "test.sh: installing ${apt_packages[*]}" >&2
   as_root apt-get update -qq
@@ -19,6 +22,9 @@ if ((${#apt_packages[@]})); then
 fi
 
 source scripts/lib/python-venv.sh
+source scripts/lib/postgres.sh
+qsl_postgres_start
+trap qsl_postgres_stop EXIT
 
 swift build --build-tests
 swift test --skip-build "$@"
