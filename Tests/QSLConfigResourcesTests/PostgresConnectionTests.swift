@@ -1,5 +1,6 @@
 import Foundation
-import QSLConfigResources
+@testable import QSLConfigResources
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -25,6 +26,8 @@ struct TestPostgres: Sendable {
     var adminPassword: String
     var rootCertificate: String
     var database: String
+    /// The server's log (`log_statement = 'all'`), when the script names it.
+    var log: String?
 
     static let fromEnvironment: TestPostgres? = {
         let environment = ProcessInfo.processInfo.environment
@@ -35,7 +38,8 @@ struct TestPostgres: Sendable {
         return TestPostgres(
             host: host, port: port, adminUser: environment["QSL_TEST_POSTGRES_USER"] ?? "qsl_admin",
             adminPassword: password.trimmingCharacters(in: .whitespacesAndNewlines),
-            rootCertificate: environment["QSL_TEST_POSTGRES_ROOT_CERT"] ?? "", database: environment["QSL_TEST_POSTGRES_DATABASE"] ?? "postgres")
+            rootCertificate: environment["QSL_TEST_POSTGRES_ROOT_CERT"] ?? "", database: environment["QSL_TEST_POSTGRES_DATABASE"] ?? "postgres",
+            log: environment["QSL_TEST_POSTGRES_LOG"])
     }()
 
     static var available: Bool { fromEnvironment != nil }
@@ -106,7 +110,10 @@ struct PostgresServerTests {
     func alterRole() async throws {
         let admin = try await server.admin()
         let role = uniqueRole("qsl_rot")
-        let old = "old-\(UUID().uuidString)", new = "new'\"; \(UUID().uuidString)"
+        // Each password's unique part is what the log check looks for (a logged literal would
+        // have its quote doubled).
+        let oldMark = UUID().uuidString, newMark = UUID().uuidString
+        let old = "old-\(oldMark)", new = "new'\"; \(newMark)"
         try await admin.createRole(role, password: old)
         let login = try await PostgresConnection.connect(server.connectionString(user: role, password: old))
         #expect(try await login.query("SELECT current_user") == [[role]])
@@ -118,6 +125,12 @@ struct PostgresServerTests {
         let verifier = try #require(stored.first?.first ?? nil)
         #expect(verifier.hasPrefix("SCRAM-SHA-256$"))
         #expect(!verifier.contains(new))
+        // Nor did any statement: the server logs every one, the ALTER ROLE with its verifier.
+        if let log = server.log {
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(text.contains("ALTER ROLE"), "the server logs statements")
+            #expect(!text.contains(newMark) && !text.contains(oldMark), "a password reached the server's log")
+        }
 
         let refused = try await #require(throws: PostgresError.self) {
             try await PostgresConnection.connect(server.connectionString(user: role, password: old))
@@ -201,6 +214,13 @@ struct PostgresConnectionOfflineTests {
         // nobody ever answers libpq's SSLRequest, and connect_timeout (2 s, libpq's least) ends it.
         let listener = try SilentListener()
         defer { listener.close() }
+        // Not a time limit: should libpq ever wait past connect_timeout, closing the listener
+        // resets the pending connection, and the kind below is then `.connection`, not a hang.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(120))
+            listener.close()
+        }
+        defer { watchdog.cancel() }
         let secret = "pw-\(UUID().uuidString)"
         let error = try await #require(throws: PostgresError.self) {
             try await PostgresConnection.connect("Host=127.0.0.1;Port=\(listener.port);Username=u;Password=\(secret);SSL Mode=Require;Timeout=2")
@@ -209,11 +229,24 @@ struct PostgresConnectionOfflineTests {
         #expect(error.description.contains("127.0.0.1:\(listener.port)"))
         #expect(!error.description.contains(secret))
     }
+
+    @Test("messages lose every password the connection knows; steps are the statement's first words")
+    func scrubbing() {
+        let message = "connection to server failed: invalid option password=hunter2 and again hunter2\n"
+        let scrubbed = PostgresConnection.scrub(message, secrets: ["hunter2", ""])
+        #expect(scrubbed == "connection to server failed: invalid option password=*** and again ***")
+        #expect(PostgresConnection.stepName(of: "alter role \"x\" PASSWORD 'SCRAM-SHA-256$...'") == "ALTER ROLE")
+        #expect(PostgresConnection.stepName(of: "SELECT 1") == "SELECT")
+        #expect(PostgresConnection.classify(connectMessage: "timeout expired") == .timeout)
+        #expect(PostgresConnection.classify(connectMessage: "FATAL:  password authentication failed for user \"u\"") == .authentication)
+        #expect(PostgresConnection.classify(connectMessage: "SSL error: certificate verify failed") == .tls)
+        #expect(PostgresConnection.classify(connectMessage: "Connection refused") == .connection)
+    }
 }
 
 /// A TCP socket on 127.0.0.1, bound to a free port and listening, that never accepts.
 final class SilentListener: Sendable {
-    let fd: Int32
+    private let fd: Mutex<Int32?>
     let port: UInt16
 
     struct Failure: Error { var call: String }
@@ -237,9 +270,15 @@ final class SilentListener: Sendable {
         }
         var actual = sockaddr_in()
         _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        self.fd = fd
+        self.fd = Mutex(fd)
         self.port = UInt16(bigEndian: actual.sin_port)
     }
 
-    func close() { closeSocket(fd) }
+    /// Closes the socket once, however many times it is called.
+    func close() {
+        fd.withLock { fd in
+            if let open = fd { closeSocket(open) }
+            fd = nil
+        }
+    }
 }

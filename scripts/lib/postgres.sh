@@ -9,7 +9,8 @@
 #
 # usage: source scripts/lib/postgres.sh; qsl_postgres_start; trap qsl_postgres_stop EXIT
 # exports: QSL_TEST_POSTGRES_HOST, QSL_TEST_POSTGRES_PORT, QSL_TEST_POSTGRES_USER,
-#          QSL_TEST_POSTGRES_PASSWORD_FILE, QSL_TEST_POSTGRES_ROOT_CERT, QSL_TEST_POSTGRES_DATABASE
+#          QSL_TEST_POSTGRES_PASSWORD_FILE, QSL_TEST_POSTGRES_ROOT_CERT, QSL_TEST_POSTGRES_DATABASE,
+#          QSL_TEST_POSTGRES_LOG (the server's log, every statement in it)
 
 qsl_pg_as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
@@ -79,6 +80,8 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
+# Every statement, so a test can check no password ever reaches the server's log.
+log_statement = 'all'
 CONF
         if qsl_pg_as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start >/dev/null; then
             export QSL_TEST_POSTGRES_HOST=127.0.0.1
@@ -87,6 +90,7 @@ CONF
             export QSL_TEST_POSTGRES_PASSWORD_FILE="$dir/admin-password"
             export QSL_TEST_POSTGRES_ROOT_CERT="$dir/ca.crt"
             export QSL_TEST_POSTGRES_DATABASE=postgres
+            export QSL_TEST_POSTGRES_LOG="$dir/server.log"
             echo "postgres: private server on 127.0.0.1:$port ($dir)" >&2
             return 0
         fi
