@@ -29,20 +29,27 @@ struct TestPostgres: Sendable {
     /// The server's log (`log_statement = 'all'`), when the script names it.
     var log: String?
 
-    static let fromEnvironment: TestPostgres? = {
+    /// Whether the script named a server: the only reason the server tests skip.
+    static var available: Bool { ProcessInfo.processInfo.environment["QSL_TEST_POSTGRES_HOST"] != nil }
+
+    struct Incomplete: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The server the script named; a named server with a missing port or password file is an
+    /// error, never a skip.
+    static func fromEnvironment() throws -> TestPostgres {
         let environment = ProcessInfo.processInfo.environment
         guard let host = environment["QSL_TEST_POSTGRES_HOST"], let port = environment["QSL_TEST_POSTGRES_PORT"],
-            let passwordFile = environment["QSL_TEST_POSTGRES_PASSWORD_FILE"],
-            let password = try? String(contentsOfFile: passwordFile, encoding: .utf8)
-        else { return nil }
+            let passwordFile = environment["QSL_TEST_POSTGRES_PASSWORD_FILE"]
+        else { throw Incomplete(description: "QSL_TEST_POSTGRES_HOST is set without QSL_TEST_POSTGRES_PORT or QSL_TEST_POSTGRES_PASSWORD_FILE") }
+        let password = try String(contentsOfFile: passwordFile, encoding: .utf8)
         return TestPostgres(
             host: host, port: port, adminUser: environment["QSL_TEST_POSTGRES_USER"] ?? "qsl_admin",
             adminPassword: password.trimmingCharacters(in: .whitespacesAndNewlines),
             rootCertificate: environment["QSL_TEST_POSTGRES_ROOT_CERT"] ?? "", database: environment["QSL_TEST_POSTGRES_DATABASE"] ?? "postgres",
             log: environment["QSL_TEST_POSTGRES_LOG"])
-    }()
-
-    static var available: Bool { fromEnvironment != nil }
+    }
 
     func connectionString(user: String? = nil, password: String? = nil, sslMode: String = "VerifyFull", extra: String = "") -> String {
         let quotedUser = NpgsqlConnectionString.encode(user ?? adminUser)
@@ -64,7 +71,11 @@ func uniqueRole(_ prefix: String) -> String {
     "PostgreSQL client against the private server",
     .enabled(if: TestPostgres.available, "QSL_TEST_POSTGRES_HOST is not set: run scripts/test.sh, which starts a private PostgreSQL"))
 struct PostgresServerTests {
-    let server = TestPostgres.fromEnvironment!
+    let server: TestPostgres
+
+    init() throws {
+        server = try TestPostgres.fromEnvironment()
+    }
 
     @Test("SCRAM login over TLS with SSL Mode=Require and VerifyFull", arguments: ["Require", "VerifyFull", "VerifyCA"])
     func scramLogin(_ sslMode: String) async throws {
