@@ -1,3 +1,4 @@
+import QSLConfigCore
 import QSLConfigResources
 import Testing
 
@@ -138,5 +139,28 @@ struct NpgsqlConnectionStringTests {
         let parsed = try NpgsqlConnectionString(text)
         let password = try #require(parsed.password)
         #expect(parsed.replacing(password: password) == text)
+    }
+}
+
+/// The redaction scanner in QSLConfigCore reads the same grammar on any configuration value:
+/// what it masks is exactly the password this parser reads, so a connection string rotation
+/// writes is one the redaction still covers.
+@Suite("Npgsql connection strings beside the credential classifier")
+struct NpgsqlClassifierAgreementTests {
+    static let texts: [String] =
+        NpgsqlConnectionStringTests.readCases.map(\.text) + NpgsqlConnectionStringTests.writeCases.flatMap { [$0.text, $0.expected] }
+
+    @Test("the classifier masks the bytes of every non-empty password the parser reads", arguments: texts)
+    func agree(_ text: String) throws {
+        let parsed = try NpgsqlConnectionString(text)
+        let bytes = Array(text.utf8)
+        let found = CredentialClassifier.findings(key: nil, value: text).filter { $0.kind == .embeddedPassword }.map(\.utf8Offsets)
+        let passwords = parsed.pairs.filter { $0.keyword == .password && !$0.value.isEmpty }
+        for pair in passwords {
+            let token = pair.valueRange
+            let quoted = bytes[token.lowerBound] == UInt8(ascii: "\"") || bytes[token.lowerBound] == UInt8(ascii: "'")
+            let inner = quoted ? (token.lowerBound + 1)..<(token.upperBound - 1) : token
+            #expect(found.contains { $0.lowerBound <= inner.lowerBound && inner.upperBound <= $0.upperBound }, "\(pair.key) at \(inner) in \(found)")
+        }
     }
 }
