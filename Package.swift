@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "QSLConfigCore", targets: ["QSLConfigCore"]),
         // The resolved configuration as an apple/swift-configuration `ConfigProvider`.
         .library(name: "QSLConfigSwiftConfiguration", targets: ["QSLConfigSwiftConfiguration"]),
+        // The resource clients rotation uses (PostgreSQL): never linked by `QSLConfig`.
+        .library(name: "QSLConfigResources", targets: ["QSLConfigResources"]),
         // Fakes and the compat suite every secret store passes.
         .library(name: "QSLConfigTesting", targets: ["QSLConfigTesting"]),
     ],
@@ -44,6 +46,13 @@ let package = Package(
         // RESP2 client over POSIX sockets and OpenSSL (ElastiCache in-transit encryption).
         // To be folded into QSLConfigResources.
         .target(name: "QSLConfigRedis", dependencies: ["CLibSSL"]),
+
+        // The system libpq: the PostgreSQL client rotation changes passwords with.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
 
         // Core: document model, layering, placeholders, diagnostics. Knows nothing of AWS.
         .target(
@@ -79,6 +88,10 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+
+        // The resource clients rotation reaches: Npgsql connection strings, the libpq client.
+        // Never in the start-up library's closure (the package-shape test keeps it so).
+        .target(name: "QSLConfigResources", dependencies: ["CLibPQ", "QSLConfigCore"]),
 
         // The platform operations the CLI runs, callable as a library: platform root and
         // catalogue, validate, bundle, seed (and migrate, rotate).
@@ -134,6 +147,7 @@ let package = Package(
         .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
         .testTarget(name: "QSLConfigRedisTests", dependencies: ["QSLConfigRedis"]),
         .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema", "QSLConfigCore"]),
+        .testTarget(name: "QSLConfigResourcesTests", dependencies: ["QSLConfigResources", "QSLConfigCore"]),
         .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(
             name: "QSLConfigOperationsTests",

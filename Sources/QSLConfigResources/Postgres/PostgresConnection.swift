@@ -1,0 +1,351 @@
+import CLibPQ
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A PostgreSQL failure: the step, the host and the user, and libpq's message with every password
+/// this connection knows scrubbed from it. Never the password.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The connection string asks for something this client cannot do.
+        case configuration
+        /// The server was not reached, or closed the connection.
+        case connection
+        /// `connect_timeout` passed before the server answered.
+        case timeout
+        /// The TLS handshake or the server's certificate failed.
+        case tls
+        /// The server refused the user or the password.
+        case authentication
+        /// A statement failed.
+        case statement
+    }
+
+    public var kind: Kind
+    /// `connect`, `SELECT 1`, `ALTER ROLE`, `CREATE ROLE`, `GRANT`, ...
+    public var step: String
+    /// `host:port`.
+    public var host: String
+    public var user: String
+    /// libpq's or the server's message, scrubbed.
+    public var message: String
+    /// The server's SQLSTATE, when a statement failed (`28P01`, `42710`, ...).
+    public var sqlState: String?
+
+    public var description: String {
+        "postgres: \(step) as \(user.isEmpty ? "(no user)" : "\"\(user)\"") at \(host) failed (\(kind)): \(message)"
+    }
+}
+
+/// One libpq connection (SCRAM-SHA-256, TLS and the rest are libpq's). Every blocking libpq call
+/// runs on the connection's own serial `DispatchQueue`, never on Swift's cooperative pool, so an
+/// async caller waiting for a slow server stalls no other task.
+public final class PostgresConnection: @unchecked Sendable {
+    /// The `Timeout` used when the connection string gives none, in seconds.
+    public static let defaultConnectTimeout = 10
+
+    /// `host:port`, for messages.
+    public let endpoint: String
+    public let user: String
+    private let queue: DispatchQueue
+    // Read and written only on `queue`.
+    private var conn: OpaquePointer?
+    private var secrets: [String]
+
+    private init(conn: OpaquePointer, endpoint: String, user: String, secrets: [String], queue: DispatchQueue) {
+        self.conn = conn
+        self.endpoint = endpoint
+        self.user = user
+        self.secrets = secrets
+        self.queue = queue
+    }
+
+    deinit {
+        if let conn { PQfinish(conn) }
+    }
+
+    // MARK: Connecting
+
+    /// The libpq keywords and values a connection string maps to: `host`, `port`, `dbname`,
+    /// `user`, `password`, `sslmode` (Npgsql's `Require` is `require`, `VerifyFull` is
+    /// `verify-full`, ...; Npgsql's default `Prefer` when absent), `sslrootcert` from
+    /// `Root Certificate`, `connect_timeout` from `Timeout` (``defaultConnectTimeout`` when absent).
+    public static func parameters(for connectionString: NpgsqlConnectionString) throws -> [(String, String)] {
+        let user = connectionString.username ?? ""
+        let endpoint = endpoint(of: connectionString)
+        func configuration(_ message: String) -> PostgresError {
+            PostgresError(kind: .configuration, step: "connect", host: endpoint, user: user, message: message)
+        }
+        let mode: NpgsqlConnectionString.SSLMode
+        let timeout: Int
+        let port: Int?
+        do {
+            mode = try connectionString.sslMode ?? .prefer
+            timeout = try connectionString.timeout ?? defaultConnectTimeout
+            port = try connectionString.port
+            if try connectionString.trustServerCertificate == true, mode == .verifyCA || mode == .verifyFull {
+                throw configuration("Trust Server Certificate=true contradicts SSL Mode=\(mode.rawValue)")
+            }
+        } catch let error as NpgsqlConnectionString.ValueError {
+            // Port, Timeout, SSL Mode, Trust Server Certificate: none of them a secret.
+            throw configuration(error.description)
+        }
+        var parameters: [(String, String)] = []
+        if let host = connectionString.host { parameters.append(("host", host)) }
+        if let port { parameters.append(("port", String(port))) }
+        if let database = connectionString.database { parameters.append(("dbname", database)) }
+        if !user.isEmpty { parameters.append(("user", user)) }
+        if let password = connectionString.password { parameters.append(("password", password)) }
+        parameters.append(("sslmode", mode.libpq))
+        if let root = connectionString.rootCertificate { parameters.append(("sslrootcert", root)) }
+        parameters.append(("connect_timeout", String(timeout)))
+        parameters.append(("application_name", "qsl-config"))
+        parameters.append(("client_encoding", "UTF8"))
+        return parameters
+    }
+
+    static func endpoint(of connectionString: NpgsqlConnectionString) -> String {
+        let port: Int? = (try? connectionString.port) ?? nil
+        return "\(connectionString.host ?? "localhost"):\(port.map { String($0) } ?? "5432")"
+    }
+
+    /// Connects with `PQconnectdbParams` (no `dbname` expansion) on a queue of its own.
+    public static func connect(_ connectionString: NpgsqlConnectionString) async throws -> PostgresConnection {
+        let parameters = try parameters(for: connectionString)
+        let endpoint = endpoint(of: connectionString)
+        let user = connectionString.username ?? ""
+        let secrets = connectionString.password.map { [$0] } ?? []
+        let queue = DispatchQueue(label: "qsl-config.postgres.\(endpoint)")
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(
+                    with: Result {
+                        try PostgresConnection.connectBlocking(parameters: parameters, endpoint: endpoint, user: user, secrets: secrets, queue: queue)
+                    })
+            }
+        }
+    }
+
+    public static func connect(_ connectionString: String) async throws -> PostgresConnection {
+        try await connect(try NpgsqlConnectionString(connectionString))
+    }
+
+    private static func connectBlocking(
+        parameters: [(String, String)], endpoint: String, user: String, secrets: [String], queue: DispatchQueue
+    ) throws -> PostgresConnection {
+        let keys = parameters.map { UnsafePointer<CChar>(strdup($0.0)) } + [nil]
+        let values = parameters.map { UnsafePointer<CChar>(strdup($0.1)) } + [nil]
+        defer {
+            for pointer in keys + values { free(UnsafeMutablePointer(mutating: pointer)) }
+        }
+        guard let conn = PQconnectdbParams(keys, values, 0) else {
+            throw PostgresError(kind: .connection, step: "connect", host: endpoint, user: user, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = scrub(String(cString: PQerrorMessage(conn)), secrets: secrets)
+            PQfinish(conn)
+            throw PostgresError(kind: classify(connectMessage: message), step: "connect", host: endpoint, user: user, message: message)
+        }
+        return PostgresConnection(conn: conn, endpoint: endpoint, user: user, secrets: secrets, queue: queue)
+    }
+
+    static func classify(connectMessage message: String) -> PostgresError.Kind {
+        let lower = message.lowercased()
+        if lower.contains("timeout expired") { return .timeout }
+        if lower.contains("password authentication failed") || lower.contains("authentication failed")
+            || lower.contains("no password supplied") || lower.contains("role") && lower.contains("does not exist")
+        {
+            return .authentication
+        }
+        if lower.contains("ssl") || lower.contains("certificate") || lower.contains("tls") { return .tls }
+        return .connection
+    }
+
+    /// libpq's and the server's messages, without any password this connection was given or set
+    /// (libpq can echo connection options), trimmed.
+    static func scrub(_ message: String, secrets: [String]) -> String {
+        var text = message
+        for secret in secrets where !secret.isEmpty {
+            text = text.replacing(secret, with: "***")
+        }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
+    }
+
+    // MARK: Running statements
+
+    /// Runs `body` on the connection's queue.
+    private func run<T: Sendable>(_ step: String, _ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                guard let conn = self.conn else {
+                    continuation.resume(throwing: self.error(.connection, step, "the connection is closed"))
+                    return
+                }
+                continuation.resume(with: Result { try body(conn) })
+            }
+        }
+    }
+
+    private func error(_ kind: PostgresError.Kind, _ step: String, _ message: String, sqlState: String? = nil) -> PostgresError {
+        PostgresError(kind: kind, step: step, host: endpoint, user: user, message: Self.scrub(message, secrets: secrets), sqlState: sqlState)
+    }
+
+    /// One statement with optional `$1`-style text parameters (`PQexecParams`): the rows, each
+    /// column as text or `nil` for NULL (empty for a statement that returns none).
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = [], step: String? = nil) async throws -> [[String?]] {
+        let step = step ?? Self.stepName(of: sql)
+        return try await run(step) { conn in try self.execBlocking(conn, sql, parameters, step: step) }
+    }
+
+    private func execBlocking(_ conn: OpaquePointer, _ sql: String, _ parameters: [String?], step: String) throws -> [[String?]] {
+        let values: [UnsafePointer<CChar>?] = parameters.map { parameter in
+            guard let parameter else { return nil }
+            return UnsafePointer(strdup(parameter))
+        }
+        defer {
+            for pointer in values { free(UnsafeMutablePointer(mutating: pointer)) }
+        }
+        guard let result = PQexecParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0) else {
+            throw error(.connection, step, String(cString: PQerrorMessage(conn)))
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        if status == PGRES_COMMAND_OK { return [] }
+        guard status == PGRES_TUPLES_OK else {
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let kind: PostgresError.Kind = PQstatus(conn) == CONNECTION_OK ? .statement : .connection
+            throw error(kind, step, String(cString: PQresultErrorMessage(result)), sqlState: state)
+        }
+        let rows = PQntuples(result), columns = PQnfields(result)
+        return (0..<rows).map { row in
+            (0..<columns).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
+        }
+    }
+
+    /// The first words of a statement, for messages: `ALTER ROLE`, `SELECT 1`; never its text past
+    /// them (a literal can hold a password).
+    static func stepName(of sql: String) -> String {
+        let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).prefix(2)
+        let upper = words.map { $0.uppercased() }
+        if let first = upper.first, ["ALTER", "CREATE", "DROP", "GRANT", "REVOKE"].contains(first), upper.count > 1 {
+            return "\(first) \(upper[1])"
+        }
+        return upper.first ?? "statement"
+    }
+
+    // MARK: Quoting
+
+    /// `PQescapeIdentifier`: `"it""s"`.
+    public func quoteIdentifier(_ identifier: String) async throws -> String {
+        try await run("quote identifier") { conn in try self.escapeIdentifier(conn, identifier, step: "quote identifier") }
+    }
+
+    private func escapeIdentifier(_ conn: OpaquePointer, _ identifier: String, step: String) throws -> String {
+        let bytes = Array(identifier.utf8)
+        guard let escaped = PQescapeIdentifier(conn, identifier, bytes.count) else {
+            throw error(.statement, step, String(cString: PQerrorMessage(conn)))
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    private func escapeLiteral(_ conn: OpaquePointer, _ literal: String, step: String) throws -> String {
+        let bytes = Array(literal.utf8)
+        guard let escaped = PQescapeLiteral(conn, literal, bytes.count) else {
+            throw error(.statement, step, String(cString: PQerrorMessage(conn)))
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// The SCRAM-SHA-256 verifier of `password` (`PQencryptPasswordConn`): what `ALTER ROLE` and
+    /// `CREATE ROLE` send, so the plaintext is never in a statement or a server log.
+    private func verifier(_ conn: OpaquePointer, password: String, role: String, step: String) throws -> String {
+        guard let encrypted = PQencryptPasswordConn(conn, password, role, "scram-sha-256") else {
+            throw error(.statement, step, "could not compute the SCRAM verifier: \(String(cString: PQerrorMessage(conn)))")
+        }
+        defer { PQfreemem(encrypted) }
+        return String(cString: encrypted)
+    }
+
+    // MARK: Roles
+
+    /// `ALTER ROLE "role" PASSWORD 'SCRAM-SHA-256$...'`: the role quoted by `PQescapeIdentifier`,
+    /// the password sent as its SCRAM verifier.
+    public func alterRolePassword(role: String, password: String) async throws {
+        let step = "ALTER ROLE"
+        try await run(step) { conn in
+            self.secrets.append(password)
+            let identifier = try self.escapeIdentifier(conn, role, step: step)
+            let literal = try self.escapeLiteral(conn, try self.verifier(conn, password: password, role: role, step: step), step: step)
+            _ = try self.execBlocking(conn, "ALTER ROLE \(identifier) PASSWORD \(literal)", [], step: step)
+        }
+    }
+
+    /// `CREATE ROLE "role" [LOGIN|NOLOGIN] [PASSWORD 'SCRAM-SHA-256$...']`.
+    public func createRole(_ role: String, password: String? = nil, login: Bool = true) async throws {
+        let step = "CREATE ROLE"
+        try await run(step) { conn in
+            var sql = "CREATE ROLE \(try self.escapeIdentifier(conn, role, step: step)) \(login ? "LOGIN" : "NOLOGIN")"
+            if let password {
+                self.secrets.append(password)
+                sql += " PASSWORD \(try self.escapeLiteral(conn, try self.verifier(conn, password: password, role: role, step: step), step: step))"
+            }
+            _ = try self.execBlocking(conn, sql, [], step: step)
+        }
+    }
+
+    /// `DROP ROLE IF EXISTS "role"`.
+    public func dropRole(_ role: String) async throws {
+        let step = "DROP ROLE"
+        try await run(step) { conn in
+            _ = try self.execBlocking(conn, "DROP ROLE IF EXISTS \(try self.escapeIdentifier(conn, role, step: step))", [], step: step)
+        }
+    }
+
+    /// `GRANT "role" TO "member"`: membership, as alternating users share a group role that owns
+    /// the objects.
+    public func grant(role: String, to member: String) async throws {
+        let step = "GRANT"
+        try await run(step) { conn in
+            let sql = "GRANT \(try self.escapeIdentifier(conn, role, step: step)) TO \(try self.escapeIdentifier(conn, member, step: step))"
+            _ = try self.execBlocking(conn, sql, [], step: step)
+        }
+    }
+
+    /// `GRANT <privileges> ON DATABASE "database" TO "member"`; `privileges` is a list of
+    /// PostgreSQL's keywords (`CONNECT`, `CREATE`, `TEMPORARY`, `ALL`), checked, never free text.
+    public func grant(privileges: [String], onDatabase database: String, to member: String) async throws {
+        let step = "GRANT"
+        let allowed: Set<String> = ["CONNECT", "CREATE", "TEMPORARY", "TEMP", "ALL", "ALL PRIVILEGES"]
+        let upper = privileges.map { $0.uppercased() }
+        guard !upper.isEmpty, upper.allSatisfy(allowed.contains) else {
+            throw error(.configuration, step, "database privileges must be among \(allowed.sorted())")
+        }
+        try await run(step) { conn in
+            let sql = "GRANT \(upper.joined(separator: ", ")) ON DATABASE \(try self.escapeIdentifier(conn, database, step: step)) TO \(try self.escapeIdentifier(conn, member, step: step))"
+            _ = try self.execBlocking(conn, sql, [], step: step)
+        }
+    }
+
+    /// Ends the session (`PQfinish`); later calls fail with a `.connection` error.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if let conn = self.conn { PQfinish(conn) }
+                self.conn = nil
+                continuation.resume()
+            }
+        }
+    }
+}
