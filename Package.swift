@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "QSLConfig",
                 "QSLConfigRedis",
+                "QSLConfigResources",
                 "QSLConfigCore",
                 "QSLConfigAWS",
                 "QSLConfigSchema",
@@ -151,7 +152,9 @@ let package = Package(
         .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(
             name: "QSLConfigOperationsTests",
-            dependencies: ["QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto"],
+            dependencies: [
+                "QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto", "QSLConfigRedis", "QSLConfigResources",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(

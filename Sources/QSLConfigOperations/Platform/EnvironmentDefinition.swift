@@ -37,6 +37,9 @@ public struct EnvironmentDefinition: Sendable, Codable, Hashable {
         public var enabled: Bool?
         public var windowHours: Int?
         public var length: Int?
+        /// For PostgreSQL: `single-user` or `alternating-users`, unless a secret's
+        /// `qsl:strategy` tag says otherwise.
+        public var strategy: String?
     }
 
     enum CodingKeys: String, CodingKey {

@@ -22,6 +22,7 @@ public struct RollbackOperation: Sendable {
         do { description = try await store.describeSecret(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
         let hooks = try IAMKeyStrategy.rollbackHooks(for: description, makeAWSContext: makeAWSContext)
             ?? RedisStrategy.rollbackHooks(for: description, store: store)
+            ?? PostgresStrategy.rollbackHooks(for: description, store: store, policy: definition.rotation?["postgres"])
         let outcome = try await SecretRollback(store: store).run(name, hooks: hooks)
         return (outcome.from, outcome.to)
     }

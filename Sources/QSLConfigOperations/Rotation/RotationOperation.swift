@@ -24,7 +24,7 @@ public struct RotationOperation: Sendable {
     public init() {}
 
     /// The kinds this version rotates.
-    static let rotatable: Set<String> = ["generated", "iam-access-key", "redis"]
+    static let rotatable: Set<String> = ["generated", "iam-access-key", "redis", "postgres"]
     static let kinds: Set<String> = ["generated", "iam-access-key", "postgres", "redis", "external"]
 
     public func run(_ request: RotationRequest) async throws(RotationError) -> RotationReport {
@@ -175,6 +175,7 @@ public struct RotationOperation: Sendable {
         var strategies: [String: KindStrategy] = [
             "generated": KindStrategy(rotation: GeneratedStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
             "redis": KindStrategy(rotation: RedisStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
+            "postgres": KindStrategy(rotation: PostgresStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
         ]
         if needsIAM, let iam = try IAMKeyStrategy.make(request, definition: definition, store: store) { strategies["iam-access-key"] = iam }
         return strategies
