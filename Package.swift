@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "QSLConfigCLITests",
             dependencies: [
-                "qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting",
+                "qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting", "QSLConfigRedis", "QSLConfigResources",
                 // To walk the CLI's command tree (`configuration.subcommands`) in the redaction canary.
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -2,6 +2,8 @@ import Foundation
 import QSLConfig
 import QSLConfigAWS
 import QSLConfigCore
+import QSLConfigRedis
+import QSLConfigResources
 import QSLConfigTesting
 import Testing
 
@@ -464,5 +466,109 @@ struct RotateCommandTests {
         #expect(versions.count == 2, "exactly one version made: \(versions.count)")
         #expect(Self.labels(versions) == ["AWSCURRENT", "AWSPREVIOUS"])
         #expect(try await Self.value(store, Self.secret, stage: "AWSPREVIOUS") == "v1")
+    }
+}
+
+// MARK: Rotation at the resource, killed after each step
+
+extension RotateCommandTests {
+    /// The private servers `scripts/test.sh` starts, or `nil` outside it.
+    static var postgres: (host: String, port: String, admin: String, password: String, cert: String)? {
+        let env = ProcessInfo.processInfo.environment
+        guard let host = env["QSL_TEST_POSTGRES_HOST"], let port = env["QSL_TEST_POSTGRES_PORT"], let admin = env["QSL_TEST_POSTGRES_USER"],
+            let file = env["QSL_TEST_POSTGRES_PASSWORD_FILE"], let cert = env["QSL_TEST_POSTGRES_ROOT_CERT"],
+            let password = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        else { return nil }
+        return (host, port, admin, password, cert)
+    }
+
+    static func pgString(user: String, password: String) -> String {
+        let s = postgres!
+        return "Host=\(s.host);Port=\(s.port);Database=postgres;Username=\(user);Password=\(password);SSL Mode=VerifyFull;Root Certificate=\(s.cert);Timeout=10"
+    }
+
+    static func pgLogsIn(_ text: String) async -> Bool {
+        guard let connection = try? await PostgresConnection.connect(text) else { return false }
+        defer { Task { await connection.close() } }
+        return (try? await connection.query("SELECT 1").first?.first) == "1"
+    }
+
+    @Test(
+        "a PostgreSQL password killed after each step of rotate is finished by the next rotate --due: AWSCURRENT works at the server; single-user: the old password no longer, alternating: the old role still",
+        .enabled(if: ProcessInfo.processInfo.environment["QSL_TEST_POSTGRES_HOST"] != nil, "no private PostgreSQL (scripts/test.sh starts one)"),
+        arguments: ["single-user", "alternating-users"])
+    func killLoopPostgres(strategy: String) async throws {
+        let server = try #require(Self.postgres)
+        let killed = try await Self.killLoop { step in
+            let w = try await StoreWorkspace.make(.local)
+            try Self.writePlatform(w)
+            let store = try w.store()
+            let role = "kill_" + UUID().uuidString.prefix(8).lowercased()
+            let first = "first-" + UUID().uuidString.prefix(12)
+            let admin = try await PostgresConnection.connect(Self.pgString(user: server.admin, password: server.password))
+            try await admin.createRole(role, password: first)
+            await admin.close()
+            try await Self.create(store, "qsl/prod/neon/master", Self.pgString(user: server.admin, password: server.password), tags: [:])
+            try await Self.create(
+                store, "qsl/prod/neon/app", Self.pgString(user: role, password: first),
+                tags: ["qsl:kind": "postgres", "qsl:strategy": strategy, "qsl:master-secret": "qsl/prod/neon/master"])
+            let run = { (mode: [String], environment: [String: String]) throws -> CLIRunner.Result in
+                try w.run(Self.rotate + ["--secret", "qsl/prod/neon/app"] + (mode == ["--secret"] ? [] : mode), environment: environment)
+            }
+            let check = { (step: Int) async throws in
+                let versions = try await store.listSecretVersions("qsl/prod/neon/app")
+                #expect(versions.count == 2 && Self.labels(versions) == ["AWSCURRENT", "AWSPREVIOUS"], "step \(step): \(Self.labels(versions))")
+                let current = try await Self.value(store, "qsl/prod/neon/app")
+                #expect(await Self.pgLogsIn(current), "step \(step): AWSCURRENT works")
+                let old = await Self.pgLogsIn(Self.pgString(user: role, password: first))
+                #expect(old == (strategy == "alternating-users"), "step \(step): the old credential \(old ? "still works" : "no longer works")")
+            }
+            return (run, check)
+        }
+        #expect(killed >= 3, "killed after \(killed) steps")
+    }
+
+    @Test(
+        "a Redis password killed after each step of rotate is finished by the next rotate --due: AWSCURRENT works, the old password is removed",
+        .enabled(if: ProcessInfo.processInfo.environment["QSL_TEST_REDIS_TLS_PORT"] != nil, "no private Redis (scripts/test.sh starts one)"))
+    func killLoopRedis() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let host = try #require(env["QSL_TEST_REDIS_HOST"]), port = try #require(env["QSL_TEST_REDIS_TLS_PORT"])
+        let ca = try #require(env["QSL_TEST_REDIS_CA_FILE"]), name = try #require(env["QSL_TEST_REDIS_SERVER_NAME"])
+        let adminUser = try #require(env["QSL_TEST_REDIS_USER"]), adminPassword = try #require(env["QSL_TEST_REDIS_PASSWORD"])
+        func string(_ user: String, _ password: String) -> String { "\(host):\(port),user=\(user),password=\(password),ssl=True,sslHost=\(name)" }
+        func logsIn(_ text: String) async -> Bool {
+            guard let parsed = try? RedisConnectionString(text), let options = try? RedisConnectionOptions(parsed, caFile: ca),
+                let connection = try? await RedisConnection.connect(options)
+            else { return false }
+            defer { Task { await connection.close() } }
+            return (try? await connection.auth(user: parsed.user, password: parsed.password ?? "")) != nil
+        }
+        let killed = try await Self.killLoop { step in
+            let w = try await StoreWorkspace.make(.local)
+            try Self.writePlatform(w)
+            let store = try w.store()
+            let user = "kill_" + UUID().uuidString.prefix(8).lowercased()
+            let first = "first-" + UUID().uuidString.prefix(12)
+            let admin = try await RedisConnection.connect(RedisConnectionOptions(host: host, port: Int(port)!, tls: .init(caFile: ca, serverName: name)))
+            try await admin.auth(user: adminUser, password: adminPassword)
+            _ = try await admin.command(["ACL", "SETUSER", user, "on", ">" + first, "+ping"], secrets: [first])
+            await admin.quit()
+            try await Self.create(store, "qsl/prod/redis/admin", string(adminUser, adminPassword), tags: [:])
+            try await Self.create(
+                store, "qsl/prod/redis/connection", string(user, first),
+                tags: ["qsl:kind": "redis", "qsl:master-secret": "qsl/prod/redis/admin", "qsl:ca-file": ca])
+            let run = { (mode: [String], environment: [String: String]) throws -> CLIRunner.Result in
+                try w.run(Self.rotate + ["--secret", "qsl/prod/redis/connection"] + (mode == ["--secret"] ? [] : mode), environment: environment)
+            }
+            let check = { (step: Int) async throws in
+                let versions = try await store.listSecretVersions("qsl/prod/redis/connection")
+                #expect(versions.count == 2 && Self.labels(versions) == ["AWSCURRENT", "AWSPREVIOUS"], "step \(step): \(Self.labels(versions))")
+                #expect(await logsIn(try await Self.value(store, "qsl/prod/redis/connection")), "step \(step): AWSCURRENT works")
+                #expect(await logsIn(string(user, first)) == false, "step \(step): the old password is removed")
+            }
+            return (run, check)
+        }
+        #expect(killed >= 3, "killed after \(killed) steps")
     }
 }
