@@ -149,14 +149,18 @@ struct PostgresRotationTests {
         }
         var rotated = 0
         var runs = 0
+        let clock = ContinuousClock()
+        let started = clock.now
         while rotated < 20, runs < 60 {
             runs += 1
             let report = try await rotate(f)
             if [.rotated, .resumed].contains(report.entries.first?.status) { rotated += 1 }
         }
+        let perRotation = (clock.now - started) / max(1, rotated)
         stop.store(true, ordering: .relaxed)
         _ = await client.value
         let result = counts.withLock { $0 }
+        print("postgres rotation: \(perRotation) per rotation")
         return (rotated, result.attempts, result.failures)
     }
 

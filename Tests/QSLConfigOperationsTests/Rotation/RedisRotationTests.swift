@@ -122,15 +122,18 @@ struct RedisRotationTests {
         // scheduler's would be; the logins are what must never fail.
         var rotated = 0
         var runs = 0
+        let clock = ContinuousClock()
+        let started = clock.now
         while rotated < 20, runs < 60 {
             runs += 1
             let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
             if [.rotated, .resumed].contains(report.entries.first?.status) { rotated += 1 }
         }
+        let perRotation = (clock.now - started) / max(1, rotated)
         stop.store(true, ordering: .relaxed)
         _ = await client.value
         let result = counts.withLock { $0 }
-        print("redis rotation: \(rotated) rotations in \(runs) runs, \(result.attempts) logins, \(result.failures) failed, \(result.refreshed) after a refresh")
+        print("redis rotation: \(rotated) rotations in \(runs) runs, \(perRotation) per rotation, \(result.attempts) logins, \(result.failures) failed, \(result.refreshed) after a refresh")
         #expect(rotated == 20)
         #expect(result.attempts > 20, "the client kept logging in: \(result.attempts)")
         #expect(result.failures == 0)
