@@ -196,7 +196,7 @@ struct RotationOperationTests {
         #expect(after.exitStatus == 0 && after.entries.map(\.status) == [.notDue])
     }
 
-    @Test("a kind switched off is not rotated; a dry run changes nothing; a kind not built yet is named, not touched")
+    @Test("a kind switched off is not rotated; a dry run changes nothing; a secret with no kind is named, not touched")
     func disabledDryRunAndUnsupported() async throws {
         let off = try Fixture(enabled: false)
         try await off.create("qsl/prod/jwt", "v1", kind: "generated")
@@ -204,9 +204,11 @@ struct RotationOperationTests {
         #expect(disabled.entries.map(\.status) == [.disabled])
         let f = try Fixture()
         try await f.create("qsl/prod/jwt", "v1", kind: "generated")
-        try await f.create("qsl/prod/neon/db", "Host=db;Password=p", kind: "postgres")
+        try await f.create("qsl/prod/neon/db", "Host=db;Username=app;Password=p", kind: "postgres")
+        _ = try await f.store.createSecret(CreateSecretRequest(name: "qsl/prod/untagged", value: .string(SecretValue("x")), clientRequestToken: UUID().uuidString))
         let dry = try await RotationOperation().run(f.request { $0.dryRun = true })
-        #expect(dry.entries.map(\.status) == [.wouldRotate, .unsupported])
+        #expect(dry.entries.map(\.status) == [.wouldRotate, .wouldRotate, .unsupported])
+        #expect(dry.entries.last?.message?.contains("qsl:kind") == true)
         #expect(try await f.versions("qsl/prod/jwt").count == 1)
         #expect(try await f.versions("qsl/prod/neon/db").count == 1)
     }
