@@ -194,4 +194,18 @@ struct PostgresRotationTests {
         #expect(await Self.logsIn(server.string(user: role, password: first)))
         #expect(await Self.logsIn(rotated) == false)
     }
+
+    @Test("rollback with alternating users: AWSCURRENT names the previous role again, which logs in")
+    func rollbackAlternating() async throws {
+        let server = try Self.server()
+        let (f, role, first) = try await Self.fixture(server, strategy: "alternating-users")
+        _ = try await Self.rotate(f)
+        let clone = try NpgsqlConnectionString(try await f.value("qsl/prod/neon/app"))
+        #expect(clone.username == role + "_clone")
+        let operation = RollbackOperation(store: f.store, definition: try PlatformRoot(path: f.root).environment("prod")) { throw CancellationError() }
+        _ = try await operation.secret("qsl/prod/neon/app")
+        let back = try await f.value("qsl/prod/neon/app")
+        #expect(back == server.string(user: role, password: first))
+        #expect(await Self.logsIn(back))
+    }
 }
