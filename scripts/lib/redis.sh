@@ -14,6 +14,9 @@
 #   QSL_TEST_REDIS_USER         qsl_app, who may run every command (ACL SETUSER, ACL SAVE...)
 #   QSL_TEST_REDIS_PASSWORD     qsl_app's password, random per run
 #   QSL_TEST_REDIS_ACL_FILE     the server's aclfile (ACL SAVE writes it)
+#   QSL_TEST_REDIS_TLS_PORT_2, QSL_TEST_REDIS_ACL_FILE_2
+#                               a second node (same certificate, its own ACL file), for rotation
+#                               across nodes
 # The `default` user is off.
 
 qsl_redis_as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -80,6 +83,7 @@ EOF
             export QSL_TEST_REDIS_PASSWORD="$password"
             export QSL_TEST_REDIS_ACL_FILE="$dir/users.acl"
             echo "redis: private redis-server (pid $QSL_REDIS_PID) on 127.0.0.1:$port (TLS) in $dir" >&2
+            qsl_redis_start_second "$dir" "$password" || { qsl_redis_stop; return 1; }
             return 0
         fi
         kill "$QSL_REDIS_PID" 2>/dev/null || true
@@ -91,7 +95,43 @@ EOF
     return 1
 }
 
+# A second node with the same certificate and an ACL file of its own (ACL changes do not
+# replicate, so rotation must reach every node): QSL_TEST_REDIS_TLS_PORT_2, QSL_TEST_REDIS_ACL_FILE_2.
+qsl_redis_start_second() {
+    local dir="$1" password="$2" attempt port i
+    printf 'user default off nopass -@all\nuser qsl_app on >%s ~* &* +@all\n' "$password" >"$dir/users2.acl"
+    chmod 600 "$dir/users2.acl"
+    for attempt in 1 2 3 4 5; do
+        port="$(qsl_redis_free_port)"
+        sed -e "s|^tls-port .*|tls-port $port|" -e "s|^aclfile .*|aclfile $dir/users2.acl|" -e "s|^logfile .*|logfile $dir/redis2.log|" \
+            "$dir/redis.conf" >"$dir/redis2.conf"
+        : >"$dir/redis2.log"
+        redis-server "$dir/redis2.conf" &
+        QSL_REDIS_PID_2=$!
+        for i in $(seq 1 100); do
+            grep -q "Ready to accept connections" "$dir/redis2.log" 2>/dev/null && break
+            kill -0 "$QSL_REDIS_PID_2" 2>/dev/null || break
+            sleep 0.1
+        done
+        if grep -q "Ready to accept connections" "$dir/redis2.log" 2>/dev/null; then
+            export QSL_TEST_REDIS_TLS_PORT_2="$port"
+            export QSL_TEST_REDIS_ACL_FILE_2="$dir/users2.acl"
+            echo "redis: second node (pid $QSL_REDIS_PID_2) on 127.0.0.1:$port (TLS)" >&2
+            return 0
+        fi
+        kill "$QSL_REDIS_PID_2" 2>/dev/null || true
+        wait "$QSL_REDIS_PID_2" 2>/dev/null || true
+    done
+    echo "redis: the second node did not start" >&2
+    return 1
+}
+
 qsl_redis_stop() {
+    if [[ -n "${QSL_REDIS_PID_2:-}" ]]; then
+        kill "$QSL_REDIS_PID_2" 2>/dev/null || true
+        wait "$QSL_REDIS_PID_2" 2>/dev/null || true
+        QSL_REDIS_PID_2=
+    fi
     if [[ -n "${QSL_REDIS_PID:-}" ]]; then
         kill "$QSL_REDIS_PID" 2>/dev/null || true
         wait "$QSL_REDIS_PID" 2>/dev/null || true

@@ -163,4 +163,56 @@ struct RedisRotationTests {
         #expect(report.entries.first?.message?.contains("requirepass") == true)
         #expect(try await f.versions("qsl/prod/redis/legacy").count == 1)
     }
+
+    @Test("two nodes, whose ACLs do not replicate: the password changes on each; a node that fails leaves the rotation unfinished, and the next run finishes it")
+    func everyNode() async throws {
+        let server = try #require(Self.server)
+        let env = ProcessInfo.processInfo.environment
+        let port2 = try #require(env["QSL_TEST_REDIS_TLS_PORT_2"].flatMap(Int.init), "scripts/lib/redis.sh starts a second node")
+        let f = try RotationOperationTests.Fixture()
+        let user = "rot_" + UUID().uuidString.prefix(8).lowercased()
+        let first = "first-" + UUID().uuidString.prefix(12)
+        func admin(_ port: Int) async throws -> RedisConnection {
+            let connection = try await RedisConnection.connect(
+                RedisConnectionOptions(host: server.host, port: port, tls: .init(caFile: server.caFile, serverName: server.serverName)))
+            try await connection.auth(user: server.adminUser, password: server.adminPassword)
+            return connection
+        }
+        // The user exists on the first node only: the second fails the test step.
+        let one = try await admin(server.port)
+        _ = try await one.command(["ACL", "SETUSER", user, "on", ">" + first, "+ping"], secrets: [first])
+        await one.quit()
+        func string(_ password: String) -> String {
+            "\(server.host):\(server.port),\(server.host):\(port2),user=\(user),password=\(password),ssl=True,sslHost=\(server.serverName)"
+        }
+        func node(_ port: Int, _ password: String) -> String {
+            "\(server.host):\(port),user=\(user),password=\(password),ssl=True,sslHost=\(server.serverName)"
+        }
+        _ = try await f.store.createSecret(
+            CreateSecretRequest(
+                name: "qsl/prod/redis/admin",
+                value: .string(SecretValue("\(server.host):\(server.port),\(server.host):\(port2),user=\(server.adminUser),password=\(server.adminPassword),ssl=True,sslHost=\(server.serverName)")),
+                clientRequestToken: UUID().uuidString))
+        try await f.create(
+            "qsl/prod/redis/connection", string(first), kind: "redis", tags: ["qsl:master-secret": "qsl/prod/redis/admin", "qsl:ca-file": server.caFile])
+
+        let failed = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
+        #expect(failed.entries.first?.status == .testFailed, "\(failed.text())")
+        #expect(try await f.value("qsl/prod/redis/connection") == string(first), "nothing promoted")
+        let pending = try RedisConnectionString(try await f.value("qsl/prod/redis/connection", stage: "AWSPENDING")).password ?? ""
+
+        // The operator enables the user on the second node; the next run resumes the same value.
+        let two = try await admin(port2)
+        _ = try await two.command(["ACL", "SETUSER", user, "on", ">" + first, "+ping"], secrets: [first])
+        await two.quit()
+        let finished = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
+        #expect(finished.entries.first?.status == .resumed, "\(finished.text())")
+        #expect(try await f.value("qsl/prod/redis/connection") == string(pending))
+        for port in [server.port, port2] {
+            #expect(await Self.login(node(port, pending), caFile: server.caFile), "node \(port): the new password works")
+            #expect(await Self.login(node(port, first), caFile: server.caFile) == false, "node \(port): the old one is removed")
+        }
+        let saved = try String(contentsOfFile: try #require(env["QSL_TEST_REDIS_ACL_FILE_2"]), encoding: .utf8)
+        #expect(saved.contains(user), "the second node's ACL file was saved")
+    }
 }
