@@ -26,8 +26,7 @@ public struct ReferenceScan: Sendable {
     /// under the configuration's own `AWS:SecretsManagerPrefix` (in ``sites`` and ``templates``
     /// alike); one where no literal prefix is set is a diagnostic.
     public init(_ configuration: LayeredConfiguration) {
-        let prefixValue = configuration[Self.secretsPrefixKey] ?? nil
-        let prefix = prefixValue.flatMap { !$0.isEmpty && !PlaceholderTemplate.mayContainReference($0) ? $0 : nil }
+        let prefix = Self.secretsPrefix(of: configuration)
         for entry in configuration.sortedEntries {
             guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { continue }
             if case .parameterStore = entry.origin.source { continue }
@@ -35,11 +34,7 @@ public struct ReferenceScan: Sendable {
                 var template = try PlaceholderTemplate(parsing: value)
                 if template.references.contains(where: \.isRelativeSecret) {
                     guard let prefix else {
-                        diagnostics.append(
-                            Diagnostic(
-                                at: entry.origin.location,
-                                "'\(entry.key)' holds a relative secret reference (${aws:secrets:./NAME}), which needs a literal AWS:SecretsManagerPrefix in the configuration to name the secret",
-                                rule: "reference", keyPath: entry.key.spelling))
+                        diagnostics.append(Self.relativeWithoutPrefix(entry))
                         continue
                     }
                     template = template.resolvingRelativeSecrets(under: prefix)
@@ -59,6 +54,22 @@ public struct ReferenceScan: Sendable {
                         rule: "reference", keyPath: entry.key.spelling))
             }
         }
+    }
+
+    /// The configuration's literal `AWS:SecretsManagerPrefix`, under which its relative secret
+    /// references resolve; `nil` when it is unset, empty or itself a reference. The one rule that
+    /// resolution and `validate` share.
+    public static func secretsPrefix(of configuration: LayeredConfiguration) -> String? {
+        guard let value = configuration[secretsPrefixKey] ?? nil, !value.isEmpty, !PlaceholderTemplate.mayContainReference(value) else { return nil }
+        return value
+    }
+
+    /// The finding for a relative secret reference in a configuration that sets no prefix.
+    public static func relativeWithoutPrefix(_ entry: ConfigEntry) -> Diagnostic {
+        Diagnostic(
+            at: entry.origin.location,
+            "'\(entry.key)' holds a relative secret reference (${aws:secrets:./NAME}), which needs a literal AWS:SecretsManagerPrefix in the configuration to name the secret",
+            rule: "reference", keyPath: entry.key.spelling)
     }
 
     /// The AWS references (secrets and parameters).

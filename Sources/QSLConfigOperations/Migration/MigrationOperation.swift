@@ -29,11 +29,9 @@ public struct MigrationOperation: Sendable {
     public func run(_ request: MigrationRequest) async throws(MigrationError) -> MigrationReport {
         let (root, source, target, services) = try Self.open(request)
         let include = Set(request.include.map(ConfigKey.fold))
-        var writeOnly: [String: Set<String>] = [:]
+        let writeOnly: [String: Set<String>]
         do {
-            let sourcePaths = try ValidationOperation.writeOnlyPaths(root: root.path, environment: source.name, services: services)
-            let targetPaths = try ValidationOperation.writeOnlyPaths(root: root.path, environment: target.name, services: services)
-            for service in services { writeOnly[service] = (sourcePaths[service] ?? []).union(targetPaths[service] ?? []) }
+            writeOnly = try ValidationOperation.writeOnlyPaths(root: root.path, environments: [source.name, target.name], services: services)
         } catch {
             throw MigrationError(error.diagnostics)
         }

@@ -97,11 +97,11 @@ struct MigrationPlanner {
                 let site = CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)
                 if scan.sites[site] != nil { scan.sourceWinner[id, default: [:]][entry.key] = site }
             }
-            if let prefix = sourceMerged[ReferenceScan.secretsPrefixKey] ?? nil, !prefix.isEmpty, !PlaceholderTemplate.mayContainReference(prefix) {
+            if let prefix = ReferenceScan.secretsPrefix(of: sourceMerged) {
                 scan.sourcePrefix[id] = prefix
             }
             let targetMerged = targetLayers.assembled()
-            let targetPrefix = (targetMerged[ReferenceScan.secretsPrefixKey] ?? nil).flatMap { PlaceholderTemplate.mayContainReference($0) ? nil : $0 } ?? target.secretsPrefix
+            let targetPrefix = ReferenceScan.secretsPrefix(of: targetMerged) ?? target.secretsPrefix
             for entry in targetMerged.merged.values {
                 if let json = entry.origin.jsonValue, scan.sites[CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)] != nil {
                     scan.targetReadsSite[id, default: [:]][entry.key] = CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)
@@ -325,14 +325,16 @@ struct MigrationPlanner {
 
         // 4. Other environments that read a rewritten base value.
         let rewrittenBase = Set(migrated.filter { !$0.isOverlay && primary($0.id) != nil }.map(\.id))
-        for other in otherEnvironments() where !rewrittenBase.isEmpty {
+        let others: (environments: [EnvironmentDefinition], problems: [Diagnostic]) = rewrittenBase.isEmpty ? ([], []) : otherEnvironments()
+        unmigratable += others.problems
+        for other in others.environments {
             var reader = AppsettingsReader()
             for service in serviceIds {
                 guard var options = try? root.options(service: service, environment: other, environmentVariables: [:], environmentIsLayer: false, store: nil) else { continue }
                 options.loadsParameterStore = false
                 guard let layers = try? ConfigurationLoader().readLayers(options, reader: &reader) else { continue }
                 let merged = layers.assembled()
-                let prefix = (merged[ReferenceScan.secretsPrefixKey] ?? nil).flatMap { $0.isEmpty || PlaceholderTemplate.mayContainReference($0) ? nil : $0 }
+                let prefix = ReferenceScan.secretsPrefix(of: merged)
                 for entry in merged.merged.values {
                     guard let json = entry.origin.jsonValue else { continue }
                     let id = CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)
@@ -475,11 +477,19 @@ struct MigrationPlanner {
     }
 
     /// The environments of the root other than the source and the target.
-    func otherEnvironments() -> [EnvironmentDefinition] {
+    /// The environments of the root other than the source and the target, and the problems of
+    /// any that cannot be read: one whose reads cannot be checked stops the migration rather
+    /// than being skipped.
+    func otherEnvironments() -> (environments: [EnvironmentDefinition], problems: [Diagnostic]) {
         let folder = PlatformRoot.join(root.path, "environments")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
             .filter { $0.hasSuffix(".json") && $0 != "services.json" }.map { String($0.dropLast(5)) }.sorted()
-        return names.filter { $0 != source.name && $0 != target.name }.compactMap { try? root.environment($0) }
+        var environments: [EnvironmentDefinition] = []
+        var problems: [Diagnostic] = []
+        for name in names where name != source.name && name != target.name {
+            do { environments.append(try root.environment(name)) } catch { problems += error.diagnostics }
+        }
+        return (environments, problems)
     }
 
     func document(_ path: String) -> JSONDocument? {

@@ -117,13 +117,17 @@ struct IAMKeyStrategy: RotationStrategy {
     func finalize(_ target: RotationTarget, now: Date) async throws(RotationError) -> String {
         let user = try Self.user(target)
         var keep: Set<String> = []
-        for stage in ["AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"] {
-            guard let stored = try? await store.getSecret(SecretVersionSelector(secretId: target.name, versionStage: stage)),
-                case .string(let value) = stored.payload, let object = try? Self.members(value.unsafeRevealed, secret: target.name, step: .finalize)
-            else { continue }
-            // AWSPREVIOUS's key is kept while it is active (a rollback reactivates it): only
-            // inactive keys are ever deleted.
-            if stage != "AWSPREVIOUS" { keep.insert(object["AccessKeyId"] as! String) }
+        // The keys the labels that matter record. AWSPREVIOUS's key is not kept: it is inactive
+        // after a rotation, and only inactive keys are ever deleted. A store that cannot be read
+        // stops here rather than deleting on a partial view.
+        for stage in ["AWSCURRENT", "AWSPENDING"] {
+            let value: String
+            do {
+                value = try await store.rotationText(SecretVersionSelector(secretId: target.name, versionStage: stage), step: .finalize)
+            } catch where stage == "AWSPENDING" && !error.isStoreFailure {
+                continue  // no rotation in progress
+            }
+            keep.insert(try Self.members(value, secret: target.name, step: .finalize)["AccessKeyId"] as! String)
         }
         let grace = Double(target.policy?.windowHours ?? 0) * 3_600
         let deleted = try await keys.finalize(user: user, keep: keep, olderThan: now.addingTimeInterval(-grace), secret: target.name)

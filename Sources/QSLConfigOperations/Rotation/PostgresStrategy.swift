@@ -180,13 +180,7 @@ struct PostgresStrategy: RotationStrategy {
     static func endpoint(_ string: NpgsqlConnectionString) -> String { "\(string.host ?? "?"):\(((try? string.port) ?? nil) ?? 5432)" }
 
     func text(_ name: String, stage: String) async throws(RotationError) -> String {
-        do {
-            let stored = try await store.getSecret(SecretVersionSelector(secretId: name, versionStage: stage))
-            if case .string(let value) = stored.payload { return value.unsafeRevealed }
-        } catch {
-            throw RotationError(secret: name, step: .set, store: error)
-        }
-        throw RotationError(secret: name, step: .set, "the secret holds binary data")
+        try await store.rotationText(SecretVersionSelector(secretId: name, versionStage: stage), step: .set)
     }
 
     /// Rollback: the previous value made to work at the server again (single-user: its password

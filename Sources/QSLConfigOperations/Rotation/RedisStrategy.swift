@@ -146,13 +146,7 @@ struct RedisStrategy: RotationStrategy {
     }
 
     func text(_ name: String, stage: String) async throws(RotationError) -> String {
-        do {
-            let stored = try await store.getSecret(SecretVersionSelector(secretId: name, versionStage: stage))
-            if case .string(let value) = stored.payload { return value.unsafeRevealed }
-        } catch {
-            throw RotationError(secret: name, step: .set, store: error)
-        }
-        throw RotationError(secret: name, step: .set, "the secret holds binary data")
+        try await store.rotationText(SecretVersionSelector(secretId: name, versionStage: stage), step: .set)
     }
 
     /// Rollback of a Redis password: the previous password added back on every node and tested

@@ -34,13 +34,7 @@ struct SecretRollback: Sendable {
         var values: (previous: String, current: String)?
         if let hooks {
             func value(_ versionId: String) async throws(RotationError) -> String {
-                do {
-                    let stored = try await store.getSecret(SecretVersionSelector(secretId: name, versionId: versionId))
-                    if case .string(let text) = stored.payload { return text.unsafeRevealed }
-                } catch {
-                    throw RotationError(secret: name, step: .rollback, store: error)
-                }
-                throw RotationError(secret: name, step: .rollback, "the secret holds binary data")
+                try await store.rotationText(SecretVersionSelector(secretId: name, versionId: versionId), step: .rollback)
             }
             values = (try await value(previous.versionId), try await value(current.versionId))
             try await hooks.before(values!.previous, values!.current)

@@ -146,12 +146,7 @@ struct SecretRotation: Sendable {
     }
 
     func text(of selector: SecretVersionSelector, step: RotationError.Step) async throws(RotationError) -> String {
-        let secret: StoredSecret
-        do { secret = try await store.getSecret(selector) } catch { throw RotationError(secret: selector.secretId, step: step, store: error) }
-        guard case .string(let value) = secret.payload else {
-            throw RotationError(secret: selector.secretId, step: step, "the secret holds binary data, which rotation does not generate")
-        }
-        return value.unsafeRevealed
+        try await store.rotationText(selector, step: step)
     }
 }
 

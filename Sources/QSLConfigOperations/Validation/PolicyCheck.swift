@@ -33,6 +33,7 @@ struct PolicyCheck {
     mutating func run() -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var noted = false
+        let relativePrefix = ReferenceScan.secretsPrefix(of: configuration)
         for entry in configuration.merged.values {
             guard let value = entry.value else { continue }
             let isSecret = isSecretKey(entry.key)
@@ -44,14 +45,11 @@ struct PolicyCheck {
                     diagnostics.append(referenceSyntax(error, entry: entry, isSecret: isSecret))
                     continue
                 }
-                // A relative secret reference names a secret under the configuration's own prefix.
+                // A relative secret reference names a secret under the configuration's own prefix,
+                // by the rule resolution applies: no literal prefix, no secret.
                 if let parsed = template, parsed.references.contains(where: \.isRelativeSecret) {
-                    guard let prefix = literal(ReferenceScan.secretsPrefixKey) ?? plan.secretsPrefix else {
-                        diagnostics.append(
-                            Diagnostic(
-                                at: entry.origin.location,
-                                "'\(entry.key)' holds a relative secret reference (${aws:secrets:./NAME}), but no AWS:SecretsManagerPrefix is set for \(plan.environmentName) to name the secret",
-                                rule: "reference", keyPath: entry.key.spelling))
+                    guard let prefix = relativePrefix else {
+                        diagnostics.append(ReferenceScan.relativeWithoutPrefix(entry))
                         continue
                     }
                     template = parsed.resolvingRelativeSecrets(under: prefix)

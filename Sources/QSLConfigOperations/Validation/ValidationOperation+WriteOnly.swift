@@ -3,17 +3,18 @@ import QSLConfigCore
 import QSLConfigSchema
 
 extension ValidationOperation {
-    /// The keys each service's schema marks secret (`writeOnly`) in an environment, as folded key
-    /// paths; a marked section marks every key below it. What `migrate` asks the schemas, read
-    /// the way `validate` reads them.
+    /// The keys each service's schema marks secret (`writeOnly`) in any of `environments`, as
+    /// folded key paths; a marked section marks every key below it. What `migrate` asks the
+    /// schemas, read the way `validate` reads them; the schemas compile once for all environments.
     ///
-    /// - Throws: ``ValidationError`` when the catalogue, the environment or a schema is unusable.
-    static func writeOnlyPaths(root: String, environment: String, services: [String]) throws(ValidationError) -> [String: Set<String>] {
-        let plan = try Plan(ValidationRequest(.catalogue(root: root, environment: environment, services: services)))
-        let validators = try validators(for: plan.services.map(\.schema))
+    /// - Throws: ``ValidationError`` when the catalogue, an environment or a schema is unusable.
+    static func writeOnlyPaths(root: String, environments: [String], services: [String]) throws(ValidationError) -> [String: Set<String>] {
+        var plans: [Plan] = []
+        for environment in environments { plans.append(try Plan(ValidationRequest(.catalogue(root: root, environment: environment, services: services)))) }
+        let validators = try validators(for: plans.flatMap { $0.services.map(\.schema) })
         var reader = AppsettingsReader()
         var paths: [String: Set<String>] = [:]
-        for service in plan.services {
+        for service in plans.flatMap(\.services) {
             var options = service.options
             options.loadsParameterStore = false
             guard let read = try? ConfigurationLoader().readLayers(options, reader: &reader) else { continue }
@@ -21,7 +22,7 @@ extension ValidationOperation {
             for file in read.files { ConfigurationTree.sectionLocations(of: file.document, layer: file.layer, into: &sections) }
             let tree = ConfigurationTree(read.assembled(), sectionLocations: sections, rootLocation: nil)
             let annotations = validators[service.schema]!.validate(tree).annotations
-            paths[service.id] = Set(annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
+            paths[service.id, default: []].formUnion(annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
         }
         return paths
     }

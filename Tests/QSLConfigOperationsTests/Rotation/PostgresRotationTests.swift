@@ -124,44 +124,11 @@ struct PostgresRotationTests {
         #expect(await Self.logsIn(clone.text), "the clone keeps its password until the next rotation")
     }
 
-    /// Logs in over and over with what the library resolves, reloading once after a refusal, while
-    /// the secret rotates 20 times; returns (rotations, logins, failed logins).
-    static func harness(_ f: RotationOperationTests.Fixture) async throws -> (rotated: Int, attempts: Int, failures: Int) {
-        let folder = try PlatformFixtures.temporaryDirectory("pg-client")
-        try #"{"ConnectionStrings": {"db": "${aws:secrets:qsl/prod/neon/app}"}}"#.write(toFile: folder + "/appsettings.json", atomically: true, encoding: .utf8)
-        let configuration = try await RefreshingConfiguration(
-            options: ConfigurationOptions(configDirectory: folder, environmentVariables: [:], environmentIsLayer: false, store: f.store),
-            policy: RefreshPolicy(interval: .seconds(3_600), minimumForcedInterval: .zero))
-        let counts = Mutex((attempts: 0, failures: 0))
-        let stop = Atomic(false)
-        let client = Task {
-            while !stop.load(ordering: .relaxed) {
-                var ok = await logsIn(configuration.current.string("ConnectionStrings:db") ?? "")
-                if !ok {
-                    _ = try? await configuration.refreshAfterAuthenticationFailure()
-                    ok = await logsIn(configuration.current.string("ConnectionStrings:db") ?? "")
-                }
-                counts.withLock {
-                    $0.attempts += 1
-                    if !ok { $0.failures += 1 }
-                }
-            }
-        }
-        var rotated = 0
-        var runs = 0
-        let clock = ContinuousClock()
-        let started = clock.now
-        while rotated < 20, runs < 60 {
-            runs += 1
-            let report = try await rotate(f)
-            if [.rotated, .resumed].contains(report.entries.first?.status) { rotated += 1 }
-        }
-        let perRotation = (clock.now - started) / max(1, rotated)
-        stop.store(true, ordering: .relaxed)
-        _ = await client.value
-        let result = counts.withLock { $0 }
-        print("postgres rotation: \(perRotation) per rotation")
-        return (rotated, result.attempts, result.failures)
+    /// The harness, logging in to PostgreSQL.
+    static func harness(_ f: RotationOperationTests.Fixture) async throws -> LoginHarness.Result {
+        let result = try await LoginHarness.run(f, secret: "qsl/prod/neon/app") { await logsIn($0) }
+        print("postgres rotation: \(result.perRotation) per rotation")
+        return result
     }
 
     @Test("alternating users: a client logging in throughout 20 rotations never fails")

@@ -94,47 +94,10 @@ struct RedisRotationTests {
     func zeroFailedLogins() async throws {
         let server = try #require(Self.server)
         let (f, _, _) = try await Self.fixture(server)
-        let folder = try PlatformFixtures.temporaryDirectory("redis-client")
-        try #"{"ConnectionStrings": {"cache": "${aws:secrets:qsl/prod/redis/connection}"}}"#.write(toFile: folder + "/appsettings.json", atomically: true, encoding: .utf8)
-        let configuration = try await RefreshingConfiguration(
-            options: ConfigurationOptions(configDirectory: folder, environmentVariables: [:], environmentIsLayer: false, store: f.store),
-            policy: RefreshPolicy(interval: .seconds(3_600), minimumForcedInterval: .zero))
-        let counts = Mutex((attempts: 0, failures: 0, refreshed: 0))
-        let stop = Atomic(false)
         let caFile = server.caFile
-        // The service: log in with the configuration it holds; after a rejected password, reload
-        // the configuration (as a service would) and try once more. Only that second failure counts.
-        let client = Task {
-            while !stop.load(ordering: .relaxed) {
-                var ok = await Self.login(configuration.current.string("ConnectionStrings:cache") ?? "", caFile: caFile)
-                if !ok {
-                    _ = try? await configuration.refreshAfterAuthenticationFailure()
-                    counts.withLock { $0.refreshed += 1 }
-                    ok = await Self.login(configuration.current.string("ConnectionStrings:cache") ?? "", caFile: caFile)
-                }
-                counts.withLock {
-                    $0.attempts += 1
-                    if !ok { $0.failures += 1 }
-                }
-            }
-        }
-        // A rotation that fails on a loaded machine (a timeout) is resumed by the next run, as a
-        // scheduler's would be; the logins are what must never fail.
-        var rotated = 0
-        var runs = 0
-        let clock = ContinuousClock()
-        let started = clock.now
-        while rotated < 20, runs < 60 {
-            runs += 1
-            let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
-            if [.rotated, .resumed].contains(report.entries.first?.status) { rotated += 1 }
-        }
-        let perRotation = (clock.now - started) / max(1, rotated)
-        stop.store(true, ordering: .relaxed)
-        _ = await client.value
-        let result = counts.withLock { $0 }
-        print("redis rotation: \(rotated) rotations in \(runs) runs, \(perRotation) per rotation, \(result.attempts) logins, \(result.failures) failed, \(result.refreshed) after a refresh")
-        #expect(rotated == 20)
+        let result = try await LoginHarness.run(f, secret: "qsl/prod/redis/connection") { await Self.login($0, caFile: caFile) }
+        print("redis rotation: \(result.rotated) rotations in \(result.runs) runs, \(result.perRotation) per rotation, \(result.attempts) logins, \(result.failures) failed, \(result.refreshed) after a refresh")
+        #expect(result.rotated == 20)
         #expect(result.attempts > 20, "the client kept logging in: \(result.attempts)")
         #expect(result.failures == 0)
     }

@@ -1,3 +1,5 @@
+import QSLConfigCore
+
 /// Deterministic JSON text for the json and sarif reports: keys sorted, two-space indentation,
 /// `"key" : value`, slashes unescaped — the layout `JSONSerialization` prints with
 /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, written directly.
@@ -62,25 +64,6 @@ enum ValidationJSON {
     }
 
     static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += JSONStringEncoding.quoted(text)
     }
 }
