@@ -141,7 +141,7 @@ let package = Package(
         // Benchmark drivers for scripts/bench-*.sh (built in release mode by those scripts).
         .executableTarget(
             name: "qsl-bench",
-            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLCrypto"]
+            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLCrypto", "QSLConfig", "QSLConfigTesting"]
         ),
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),

@@ -5,7 +5,7 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
-    print("usage: qsl-bench parse FILE [ITERATIONS] | sigv4 COUNT | schema-suite DIR")
+    print("usage: qsl-bench parse FILE [ITERATIONS] | sigv4 COUNT | schema-suite DIR | soak [SECONDS] [READERS] [local|moto]")
     exit(2)
 }
 do {
@@ -13,6 +13,7 @@ do {
     case "parse": try ParseBench.run(Array(arguments.dropFirst()))
     case "sigv4": try SigV4Bench.run(Array(arguments.dropFirst()))
     case "schema-suite": try SchemaSuiteBench.run(Array(arguments.dropFirst()))
+    case "soak": try await SoakBench.run(Array(arguments.dropFirst()))
     default:
         print("qsl-bench: unknown benchmark \(command)")
         exit(2)

@@ -76,14 +76,16 @@ public final class RefreshingConfiguration: Sendable {
     /// stays in place and the error is thrown.
     @discardableResult
     public func refresh() async throws(ResolutionError) -> ResolvedConfiguration {
-        let task = state.withLock { state in
-            if let running = state.inFlight { return running }
-            state.lastAttempt = clock.now
-            let task = Task { await self.reload() }
-            state.inFlight = task
-            return task
-        }
+        let task = state.withLock { state in state.inFlight ?? startReload(&state) }
         return try await task.value.get()
+    }
+
+    /// Starts a reload; the caller holds the lock and has checked that none is running.
+    private func startReload(_ state: inout State) -> Task<Result<ResolvedConfiguration, ResolutionError>, Never> {
+        state.lastAttempt = clock.now
+        let task = Task { await self.reload() }
+        state.inFlight = task
+        return task
     }
 
     /// One reload: the only writer of ``current``, and never two at once.
@@ -110,9 +112,15 @@ public final class RefreshingConfiguration: Sendable {
     /// whether it reloaded.
     @discardableResult
     public func refreshAfterAuthenticationFailure() async throws(ResolutionError) -> Bool {
-        let recent = state.withLock { $0.inFlight == nil && clock.now - $0.lastAttempt < policy.minimumForcedInterval }
-        guard !recent else { return false }
-        try await refresh()
+        // One decision under the lock: two callers that both find the last attempt old enough
+        // must not each start a reload once the first has finished.
+        let task = state.withLock { state -> Task<Result<ResolvedConfiguration, ResolutionError>, Never>? in
+            if let running = state.inFlight { return running }
+            guard clock.now - state.lastAttempt >= policy.minimumForcedInterval else { return nil }
+            return startReload(&state)
+        }
+        guard let task else { return false }
+        _ = try await task.value.get()
         return true
     }
 

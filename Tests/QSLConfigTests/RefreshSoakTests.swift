@@ -1,0 +1,92 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLConfigTesting
+import Testing
+
+/// The short soak: 50 readers for a few seconds while a secret rotates several times a second
+/// on the embedded store. `scripts/soak.sh` runs the same for ten minutes (and against moto).
+@Suite("refreshing configuration under rotation (short soak)")
+struct RefreshSoakTests {
+    static func folder(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-soak-\(name)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static let options = RefreshSoak.Options(
+        duration: .seconds(6), readers: 50, rotationPeriod: .milliseconds(150),
+        policy: RefreshPolicy(interval: .milliseconds(700), minimumForcedInterval: .milliseconds(100)), abandonEvery: 3)
+
+    @Test("no reader sees a value that was never current or goes back; store calls stay within the policy; memory stays flat")
+    func shortSoak() async throws {
+        let directory = try Self.folder("short")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = LocalSecretStore(path: directory + "/.qsl/store.json")
+        let report = try await RefreshSoak.run(store: store, directory: directory + "/service", options: Self.options)
+
+        #expect(report.promoted >= 10, "the secret rotated: \(report)")
+        #expect(report.abandoned >= 5, "versions were staged and abandoned: \(report)")
+        #expect(report.distinctSeen >= 3, "readers followed the rotations: \(report)")
+        #expect(report.refusedLogins > 0, "readers met refused logins and forced reloads: \(report)")
+        #expect(report.neverCurrentSeen.isEmpty, "\(report)")
+        #expect(report.regressions == 0, "\(report)")
+        #expect(report.storeCalls <= report.storeCallBound, "\(report)")
+        #expect(report.rssEndBytes - report.rssStartBytes < 64 << 20, "\(report)")
+        #expect(report.holds)
+    }
+
+    @Test("the soak's check catches a store that serves a staged version before it is promoted")
+    func controlRunCatchesPendingLeak() async throws {
+        let directory = try Self.folder("control")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = PendingFirstStore(LocalSecretStore(path: directory + "/.qsl/store.json"))
+        var options = Self.options
+        options.duration = .seconds(3)
+        // Frequent periodic reloads, so some land while an abandoned version is staged.
+        options.policy = RefreshPolicy(interval: .milliseconds(40), minimumForcedInterval: .milliseconds(100))
+        let report = try await RefreshSoak.run(store: store, directory: directory + "/service", options: options)
+        #expect(!report.neverCurrentSeen.isEmpty, "abandoned versions were served and must be reported: \(report)")
+        #expect(!report.holds)
+    }
+}
+
+/// A broken store for the control run: a reference to the current version reads `AWSPENDING`
+/// whenever a version holds it.
+final class PendingFirstStore: SecretStore {
+    let base: any SecretStore
+    init(_ base: any SecretStore) { self.base = base }
+
+    var storeDescription: String { base.storeDescription }
+    var storeIdentity: String { base.storeIdentity }
+
+    func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
+        var result = try await base.getSecrets(selectors)
+        for selector in selectors where selector.isCurrent {
+            let pending = SecretVersionSelector(secretId: selector.secretId, versionStage: "AWSPENDING")
+            if let secret = try? await base.getSecret(pending) { result.secrets[selector] = secret }
+        }
+        return result
+    }
+    func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
+        try await base.getParameters(references)
+    }
+    func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
+        try await base.parameterMetadata(references)
+    }
+    func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] { try await base.getParameters(underPath: path) }
+    func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] { try await base.parameterMetadata(underPath: path) }
+    func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret { try await base.getSecret(selector) }
+    func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription { try await base.describeSecret(secretId) }
+    func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] { try await base.listSecretVersions(secretId) }
+    func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] { try await base.listSecrets(prefix: prefix) }
+    func createSecret(_ request: CreateSecretRequest) async throws(StoreError) -> SecretVersionRef { try await base.createSecret(request) }
+    func putSecretValue(_ secretId: String, value: SecretPayload, stages: [String]?, clientRequestToken: String) async throws(StoreError) -> SecretVersionRef {
+        try await base.putSecretValue(secretId, value: value, stages: stages, clientRequestToken: clientRequestToken)
+    }
+    func updateSecretVersionStage(_ secretId: String, stage: String, moveToVersionId: String?, removeFromVersionId: String?) async throws(StoreError) {
+        try await base.updateSecretVersionStage(secretId, stage: stage, moveToVersionId: moveToVersionId, removeFromVersionId: removeFromVersionId)
+    }
+    func tagSecret(_ secretId: String, tags: [String: String]) async throws(StoreError) { try await base.tagSecret(secretId, tags: tags) }
+    func putParameter(_ name: String, value: String, secure: Bool) async throws(StoreError) { try await base.putParameter(name, value: value, secure: secure) }
+}
