@@ -19,10 +19,12 @@ struct CLIRunner {
 
     /// Runs qsl-config, or `program` when given (a script that calls it).
     static func run(
-        _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil, directory: URL? = nil, program: URL? = nil
+        _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil, directory: URL? = nil, program: URL? = nil,
+        timeout: Duration? = nil
     ) throws -> Result {
         // Never the repository: a command that writes a local store writes it in a scratch folder.
-        try ChildProcess.run(program ?? executable, arguments, environment: environment, directory: try directory ?? temporaryDirectory(), input: stdin)
+        try ChildProcess.run(
+            program ?? executable, arguments, environment: environment, directory: try directory ?? temporaryDirectory(), input: stdin, timeout: timeout)
     }
 
     /// A fresh temporary folder.

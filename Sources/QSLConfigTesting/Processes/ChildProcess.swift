@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a program to completion and captures what it prints: the built `qsl-config`, or a real
 /// client such as the AWS CLI or `python3` that reads back what qsl-config wrote.
@@ -19,6 +20,8 @@ public enum ChildProcess {
         /// The signal that ended the child (`status` is then its number, as Foundation reports
         /// it), or `nil` when it exited.
         public var signal: Int32? = nil
+        /// Whether the child was killed because it outlived the `timeout` it was run with.
+        public var timedOut = false
     }
 
     /// Runs `executable` with `arguments` and waits for it.
@@ -28,9 +31,12 @@ public enum ChildProcess {
     ///   - directory: The working directory; this process's when `nil`.
     ///   - input: Written to the child's standard input, which is then closed (it is closed at
     ///     once when `nil`).
+    ///   - timeout: When given, a child still running after it is killed (`SIGKILL`) and the
+    ///     result says ``Result/timedOut``: a hang fails a test instead of stopping the run.
     /// - Throws: When the program cannot be started.
     public static func run(
-        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil,
+        timeout: Duration? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
@@ -46,6 +52,17 @@ public enum ChildProcess {
         // A child that exits before reading its input must not take the test runner with it.
         signal(SIGPIPE, SIG_IGN)
         try process.run()
+        let killed = Mutex(false)
+        let watchdog = DispatchWorkItem {
+            guard process.isRunning else { return }
+            killed.withLock { $0 = true }
+            kill(process.processIdentifier, SIGKILL)
+        }
+        if let timeout {
+            let (seconds, attoseconds) = timeout.components
+            DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18, execute: watchdog)
+        }
+        defer { watchdog.cancel() }
         if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try? stdin.fileHandleForWriting.close()
         nonisolated(unsafe) var errData = Data()
@@ -60,7 +77,7 @@ public enum ChildProcess {
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
-            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
+            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil, timedOut: killed.withLock { $0 })
     }
 
     /// Runs a program found on `PATH` (through `/usr/bin/env`).
