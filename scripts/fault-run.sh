@@ -10,4 +10,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib/python-venv.sh
 export QSL_FAULT_RUN_SEED=${1:-2026} QSL_FAULT_RUN_RATE=${2:-0.30}
 swift build --build-tests >/dev/null
-swift test --skip-build --filter FleetFaultRunTests 2>&1 | grep -E '^fault-run:|✘|✔ Test run|Expectation failed' || true
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+swift test --skip-build --filter FleetFaultRunTests >"$log" 2>&1 || status=$?
+grep -E '^fault-run:|✘|✔ Test run|Expectation failed' "$log" || tail -n 40 "$log"
+exit $status
