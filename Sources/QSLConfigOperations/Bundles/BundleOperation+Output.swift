@@ -99,6 +99,7 @@ extension BundleOperation.Result {
         guard let (planned, stale) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
         let output = BundleOutputFolder(path: directory)
         let folderMode = UInt32(Self.folderMode(holdsValues: format.holdsValues))
+        let written = Set(BundleOutputFolder.serviceFolders(of: planned.map(\.path)))
         let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
         var drifted: [Drift] = []
         var unusable: Set<String> = []
@@ -107,7 +108,7 @@ extension BundleOperation.Result {
         }
         for service in services {
             switch BundleOutputFolder.kind(of: PlatformRoot.join(directory, service)) {
-            case .directory(let mode) where mode != folderMode:
+            case .directory(let mode) where mode != folderMode && written.contains(service):
                 drifted.append(Drift(path: service + "/", kind: .mode(actual: mode, expected: folderMode)))
             case .symbolicLink, .other:
                 drifted.append(Drift(path: service + "/", kind: .notAFolder))
