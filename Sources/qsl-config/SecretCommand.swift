@@ -47,7 +47,7 @@ struct SecretCommand: AsyncParsableCommand {
             do {
                 // Room for the trailing line break that is dropped; the value's own limit is checked after.
                 let limit = SecretValueRules.maxBytes + 2
-                bytes = try valueFile.map { try FileBytes.read($0, maxBytes: limit, allowsNonRegularFile: true) } ?? readStandardInput(limit: limit)
+                bytes = try valueFile.map { try FileBytes.read($0, maxBytes: limit, allowsPipe: true) } ?? readStandardInput(limit: limit)
             } catch let error as Diagnostic {
                 throw fail([error], status: ExitStatus.badInput)
             }

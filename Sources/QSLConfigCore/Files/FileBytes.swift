@@ -11,20 +11,25 @@ public enum FileBytes {
     /// Reads `path` completely, refusing files larger than `maxBytes`.
     ///
     /// The file is opened without blocking (`O_NONBLOCK`) and examined with `fstat` before
-    /// anything is read, so a FIFO or a device named by mistake is refused at once instead of
-    /// hanging the reader.
+    /// anything is read, so a FIFO, socket or block device named by mistake is refused at once
+    /// instead of hanging the reader. Character devices are read (`AWS_CONFIG_FILE=/dev/null`
+    /// is an empty file, as for the AWS CLI), within `maxBytes`.
     ///
     /// - Parameters:
-    ///   - allowsNonRegularFile: Accept a pipe or character device as well (`--value-file <(cmd)`,
-    ///     `/dev/stdin`); by default only a regular file is read.
-    /// - Throws: A ``Diagnostic`` naming the file: not found, not readable, a directory or other
-    ///   non-regular file, or too large.
-    public static func read(_ path: String, displayName: String? = nil, maxBytes: Int = .max, allowsNonRegularFile: Bool = false) throws(Diagnostic) -> [UInt8] {
+    ///   - allowsPipe: Accept a pipe (FIFO) as well, for values the user pipes in on purpose
+    ///     (`--value-file <(cmd)`, `/dev/stdin`).
+    /// - Throws: A ``Diagnostic`` naming the file: not found, not readable, a directory, a FIFO,
+    ///   socket or block device, or too large.
+    public static func read(_ path: String, displayName: String? = nil, maxBytes: Int = .max, allowsPipe: Bool = false) throws(Diagnostic) -> [UInt8] {
         let name = displayName ?? path
         func failure(_ message: String, rule: String = "io") -> Diagnostic {
             Diagnostic(at: SourceLocation(file: name, line: 1, column: 1, offset: 0), message, rule: rule)
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        // A pipe the caller accepts is opened the ordinary way, which waits for its writer;
+        // anything else without blocking, so that a FIFO named by mistake cannot hang the read.
+        var before = stat()
+        let expectsPipe = allowsPipe && stat(path, &before) == 0 && before.st_mode & S_IFMT == S_IFIFO
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (expectsPipe ? 0 : O_NONBLOCK))
         guard fd >= 0 else {
             let code = errno
             switch code {
@@ -39,14 +44,12 @@ public enum FileBytes {
         guard fstat(fd, &info) == 0 else { throw failure("the file cannot be examined: \(String(cString: strerror(errno)))") }
         let type = info.st_mode & S_IFMT
         if type == S_IFDIR { throw failure("this is a directory, not a file") }
-        if type != S_IFREG {
-            guard allowsNonRegularFile, type == S_IFIFO || type == S_IFCHR else {
-                throw failure("this is \(Self.describe(type)), not a regular file")
-            }
+        if type != S_IFREG && type != S_IFCHR && !(allowsPipe && type == S_IFIFO) {
+            throw failure("this is \(Self.describe(type)), not a regular file")
         }
-        // Reads block again from here (a pipe the caller asked for must be read to its end).
+        // Reads block from here: a pipe the caller accepts is read to its end.
         let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        if flags >= 0, flags & O_NONBLOCK != 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         let size = Int(info.st_size)
         if size > maxBytes {
             throw failure("the file is \(size) bytes, above the limit of \(maxBytes) bytes", rule: "file-too-large")

@@ -103,12 +103,14 @@ extension BundleOperation.Result {
         let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
         var drifted: [Drift] = []
         var unusable: Set<String> = []
-        if FileManager.default.fileExists(atPath: directory), let mode = Self.mode(of: directory), mode != folderMode {
+        // Folders of value bundles must be 0700; an ecs folder someone made stricter is fine.
+        let enforcesMode = format.holdsValues
+        if enforcesMode, FileManager.default.fileExists(atPath: directory), let mode = Self.mode(of: directory), mode != folderMode {
             drifted.append(Drift(path: "", kind: .mode(actual: mode, expected: folderMode)))
         }
         for service in services {
             switch BundleOutputFolder.kind(of: PlatformRoot.join(directory, service)) {
-            case .directory(let mode) where mode != folderMode && written.contains(service):
+            case .directory(let mode) where enforcesMode && mode != folderMode && written.contains(service):
                 drifted.append(Drift(path: service + "/", kind: .mode(actual: mode, expected: folderMode)))
             case .symbolicLink, .other:
                 drifted.append(Drift(path: service + "/", kind: .notAFolder))
@@ -143,7 +145,8 @@ extension BundleOperation.Result {
     static func folderMode(holdsValues: Bool) -> mode_t { holdsValues ? 0o700 : 0o755 }
 
     /// Writes every file under `directory` (secret-bearing files with mode 0600, the output
-    /// folder and service folders 0700 when the format holds values, existing ones included),
+    /// folder and service folders 0700 when the format holds values, existing ones included;
+    /// new folders of `ecs` bundles 0755),
     /// removes the files an earlier manifest listed that the bundle no longer has, and writes
     /// the manifest last.
     ///
@@ -165,7 +168,7 @@ extension BundleOperation.Result {
             try AtomicFile.createDirectory(directory, mode: folderMode)
             let lock = try BundleOutputFolder.Lock(directory)
             defer { withExtendedLifetime(lock) {} }
-            try output.prepare(services: BundleOutputFolder.serviceFolders(of: planned.map(\.path)), mode: folderMode)
+            try output.prepare(services: BundleOutputFolder.serviceFolders(of: planned.map(\.path)), mode: folderMode, enforcingMode: format.holdsValues)
             try output.sweepLeftovers(services: services)
             for file in planned {
                 if file.path == Self.manifestPath {

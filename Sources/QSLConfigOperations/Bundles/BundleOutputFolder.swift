@@ -88,13 +88,14 @@ struct BundleOutputFolder {
         deinit { close(fd) }
     }
 
-    /// Makes the output folder and each service folder a real folder of `mode`: creates the
-    /// missing ones, sets the mode of existing ones (a folder left at 0755 by an earlier run or
-    /// by hand is made 0700 when the bundle holds values), and refuses a service folder that is
-    /// a symbolic link or not a folder, since writing or deleting through it would act elsewhere.
-    func prepare(services: [String], mode: mode_t) throws(Diagnostic) {
+    /// Makes the output folder and each service folder a real folder: creates the missing ones
+    /// with `mode`, with `enforcingMode` sets the mode of existing ones too (a folder left at
+    /// 0755 by an earlier run or by hand is made 0700 when the bundle holds values), and
+    /// refuses a service folder that is a symbolic link or not a folder, since writing or
+    /// deleting through it would act elsewhere.
+    func prepare(services: [String], mode: mode_t, enforcingMode: Bool) throws(Diagnostic) {
         try AtomicFile.createDirectory(path, mode: mode)
-        guard chmod(path, mode) == 0 else { throw failure(path, "cannot set the output folder's mode") }
+        if enforcingMode, chmod(path, mode) != 0 { throw failure(path, "cannot set the output folder's mode") }
         for service in services {
             let folder = PlatformRoot.join(path, service)
             switch Self.kind(of: folder) {
@@ -103,7 +104,7 @@ struct BundleOutputFolder {
                 guard case .directory = Self.kind(of: folder) else { throw notAFolder(folder) }
                 guard chmod(folder, mode) == 0 else { throw failure(folder, "cannot set the service folder's mode") }
             case .directory(let current):
-                if current != UInt32(mode), chmod(folder, mode) != 0 { throw failure(folder, "cannot set the service folder's mode") }
+                if enforcingMode, current != UInt32(mode), chmod(folder, mode) != 0 { throw failure(folder, "cannot set the service folder's mode") }
             case .symbolicLink, .other:
                 throw notAFolder(folder)
             }
