@@ -34,6 +34,8 @@ struct StoreSeedTests {
         let twice = try Self.problems("{\"secrets\": {\"qsl/development/a\": \"one\",\n \"qsl/development/a\": \"two\"}}")
         #expect(twice.map(\.message) == ["secret qsl/development/a is written twice"])
         #expect(twice.first?.location?.line == 2)
+        let keyTwice = try Self.problems(#"{"secrets": {"qsl/development/jwt": {"secret": "a", "Secret": "b", "secret": "c"}}}"#)
+        #expect(keyTwice.map(\.message) == ["secret qsl/development/jwt: the key secret is written twice"])
     }
 
     @Test("a value secret put would refuse is refused the same way: empty, or above 65,536 bytes; never quoted")

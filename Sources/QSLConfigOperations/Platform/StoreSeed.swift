@@ -94,6 +94,12 @@ public struct StoreSeed: Sendable {
                     }
                     let entry: Entry
                     if key == "secrets", value.kind == .object {
+                        let fields = value.members.map(\.key)
+                        if let repeated = fields.enumerated().first(where: { fields[..<$0.offset].contains($0.element) }) {
+                            let member = value.members[repeated.offset].value
+                            problems.append(Diagnostic(at: member.keyLocation ?? member.location, "secret \(name): the key \(repeated.element) is written twice", rule: "seed"))
+                            continue
+                        }
                         var object = Entry(name: name, value: Self.jsonText(of: value), location: value.location)
                         object.jsonKeys = value.members.map(\.key)
                         entry = object
