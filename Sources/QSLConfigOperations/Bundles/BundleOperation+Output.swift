@@ -146,9 +146,8 @@ extension BundleOperation.Result {
 
     /// Writes every file under `directory` (secret-bearing files with mode 0600, the output
     /// folder and service folders 0700 when the format holds values, existing ones included;
-    /// new folders of `ecs` bundles 0755),
-    /// removes the files an earlier manifest listed that the bundle no longer has, and writes
-    /// the manifest last.
+    /// new folders of `ecs` bundles 0755), removes the files an earlier manifest listed that
+    /// the bundle no longer has, and writes the manifest last.
     ///
     /// Each file is replaced atomically, but the run as a whole is not: a run killed part-way
     /// may leave some services new and some old, and temporary files never renamed. The
@@ -162,12 +161,14 @@ extension BundleOperation.Result {
     public func write(to directory: String, afterStep: ((String) -> Void)? = nil) throws(DiagnosticList) {
         let folderMode = Self.folderMode(holdsValues: format.holdsValues)
         do {
+            try AtomicFile.createDirectory(directory, mode: folderMode)
+            // Held until the manifest is written: a concurrent run plans from the manifest this
+            // one leaves, and never sweeps this one's temporary files.
+            let lock = try BundleOutputFolder.Lock(directory)
+            defer { withExtendedLifetime(lock) {} }
             let (planned, stale) = try plan(for: directory)
             let output = BundleOutputFolder(path: directory)
             let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
-            try AtomicFile.createDirectory(directory, mode: folderMode)
-            let lock = try BundleOutputFolder.Lock(directory)
-            defer { withExtendedLifetime(lock) {} }
             try output.prepare(services: BundleOutputFolder.serviceFolders(of: planned.map(\.path)), mode: folderMode, enforcingMode: format.holdsValues)
             try output.sweepLeftovers(services: services)
             for file in planned {
