@@ -264,6 +264,24 @@ struct ValidateCommandTests {
         #expect(folder.stderr.contains("good:1:1: error: this is a directory, not a file"), "\(folder.stderr)")
     }
 
+    @Test("directory mode: a schema $ref outside the schema's folder is exit 2 at the $ref unless --schema-root allows the folder")
+    func schemaRoot() throws {
+        let root = try CLIRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("schemas/services"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("svc"), withIntermediateDirectories: true)
+        try Data(#"{"$defs": {"port": {"type": "integer"}}}"#.utf8).write(to: root.appendingPathComponent("schemas/shared.schema.json"))
+        try Data(#"{"properties": {"Port": {"$ref": "../shared.schema.json#/$defs/port"}}}"#.utf8)
+            .write(to: root.appendingPathComponent("schemas/services/svc.schema.json"))
+        try Data(#"{"Port": 8080}"#.utf8).write(to: root.appendingPathComponent("svc/appsettings.json"))
+        let arguments = ["validate", "--config-dir", "svc", "--schema", "schemas/services/svc.schema.json"]
+        let refused = try CLIRunner.run(arguments, environment: CLIRunner.environment(), directory: root)
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("schemas/services/svc.schema.json:1:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("which is outside schemas/services; a schema may only refer to files there [reference-outside-root]"), "\(refused.stderr)")
+        let allowed = try CLIRunner.run(arguments + ["--schema-root", "schemas"], environment: CLIRunner.environment(), directory: root)
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+    }
+
     @Test("a catalogue entry leading outside the root is exit 2 naming the catalogue file and the entry")
     func catalogueEscape() throws {
         let root = try Self.platform()

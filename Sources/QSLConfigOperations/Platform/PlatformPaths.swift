@@ -9,7 +9,8 @@ import QSLConfigCore
 ///   output folder, an environment name its file);
 /// - a folder or file the definitions name is relative and stays inside the root: written
 ///   out, its `..` components never climb above the root, and once its symbolic links are
-///   resolved it still lies inside the root's own real path.
+///   resolved it still lies inside the root's own real path; so do the `appsettings*.json`
+///   files of the service and shared folders.
 ///
 /// ```swift
 /// PlatformPaths.isPlainName("userservice")                                   // true
@@ -49,6 +50,18 @@ public enum PlatformPaths {
         return nil
     }
 
+    /// The `appsettings*.json` files of `folder` (relative to `root`) that are symbolic links
+    /// leading outside the root, by name: a folder inside the root must not hand its service a
+    /// file from elsewhere.
+    public static func linkedFilesEscaping(folder: String, root: String) -> [String] {
+        let path = PlatformRoot.join(root, folder)
+        guard let rootReal = realPath(root), let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
+        return names.sorted().filter { name in
+            guard name.hasPrefix("appsettings"), name.hasSuffix(".json"), let target = realPath(path + "/" + name) else { return false }
+            return rootReal != "/" && !target.hasPrefix(rootReal + "/")
+        }
+    }
+
     /// The canonical path, every symbolic link resolved; `nil` when it does not exist.
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path.isEmpty ? "." : path, nil) else { return nil }
@@ -70,9 +83,16 @@ extension ServiceCatalogue {
         func at(_ value: JSONValue?, _ fallback: JSONValue?) -> SourceLocation {
             (value ?? fallback)?.location ?? SourceLocation(file: document.file, line: 1, column: 1, offset: 0)
         }
-        if let shared, let reason = PlatformPaths.escape(of: shared.folder, from: "", root: root) {
+        if let shared {
             let entry = document.root["shared"]
-            problems.append(Diagnostic(at: at(entry?["folder"], entry), "the shared folder \(shared.folder) \(reason)", rule: "catalogue-path"))
+            if let reason = PlatformPaths.escape(of: shared.folder, from: "", root: root) {
+                problems.append(Diagnostic(at: at(entry?["folder"], entry), "the shared folder \(shared.folder) \(reason)", rule: "catalogue-path"))
+            } else {
+                for name in PlatformPaths.linkedFilesEscaping(folder: shared.folder, root: root) {
+                    problems.append(
+                        Diagnostic(at: at(entry?["folder"], entry), "\(shared.folder)/\(name) leads outside the platform root through a symbolic link", rule: "catalogue-path"))
+                }
+            }
         }
         var seen: [String: String] = [:]
         for (index, service) in services.enumerated() {
@@ -91,6 +111,13 @@ extension ServiceCatalogue {
             }
             if let reason = PlatformPaths.escape(of: service.folder, from: "", root: root) {
                 problems.append(Diagnostic(at: at(entry?["folder"], entry), "the folder of service \(service.id) \(reason)", rule: "catalogue-path"))
+            } else {
+                for name in PlatformPaths.linkedFilesEscaping(folder: service.folder, root: root) {
+                    problems.append(
+                        Diagnostic(
+                            at: at(entry?["folder"], entry), "\(service.folder)/\(name) of service \(service.id) leads outside the platform root through a symbolic link",
+                            rule: "catalogue-path"))
+                }
             }
             if let schema = service.schema, let reason = PlatformPaths.escape(of: schema, from: "environments", root: root) {
                 problems.append(Diagnostic(at: at(entry?["schema"], entry), "the schema of service \(service.id) \(reason)", rule: "catalogue-path"))

@@ -95,13 +95,18 @@ struct CataloguePathTests {
         #expect(problem.rule == "catalogue-path")
     }
 
-    @Test("a service folder that is a symbolic link out of the root is refused; one inside the root is not")
+    @Test("a service folder or appsettings file that is a symbolic link out of the root is refused; a link inside the root is not")
     func symbolicLinks() throws {
         let outside = try PlatformFixtures.temporaryDirectory("outside")
         let platform = try MiniPlatform(entries: [MiniPlatform.entry(id: "svc", folder: "linked")])
         try FileManager.default.createSymbolicLink(atPath: platform.root + "/linked", withDestinationPath: outside)
         let problems = platform.rootProblems()
         #expect(problems.count == 1 && problems.first?.message.contains("through a symbolic link") == true, "\(problems)")
+
+        let linkedFile = try MiniPlatform(entries: [MiniPlatform.entry(id: "svc", folder: "svc")])
+        try Data(#"{"Stolen": "x"}"#.utf8).write(to: URL(fileURLWithPath: outside + "/appsettings.json"))
+        try FileManager.default.createSymbolicLink(atPath: linkedFile.root + "/svc/appsettings.Development.json", withDestinationPath: outside + "/appsettings.json")
+        #expect(linkedFile.rootProblems().map(\.message) == ["svc/appsettings.Development.json of service svc leads outside the platform root through a symbolic link"])
 
         let inside = try MiniPlatform(entries: [MiniPlatform.entry(id: "svc", folder: "linked")])
         try FileManager.default.createSymbolicLink(atPath: inside.root + "/linked", withDestinationPath: inside.root + "/svc")
