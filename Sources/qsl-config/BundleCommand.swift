@@ -22,7 +22,11 @@ struct BundleCommand: AsyncParsableCommand {
             the entrypoint
               k8s     OUTPUT/<id>/configmap.yaml and secret.yaml (mode 0600)
 
-            With --check nothing is written: exit 1 when OUTPUT differs from what would be written.
+            With --check nothing is written: exit 1 when OUTPUT differs from what would be written \
+            (a missing, changed or extra file, a wrong file or folder mode, a temporary file left by \
+            an interrupted run). Each file is replaced atomically, the manifest last; a run that is \
+            killed can leave services of both runs, which --check reports and the next run repairs, \
+            removing the leftovers first.
             """
     )
 
@@ -81,7 +85,7 @@ struct BundleCommand: AsyncParsableCommand {
             printOutput("\(output): \(result.services.count) \(format.rawValue) bundles for \(result.environment) are up to date\n")
             return
         }
-        do { try result.write(to: output) } catch { throw error.exitCode }
+        do { try result.write(to: output, afterStep: FaultInjection.killAfterStep(variables)) } catch { throw error.exitCode }
         printOutput("wrote \(result.services.count) \(format.rawValue) bundles for \(result.environment) (\(result.allFiles.count) files) to \(output); \(Self.cost(result.statistics, format: format.value))\n")
     }
 

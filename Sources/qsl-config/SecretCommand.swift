@@ -45,7 +45,9 @@ struct SecretCommand: AsyncParsableCommand {
         func run() async throws {
             var bytes: [UInt8]
             do {
-                bytes = try valueFile.map { try FileBytes.read($0, maxBytes: 65_536) } ?? readStandardInput(limit: 65_536)
+                // Room for the trailing line break that is dropped; the value's own limit is checked after.
+                let limit = SecretValueRules.maxBytes + 2
+                bytes = try valueFile.map { try FileBytes.read($0, maxBytes: limit, allowsPipe: true) } ?? readStandardInput(limit: limit)
             } catch let error as Diagnostic {
                 throw fail([error], status: ExitStatus.badInput)
             }
@@ -56,8 +58,9 @@ struct SecretCommand: AsyncParsableCommand {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw fail([Diagnostic(at: nil, "the value is not UTF-8 text; secrets are stored as SecretString", rule: "input")], status: ExitStatus.badInput)
             }
-            guard !text.isEmpty else {
-                throw fail([Diagnostic(at: nil, "the value is empty; pipe it on standard input or pass --value-file", rule: "input")], status: ExitStatus.badInput)
+            if let problem = SecretValueRules.problem(with: text) {
+                let hint = text.isEmpty ? "; pipe it on standard input or pass --value-file" : ""
+                throw fail([Diagnostic(at: nil, "secret \(name): \(problem)\(hint)", rule: "input")], status: ExitStatus.badInput)
             }
             var tagMap: [String: String] = [:]
             for tag in tags {

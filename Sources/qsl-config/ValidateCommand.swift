@@ -51,6 +51,11 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --config-dir: the service's JSON Schema.", valueName: "file"))
     var schema: String?
 
+    @Option(
+        name: .customLong("schema-root"),
+        help: ArgumentHelp("With --schema: the folder the schema's $refs may read files from (default: the schema's own folder).", valueName: "dir"))
+    var schemaRoot: String?
+
     @Option(name: .customLong("env-file"), help: ArgumentHelp("An environment file (NAME=VALUE lines) layered above the appsettings files (repeatable).", valueName: "file"))
     var envFiles: [String] = []
 
@@ -80,6 +85,7 @@ struct ValidateCommand: AsyncParsableCommand {
         case (.some, nil):
             guard environment != nil else { throw ValidationError("--root needs --environment (an environment of environments/).") }
             if schema != nil { throw ValidationError("--schema needs --config-dir; with --root the catalogue names each service's schema.") }
+            if schemaRoot != nil { throw ValidationError("--schema-root needs --config-dir; with --root the schemas' references stay inside the root.") }
         case (nil, .some):
             guard schema != nil else { throw ValidationError("--config-dir needs --schema FILE.") }
             if !services.isEmpty { throw ValidationError("--service needs --root.") }
@@ -95,6 +101,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let root = self.root
         var request = QSLConfigOperations.ValidationRequest(
             target, environmentFiles: envFiles, secretsPrefix: secretsPrefix, parameterPrefix: parameterPrefix, compatibility: compat.value)
+        request.schemaRoot = schemaRoot
         if remote {
             // The process environment configures AWS access only; it is never a layer.
             request.remoteStore = { (definition: EnvironmentDefinition?) throws(StoreError) -> any SecretStore in

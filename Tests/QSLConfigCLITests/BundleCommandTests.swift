@@ -217,4 +217,99 @@ struct BundleCommandTests {
         #expect(lines.contains("INJECTED_BY_ECS=pa$${aws:secrets:qsl/development/nosuch}ss"), "not in --variable: untouched")
         #expect(lines.contains("AllowedHosts=*"))
     }
+
+    /// A two-service root (plain values only, so no store is read) whose values carry `version`.
+    static func twoServiceRoot(version: String, at existing: URL? = nil) throws -> URL {
+        let root = try existing ?? CLIRunner.temporaryDirectory()
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write("environments/development.json", """
+            {"name": "development", "aspnetEnvironment": "Development", "region": "us-east-1", "secretsPrefix": "qsl/development/",
+             "parameterPrefix": "/qsl/development/config/", "store": {"kind": "local", "path": ".qsl/local-store.json"}, "plainSecretsAllowed": true}
+            """)
+        try write("environments/services.json", """
+            {"services": [
+              {"id": "alpha", "folder": "alpha", "kind": "service", "connectionStrings": [], "sharedSections": []},
+              {"id": "beta", "folder": "beta", "kind": "service", "connectionStrings": [], "sharedSections": []}
+            ]}
+            """)
+        for id in ["alpha", "beta"] { try write("\(id)/appsettings.json", #"{"App": {"Version": "\#(version)", "Password": "fake-\#(id)-pw"}}"#) }
+        return root
+    }
+
+    static func bundle(_ root: URL, _ extra: [String] = [], environment: [String: String] = [:]) throws -> CLIRunner.Result {
+        try CLIRunner.run(
+            ["bundle", "--root", ".", "--environment", "development", "--format", "dotenv", "--output", "out"] + extra,
+            environment: CLIRunner.environment(environment), directory: root)
+    }
+
+    @Test("a temporary file left by a killed run: --check exits 1 naming it, the next run removes it")
+    func leftoverTemporaryFile() throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        #expect(try Self.bundle(root).status == 0)
+        let leftover = root.appendingPathComponent("out/alpha/.service.env.tmp-Q1w2E3")
+        try Data("App__Password=fake-alpha-pw\n".utf8).write(to: leftover)
+        let check = try Self.bundle(root, ["--check"])
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stderr.contains("out/alpha/.service.env.tmp-Q1w2E3: temporary file left by an interrupted run"), "\(check.stderr)")
+        #expect(!check.stdout.contains("up to date"))
+
+        let again = try Self.bundle(root)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: leftover.path))
+        #expect(try Self.bundle(root, ["--check"]).status == 0)
+    }
+
+    @Test("a run killed after its first file leaves old and new services; --check reports the rest, the next run finishes")
+    func killedMidRun() throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        #expect(try Self.bundle(root).status == 0)
+        _ = try Self.twoServiceRoot(version: "2", at: root)
+        let killed = try Self.bundle(root, environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
+        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        let alpha = try String(contentsOf: root.appendingPathComponent("out/alpha/service.env"), encoding: .utf8)
+        let beta = try String(contentsOf: root.appendingPathComponent("out/beta/service.env"), encoding: .utf8)
+        #expect(alpha.contains("App__Version=2") && beta.contains("App__Version=1"), "the kill left a mix, which --check must see")
+
+        let check = try Self.bundle(root, ["--check"])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("out/beta/service.env: content differs"), "\(check.stderr)")
+        #expect(check.stderr.contains("out/manifest.json: content differs"), "\(check.stderr)")
+        #expect(!check.stderr.contains("fake-"), "no value in the report")
+
+        #expect(try Self.bundle(root).status == 0)
+        #expect(try Self.bundle(root, ["--check"]).status == 0)
+        #expect(try String(contentsOf: root.appendingPathComponent("out/beta/service.env"), encoding: .utf8).contains("App__Version=2"))
+    }
+
+    @Test("an existing output folder at 0755 becomes 0700; --check reports a service folder at 0755")
+    func folderModes() throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("out/alpha"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        chmod(root.appendingPathComponent("out").path, 0o755)
+        #expect(try Self.bundle(root).status == 0)
+        #expect(Self.mode(root.appendingPathComponent("out")) == 0o700)
+        #expect(Self.mode(root.appendingPathComponent("out/alpha")) == 0o700)
+        chmod(root.appendingPathComponent("out/beta").path, 0o755)
+        let check = try Self.bundle(root, ["--check"])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("out/beta/: mode 755, expected 700"), "\(check.stderr)")
+    }
+
+    @Test("a catalogue id leading outside --output is exit 2 naming the catalogue entry; nothing is written")
+    func catalogueIdEscape() throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        let catalogue = root.appendingPathComponent("environments/services.json")
+        let text = try String(contentsOf: catalogue, encoding: .utf8).replacing(#""id": "beta""#, with: #""id": "../escape""#)
+        try Data(text.utf8).write(to: catalogue)
+        let result = try Self.bundle(root)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("environments/services.json:3:"), "\(result.stderr)")
+        #expect(result.stderr.contains("service id \"../escape\" is not a plain name"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("escape").path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+    }
 }

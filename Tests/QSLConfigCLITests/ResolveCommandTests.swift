@@ -167,4 +167,28 @@ struct ResolveCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("--no-such-option"))
     }
+
+    @Test("--format env writes a line break in a key as \\n, like one in a value: no line is injected")
+    func envKeysCannotInjectLines() throws {
+        let dir = try folder(["appsettings.json": #"{"Safe": "1", "Evil\nINJECTED": "2", "Value": "a\nINJECTED_TOO=3", "Cr\rLf": "4"}"#])
+        let env = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", "env"], environment: CLIRunner.environment())
+        #expect(env.status == 0, "\(env.stderr)")
+        let lines = env.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.allSatisfy { $0.contains("=") }, "every line is one NAME=VALUE: \(env.stdout)")
+        #expect(lines.contains("Evil\\nINJECTED=2"), "\(env.stdout)")
+        #expect(lines.contains("Cr\\rLf=4"), "\(env.stdout)")
+        #expect(!lines.contains { $0.hasPrefix("INJECTED") })
+    }
+
+    @Test("--local-store naming a folder is exit 2 saying it is a directory")
+    func localStoreFolder() throws {
+        let dir = try folder(["appsettings.json": #"{"Db": "${aws:secrets:qsl/dev/db}"}"#])
+        let store = dir.appendingPathComponent("store-folder")
+        try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+        let result = try CLIRunner.run(
+            ["resolve", "--config-dir", dir.path, "--store", "local", "--local-store", store.path], environment: CLIRunner.environment())
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("local store \(store.path) is a directory"), "\(result.stderr)")
+        #expect(!result.stderr.contains("does not exist"), "\(result.stderr)")
+    }
 }

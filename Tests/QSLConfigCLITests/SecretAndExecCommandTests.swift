@@ -72,6 +72,28 @@ struct SecretAndExecCommandTests {
         #expect(empty.status == 2)
     }
 
+    @Test("secret put takes a value of exactly 65,536 bytes with echo's newline, refuses one byte more, and says so without the value")
+    func putSizeLimit() throws {
+        let w = try workspace()
+        let largest = String(repeating: "k", count: 65_536)
+        let fits = try w.run(["secret", "put", "qsl/dev/largest", "--store", "local"], stdin: largest + "\n")
+        #expect(fits.status == 0, "\(fits.stderr)")
+        let tooLarge = try w.run(["secret", "put", "qsl/dev/large", "--store", "local"], stdin: largest + "k")
+        #expect(tooLarge.status == 2)
+        #expect(tooLarge.stderr.contains("secret qsl/dev/large: the value is 65537 bytes, above the limit of 65536 bytes"), "\(tooLarge.stderr)")
+        #expect(!tooLarge.stderr.contains("kkkk"))
+    }
+
+    @Test("a local store key file others can read is exit 2 naming the file and chmod 600")
+    func keyFileReadableByOthers() throws {
+        let w = try workspace()
+        let key = w.root.appendingPathComponent(".qsl/local-store.json.key").path
+        #expect(chmod(key, 0o644) == 0)
+        let result = try w.run(["resolve", "--config-dir", "svc", "--store", "local"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("chmod 600 .qsl/local-store.json.key"), "\(result.stderr)")
+    }
+
     @Test("resolve reads the local store and fetches each secret once")
     func resolve() throws {
         let w = try workspace()

@@ -244,6 +244,56 @@ struct ValidateCommandTests {
         #expect(!result.stdout.contains(Self.canary))
     }
 
+    @Test("--env-file naming a missing file says so; a FIFO is refused at once instead of hanging; both exit 2")
+    func envFileNotARegularFile() throws {
+        let root = try Self.platform()
+        let missing = try Self.validate(root, ["--service", "good", "--env-file", "missing.env"])
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("missing.env:1:1: error: the file does not exist"), "\(missing.stderr)")
+        #expect(!missing.stderr.contains("directory"), "\(missing.stderr)")
+
+        let fifo = root.appendingPathComponent("deploy.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // No writer ever opens the FIFO: reading it would block forever.
+        let refused = try Self.validate(root, ["--service", "good", "--env-file", "deploy.fifo"])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("deploy.fifo:1:1: error: this is a FIFO (named pipe), not a regular file"), "\(refused.stderr)")
+
+        let folder = try Self.validate(root, ["--service", "good", "--env-file", "good"])
+        #expect(folder.status == 2)
+        #expect(folder.stderr.contains("good:1:1: error: this is a directory, not a file"), "\(folder.stderr)")
+    }
+
+    @Test("directory mode: a schema $ref outside the schema's folder is exit 2 at the $ref unless --schema-root allows the folder")
+    func schemaRoot() throws {
+        let root = try CLIRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("schemas/services"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("svc"), withIntermediateDirectories: true)
+        try Data(#"{"$defs": {"port": {"type": "integer"}}}"#.utf8).write(to: root.appendingPathComponent("schemas/shared.schema.json"))
+        try Data(#"{"properties": {"Port": {"$ref": "../shared.schema.json#/$defs/port"}}}"#.utf8)
+            .write(to: root.appendingPathComponent("schemas/services/svc.schema.json"))
+        try Data(#"{"Port": 8080}"#.utf8).write(to: root.appendingPathComponent("svc/appsettings.json"))
+        let arguments = ["validate", "--config-dir", "svc", "--schema", "schemas/services/svc.schema.json"]
+        let refused = try CLIRunner.run(arguments, environment: CLIRunner.environment(), directory: root)
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("schemas/services/svc.schema.json:1:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("which is outside schemas/services; a schema may only refer to files there [reference-outside-root]"), "\(refused.stderr)")
+        let allowed = try CLIRunner.run(arguments + ["--schema-root", "schemas"], environment: CLIRunner.environment(), directory: root)
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+    }
+
+    @Test("a catalogue entry leading outside the root is exit 2 naming the catalogue file and the entry")
+    func catalogueEscape() throws {
+        let root = try Self.platform()
+        let catalogue = root.appendingPathComponent("environments/services.json")
+        let text = try String(contentsOf: catalogue, encoding: .utf8).replacing(#""folder": "bad""#, with: #""folder": "../../../etc""#)
+        try Data(text.utf8).write(to: catalogue)
+        let result = try Self.validate(root, [])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("environments/services.json:3:"), "\(result.stderr)")
+        #expect(result.stderr.contains("the folder of service bad leads outside the platform root [catalogue-path]"), "\(result.stderr)")
+    }
+
     @Test("--remote checks the references against moto through --endpoint-url")
     func remote() async throws {
         let moto = try await MotoServer.start()

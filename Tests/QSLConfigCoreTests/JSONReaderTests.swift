@@ -104,21 +104,21 @@ struct JSONReaderTests {
         Bad(text: "{\"a\": 1", line: 1, column: 1, fragment: "never closed"),
         Bad(text: "", line: 1, column: 1, fragment: "empty"),
         Bad(text: "  \n ", line: 2, column: 2, fragment: "empty"),
-        Bad(text: "{\"a\": tru}", line: 1, column: 7, fragment: "'tru'"),
-        // A bare word that is no misspelt literal may be an unquoted secret: never echoed.
-        Bad(text: "{\"a\": hunter2-unquoted}", line: 1, column: 7, fragment: "unexpected unquoted text (16 characters, not shown)"),
+        // A bare word may be an unquoted secret: named by its kind and position, never echoed.
+        Bad(text: "{\"a\": tru}", line: 1, column: 7, fragment: "unexpected bare word; expected a value"),
+        Bad(text: "{\"a\": hunter2-unquoted}", line: 1, column: 7, fragment: "unexpected bare word; expected a value"),
         Bad(text: "{\"a\": 'x'}", line: 1, column: 7, fragment: "expected a value"),
         Bad(text: "{a: 1}", line: 1, column: 2, fragment: "double quotes"),
         Bad(text: "{\"a\": 01}", line: 1, column: 7, fragment: "leading zeros"),
         Bad(text: "{\"a\": 1.}", line: 1, column: 7, fragment: "decimal point"),
-        Bad(text: "{\"a\": NaN}", line: 1, column: 7, fragment: "'NaN'"),
+        Bad(text: "{\"a\": NaN}", line: 1, column: 7, fragment: "unexpected bare word"),
         Bad(text: "{\"a\": 0x10}", line: 1, column: 7, fragment: "invalid number"),
         Bad(text: "{\"a\": \"x\\q\"}", line: 1, column: 9, fragment: "invalid escape"),
         Bad(text: "{\"a\": \"\\ud800\"}", line: 1, column: 8, fragment: "high surrogate"),
         Bad(text: "{\"a\": \"line\nbreak\"}", line: 1, column: 12, fragment: "line break"),
         Bad(text: "{\"a\": [1,,2]}", line: 1, column: 10, fragment: "unexpected ','"),
         Bad(text: "{,}", line: 1, column: 2, fragment: "unexpected ','"),
-        Bad(text: "{\"a\": 1} x", line: 1, column: 10, fragment: "after the end"),
+        Bad(text: "{\"a\": 1} x", line: 1, column: 10, fragment: "found a bare word after the end"),
         Bad(text: "{} {}", line: 1, column: 4, fragment: "after the end"),
         Bad(text: "{/* open", line: 1, column: 2, fragment: "never closed"),
         Bad(text: "{\"a\": 1 / 2}", line: 1, column: 9, fragment: "unexpected '/'"),
@@ -136,6 +136,32 @@ struct JSONReaderTests {
         #expect(diagnostic?.location?.column == bad.column, "\(diagnostic?.description ?? "")")
         #expect(diagnostic?.message.contains(bad.fragment) == true, "\(diagnostic?.description ?? "")")
         #expect(diagnostic?.description.hasPrefix("t.json:\(bad.line):\(bad.column): error: ") == true)
+    }
+
+    /// Inputs whose error falls on text that may be a secret: an unquoted value, a word after
+    /// the top-level object, an unquoted name, letters after digits, a bad escape inside a
+    /// string, the local store's base64 key file read as JSON.
+    static let secretBearing: [String] = [
+        "{\"Password\": Zq9Xw7Vb}",
+        "{\"Password\": \"ok\"} Zq9Xw7Vb",
+        "{Zq9Xw7Vb: 1}",
+        "{\"Pin\": 1Zq9Xw7Vb}",
+        "{\"Password\": \"x\\Zq9Xw7Vb\"}",
+        "{\"Password\": \"ok\" Zq9Xw7Vb}",
+        "[1, Zq9Xw7Vb]",
+        "Zq9Xw7Vb/Cl39iFWEPubosUtvlB1rwrLK+5m0=\n",
+        "{\"a\": nil}",
+    ]
+
+    @Test("no error quotes text from the input, not even one letter of a bare word", arguments: secretBearing)
+    func errorsNeverQuoteTheInput(_ text: String) throws {
+        let diagnostic = try #require(Self.failure(text), "accepted: \(text)")
+        let secret = "Zq9Xw7Vb"
+        let pairs = (0..<(secret.count - 1)).map { String(secret.dropFirst($0).prefix(2)) }
+        for pair in pairs {
+            #expect(!diagnostic.message.contains(pair), "\(diagnostic.description)")
+        }
+        #expect(!diagnostic.message.contains("'Z'") && !diagnostic.message.contains("nil"), "\(diagnostic.description)")
     }
 
     @Test("invalid UTF-8 is rejected at the first bad byte", arguments: [

@@ -139,4 +139,35 @@ struct LocalSecretStoreTests {
         let value = try await LocalSecretStore(path: path, key: key).getSecret(SecretVersionSelector(secretId: "svc/db"))
         #expect(value.payload == .string(SecretValue("v1")), "the store is intact")
     }
+
+    @Test("a key file its group or others can read is refused, naming the file and chmod 600, never the key")
+    func keyFileMode() async throws {
+        let path = try Self.temporaryStorePath()
+        _ = try await LocalSecretStore(path: path).createSecret(CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        let key = try String(contentsOfFile: path + ".key", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        for mode: mode_t in [0o644, 0o640, 0o604, 0o660] {
+            chmod(path + ".key", mode)
+            let error = await Self.failure { try await LocalSecretStore(path: path).getSecret(SecretVersionSelector(secretId: "a")) }
+            #expect(error?.code == .invalidRequest)
+            #expect(error?.message.contains(path + ".key") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("chmod 600 \(path).key") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains(String(mode, radix: 8)) == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains(key.prefix(8)) == false)
+        }
+        chmod(path + ".key", 0o400)
+        #expect(try await LocalSecretStore(path: path).getSecret(SecretVersionSelector(secretId: "a")).payload == .string(SecretValue("1")))
+    }
+
+    @Test("a store path that is a directory is an error saying so, not an empty store")
+    func storePathIsDirectory() async throws {
+        let folder = try Self.temporaryStorePath()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let read = await Self.failure { try await LocalSecretStore(path: folder).getSecret(SecretVersionSelector(secretId: "a")) }
+        #expect(read?.code == .invalidRequest)
+        #expect(read?.message.contains("local store \(folder) is a directory") == true, "\(read?.message ?? "")")
+        let written = await #expect(throws: StoreError.self) {
+            try await LocalSecretStore(path: folder).createSecret(CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        }
+        #expect(written?.message.contains("is a directory") == true)
+    }
 }

@@ -4,7 +4,8 @@ import QSLConfigCore
 public enum ConfigurationFormat: String, Sendable, CaseIterable {
     /// One flat JSON object, `Section:Key` → string or null, as `AsEnumerable()` lists it.
     case json
-    /// `Section__Key=value` lines, as ASP.NET reads environment variables.
+    /// `Section__Key=value` lines, as ASP.NET reads environment variables; a line break in a
+    /// key or a value is written `\n` (`\r`), so each entry stays on its own line.
     case env
     /// An indented tree of sections.
     case tree
@@ -27,7 +28,9 @@ public enum ConfigurationFormat: String, Sendable, CaseIterable {
         case .env:
             var out = ""
             for value in configuration.values {
-                out += EnvironmentName.variable(for: value.key) + "=" + (text(value).map(EnvironmentName.escapeLineBreaks) ?? "") + "\n"
+                // Names are escaped like values: a line break in a key must not start another line.
+                out += EnvironmentName.escapeLineBreaks(EnvironmentName.variable(for: value.key)) + "="
+                out += (text(value).map(EnvironmentName.escapeLineBreaks) ?? "") + "\n"
             }
             return out
         case .tree:

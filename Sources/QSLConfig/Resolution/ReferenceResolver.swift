@@ -108,7 +108,9 @@ public struct ReferenceResolver: Sendable {
                 secretResult = try await secrets
                 parameterResult = try await params
             } catch let error as StoreError {
-                throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: true)
+                // A store that cannot be used as configured (a folder as the local store, a key
+                // file others can read) is bad input; one that fails or refuses access is not.
+                throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
             } catch {
                 throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error)", rule: "store")], isStoreFailure: true)
             }

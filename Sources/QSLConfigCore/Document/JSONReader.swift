@@ -157,7 +157,7 @@ struct JSONReader: ~Copyable {
         }
         try skipTrivia()
         if i < n {
-            throw Failure(offset: i, message: "unexpected \(describeByte(at: i)) after the end of the top-level object")
+            throw Failure(offset: i, message: "found \(describeByte(at: i)) after the end of the top-level value")
         }
     }
 
@@ -368,7 +368,7 @@ struct JSONReader: ~Copyable {
                     offset: i,
                     message: c == 0x0A || c == 0x0D
                         ? "a line break inside a string must be written as \\n; is a closing '\"' missing?"
-                        : "control character U+\(hex4(UInt16(c))) must be escaped inside a string")
+                        : "a control character must be escaped inside a string (\\t, \\u0000, ...)")
             }
         }
     }
@@ -385,19 +385,19 @@ struct JSONReader: ~Copyable {
             let unit = try readHex4(escapeStart: start)
             if unit >= 0xD800, unit < 0xDC00 {
                 guard i + 1 < n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
-                    throw Failure(offset: start, message: "\\u\(hex4(unit)) is a high surrogate without the low surrogate that must follow it")
+                    throw Failure(offset: start, message: "this \\u escape is a high surrogate without the low surrogate that must follow it")
                 }
                 let lowStart = i
                 i += 2
                 let low = try readHex4(escapeStart: lowStart)
                 guard low >= 0xDC00, low < 0xE000 else {
-                    throw Failure(offset: start, message: "\\u\(hex4(unit)) is a high surrogate without the low surrogate that must follow it")
+                    throw Failure(offset: start, message: "this \\u escape is a high surrogate without the low surrogate that must follow it")
                 }
             } else if unit >= 0xDC00, unit < 0xE000 {
-                throw Failure(offset: start, message: "\\u\(hex4(unit)) is a low surrogate without a high surrogate before it")
+                throw Failure(offset: start, message: "this \\u escape is a low surrogate without a high surrogate before it")
             }
         default:
-            throw Failure(offset: i, message: "invalid escape sequence '\\\(describeRawByte(i + 1))' in a string")
+            throw Failure(offset: i, message: "invalid escape sequence in a string; only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u are escapes")
         }
     }
 
@@ -442,7 +442,7 @@ struct JSONReader: ~Copyable {
     }
 
     private func invalidUTF8(at offset: Int) -> Failure {
-        Failure(offset: offset, message: "invalid UTF-8 byte sequence (byte 0x\(String(p[offset], radix: 16, uppercase: true))); appsettings files must be UTF-8", rule: "encoding")
+        Failure(offset: offset, message: "invalid UTF-8 byte sequence; appsettings files must be UTF-8", rule: "encoding")
     }
 
     private mutating func readNumber() throws(Failure) {
@@ -467,7 +467,7 @@ struct JSONReader: ~Copyable {
             while i < n, isDigit(p[i]) { i += 1 }
         }
         if i < n, isIdentifierByte(p[i]) {
-            throw Failure(offset: start, message: "invalid number: unexpected \(describeByte(at: i)) inside a number")
+            throw Failure(offset: start, message: "invalid number: \(describeByte(at: i)) follows the digits")
         }
     }
 
@@ -484,17 +484,9 @@ struct JSONReader: ~Copyable {
         }
         if matches, i + length < n, isIdentifierByte(p[i + length]) { matches = false }
         guard matches else {
-            var end = start
-            while end < n, isIdentifierByte(p[end]) { end += 1 }
-            let token = String(decoding: UnsafeBufferPointer(rebasing: p[start..<max(end, start + 1)]), as: UTF8.self)
-            // A misspelt literal (`tru`, `NULL`) is named; any other bare word may be a secret
-            // someone forgot to quote, and messages never hold a value, so only its length is.
-            let folded = token.lowercased()
-            let nearLiteral =
-                ["nan", "infinity", "undefined", "none", "nil"].contains(folded)
-                || token.count <= 6 && ["true", "false", "null"].contains { $0.hasPrefix(folded) || folded.hasPrefix($0) }
-            let what = nearLiteral ? "'\(token)'" : "unquoted text (\(token.count) characters, not shown)"
-            throw Failure(offset: start, message: "unexpected \(what); expected a value (strings need double quotes; literals are true, false and null)")
+            // Any bare word (a misspelt literal, or a secret someone forgot to quote) is named by
+            // its kind and position only: messages never hold text from the file.
+            throw Failure(offset: start, message: "unexpected bare word; expected a value (strings need double quotes; literals are true, false and null)")
         }
         i += length
     }
@@ -535,24 +527,23 @@ struct JSONReader: ~Copyable {
         return (hash, name.utf8.contains(0x3A))
     }
 
+    /// What kind of byte is at `offset`, for messages. JSON's own punctuation is quoted; any
+    /// other byte is named by its kind only, since it may belong to a secret written without
+    /// quotes: a message never holds text from the file.
     private func describeByte(at offset: Int) -> String {
         guard offset < n else { return "end of file" }
         let c = p[offset]
-        if c >= 0x80 {
-            return "non-ASCII character"
+        switch c {
+        case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\""):
+            return "'\(String(UnicodeScalar(c)))'"
+        case _ where isIdentifierByte(c):
+            return "a bare word"
+        case 0x00..<0x20, 0x7F:
+            return "a control character"
+        case 0x80...:
+            return "a non-ASCII character"
+        default:
+            return "a character that is not JSON syntax"
         }
-        return "'\(describeRawByte(offset))'"
-    }
-
-    private func describeRawByte(_ offset: Int) -> String {
-        guard offset < n else { return "" }
-        let c = p[offset]
-        if c >= 0x21 && c < 0x7F { return String(UnicodeScalar(c)) }
-        return "U+\(hex4(UInt16(c)))"
-    }
-
-    private func hex4(_ value: UInt16) -> String {
-        let text = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 4 - text.count) + text
     }
 }

@@ -10,17 +10,31 @@ import Darwin
 public enum FileBytes {
     /// Reads `path` completely, refusing files larger than `maxBytes`.
     ///
-    /// - Throws: A ``Diagnostic`` naming the file: not found, not readable, a directory, or too large.
-    public static func read(_ path: String, displayName: String? = nil, maxBytes: Int = .max) throws(Diagnostic) -> [UInt8] {
+    /// The file is opened without blocking (`O_NONBLOCK`) and examined with `fstat` before
+    /// anything is read, so a FIFO, socket or block device named by mistake is refused at once
+    /// instead of hanging the reader. Character devices are read (`AWS_CONFIG_FILE=/dev/null`
+    /// is an empty file, as for the AWS CLI), within `maxBytes`.
+    ///
+    /// - Parameters:
+    ///   - allowsPipe: Accept a pipe (FIFO) as well, for values the user pipes in on purpose
+    ///     (`--value-file <(cmd)`, `/dev/stdin`).
+    /// - Throws: A ``Diagnostic`` naming the file: not found, not readable, a directory, a FIFO,
+    ///   socket or block device, or too large.
+    public static func read(_ path: String, displayName: String? = nil, maxBytes: Int = .max, allowsPipe: Bool = false) throws(Diagnostic) -> [UInt8] {
         let name = displayName ?? path
         func failure(_ message: String, rule: String = "io") -> Diagnostic {
             Diagnostic(at: SourceLocation(file: name, line: 1, column: 1, offset: 0), message, rule: rule)
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // A pipe the caller accepts is opened the ordinary way, which waits for its writer;
+        // anything else without blocking, so that a FIFO named by mistake cannot hang the read.
+        var before = stat()
+        let expectsPipe = allowsPipe && stat(path, &before) == 0 && before.st_mode & S_IFMT == S_IFIFO
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (expectsPipe ? 0 : O_NONBLOCK))
         guard fd >= 0 else {
             let code = errno
             switch code {
             case ENOENT: throw failure("the file does not exist")
+            case ENOTDIR: throw failure("the file does not exist: a component of the path is not a directory")
             case EACCES: throw failure("permission denied reading the file")
             default: throw failure("the file cannot be opened: \(String(cString: strerror(code)))")
             }
@@ -28,7 +42,14 @@ public enum FileBytes {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("the file cannot be examined: \(String(cString: strerror(errno)))") }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw failure("this is a directory, not a file") }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR { throw failure("this is a directory, not a file") }
+        if type != S_IFREG && type != S_IFCHR && !(allowsPipe && type == S_IFIFO) {
+            throw failure("this is \(Self.describe(type)), not a regular file")
+        }
+        // Reads block from here: a pipe the caller accepts is read to its end.
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0, flags & O_NONBLOCK != 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         let size = Int(info.st_size)
         if size > maxBytes {
             throw failure("the file is \(size) bytes, above the limit of \(maxBytes) bytes", rule: "file-too-large")
@@ -49,6 +70,18 @@ public enum FileBytes {
             }
         }
         return bytes
+    }
+
+    /// What kind of non-regular file an `S_IFMT` type is, for messages.
+    static func describe(_ type: mode_t) -> String {
+        switch type {
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFDIR: "a directory"
+        default: "a special file"
+        }
     }
 
     /// Whether a regular file exists at `path`.

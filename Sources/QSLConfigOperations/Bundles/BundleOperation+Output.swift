@@ -70,6 +70,10 @@ extension BundleOperation.Result {
             case mode(actual: UInt32, expected: UInt32)
             /// Listed by the manifest on disk, but no longer part of the bundle.
             case stale
+            /// A temporary file an interrupted run left (it may hold secrets).
+            case leftover
+            /// A service folder that is a symbolic link or not a folder.
+            case notAFolder
         }
         public var path: String
         public var kind: Kind
@@ -80,17 +84,44 @@ extension BundleOperation.Result {
             case .differs: "\(path): content differs"
             case .mode(let actual, let expected): "\(path): mode \(String(actual, radix: 8)), expected \(String(expected, radix: 8))"
             case .stale: "\(path): no longer part of the bundle"
+            case .leftover: "\(path): temporary file left by an interrupted run (it may hold secrets)"
+            case .notAFolder: "\(path): a symbolic link or not a folder, where the service's folder belongs"
             }
         }
     }
 
     /// The files under `directory` that differ from what ``write(to:)`` would leave there:
     /// missing, changed, with the wrong mode, or left over from an earlier run (listed by its
-    /// manifest, no longer produced). Empty when the directory is up to date.
+    /// manifest, no longer produced, or a temporary file of an interrupted run); folders whose
+    /// mode is not the bundle's (paths ending in `/`), and service folders that are symbolic
+    /// links. Empty when the directory is up to date.
     public func drift(in directory: String) -> [Drift] {
         guard let (planned, stale) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
+        let output = BundleOutputFolder(path: directory)
+        let folderMode = UInt32(Self.folderMode(holdsValues: format.holdsValues))
+        let written = Set(BundleOutputFolder.serviceFolders(of: planned.map(\.path)))
+        let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
         var drifted: [Drift] = []
+        var unusable: Set<String> = []
+        // Folders of value bundles must be 0700; an ecs folder someone made stricter is fine.
+        let enforcesMode = format.holdsValues
+        if enforcesMode, FileManager.default.fileExists(atPath: directory), let mode = Self.mode(of: directory), mode != folderMode {
+            drifted.append(Drift(path: "", kind: .mode(actual: mode, expected: folderMode)))
+        }
+        for service in services {
+            switch BundleOutputFolder.kind(of: PlatformRoot.join(directory, service)) {
+            case .directory(let mode) where enforcesMode && mode != folderMode && written.contains(service):
+                drifted.append(Drift(path: service + "/", kind: .mode(actual: mode, expected: folderMode)))
+            case .symbolicLink, .other:
+                drifted.append(Drift(path: service + "/", kind: .notAFolder))
+                unusable.insert(service)
+            default:
+                break
+            }
+        }
         for file in planned {
+            let service = BundleOutputFolder.serviceFolders(of: [file.path]).first
+            if let service, unusable.contains(service) { continue }
             let path = PlatformRoot.join(directory, file.path)
             guard FileBytes.exists(path), let bytes = try? FileBytes.read(path) else {
                 drifted.append(Drift(path: file.path, kind: .missing))
@@ -104,43 +135,51 @@ extension BundleOperation.Result {
         for path in stale where FileBytes.exists(PlatformRoot.join(directory, path)) {
             drifted.append(Drift(path: path, kind: .stale))
         }
+        for path in output.leftovers(services: services.filter { !unusable.contains($0) }) {
+            drifted.append(Drift(path: path, kind: .leftover))
+        }
         return drifted.sorted { $0.path < $1.path }
     }
 
-    /// Writes every file under `directory` atomically (secret-bearing files with mode 0600,
-    /// folders 0700 when the format holds values), removes the files an earlier manifest listed
-    /// that the bundle no longer has, and writes the manifest last. A run killed at any point
-    /// leaves a manifest that still lists every file it may have left, so the next run removes
-    /// them.
+    /// Folders of bundles that hold values are 0700, others 0755.
+    static func folderMode(holdsValues: Bool) -> mode_t { holdsValues ? 0o700 : 0o755 }
+
+    /// Writes every file under `directory` (secret-bearing files with mode 0600, the output
+    /// folder and service folders 0700 when the format holds values, existing ones included;
+    /// new folders of `ecs` bundles 0755), removes the files an earlier manifest listed that
+    /// the bundle no longer has, and writes the manifest last.
     ///
-    /// - Throws: ``DiagnosticList`` naming the file that could not be written or removed.
-    public func write(to directory: String) throws(DiagnosticList) {
-        let folderMode: mode_t = format.holdsValues ? 0o700 : 0o755
+    /// Each file is replaced atomically, but the run as a whole is not: a run killed part-way
+    /// may leave some services new and some old, and temporary files never renamed. The
+    /// manifest on disk then still lists every file the run may have left, `drift(in:)`
+    /// reports the differences and the leftovers, and the next run removes the leftovers first,
+    /// holding an exclusive lock on the output folder. A service folder that is a symbolic link
+    /// is refused: nothing is written or deleted through it.
+    ///
+    /// - Parameter afterStep: Called after each file written (its path), for fault-injection tests.
+    /// - Throws: ``DiagnosticList`` naming the file or folder that could not be written or removed.
+    public func write(to directory: String, afterStep: ((String) -> Void)? = nil) throws(DiagnosticList) {
+        let folderMode = Self.folderMode(holdsValues: format.holdsValues)
         do {
-            let (planned, stale) = try plan(for: directory)
             try AtomicFile.createDirectory(directory, mode: folderMode)
+            // Held until the manifest is written: a concurrent run plans from the manifest this
+            // one leaves, and never sweeps this one's temporary files.
+            let lock = try BundleOutputFolder.Lock(directory)
+            defer { withExtendedLifetime(lock) {} }
+            let (planned, stale) = try plan(for: directory)
+            let output = BundleOutputFolder(path: directory)
+            let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
+            try output.prepare(services: BundleOutputFolder.serviceFolders(of: planned.map(\.path)), mode: folderMode, enforcingMode: format.holdsValues)
+            try output.sweepLeftovers(services: services)
             for file in planned {
-                let path = PlatformRoot.join(directory, file.path)
-                try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path), mode: folderMode)
                 if file.path == Self.manifestPath {
-                    try remove(stale, in: directory)
+                    try output.remove(stale)
                 }
-                try AtomicFile.write(file.bytes, to: path, mode: mode_t(file.mode))
+                try AtomicFile.write(file.bytes, to: PlatformRoot.join(directory, file.path), mode: mode_t(file.mode))
+                afterStep?(file.path)
             }
         } catch {
             throw DiagnosticList([error])
-        }
-    }
-
-    private func remove(_ stale: [String], in directory: String) throws(Diagnostic) {
-        for relative in stale {
-            let path = PlatformRoot.join(directory, relative)
-            if unlink(path) != 0, errno != ENOENT {
-                let reason = String(cString: strerror(errno))
-                throw Diagnostic(
-                    at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
-                    "cannot remove this file, which the bundle no longer has: \(reason); remove it by hand", rule: "io")
-            }
         }
     }
 

@@ -18,7 +18,9 @@ public struct PlatformRoot: Sendable {
     /// Reads `environments/services.json`.
     ///
     /// - Throws: ``DiagnosticList`` naming the file when it is missing or malformed, or breaks the
-    ///   schema its `$schema` names (each failure at its `FILE:LINE:COL`).
+    ///   schema its `$schema` names (each failure at its `FILE:LINE:COL`), or when an entry breaks
+    ///   ``PlatformPaths``' rules: an id that is not a plain name, a folder or schema path that
+    ///   leads outside the root (by `..`, an absolute path or a symbolic link).
     public init(path: String) throws(DiagnosticList) {
         self.path = path
         let file = Self.join(path, Self.cataloguePath)
@@ -29,7 +31,10 @@ public struct PlatformRoot: Sendable {
                     "the service catalogue is missing; a platform root holds environments/services.json listing every service", rule: "catalogue")
             ])
         }
-        self.catalogue = try Self.decode(ServiceCatalogue.self, file: file)
+        let (catalogue, document) = try Self.decodeWithDocument(ServiceCatalogue.self, file: file, root: path)
+        let problems = catalogue.pathProblems(in: document, root: path)
+        guard problems.isEmpty else { throw DiagnosticList(problems) }
+        self.catalogue = catalogue
     }
 
     /// The catalogue file, relative to the root.
@@ -48,6 +53,13 @@ public struct PlatformRoot: Sendable {
     /// - Throws: ``DiagnosticList`` when there is no such environment, or its file is malformed
     ///   or breaks the schema its `$schema` names (each failure at its `FILE:LINE:COL`).
     public func environment(_ name: String) throws(DiagnosticList) -> EnvironmentDefinition {
+        guard PlatformPaths.isPlainName(name) else {
+            throw DiagnosticList([
+                Diagnostic(
+                    at: nil, "\(JSONStringEncoding.quoted(name)) is not an environment name: environments are plain names (letters, digits, '.', '-' and '_') of files in \(Self.join(path, "environments"))",
+                    rule: "environment")
+            ])
+        }
         let file = environmentFile(name)
         guard FileBytes.exists(file) else {
             let known = (try? FileManager.default.contentsOfDirectory(atPath: Self.join(path, "environments")))?
@@ -58,7 +70,17 @@ public struct PlatformRoot: Sendable {
                     "there is no environment named \(name); the environments are: \(known.joined(separator: ", "))", rule: "environment")
             ])
         }
-        return try Self.decode(EnvironmentDefinition.self, file: file)
+        let (definition, document) = try Self.decodeWithDocument(EnvironmentDefinition.self, file: file, root: path)
+        var problems: [Diagnostic] = []
+        for (field, value, location) in [
+            ("store.path", definition.store.path, document.root["store"]?["path"]), ("seed", definition.seed, document.root["seed"]),
+        ] {
+            guard let value, let reason = PlatformPaths.escape(of: value, from: "", root: path) else { continue }
+            problems.append(
+                Diagnostic(at: location?.location ?? SourceLocation(file: file, line: 1, column: 1, offset: 0), "\(field) \(reason)", rule: "environment-path"))
+        }
+        guard problems.isEmpty else { throw DiagnosticList(problems) }
+        return definition
     }
 
     /// The catalogue entry of `id`.
@@ -132,7 +154,9 @@ public struct PlatformRoot: Sendable {
         return base.hasSuffix("/") ? base + relative : base + "/" + relative
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, file: String) throws(DiagnosticList) -> T {
+    /// Reads a definition file: the project's reader first (positions), then the schema its
+    /// `$schema` names (inside `root`), then the decoder.
+    static func decodeWithDocument<T: Decodable>(_ type: T.Type, file: String, root: String) throws(DiagnosticList) -> (T, JSONDocument) {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(file, maxBytes: 4 << 20) } catch { throw DiagnosticList([error]) }
         let document: JSONDocument
@@ -144,12 +168,12 @@ public struct PlatformRoot: Sendable {
         }
         // Then against the file's own schema, so a wrong type or value is reported where it is
         // written, not at 1:1 by the decoder.
-        let problems = schemaProblems(of: document)
+        let problems = schemaProblems(of: document, root: root)
         guard problems.isEmpty else { throw DiagnosticList(problems) }
         do {
             let decoder = JSONDecoder()
             decoder.allowsJSON5 = true
-            return try decoder.decode(T.self, from: Data(bytes))
+            return (try decoder.decode(T.self, from: Data(bytes)), document)
         } catch let DecodingError.keyNotFound(key, context) {
             throw DiagnosticList([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1, offset: 0), "missing required key \(Self.path(context.codingPath + [key]))", rule: "schema")])
         } catch let DecodingError.typeMismatch(_, context) {
@@ -161,8 +185,8 @@ public struct PlatformRoot: Sendable {
 
     /// The failures of `document` against the schema its `$schema` names, a file of the
     /// repository by relative path (`"../schemas/environment.schema.json"`); none when it names
-    /// no schema.
-    static func schemaProblems(of document: JSONDocument) -> [Diagnostic] {
+    /// no schema. The schema, and every file its `$ref`s name, must lie inside `root`.
+    static func schemaProblems(of document: JSONDocument, root: String) -> [Diagnostic] {
         guard let declared = document.root["$schema"] else { return [] }
         guard let reference = declared.stringValue, !reference.contains("://") else {
             return [
@@ -176,9 +200,14 @@ public struct PlatformRoot: Sendable {
         guard FileBytes.exists(schema) else {
             return [Diagnostic(at: declared.location, "$schema names \(schema), which does not exist", rule: "schema-file")]
         }
+        guard let rootReal = PlatformPaths.realPath(root), let schemaReal = PlatformPaths.realPath(schema),
+            rootReal == "/" || schemaReal.hasPrefix(rootReal + "/")
+        else {
+            return [Diagnostic(at: declared.location, "$schema names \(schema), which is outside the platform root \(root)", rule: "schema-file")]
+        }
         do {
             var registry = SchemaRegistry()
-            let uri = try registry.addFileWithReferences(atPath: schema)
+            let uri = try registry.addFileWithReferences(atPath: schema, confinedTo: [root])
             let validator = try SchemaValidator(registeredURI: uri, registry: registry, options: SchemaValidationOptions(assertFormats: true))
             return validator.validate(document.root).failures.map(\.diagnostic)
         } catch {

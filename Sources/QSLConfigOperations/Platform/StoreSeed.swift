@@ -53,35 +53,72 @@ public struct StoreSeed: Sendable {
 
     /// Reads a seed file.
     ///
+    /// Names are compared exactly: Secrets Manager and Parameter Store names are case-sensitive,
+    /// so `qsl/development/Api` and `qsl/development/api` are two secrets, while one name written
+    /// twice is an error. Every secret's text must pass ``SecretValueRules`` (the rule `secret
+    /// put` applies) and a parameter must not be empty.
+    ///
     /// - Throws: ``DiagnosticList`` with every malformed entry at its `file:line:col`.
     public init(file: String) throws(DiagnosticList) {
         let document: JSONDocument
         do {
-            document = try JSONDocument(parsing: try FileBytes.read(file, maxBytes: 4 << 20), file: file)
+            // Not the appsettings rules: they compare names ignoring case, which store names are not.
+            document = try JSONDocument(parsingAnyValue: try FileBytes.read(file, maxBytes: 4 << 20), file: file)
         } catch {
             throw DiagnosticList([error])
+        }
+        guard document.root.kind == .object else {
+            throw DiagnosticList([Diagnostic(at: document.root.location, "a seed file holds one JSON object with 'secrets' and 'parameters'", rule: "seed")])
         }
         var problems: [Diagnostic] = []
         var secrets: [Entry] = []
         var parameters: [Entry] = []
+        var sections: Set<String> = []
         for (key, section) in document.root.members {
             switch key {
             case "secrets", "parameters":
+                guard sections.insert(key).inserted else {
+                    problems.append(Diagnostic(at: section.keyLocation ?? section.location, "'\(key)' is written twice", rule: "seed"))
+                    continue
+                }
                 guard section.kind == .object else {
                     problems.append(Diagnostic(at: section.location, "'\(key)' must be an object of name → value", rule: "seed"))
                     continue
                 }
+                let noun = key == "secrets" ? "secret" : "parameter"
+                var names: Set<String> = []
                 for (name, value) in section.members {
+                    guard names.insert(name).inserted else {
+                        problems.append(Diagnostic(at: value.keyLocation ?? value.location, "\(noun) \(name) is written twice", rule: "seed"))
+                        continue
+                    }
+                    let entry: Entry
                     if key == "secrets", value.kind == .object {
-                        var entry = Entry(name: name, value: Self.jsonText(of: value), location: value.location)
-                        entry.jsonKeys = value.members.map(\.key)
-                        secrets.append(entry)
+                        let fields = value.members.map(\.key)
+                        if let repeated = fields.enumerated().first(where: { fields[..<$0.offset].contains($0.element) }) {
+                            let member = value.members[repeated.offset].value
+                            problems.append(Diagnostic(at: member.keyLocation ?? member.location, "secret \(name): the key \(repeated.element) is written twice", rule: "seed"))
+                            continue
+                        }
+                        var object = Entry(name: name, value: Self.jsonText(of: value), location: value.location)
+                        object.jsonKeys = value.members.map(\.key)
+                        entry = object
                     } else if let text = value.stringValue {
-                        let entry = Entry(name: name, value: text, location: value.location)
-                        if key == "secrets" { secrets.append(entry) } else { parameters.append(entry) }
+                        entry = Entry(name: name, value: text, location: value.location)
                     } else {
                         let expected = key == "secrets" ? "a string or an object of fields" : "a string"
-                        problems.append(Diagnostic(at: value.location, "\(key == "secrets" ? "secret" : "parameter") \(name) must be \(expected)", rule: "seed"))
+                        problems.append(Diagnostic(at: value.location, "\(noun) \(name) must be \(expected)", rule: "seed"))
+                        continue
+                    }
+                    let text = entry.value.unsafeRevealed
+                    if key == "secrets", let problem = SecretValueRules.problem(with: text) {
+                        problems.append(Diagnostic(at: value.location, "secret \(name): \(problem)", rule: "seed"))
+                    } else if key == "parameters", text.isEmpty {
+                        problems.append(Diagnostic(at: value.location, "parameter \(name): the value is empty", rule: "seed"))
+                    } else if key == "secrets" {
+                        secrets.append(entry)
+                    } else {
+                        parameters.append(entry)
                     }
                 }
             case "$schema", "description":

@@ -11,7 +11,7 @@ extension ValidationOperation {
     static func writeOnlyPaths(root: String, environments: [String], services: [String]) throws(ValidationError) -> [String: Set<String>] {
         var plans: [Plan] = []
         for environment in environments { plans.append(try Plan(ValidationRequest(.catalogue(root: root, environment: environment, services: services)))) }
-        let validators = try validators(for: plans.flatMap { $0.services.map(\.schema) })
+        let validators = try validators(for: plans.flatMap { $0.services.map(\.schema) }, confinedTo: [root])
         var reader = AppsettingsReader()
         var paths: [String: Set<String>] = [:]
         for service in plans.flatMap(\.services) {

@@ -49,7 +49,7 @@ public struct ValidationOperation: Sendable {
 
         // The schemas compile while the files are read: neither needs the other.
         let schemas = plan.services.map(\.schema)
-        async let compiled = Self.compiledValidators(for: schemas)
+        async let compiled = Self.compiledValidators(for: schemas, confinedTo: plan.schemaFolders)
         var reader = AppsettingsReader(compatibility: request.compatibility)
         for service in plan.services {
             for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 }) {
@@ -139,6 +139,9 @@ public struct ValidationOperation: Sendable {
         var root: PlatformRoot?
         /// Whether every service of the catalogue is validated (no `--service` named).
         var coversWholeCatalogue = false
+        /// The folders a schema's `$ref`s may read files from: the platform root, or in
+        /// directory mode the request's ``ValidationRequest/schemaRoot``, else the schema's folder.
+        var schemaFolders: [String] = []
 
         init(_ request: ValidationRequest) throws(ValidationError) {
             switch request.target {
@@ -192,6 +195,7 @@ public struct ValidationOperation: Sendable {
                 self.prefixSource = root.environmentFile(definition.name)
                 self.root = root
                 self.coversWholeCatalogue = ids.isEmpty
+                self.schemaFolders = [path]
             case .directory(let folder, let schema, let environment):
                 let name = environment ?? HostEnvironment.defaultName
                 let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -206,6 +210,7 @@ public struct ValidationOperation: Sendable {
                 self.secretsPrefix = request.secretsPrefix
                 self.parameterPrefix = request.parameterPrefix
                 self.prefixSource = nil
+                self.schemaFolders = [request.schemaRoot ?? AtomicFile.parentDirectory(of: schema)]
             }
         }
     }
@@ -228,13 +233,14 @@ public struct ValidationOperation: Sendable {
     }
 
     /// ``validators(for:)`` as a result, for `async let`.
-    static func compiledValidators(for schemas: [String]) async -> Result<[String: SchemaValidator], ValidationError> {
-        Result { () throws(ValidationError) in try validators(for: schemas) }
+    static func compiledValidators(for schemas: [String], confinedTo folders: [String]? = nil) async -> Result<[String: SchemaValidator], ValidationError> {
+        Result { () throws(ValidationError) in try validators(for: schemas, confinedTo: folders) }
     }
 
     /// One compiled validator per schema file, compiled together so the shared schema they all
     /// refer to is compiled once, from one registry of the schema files and the files they name.
-    static func validators(for schemas: [String]) throws(ValidationError) -> [String: SchemaValidator] {
+    /// `$ref`s may read only files inside `folders` (any file when `nil`).
+    static func validators(for schemas: [String], confinedTo folders: [String]? = nil) throws(ValidationError) -> [String: SchemaValidator] {
         var registry = SchemaRegistry()
         var unique: [String] = []
         var uris: [String] = []
@@ -245,7 +251,7 @@ public struct ValidationOperation: Sendable {
                 problems.append(Diagnostic(at: SourceLocation(file: schema, line: 1, column: 1, offset: 0), "the schema file does not exist", rule: "schema-file"))
                 continue
             }
-            do { uris.append(try registry.addFileWithReferences(atPath: schema)) } catch { problems.append(error.diagnostic) }
+            do { uris.append(try registry.addFileWithReferences(atPath: schema, confinedTo: folders)) } catch { problems.append(error.diagnostic) }
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
         let options = SchemaValidationOptions(assertFormats: true, coerceScalarStrings: true, caseInsensitivePropertyNames: true)

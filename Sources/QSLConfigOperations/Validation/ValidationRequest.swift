@@ -37,6 +37,10 @@ public struct ValidationRequest: Sendable {
     /// check.
     public var remoteStore: (@Sendable (EnvironmentDefinition?) throws(StoreError) -> any SecretStore)?
     public var compatibility: AspNetCompatibility
+    /// Directory mode: the folder the schema's `$ref`s may read files from (`schemas/` for
+    /// `schemas/services/x.schema.json` referring to `../appsettings.shared.schema.json`).
+    /// Without it, only the schema's own folder. Catalogue mode always confines them to the root.
+    public var schemaRoot: String?
 
     public init(
         _ target: Target,

@@ -1,5 +1,13 @@
 import QSLConfigCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension SchemaRegistry {
     /// Adds a schema file and, transitively, every local file its `$ref`s name relative to the
     /// file's own location (`"$ref": "../appsettings.shared.schema.json#/$defs/secret"`), each
@@ -7,12 +15,22 @@ extension SchemaRegistry {
     /// registry; nothing is fetched from the network. A referenced file already in the registry
     /// under its `file://` URI is not read again (nor are the files it refers to).
     ///
+    /// With `confinedTo`, a referenced file must lie inside one of those folders once every
+    /// symbolic link is resolved: a schema cannot make the validator read (and quote in its
+    /// errors) a file elsewhere, such as a key file or `/etc/passwd`. The first file itself is
+    /// the caller's choice and is not checked.
+    ///
+    /// - Parameters:
+    ///   - path: The schema file.
+    ///   - confinedTo: The folders referenced files must lie in; `nil` for no limit.
     /// - Returns: The URI the first file was added under.
     /// - Throws: ``SchemaError`` of kind ``SchemaError/Kind/unreadableDocument`` for a file that
-    ///   cannot be read or parsed, and ``SchemaError/Kind/unresolvableReference`` for a relative
-    ///   reference to a file that does not exist.
+    ///   cannot be read or parsed, ``SchemaError/Kind/unresolvableReference`` for a relative
+    ///   reference to a file that does not exist, and ``SchemaError/Kind/referenceOutsideRoot``
+    ///   (at the `$ref`) for one outside `confinedTo`; nothing of that file is read.
     @discardableResult
-    public mutating func addFileWithReferences(atPath path: String) throws(SchemaError) -> String {
+    public mutating func addFileWithReferences(atPath path: String, confinedTo folders: [String]? = nil) throws(SchemaError) -> String {
+        let allowed = folders?.map { SchemaFileConfinement(folder: $0) }
         let uri = SchemaRegistry.fileURI(forPath: path)
         var pending = [(uri: uri, path: path)]
         var visited: Set<String> = []
@@ -31,6 +49,13 @@ extension SchemaRegistry {
                     throw SchemaError(
                         .unresolvableReference,
                         "\"$ref\": \"\(reference.text)\" names the file \(targetPath), which does not exist",
+                        sourceLocation: reference.location)
+                }
+                if let allowed, !allowed.contains(where: { $0.contains(targetPath) }) {
+                    let names = allowed.map(\.displayName).joined(separator: " or ")
+                    throw SchemaError(
+                        .referenceOutsideRoot,
+                        "\"$ref\": \"\(reference.text)\" names the file \(targetPath), which is outside \(names); a schema may only refer to files there",
                         sourceLocation: reference.location)
                 }
                 pending.append((targetURI, targetPath))
@@ -63,4 +88,30 @@ extension SchemaRegistry {
         return found
     }
 
+}
+
+/// A folder schema references must stay in, compared after resolving symbolic links, so neither
+/// `..` nor a link inside the folder leads out of it.
+struct SchemaFileConfinement: Sendable {
+    /// The folder as the caller named it, for messages.
+    let displayName: String
+    /// Its canonical path, `nil` when it does not exist (then nothing is inside it).
+    let canonical: String?
+
+    init(folder: String) {
+        displayName = folder
+        canonical = Self.canonicalPath(folder)
+    }
+
+    /// Whether `path` (an existing file) lies inside the folder.
+    func contains(_ path: String) -> Bool {
+        guard let canonical, let target = Self.canonicalPath(path) else { return false }
+        return canonical == "/" || target.hasPrefix(canonical + "/")
+    }
+
+    static func canonicalPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
 }

@@ -14,6 +14,7 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
             case unresolvableReference = "unresolvable-reference"
             case unsupportedDialect = "unsupported-dialect"
             case invalidPattern = "invalid-pattern"
+            case referenceOutsideRoot = "reference-outside-root"
         }
 
         private let code: Code
@@ -29,6 +30,8 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedDialect = Kind(.unsupportedDialect)
         /// A `pattern` or `patternProperties` regular expression is invalid or unsupported.
         public static let invalidPattern = Kind(.invalidPattern)
+        /// A `$ref` names a file outside the folders the schema may read from.
+        public static let referenceOutsideRoot = Kind(.referenceOutsideRoot)
 
         /// The rule id used in diagnostics.
         public var description: String { code.rawValue }

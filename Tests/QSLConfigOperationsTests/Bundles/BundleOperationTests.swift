@@ -201,7 +201,8 @@ struct BundleOperationTests {
     func checkDetectsDrift() async throws {
         let store = try await PlatformFixtures.developmentStore()
         let result = try await Self.build(.dotenv, store: store)
-        let directory = try PlatformFixtures.temporaryDirectory("drift")
+        // A folder that does not exist yet: an existing one at 0755 would also be drift (its mode).
+        let directory = try PlatformFixtures.temporaryDirectory("drift") + "/out"
         #expect(result.drift(in: directory).count == result.allFiles.count, "everything missing before the first write")
         try result.write(to: directory)
         #expect(result.drift(in: directory).isEmpty)

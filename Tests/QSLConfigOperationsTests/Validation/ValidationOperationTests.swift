@@ -355,6 +355,45 @@ struct ValidationOperationTests {
             Issue.record("expected a ValidationError, got \(error)")
         }
     }
+
+    @Test("a schema $ref to a file outside the schema's folder is refused at the $ref, unread; --schema-root allows it explicitly")
+    func referenceOutsideSchemaFolder() async throws {
+        let fixture = try ValidationFixture(["appsettings.json": #"{"Kestrel": {}}"#])
+        let outside = fixture.directory.deletingLastPathComponent().appendingPathComponent("qsl-outside-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try Data(#"{"$defs": {"name": {"type": "string"}}}"#.utf8).write(to: outside.appendingPathComponent("shared.schema.json"))
+        let reference = "../\(outside.lastPathComponent)/shared.schema.json#/$defs/name"
+        try fixture.write("service.schema.json", #"{"properties": {"A": {"$ref": "\#(reference)"}}}"#)
+        do {
+            _ = try await fixture.run(fixture.request())
+            Issue.record("a $ref outside the schema's folder was followed")
+        } catch let error as ValidationError {
+            #expect(error.diagnostics.map(\.rule) == ["reference-outside-root"])
+            #expect(error.diagnostics.first?.location?.file == fixture.path("service.schema.json"))
+            #expect(error.diagnostics.first?.location?.column == 31, "at the $ref's value: \(error.diagnostics)")
+        }
+        var allowed = fixture.request()
+        allowed.schemaRoot = fixture.directory.deletingLastPathComponent().path
+        let report = try await fixture.run(allowed)
+        #expect(report.services.count == 1)
+    }
+
+    @Test("a schema $ref to the local store's key file (inside the folder) never quotes the key in the error")
+    func referenceToKeyFile() async throws {
+        let fixture = try ValidationFixture(["appsettings.json": #"{"Kestrel": {}}"#])
+        let key = "Cl39iFWEPubosUtvlB1rwrLK/2k5x0bq3mQ8WUnXcVho="
+        try fixture.write(".qsl/local-store.json.key", key + "\n")
+        try fixture.write("service.schema.json", #"{"properties": {"A": {"$ref": ".qsl/local-store.json.key"}}}"#)
+        do {
+            _ = try await fixture.run(fixture.request())
+            Issue.record("a key file compiled as a schema")
+        } catch let error as ValidationError {
+            let text = error.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(error.diagnostics.map(\.rule) == ["unreadable-schema"], "\(text)")
+            #expect(text.contains("unexpected bare word"), "\(text)")
+            #expect(!text.contains("Cl39") && !text.contains("2k5x"), "\(text)")
+        }
+    }
 }
 
 extension ValidationFixture {

@@ -33,6 +33,7 @@ struct LocalStoreFile: Sendable {
     /// nothing. No lock is needed: writers replace the file with one atomic `rename`, and the key
     /// exists before the first store file does.
     func read() throws(StoreError) -> LocalStoreContents {
+        try checkStorePath()
         guard FileBytes.exists(path) else { return LocalStoreContents() }
         return try decrypt().contents
     }
@@ -41,6 +42,7 @@ struct LocalStoreFile: Sendable {
     /// under an exclusive lock. Only a store that does not exist yet gets a new key: an existing
     /// store whose key is missing is an error, never re-keyed.
     func update<T>(_ update: (inout LocalStoreContents) throws(StoreError) -> T) throws(StoreError) -> T {
+        try checkStorePath()
         let lock = try acquire(.exclusive)
         let result = Result { () throws(StoreError) -> T in
             var (contents, key): (LocalStoreContents, [UInt8])
@@ -55,6 +57,20 @@ struct LocalStoreFile: Sendable {
         }
         lock.release()
         return try result.get()
+    }
+
+    /// A store path that names something other than a file (a folder given as `--local-store`)
+    /// is refused, instead of reading as an empty store whose every secret "does not exist".
+    private func checkStorePath() throws(StoreError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }  // missing: an empty store
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR {
+            throw StoreError(.invalidRequest, "local store \(path) is a directory; name the store file inside it (for example \(path.hasSuffix("/") ? path : path + "/")local-store.json)")
+        }
+        guard type == S_IFREG else {
+            throw StoreError(.invalidRequest, "local store \(path) is not a regular file")
+        }
     }
 
     private func acquire(_ kind: FileLock.Kind) throws(StoreError) -> FileLock {
@@ -106,6 +122,19 @@ struct LocalStoreFile: Sendable {
         }
     }
 
+    /// A key file that its group or others may read (or write) is refused, as ssh refuses such a
+    /// private key: the key opens every secret of the store. Checked before the key is read.
+    private func checkKeyFileMode() throws(StoreError) {
+        var info = stat()
+        guard stat(keyPath, &info) == 0 else { return }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw StoreError(
+                .invalidRequest,
+                "the key file \(keyPath) has mode \(String(mode, radix: 8)), so its group or others can use it; run `chmod 600 \(keyPath)`")
+        }
+    }
+
     var keySourceDescription: String {
         environmentKey != nil ? "the key in QSL_LOCAL_STORE_KEY" : "the key file \(keyPath)"
     }
@@ -120,6 +149,7 @@ struct LocalStoreFile: Sendable {
             return Array(key)
         }
         if FileBytes.exists(keyPath) {
+            try checkKeyFileMode()
             let text: [UInt8]
             do { text = try FileBytes.read(keyPath, maxBytes: 1024) } catch { throw StoreError(.unavailable, "local store key \(keyPath): \(error.message)") }
             guard let key = Data(base64Encoded: String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {

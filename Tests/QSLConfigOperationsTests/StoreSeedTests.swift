@@ -1,0 +1,53 @@
+import Foundation
+import QSLConfig
+import QSLConfigCore
+import QSLConfigOperations
+import Testing
+
+@Suite("seed files")
+struct StoreSeedTests {
+    static func seed(_ text: String) throws -> String {
+        let path = try PlatformFixtures.temporaryDirectory("seed") + "/seed.json"
+        try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
+        return path
+    }
+
+    static func problems(_ text: String) throws -> [Diagnostic] {
+        do {
+            _ = try StoreSeed(file: try seed(text))
+            return []
+        } catch let error as DiagnosticList {
+            return error.diagnostics
+        }
+    }
+
+    @Test("names that differ only in case are two secrets, as in Secrets Manager; one name written twice is an error")
+    func caseSensitiveNames() async throws {
+        let seed = try StoreSeed(file: try Self.seed(#"{"secrets": {"qsl/development/Api": "one", "qsl/development/api": "two"}, "parameters": {"/qsl/development/config/A": "x", "/qsl/development/config/a": "y"}}"#))
+        #expect(seed.secrets.map(\.name) == ["qsl/development/Api", "qsl/development/api"])
+        #expect(seed.parameters.map(\.name) == ["/qsl/development/config/A", "/qsl/development/config/a"])
+        let store = LocalSecretStore(path: try PlatformFixtures.temporaryDirectory("seed-store") + "/store.json", key: PlatformFixtures.testKey)
+        let outcome = try await seed.apply(to: store)
+        #expect(outcome.secretsCreated == ["qsl/development/Api", "qsl/development/api"])
+        #expect(try await store.getSecret(SecretVersionSelector(secretId: "qsl/development/api")).payload == .string(SecretValue("two")))
+
+        let twice = try Self.problems("{\"secrets\": {\"qsl/development/a\": \"one\",\n \"qsl/development/a\": \"two\"}}")
+        #expect(twice.map(\.message) == ["secret qsl/development/a is written twice"])
+        #expect(twice.first?.location?.line == 2)
+        let keyTwice = try Self.problems(#"{"secrets": {"qsl/development/jwt": {"secret": "a", "Secret": "b", "secret": "c"}}}"#)
+        #expect(keyTwice.map(\.message) == ["secret qsl/development/jwt: the key secret is written twice"])
+    }
+
+    @Test("a value secret put would refuse is refused the same way: empty, or above 65,536 bytes; never quoted")
+    func valueRules() throws {
+        let empty = try Self.problems(#"{"secrets": {"qsl/development/empty": ""}, "parameters": {"/qsl/development/config/p": ""}}"#)
+        #expect(empty.map(\.message) == ["secret qsl/development/empty: the value is empty", "parameter /qsl/development/config/p: the value is empty"])
+        let large = String(repeating: "x", count: SecretValueRules.maxBytes + 1)
+        let tooLarge = try Self.problems(#"{"secrets": {"qsl/development/large": "\#(large)"}}"#)
+        #expect(tooLarge.map(\.message) == ["secret qsl/development/large: the value is 65537 bytes, above the limit of 65536 bytes of a Secrets Manager secret"])
+        let largest = String(repeating: "x", count: SecretValueRules.maxBytes)
+        #expect(try Self.problems(#"{"secrets": {"qsl/development/largest": "\#(largest)"}}"#).isEmpty)
+        #expect(SecretValueRules.problem(with: "é") == nil)
+        #expect(SecretValueRules.problem(with: String(repeating: "é", count: 32_769)) != nil, "the limit counts UTF-8 bytes")
+    }
+}
