@@ -95,6 +95,23 @@ struct NetworkLimitsCommandTests {
         #expect(run.cpuSeconds < run.wallSeconds * Self.idleCPUShare, "used \(run.cpuSeconds) s of CPU in \(run.wallSeconds) s")
     }
 
+    @Test("waiting on a silent container credentials endpoint sleeps: the metadata transport never spins a core")
+    func silentCredentialsEndpoint() throws {
+        let server = try LocalHTTPServer { _ in .stall(.seconds(30)) }
+        defer { server.stop() }
+        var env = Self.environment([
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/v2/credentials/x", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+            "QSL_HTTP_TIMEOUT": "4", "AWS_MAX_ATTEMPTS": "1",
+        ])
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let run = try Self.measured(["whoami"], environment: env)
+        #expect(run.result.status == 3, "stderr: \(run.result.stderr)")
+        #expect(run.result.stderr.contains("127.0.0.1:\(server.port)"), "stderr: \(run.result.stderr)")
+        #expect(run.wallSeconds >= 3.5)
+        #expect(run.cpuSeconds < run.wallSeconds * Self.idleCPUShare, "used \(run.cpuSeconds) s of CPU in \(run.wallSeconds) s")
+    }
+
     /// swift-corelibs-foundation keeps the libdispatch write source it made for libcurl while the
     /// request was sent (`_SocketSources.createWriteSource` is never undone when libcurl asks for
     /// read readiness only), so the always-writable socket wakes the session's queue in a loop

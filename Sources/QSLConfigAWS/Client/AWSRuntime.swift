@@ -40,7 +40,8 @@ package struct AWSRuntime: Sendable {
 
     /// The real network: ``URLSessionTransport`` for API calls (a `requestTimeout` deadline per
     /// attempt, 30 s unless `QSL_HTTP_TIMEOUT` set one; 16 MiB bodies) and for the metadata
-    /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies).
+    /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies; plain
+    /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``).
     static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger) -> AWSRuntime {
         let apiDeadline = requestTimeout ?? URLSessionTransport.defaultRequestTimeout
         return AWSRuntime(
@@ -49,7 +50,7 @@ package struct AWSRuntime: Sendable {
                 requestTimeout: apiDeadline),
             metadataTransport: URLSessionTransport(
                 connectTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
-                maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes),
+                maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes, plainHTTPOverSockets: true),
             retry: retry,
             logger: logger)
     }

@@ -24,8 +24,14 @@ import FoundationNetworking
 ///
 /// Plain `http://` to an IPv6 literal (`http://[::1]:4566`, `http://[fd00:ec2::23]`) goes over a
 /// small socket client with the same limits, because `URLSession` on Linux refuses IPv6 literal
-/// hosts (see `IPv6LiteralHTTP`). `https://` to an IPv6 literal is left to `URLSession`, which on
-/// Linux refuses it: use a DNS name.
+/// hosts (see `PlainHTTPClient`); with `plainHTTPOverSockets` every plain-HTTP request does,
+/// which the metadata transport uses so that waiting for a credentials endpoint never spins a
+/// core. `https://` to an IPv6 literal is left to `URLSession`, which on Linux refuses it: use a
+/// DNS name.
+///
+/// Known limit on Linux: while `URLSession` waits for a response it keeps waking its queue (a
+/// swift-corelibs-foundation defect, see `PlainHTTPClient`), so a slow answer over `URLSession`
+/// costs CPU until it arrives or the deadline passes.
 ///
 /// Redirects are not followed and nothing is cached or stored in cookies: AWS APIs never redirect,
 /// and a signed request must not be replayed somewhere else.
@@ -50,13 +56,16 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
     public let connectTimeout: Duration
     public let requestTimeout: Duration
     public let maxResponseBytes: Int
+    /// Whether every plain `http://` request goes over the socket client rather than `URLSession`.
+    public let plainHTTPOverSockets: Bool
 
     /// - Precondition: `connectTimeout` is at least one second (see above), `requestTimeout` is
     ///   positive and `maxResponseBytes` is at least one.
     public init(
         connectTimeout: Duration = URLSessionTransport.defaultConnectTimeout,
         requestTimeout: Duration = URLSessionTransport.defaultRequestTimeout,
-        maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes
+        maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes,
+        plainHTTPOverSockets: Bool = false
     ) {
         precondition(
             connectTimeout >= .seconds(1),
@@ -66,6 +75,7 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.plainHTTPOverSockets = plainHTTPOverSockets
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = connectTimeout.seconds
         // Darwin enforces this; here it is only a backstop behind the transport's own timer.
@@ -83,8 +93,8 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
     }
 
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
-        if IPv6LiteralHTTP.handles(request) {
-            return try await IPv6LiteralHTTP.send(request, deadline: requestTimeout, maxResponseBytes: maxResponseBytes)
+        if request.scheme == "http" && (plainHTTPOverSockets || PlainHTTPClient.isIPv6Literal(request)) {
+            return try await PlainHTTPClient.send(request, deadline: requestTimeout, maxResponseBytes: maxResponseBytes)
         }
         guard let url = URL(string: request.urlString) else {
             throw AWSTransportError(kind: .invalidRequest, host: request.hostHeader, reason: "not a valid URL")

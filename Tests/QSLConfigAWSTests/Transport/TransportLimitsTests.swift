@@ -7,7 +7,8 @@ import Testing
 @testable import QSLConfigAWS
 
 /// The limits ``URLSessionTransport`` enforces itself on Linux: the whole-exchange deadline, the
-/// response body cap, and IPv6 literal endpoints.
+/// response body cap, and IPv6 literal endpoints. Each limit is checked through `URLSession` and
+/// through the plain-HTTP socket client (`sockets`).
 @Suite("URLSession transport limits")
 struct TransportLimitsTests {
     static func get(_ transport: URLSessionTransport, _ url: String) async throws -> AWSHTTPResponse {
@@ -23,13 +24,13 @@ struct TransportLimitsTests {
         }
     }
 
-    @Test("a response trickling in one byte a second fails as timed out at the deadline, not at the idle timeout")
-    func trickleHitsTheDeadline() async throws {
+    @Test("a response trickling in one byte a second fails as timed out at the deadline, not at the idle timeout", arguments: [false, true])
+    func trickleHitsTheDeadline(sockets: Bool) async throws {
         let server = try LocalHTTPServer { _ in
             .trickle(AWSHTTPResponse(status: 200, body: Array(repeating: UInt8(ascii: "a"), count: 600)), every: .seconds(1))
         }
         defer { server.stop() }
-        let transport = URLSessionTransport(connectTimeout: .seconds(5), requestTimeout: .seconds(2))
+        let transport = URLSessionTransport(connectTimeout: .seconds(5), requestTimeout: .seconds(2), plainHTTPOverSockets: sockets)
         let start = ContinuousClock.now
         let error = await Self.transportError { try await Self.get(transport, server.baseURL + "/slow") }
         let elapsed = start.duration(to: .now)
@@ -40,26 +41,48 @@ struct TransportLimitsTests {
         #expect(elapsed < .seconds(15), "ended after \(elapsed)")
     }
 
-    @Test("a body without Content-Length that never ends is abandoned past the cap")
-    func endlessBodyIsCapped() async throws {
+    @Test("a body without Content-Length that never ends is abandoned past the cap", arguments: [false, true])
+    func endlessBodyIsCapped(sockets: Bool) async throws {
         let server = try LocalHTTPServer { _ in .endless(status: 200, limit: 1 << 30) }
         defer { server.stop() }
-        let transport = URLSessionTransport(requestTimeout: .seconds(60), maxResponseBytes: 1 << 20)
+        let transport = URLSessionTransport(requestTimeout: .seconds(60), maxResponseBytes: 1 << 20, plainHTTPOverSockets: sockets)
         let error = await Self.transportError { try await Self.get(transport, server.baseURL + "/flood") }
         #expect(error?.kind == .responseTooLarge, "got \(String(describing: error))")
         #expect("\(error.map { "\($0)" } ?? "")".contains("exceeded the limit of 1048576 bytes"))
     }
 
-    @Test("a declared Content-Length over the cap is refused; a body of exactly the cap is read")
-    func declaredLengthOverTheCap() async throws {
+    @Test("a declared Content-Length over the cap is refused; a body of exactly the cap is read", arguments: [false, true])
+    func declaredLengthOverTheCap(sockets: Bool) async throws {
         let server = try LocalHTTPServer { request in
             .response(AWSHTTPResponse(status: 200, body: Array(repeating: UInt8(ascii: "b"), count: request.path == "/big" ? 1001 : 1000)))
         }
         defer { server.stop() }
-        let transport = URLSessionTransport(maxResponseBytes: 1000)
+        let transport = URLSessionTransport(maxResponseBytes: 1000, plainHTTPOverSockets: sockets)
         let error = await Self.transportError { try await Self.get(transport, server.baseURL + "/big") }
         #expect(error?.kind == .responseTooLarge, "got \(String(describing: error))")
         #expect(try await Self.get(transport, server.baseURL + "/fits").body.count == 1000)
+    }
+
+    @Test("the socket client: a body cut short of its Content-Length is a connection failure; a whole one is read with its headers")
+    func socketClientFraming() async throws {
+        let server = try LocalHTTPServer { request in
+            let response = AWSHTTPResponse(status: 201, headers: ["X-Echo": request.headers["X-Probe"] ?? "none"], body: Array("abcdef".utf8))
+            return request.path == "/cut" ? .truncated(response, declaredLength: 100) : .response(response)
+        }
+        defer { server.stop() }
+        let transport = URLSessionTransport(plainHTTPOverSockets: true)
+        let error = await Self.transportError { try await Self.get(transport, server.baseURL + "/cut") }
+        #expect(error?.kind == .connectionFailed, "got \(String(describing: error))")
+        #expect("\(error.map { "\($0)" } ?? "")".contains("94 bytes before the end of the body"))
+
+        var request = try #require(AWSHTTPRequest(getting: server.baseURL + "/whole?x=1"))
+        request.headers.add(name: "X-Probe", value: "p1")
+        let response = try await transport.send(request)
+        #expect(response.status == 201)
+        #expect(response.headers["X-Echo"] == "p1")
+        #expect(response.body == Array("abcdef".utf8))
+        #expect(server.requests.last?.target == "/whole?x=1")
+        #expect(server.requests.last?.headers["Host"] == "127.0.0.1:\(server.port)")
     }
 
     @Test("an AWS call whose response outgrows the cap fails at once as a malformed response naming the host")

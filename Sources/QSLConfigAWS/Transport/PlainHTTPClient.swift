@@ -6,36 +6,46 @@ import Glibc
 private let systemSocket = Glibc.socket
 private let systemSend = Glibc.send
 private let systemClose = Glibc.close
+private let systemConnect = Glibc.connect
 #elseif canImport(Musl)
 import Musl
 private let systemSocket = Musl.socket
 private let systemSend = Musl.send
 private let systemClose = Musl.close
+private let systemConnect = Musl.connect
 #elseif canImport(Darwin)
 import Darwin
 private let systemSocket = Darwin.socket
 private let systemSend = Darwin.send
 private let systemClose = Darwin.close
+private let systemConnect = Darwin.connect
 #endif
 
-/// Plain-HTTP/1.1 exchanges with an IPv6 literal host (`http://[::1]:4566`,
-/// `http://[fd00:ec2::23]/v1/credentials`, `http://[fd00:ec2::254]`) over a POSIX socket.
+/// Plain-HTTP/1.1 exchanges over a POSIX socket, for what `URLSession` on Linux does badly:
 ///
-/// swift-corelibs-foundation's `URLSession` refuses every URL whose host is an IPv6 literal with
-/// `NSURLErrorBadURL` (-1000): it compares libcurl's bracketed host with `URL.host`'s bare one
-/// (swiftlang/swift-corelibs-foundation#5496). Plain HTTP is only ever allowed to loopback and
-/// the link-local ECS, EKS and EC2 metadata hosts, so this small client carries those requests;
-/// `https://` to an IPv6 literal still goes to `URLSession`.
+/// - IPv6 literal hosts (`http://[::1]:4566`, `http://[fd00:ec2::23]/v1/credentials`,
+///   `http://[fd00:ec2::254]`): swift-corelibs-foundation refuses them with `NSURLErrorBadURL`
+///   (-1000), comparing libcurl's bracketed host with `URL.host`'s bare one
+///   (swiftlang/swift-corelibs-foundation#5496).
+/// - Waiting without burning a core: corelibs keeps the libdispatch write source it made for
+///   libcurl while the request went out, so the always-writable socket wakes its queue in a loop
+///   until the response arrives. The metadata transport sends every plain-HTTP request (instance
+///   metadata, container credentials) here for that reason.
 ///
-/// The same limits as ``URLSessionTransport``: one deadline for the whole exchange, and a body
-/// cap. One request per connection (`Connection: close`); the socket is non-blocking and every
-/// wait is a `poll` bounded by the deadline, woken every 100 ms to notice cancellation.
-enum IPv6LiteralHTTP {
+/// Plain HTTP is only ever allowed to loopback and the link-local ECS, EKS and EC2 metadata
+/// hosts; `https://` always goes to `URLSession`.
+///
+/// The same limits as ``URLSessionTransport``: one deadline for the whole exchange (name
+/// resolution excepted: `getaddrinfo` cannot be bounded, and these hosts are addresses or
+/// `localhost`), and a body cap. One request per connection (`Connection: close`); the socket is
+/// non-blocking and every wait is a `poll` bounded by the deadline, woken every 100 ms to notice
+/// cancellation.
+enum PlainHTTPClient {
     /// The most a response head may take.
     static let maxHeadBytes = 64 << 10
 
-    /// Whether `request` must come here: plain HTTP to an IPv6 literal.
-    static func handles(_ request: AWSHTTPRequest) -> Bool {
+    /// Whether `request` is plain HTTP to an IPv6 literal, which `URLSession` cannot send.
+    static func isIPv6Literal(_ request: AWSHTTPRequest) -> Bool {
         request.scheme == "http" && request.host.contains(":")
     }
 
@@ -73,13 +83,7 @@ enum IPv6LiteralHTTP {
     ) throws -> AWSHTTPResponse {
         let host = request.hostHeader
         do {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = UInt16(request.port ?? 80).bigEndian
-            guard request.host.withCString({ inet_pton(AF_INET6, $0, &address.sin6_addr) }) == 1 else {
-                throw AWSTransportError(kind: .invalidRequest, host: host, reason: "`\(request.host)` is not an IPv6 address")
-            }
-            let socket = try Socket(address: address, until: until, cancelled: cancelled)
+            let socket = try connect(to: request.host, port: request.port ?? 80, until: until, cancelled: cancelled)
             defer { socket.close() }
             try socket.writeAll(encode(request), until: until, cancelled: cancelled)
             return try readResponse(socket, until: until, maxResponseBytes: maxResponseBytes, cancelled: cancelled)
@@ -96,6 +100,34 @@ enum IPv6LiteralHTTP {
                 throw AWSTransportError(kind: .connectionFailed, host: host, reason: reason)
             }
         }
+    }
+
+    /// Connects to the first address of `host` that answers.
+    private static func connect(to host: String, port: Int, until: ContinuousClock.Instant, cancelled: CancelFlag) throws -> Socket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw Failure.system("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(first) }
+        var lastFailure = Failure.system("no address for \(host)")
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let current = entry {
+            do {
+                return try Socket(address: current.pointee, until: until, cancelled: cancelled)
+            } catch Failure.system(let reason) {
+                lastFailure = .system(reason)
+            }
+            entry = current.pointee.ai_next
+        }
+        throw lastFailure
     }
 
     static func encode(_ request: AWSHTTPRequest) -> [UInt8] {
@@ -200,22 +232,13 @@ enum IPv6LiteralHTTP {
     private struct Socket {
         let fd: Int32
 
-        init(address: sockaddr_in6, until: ContinuousClock.Instant, cancelled: CancelFlag) throws {
-            #if canImport(Glibc)
-            let fd = systemSocket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-            #else
-            let fd = systemSocket(AF_INET6, SOCK_STREAM, 0)
-            #endif
+        init(address: addrinfo, until: ContinuousClock.Instant, cancelled: CancelFlag) throws {
+            let fd = systemSocket(address.ai_family, address.ai_socktype, address.ai_protocol)
             guard fd >= 0 else { throw Failure.system("socket: \(String(cString: strerror(errno)))") }
             self.fd = fd
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            var target = address
-            let result = withUnsafePointer(to: &target) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
+            let result = systemConnect(fd, address.ai_addr, address.ai_addrlen)
             if result != 0 {
                 guard errno == EINPROGRESS else {
                     let reason = String(cString: strerror(errno))
