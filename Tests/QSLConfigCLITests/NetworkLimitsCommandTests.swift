@@ -24,7 +24,19 @@ struct NetworkLimitsCommandTests {
         var cpuSeconds: Double
     }
 
-    static func measured(_ arguments: [String], environment: [String: String]) throws -> MeasuredRun {
+    /// Runs `body` on a thread of its own, so a child process that takes seconds never holds one
+    /// of the concurrency pool's few threads (other tests' deadlines need them).
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    static func measured(_ arguments: [String], environment: [String: String]) async throws -> MeasuredRun {
+        try await offPool { try measuredBlocking(arguments, environment: environment) }
+    }
+
+    static func measuredBlocking(_ arguments: [String], environment: [String: String]) throws -> MeasuredRun {
         let script = #""$0" "$@"; status=$?; times >&2; exit $status"#
         let start = ContinuousClock.now
         var result = try ChildProcess.run(
@@ -58,12 +70,12 @@ struct NetworkLimitsCommandTests {
     @Test(
         "secret get and whoami against a server trickling one byte a second end with exit 3 at the deadline times the attempts",
         arguments: [["secret", "get", "qsl/dev/slow", "--store", "aws"], ["whoami"]])
-    func trickle(_ command: [String]) throws {
+    func trickle(_ command: [String]) async throws {
         let server = try Self.tricklingServer()
         defer { server.stop() }
         // 2 s a try, 2 tries: about 4 s, plus the backoff (at most 0.1 s) and start-up.
         let env = Self.environment(["AWS_ENDPOINT_URL": server.baseURL, "QSL_HTTP_TIMEOUT": "2", "AWS_MAX_ATTEMPTS": "2"])
-        let run = try Self.measured(command, environment: env)
+        let run = try await Self.measured(command, environment: env)
         #expect(run.result.status == 3, "stderr: \(run.result.stderr)")
         #expect(run.result.stderr.contains("timed out after 2 attempts"), "stderr: \(run.result.stderr)")
         #expect(run.result.stderr.contains("127.0.0.1:\(server.port)"))
@@ -74,11 +86,11 @@ struct NetworkLimitsCommandTests {
     }
 
     /// Waits on a server that accepts the request and never answers, and returns the run.
-    static func silentServerRun(ipv6: Bool) throws -> MeasuredRun {
+    static func silentServerRun(ipv6: Bool) async throws -> MeasuredRun {
         let server = try LocalHTTPServer(ipv6: ipv6) { _ in .stall(.seconds(30)) }
         defer { server.stop() }
         let env = Self.environment(["AWS_ENDPOINT_URL": server.baseURL, "QSL_HTTP_TIMEOUT": "4", "AWS_MAX_ATTEMPTS": "1"])
-        let run = try Self.measured(["whoami"], environment: env)
+        let run = try await Self.measured(["whoami"], environment: env)
         #expect(run.result.status == 3, "stderr: \(run.result.stderr)")
         #expect(run.result.stderr.contains("timed out"))
         #expect(run.wallSeconds >= 3.5)
@@ -90,13 +102,13 @@ struct NetworkLimitsCommandTests {
     static let idleCPUShare = 0.10
 
     @Test("waiting on a silent server over qsl-config's own socket client sleeps: CPU well under the wall time")
-    func silentServerOwnClient() throws {
-        let run = try Self.silentServerRun(ipv6: true)
+    func silentServerOwnClient() async throws {
+        let run = try await Self.silentServerRun(ipv6: true)
         #expect(run.cpuSeconds < run.wallSeconds * Self.idleCPUShare, "used \(run.cpuSeconds) s of CPU in \(run.wallSeconds) s")
     }
 
     @Test("waiting on a silent container credentials endpoint sleeps: the metadata transport never spins a core")
-    func silentCredentialsEndpoint() throws {
+    func silentCredentialsEndpoint() async throws {
         let server = try LocalHTTPServer { _ in .stall(.seconds(30)) }
         defer { server.stop() }
         var env = Self.environment([
@@ -105,7 +117,7 @@ struct NetworkLimitsCommandTests {
         ])
         env["AWS_ACCESS_KEY_ID"] = nil
         env["AWS_SECRET_ACCESS_KEY"] = nil
-        let run = try Self.measured(["whoami"], environment: env)
+        let run = try await Self.measured(["whoami"], environment: env)
         #expect(run.result.status == 3, "stderr: \(run.result.stderr)")
         #expect(run.result.stderr.contains("127.0.0.1:\(server.port)"), "stderr: \(run.result.stderr)")
         #expect(run.wallSeconds >= 3.5)
@@ -118,8 +130,8 @@ struct NetworkLimitsCommandTests {
     /// until the answer or the deadline. Recorded as a known issue: when a toolchain fixes it this
     /// test fails, and the wrapper goes.
     @Test("waiting on a silent server through URLSession on Linux burns CPU until the deadline (corelibs bug)")
-    func silentServerURLSession() throws {
-        let run = try Self.silentServerRun(ipv6: false)
+    func silentServerURLSession() async throws {
+        let run = try await Self.silentServerRun(ipv6: false)
         withKnownIssue("swift-corelibs-foundation URLSession busy-polls a stale write source while waiting for a response") {
             #expect(run.cpuSeconds < run.wallSeconds * Self.idleCPUShare, "used \(run.cpuSeconds) s of CPU in \(run.wallSeconds) s")
         }
@@ -143,5 +155,46 @@ struct NetworkLimitsCommandTests {
         let result = try CLIRunner.run(command, environment: env)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI `http://203.0.113.7/v1/credentials` is not allowed"))
+    }
+}
+
+/// `credential_process` end to end, from a qsl-config whose parent made it ignore SIGCHLD.
+@Suite("credential_process from a process that ignores SIGCHLD")
+struct CredentialProcessSignalCommandTests {
+    static let identity = """
+        <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>\
+        <Arn>arn:aws:iam::123456789012:user/proc</Arn><UserId>AIDAPROCESS</UserId><Account>123456789012</Account>\
+        </GetCallerIdentityResult><ResponseMetadata><RequestId>r-proc</RequestId></ResponseMetadata></GetCallerIdentityResponse>
+        """
+
+    @Test("whoami with a helper that waits for its own background job works when qsl-config starts with SIGCHLD ignored")
+    func ignoredSIGCHLD() async throws {
+        let sts = try LocalHTTPServer { _ in .response(AWSHTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Array(Self.identity.utf8))) }
+        defer { sts.stop() }
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let helper = directory.appendingPathComponent("helper.sh")
+        try Data(#"""
+            ignored=$(awk '/^SigIgn/ {print $2}' /proc/$$/status)
+            if [ $(( 0x$ignored & 0x10000 )) -ne 0 ]; then echo "inherited an ignored SIGCHLD" >&2; exit 3; fi
+            sleep 0.1 &
+            wait $!
+            echo '{"Version":1,"AccessKeyId":"AKIDPROCESS000000001","SecretAccessKey":"process-secret"}'
+            """#.utf8).write(to: helper)
+        let config = directory.appendingPathComponent("config")
+        try Data("[profile proc]\ncredential_process = sh \(helper.path)\nregion = us-east-1\n".utf8).write(to: config)
+        let env = CLIRunner.environment([
+            "AWS_CONFIG_FILE": config.path, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/qsl-net/credentials",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ])
+        let arguments = [#"trap '' CHLD; exec "$0" "$@""#, CLIRunner.executable.path, "whoami", "--profile", "proc", "--endpoint-url", sts.baseURL, "--format", "json"]
+        let result = try await NetworkLimitsCommandTests.offPool {
+            try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c"] + arguments, environment: env, directory: directory)
+        }
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["CredentialSource"] as? String == "profile proc (credential_process)", "stdout: \(result.stdout)")
+        #expect(sts.requests.first?.headers["Authorization"]?.contains("AKIDPROCESS000000001") == true)
+        #expect(!result.stdout.contains("process-secret") && !result.stderr.contains("process-secret"))
     }
 }

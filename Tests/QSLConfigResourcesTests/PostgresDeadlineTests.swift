@@ -15,6 +15,17 @@ final class TricklingPostgres: Sendable {
 
     let port: UInt16
     private let stopped = StopFlag()
+    private let hangUpLog = HangUpLog()
+
+    /// For each client that let go: how long after the trickle began the server found the
+    /// connection gone (measured on its own thread, whatever the test's tasks are waiting for).
+    var hangUps: [Duration] { hangUpLog.entries }
+
+    /// Waits (up to a minute) for the first hang-up.
+    func firstHangUp() async throws -> Duration? {
+        for _ in 0..<600 where hangUps.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        return hangUps.first
+    }
 
     init(trickling stage: Stage) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -27,6 +38,7 @@ final class TricklingPostgres: Sendable {
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         port = UInt16(bigEndian: address.sin_port)
         let stopped = self.stopped
+        let log = self.hangUpLog
         Thread {
             defer { close(fd) }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -34,7 +46,7 @@ final class TricklingPostgres: Sendable {
                 guard poll(&poller, 1, 100) > 0 else { continue }
                 let client = accept(fd, nil, nil)
                 guard client >= 0 else { continue }
-                Thread { Self.serve(client, stage: stage, stopped: stopped) }.start()
+                Thread { Self.serve(client, stage: stage, stopped: stopped, log: log) }.start()
             }
         }.start()
     }
@@ -56,14 +68,18 @@ final class TricklingPostgres: Sendable {
         bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
-    private static func trickle(_ fd: Int32, _ byte: UInt8, stopped: StopFlag) {
+    private static func trickle(_ fd: Int32, _ byte: UInt8, stopped: StopFlag, log: HangUpLog) {
+        let start = ContinuousClock.now
         for _ in 0..<60 where !stopped.isSet {
             usleep(1_000_000)
-            guard send(fd, [byte]) else { return }
+            guard send(fd, [byte]) else {
+                log.append(start.duration(to: .now))
+                return
+            }
         }
     }
 
-    private static func serve(_ fd: Int32, stage: Stage, stopped: StopFlag) {
+    private static func serve(_ fd: Int32, stage: Stage, stopped: StopFlag, log: HangUpLog) {
         defer { close(fd) }
         // The startup packet, after any number of SSLRequest/GSSENCRequest packets answered `N`.
         while true {
@@ -78,7 +94,7 @@ final class TricklingPostgres: Sendable {
             break
         }
         if stage == .login {
-            trickle(fd, UInt8(ascii: "R"), stopped: stopped)
+            trickle(fd, UInt8(ascii: "R"), stopped: stopped, log: log)
             return
         }
         let authenticationOK: [UInt8] = [UInt8(ascii: "R"), 0, 0, 0, 8, 0, 0, 0, 0]
@@ -86,7 +102,7 @@ final class TricklingPostgres: Sendable {
         guard send(fd, authenticationOK + readyForQuery) else { return }
         var scratch = [UInt8](repeating: 0, count: 4096)
         guard scratch.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }) > 0 else { return }
-        trickle(fd, UInt8(ascii: "1"), stopped: stopped)
+        trickle(fd, UInt8(ascii: "1"), stopped: stopped, log: log)
     }
 }
 
@@ -100,13 +116,13 @@ struct PostgresDeadlineTests {
     @Test("a login answered one byte a second ends with a timeout at the Timeout deadline")
     func login() async throws {
         let server = try TricklingPostgres(trickling: .login)
-        let start = ContinuousClock.now
         let error = try await #require(throws: PostgresError.self) {
             try await PostgresConnection.connect(Self.connectionString(port: server.port, "Timeout=2"))
         }
         #expect(error.kind == .timeout, "\(error)")
         #expect(error.step == "connect")
-        #expect(start.duration(to: .now) < .seconds(15))
+        let hangUp = try await server.firstHangUp()
+        #expect(hangUp.map { $0 < .seconds(15) } == true, "the client let go after \(String(describing: hangUp))")
         #expect(!error.description.contains("pw-deadline"))
         withExtendedLifetime(server) {}
     }
@@ -115,12 +131,12 @@ struct PostgresDeadlineTests {
     func statement() async throws {
         let server = try TricklingPostgres(trickling: .statement)
         let connection = try await PostgresConnection.connect(Self.connectionString(port: server.port, "Timeout=10;Command Timeout=2"))
-        let start = ContinuousClock.now
         let error = try await #require(throws: PostgresError.self) { try await connection.query("SELECT 1") }
         #expect(error.kind == .timeout, "\(error)")
         #expect(error.step == "SELECT")
         #expect(error.description.contains("Command Timeout"))
-        #expect(start.duration(to: .now) < .seconds(15))
+        let hangUp = try await server.firstHangUp()
+        #expect(hangUp.map { $0 < .seconds(15) } == true, "the client let go after \(String(describing: hangUp))")
         let after = try await #require(throws: PostgresError.self) { try await connection.query("SELECT 1") }
         #expect(after.kind == .connection)
         #expect(after.description.contains("the connection is closed"))
@@ -144,4 +160,11 @@ final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .relaxed) }
     func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// Hang-up times, appended from the server's threads.
+final class HangUpLog: Sendable {
+    private let log = Mutex<[Duration]>([])
+    var entries: [Duration] { log.withLock { $0 } }
+    func append(_ duration: Duration) { log.withLock { $0.append(duration) } }
 }

@@ -42,7 +42,7 @@ package struct AWSRuntime: Sendable {
     /// attempt, 30 s unless `QSL_HTTP_TIMEOUT` set one; 16 MiB bodies) and for the metadata
     /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies; plain
     /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``).
-    static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger) -> AWSRuntime {
+    static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger = Logger(label: "qsl-config.aws")) -> AWSRuntime {
         let apiDeadline = requestTimeout ?? URLSessionTransport.defaultRequestTimeout
         return AWSRuntime(
             transport: URLSessionTransport(

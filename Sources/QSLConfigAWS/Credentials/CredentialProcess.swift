@@ -191,8 +191,8 @@ enum CredentialProcess {
         return pid
     }
 
-    /// The exit status of `pid` (128 + the signal's number when a signal ended it), once it has
-    /// ended; throws ``Stop/timedOut`` when it is still running at the deadline. Checks every
+    /// The exit status of `pid` (128 + the signal's number when a signal ended it; 0 when this
+    /// process ignores SIGCHLD and the status is lost), once it has ended; throws ``Stop/timedOut`` when it is still running at the deadline. Checks every
     /// 10 ms, sleeping in between: by now the command has closed its output, so it is ending.
     private static func waitForExit(_ pid: pid_t, until deadline: ContinuousClock.Instant) throws(Stop) -> Int32 {
         var status: Int32 = 0
@@ -202,7 +202,10 @@ enum CredentialProcess {
                 let signal = status & 0x7f
                 return signal == 0 ? (status >> 8) & 0xff : 128 + signal
             }
-            if reaped < 0 && errno != EINTR { return 128 }  // not ours to wait for any more: treat as failed
+            // ECHILD: this process ignores SIGCHLD, so the kernel reaped the command itself and its
+            // status is gone; what it printed decides (a failed helper prints no credentials).
+            if reaped < 0 && errno == ECHILD { return 0 }
+            if reaped < 0 && errno != EINTR { return 128 }
             guard ContinuousClock.now < deadline else { throw .timedOut }
             _ = poll(nil, 0, 10)
         }

@@ -112,10 +112,14 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
         let exchange = Exchange(host: request.hostHeader, limit: maxResponseBytes, deadline: requestTimeout)
         let task = session.dataTask(with: urlRequest)
         delegate.register(exchange, for: task)
-        let timer = Task {
-            try await Task.sleep(for: requestTimeout)
+        // A dispatch timer, not a Task: the deadline must hold even when every thread of the
+        // concurrency pool is busy.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + requestTimeout.seconds, leeway: .milliseconds(10))
+        timer.setEventHandler {
             if exchange.stop(.deadline) { task.cancel() }
         }
+        timer.resume()
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

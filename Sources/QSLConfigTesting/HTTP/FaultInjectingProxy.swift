@@ -113,6 +113,10 @@ public final class FaultInjectingProxy: Sendable {
     public var baseURL: String { server.baseURL }
     public var port: Int { server.port }
 
+    /// For each `.trickle` the client gave up on, how long after the reply began it let go
+    /// (see ``LocalHTTPServer/hangUps``).
+    public var hangUps: [Duration] { server.hangUps }
+
     /// Every request that arrived, with the fault it met.
     public var exchanges: [Exchange] { state.log.withLock { $0 } }
 

@@ -62,6 +62,7 @@ public final class LocalHTTPServer: Sendable {
     private final class Shared: Sendable {
         let stopped = Atomic<Bool>(false)
         let requests = Mutex<[Request]>([])
+        let hangUps = Mutex<[Duration]>([])
         let handler: @Sendable (Request) -> Reply
         init(handler: @escaping @Sendable (Request) -> Reply) { self.handler = handler }
     }
@@ -85,6 +86,11 @@ public final class LocalHTTPServer: Sendable {
 
     /// Every request received so far, in arrival order.
     public var requests: [Request] { shared.requests.withLock { $0 } }
+
+    /// For each `.trickle` or `.endless` reply the client gave up on: how long after the reply
+    /// began the server found the connection gone. Measured on the server's own thread, so it
+    /// shows when the client let go even if the test that awaits the client is slow to resume.
+    public var hangUps: [Duration] { shared.hangUps.withLock { $0 } }
 
     /// Stops accepting connections (the listener closes within 100 ms).
     public func stop() {
@@ -126,16 +132,26 @@ public final class LocalHTTPServer: Sendable {
             Thread.sleep(forTimeInterval: seconds(duration))
             close(fd)
         case .trickle(let response, let interval):
+            let start = ContinuousClock.now
             for byte in HTTPWire.encodeResponse(response) {
-                guard !shared.stopped.load(ordering: .relaxed), (try? HTTPWire.writeAll(fd, [byte])) != nil else { break }
+                guard !shared.stopped.load(ordering: .relaxed) else { break }
+                guard (try? HTTPWire.writeAll(fd, [byte])) != nil else {
+                    shared.hangUps.withLock { $0.append(start.duration(to: .now)) }
+                    break
+                }
                 Thread.sleep(forTimeInterval: seconds(interval))
             }
             close(fd)
         case .endless(let status, let limit):
             var sent = 0
+            let start = ContinuousClock.now
             let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
             if (try? HTTPWire.writeAll(fd, HTTPWire.encodeResponse(AWSHTTPResponse(status: status), contentLength: -1))) != nil {
-                while sent < limit, !shared.stopped.load(ordering: .relaxed), (try? HTTPWire.writeAll(fd, chunk)) != nil {
+                while sent < limit, !shared.stopped.load(ordering: .relaxed) {
+                    guard (try? HTTPWire.writeAll(fd, chunk)) != nil else {
+                        shared.hangUps.withLock { $0.append(start.duration(to: .now)) }
+                        break
+                    }
                     sent += chunk.count
                 }
             }
