@@ -50,6 +50,9 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
     /// document is about 1.5 KiB).
     public static let metadataMaxResponseBytes = 64 << 10
 
+    /// Where every exchange's deadline timer fires.
+    private static let deadlineQueue = DispatchQueue(label: "qsl-config.transport.deadlines")
+
     private let session: URLSession
     private let delegate: SessionDelegate
 
@@ -112,9 +115,9 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
         let exchange = Exchange(host: request.hostHeader, limit: maxResponseBytes, deadline: requestTimeout)
         let task = session.dataTask(with: urlRequest)
         delegate.register(exchange, for: task)
-        // A dispatch timer, not a Task: the deadline must hold even when every thread of the
-        // concurrency pool is busy.
-        let timer = DispatchSource.makeTimerSource(queue: .global())
+        // A dispatch timer on a serial (overcommitting) queue, not a Task: the deadline must hold
+        // even when every thread of the concurrency pool is busy.
+        let timer = DispatchSource.makeTimerSource(queue: Self.deadlineQueue)
         timer.schedule(deadline: .now() + requestTimeout.seconds, leeway: .milliseconds(10))
         timer.setEventHandler {
             if exchange.stop(.deadline) { task.cancel() }
