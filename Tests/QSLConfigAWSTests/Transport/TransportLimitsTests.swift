@@ -200,6 +200,21 @@ struct TransportLimitsTests {
         #expect(s.sleeps.delays.count == 2)
     }
 
+    @Test("one call through every fault in turn (reset, stall past the deadline, 429, 503, trickle, cut body) still succeeds")
+    func everyFaultInTurn() async throws {
+        let s = try await FaultInjectionTests.setUp(
+            environment: ["AWS_MAX_ATTEMPTS": "7"], transport: URLSessionTransport(connectTimeout: .seconds(5), requestTimeout: .seconds(2)))
+        defer { s.stop() }
+        let faults: [FaultInjectingProxy.Fault] = [
+            .reset, .stall(.seconds(10)), .throttleStatus(429), .throttleStatus(503), .trickle(every: .seconds(1)), .truncatedBody,
+        ]
+        s.proxy.enqueue(faults)
+        let value = try await s.secrets.getSecretValue(.init(secretId: "qsl/fault/secret"))
+        #expect(value.secretString?.unsafeRevealed == "v1")
+        #expect(s.proxy.exchanges.suffix(7).map(\.fault) == faults + [.pass])
+        #expect(s.sleeps.delays.count == 6)
+    }
+
     @Test("a body cut short of its Content-Length is a connection failure, retried")
     func truncatedBody() async throws {
         let s = try await FaultInjectionTests.setUp()
