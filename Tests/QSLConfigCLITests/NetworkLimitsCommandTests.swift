@@ -107,9 +107,11 @@ struct NetworkLimitsCommandTests {
         #expect(run.cpuSeconds < run.wallSeconds * Self.idleCPUShare, "used \(run.cpuSeconds) s of CPU in \(run.wallSeconds) s")
     }
 
-    @Test("waiting on a silent container credentials endpoint sleeps: the metadata transport never spins a core")
-    func silentCredentialsEndpoint() async throws {
-        let server = try LocalHTTPServer { _ in .stall(.seconds(30)) }
+    @Test("waiting on a container credentials endpoint that trickles (a byte every 0.5 s) sleeps, and ends at the deadline")
+    func tricklingCredentialsEndpoint() async throws {
+        let server = try LocalHTTPServer { _ in
+            .trickle(AWSHTTPResponse(status: 200, body: [UInt8](repeating: UInt8(ascii: " "), count: 4096)), every: .milliseconds(500))
+        }
         defer { server.stop() }
         var env = Self.environment([
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/v2/credentials/x", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
@@ -120,6 +122,7 @@ struct NetworkLimitsCommandTests {
         let run = try await Self.measured(["whoami"], environment: env)
         #expect(run.result.status == 3, "stderr: \(run.result.stderr)")
         #expect(run.result.stderr.contains("127.0.0.1:\(server.port)"), "stderr: \(run.result.stderr)")
+        #expect(run.result.stderr.contains("deadline for the whole exchange"), "stderr: \(run.result.stderr)")
         #expect(run.wallSeconds >= 3.5)
         #expect(run.cpuSeconds < run.wallSeconds * Self.idleCPUShare, "used \(run.cpuSeconds) s of CPU in \(run.wallSeconds) s")
     }

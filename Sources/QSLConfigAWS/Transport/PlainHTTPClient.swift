@@ -51,14 +51,17 @@ enum PlainHTTPClient {
 
     /// Sends `request` on a thread of its own and waits for the response without blocking the
     /// caller's thread.
-    static func send(_ request: AWSHTTPRequest, deadline: Duration, maxResponseBytes: Int) async throws -> AWSHTTPResponse {
+    static func send(
+        _ request: AWSHTTPRequest, deadline: Duration, idle: Duration, maxResponseBytes: Int
+    ) async throws -> AWSHTTPResponse {
         let cancelled = CancelFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let until = ContinuousClock.now + deadline
                 Thread {
                     continuation.resume(with: Result {
-                        try exchange(request, until: until, deadline: deadline, maxResponseBytes: maxResponseBytes, cancelled: cancelled)
+                        try exchange(
+                            request, until: until, deadline: deadline, idle: idle, maxResponseBytes: maxResponseBytes, cancelled: cancelled)
                     })
                 }.start()
             }
@@ -75,15 +78,16 @@ enum PlainHTTPClient {
     }
 
     private enum Failure: Error {
-        case timedOut, cancelled, tooLarge, closed(String), system(String)
+        case timedOut, idle, cancelled, tooLarge, closed(String), system(String)
     }
 
     private static func exchange(
-        _ request: AWSHTTPRequest, until: ContinuousClock.Instant, deadline: Duration, maxResponseBytes: Int, cancelled: CancelFlag
+        _ request: AWSHTTPRequest, until: ContinuousClock.Instant, deadline: Duration, idle: Duration, maxResponseBytes: Int,
+        cancelled: CancelFlag
     ) throws -> AWSHTTPResponse {
         let host = request.hostHeader
         do {
-            let socket = try connect(to: request.host, port: request.port ?? 80, until: until, cancelled: cancelled)
+            let socket = try connect(to: request.host, port: request.port ?? 80, until: until, idle: idle, cancelled: cancelled)
             defer { socket.close() }
             try socket.writeAll(encode(request), until: until, cancelled: cancelled)
             return try readResponse(socket, until: until, maxResponseBytes: maxResponseBytes, cancelled: cancelled)
@@ -93,6 +97,8 @@ enum PlainHTTPClient {
                 throw CancellationError()
             case .timedOut:
                 throw AWSTransportError(kind: .timedOut, host: host, reason: "no complete response within the \(deadline) deadline for the whole exchange")
+            case .idle:
+                throw AWSTransportError(kind: .timedOut, host: host, reason: "no byte sent or received for \(idle)")
             case .tooLarge:
                 throw AWSTransportError(
                     kind: .responseTooLarge, host: host, reason: "the body exceeded the limit of \(maxResponseBytes) bytes and was abandoned")
@@ -103,7 +109,9 @@ enum PlainHTTPClient {
     }
 
     /// Connects to the first address of `host` that answers.
-    private static func connect(to host: String, port: Int, until: ContinuousClock.Instant, cancelled: CancelFlag) throws -> Socket {
+    private static func connect(
+        to host: String, port: Int, until: ContinuousClock.Instant, idle: Duration, cancelled: CancelFlag
+    ) throws -> Socket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -121,7 +129,7 @@ enum PlainHTTPClient {
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let current = entry {
             do {
-                return try Socket(address: current.pointee, until: until, cancelled: cancelled)
+                return try Socket(address: current.pointee, until: until, idle: idle, cancelled: cancelled)
             } catch Failure.system(let reason) {
                 lastFailure = .system(reason)
             }
@@ -228,14 +236,17 @@ enum PlainHTTPClient {
         }
     }
 
-    /// A non-blocking TCP socket whose every wait is bounded by the deadline.
+    /// A non-blocking TCP socket whose every wait is bounded by the deadline and by the idle
+    /// timeout (the longest a wait for one more byte, or for the connection, may take).
     private struct Socket {
         let fd: Int32
+        let idle: Duration
 
-        init(address: addrinfo, until: ContinuousClock.Instant, cancelled: CancelFlag) throws {
+        init(address: addrinfo, until: ContinuousClock.Instant, idle: Duration, cancelled: CancelFlag) throws {
             let fd = systemSocket(address.ai_family, address.ai_socktype, address.ai_protocol)
             guard fd >= 0 else { throw Failure.system("socket: \(String(cString: strerror(errno)))") }
             self.fd = fd
+            self.idle = idle
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             let result = systemConnect(fd, address.ai_addr, address.ai_addrlen)
@@ -265,12 +276,15 @@ enum PlainHTTPClient {
             _ = systemClose(fd)
         }
 
-        /// Waits for `events`, 100 ms at a time so cancellation is noticed.
+        /// Waits for `events`, 100 ms at a time so cancellation is noticed, until the deadline or
+        /// the idle timeout.
         func wait(for events: Int16, until: ContinuousClock.Instant, cancelled: CancelFlag) throws {
+            let idleUntil = ContinuousClock.now + idle
+            let limit = min(until, idleUntil)
             while true {
                 if cancelled.isSet { throw Failure.cancelled }
-                let remaining = ContinuousClock.now.duration(to: until)
-                guard remaining > .zero else { throw Failure.timedOut }
+                let remaining = ContinuousClock.now.duration(to: limit)
+                guard remaining > .zero else { throw idleUntil < until ? Failure.idle : Failure.timedOut }
                 let (seconds, attoseconds) = min(remaining, .milliseconds(100)).components
                 var descriptor = pollfd(fd: fd, events: events, revents: 0)
                 let ready = poll(&descriptor, 1, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))

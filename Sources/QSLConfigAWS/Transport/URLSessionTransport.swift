@@ -97,7 +97,8 @@ public final class URLSessionTransport: AWSHTTPTransport, Sendable {
 
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
         if request.scheme == "http" && (plainHTTPOverSockets || PlainHTTPClient.isIPv6Literal(request)) {
-            return try await PlainHTTPClient.send(request, deadline: requestTimeout, maxResponseBytes: maxResponseBytes)
+            return try await PlainHTTPClient.send(
+                request, deadline: requestTimeout, idle: connectTimeout, maxResponseBytes: maxResponseBytes)
         }
         guard let url = URL(string: request.urlString) else {
             throw AWSTransportError(kind: .invalidRequest, host: request.hostHeader, reason: "not a valid URL")

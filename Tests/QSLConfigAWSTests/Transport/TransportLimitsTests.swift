@@ -122,6 +122,19 @@ struct TransportLimitsTests {
         #expect("\(error!)".contains("\(URLSessionTransport.metadataMaxResponseBytes) bytes"))
     }
 
+    @Test("the live metadata transport gives up on a silent credentials endpoint after 1 s without a byte, not at its 5 s deadline")
+    func metadataIdleTimeout() async throws {
+        let server = try LocalHTTPServer { _ in .stall(.seconds(20)) }
+        defer { server.stop() }
+        var environment = TestContexts.isolatedEnvironment
+        environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = server.baseURL + "/v2/credentials/x"
+        environment["AWS_MAX_ATTEMPTS"] = "1"
+        let context = try AWSContext(region: "us-east-1", environment: environment, runtime: AWSRuntime.live(retry: RetryStrategy(maxAttempts: 1)))
+        let error = await #expect(throws: AWSCredentialsError.self) { try await context.credentialsProvider.credentials() }
+        #expect(error?.kind == .sourceFailed)
+        #expect("\(error!)".contains("no byte sent or received for 1.0 seconds"), "\(error!)")
+    }
+
     @Test("QSL_HTTP_TIMEOUT sets the live transport's deadline; the metadata deadline never exceeds it")
     func timeoutSetting() throws {
         #expect(try AWSRuntime.requestTimeout(environment: [:]) == nil)
