@@ -26,6 +26,8 @@ struct WhoamiCommand: AsyncParsableCommand {
             report = try await WhoamiReport.fetch(context: context)
         } catch let error as AWSConfigurationError {
             throw fail([Diagnostic(at: nil, "\(error)", rule: "aws")], status: ExitStatus.badInput)
+        } catch let error as AWSCredentialsError where error.kind == .misconfigured {
+            throw fail([Diagnostic(at: nil, "\(error)", rule: "aws")], status: ExitStatus.badInput)
         } catch {
             throw fail([Diagnostic(at: nil, "\(error)", rule: "aws")], status: ExitStatus.awsFailure)
         }

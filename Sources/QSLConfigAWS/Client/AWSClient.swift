@@ -107,6 +107,10 @@ package struct AWSClient: Sendable {
                 let response = try await runtime.transport.send(request)
                 if (200..<300).contains(response.status) { return .finished(response) }
                 failure = decodeError(response, operation: operation, attempts: attempt, credentials: credentials, host: template.hostHeader)
+            } catch let error as AWSTransportError where error.kind == .responseTooLarge {
+                throw AWSError(
+                    kind: .malformedResponse, service: service, operation: operation, serviceMessage: error.description,
+                    attempts: attempt, credentials: credentials, host: template.hostHeader)
             } catch let error as AWSTransportError where error.kind != .invalidRequest {
                 failure = AWSError(
                     kind: error.kind == .timedOut ? .timedOut : .connectionFailed, service: service, operation: operation,

@@ -80,7 +80,8 @@ public struct AWSContext: Sendable, CustomStringConvertible, CustomDebugStringCo
             ?? nonEmpty(environment["AWS_DEFAULT_REGION"]) ?? nonEmpty(profileValues["region"])
 
         let retry = try RetryStrategy.fromSettings(environment: environment, profile: profileValues)
-        var runtime = runtime ?? AWSRuntime.live(retry: retry, logger: logger)
+        let requestTimeout = try AWSRuntime.requestTimeout(environment: environment)
+        var runtime = runtime ?? AWSRuntime.live(retry: retry, requestTimeout: requestTimeout, logger: logger)
         runtime.retry = retry
 
         let endpoints = EndpointResolver(

@@ -35,13 +35,37 @@ package struct AWSRuntime: Sendable {
         self.logger = logger
     }
 
-    /// The real network: ``URLSessionTransport`` with default timeouts for API calls and
-    /// 1 s / 5 s for the metadata endpoints.
-    static func live(retry: RetryStrategy, logger: Logger) -> AWSRuntime {
-        AWSRuntime(
-            transport: URLSessionTransport(),
-            metadataTransport: URLSessionTransport(connectTimeout: .seconds(1), requestTimeout: .seconds(5)),
+    /// The whole-exchange deadline of metadata and container credentials requests.
+    static let metadataRequestTimeout: Duration = .seconds(5)
+
+    /// The real network: ``URLSessionTransport`` for API calls (a `requestTimeout` deadline per
+    /// attempt, 30 s unless `QSL_HTTP_TIMEOUT` set one; 16 MiB bodies) and for the metadata
+    /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies; plain
+    /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``).
+    static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger = Logger(label: "qsl-config.aws")) -> AWSRuntime {
+        let apiDeadline = requestTimeout ?? URLSessionTransport.defaultRequestTimeout
+        return AWSRuntime(
+            transport: URLSessionTransport(
+                connectTimeout: max(.seconds(1), min(URLSessionTransport.defaultConnectTimeout, apiDeadline)),
+                requestTimeout: apiDeadline),
+            metadataTransport: URLSessionTransport(
+                connectTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
+                maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes, plainHTTPOverSockets: true),
             retry: retry,
             logger: logger)
+    }
+
+    /// Reads `QSL_HTTP_TIMEOUT`: the whole-exchange deadline of each AWS request attempt, in
+    /// seconds (a decimal number from 1 to 3600); `nil` when it is not set.
+    static func requestTimeout(environment: [String: String]) throws(AWSConfigurationError) -> Duration? {
+        guard let raw = environment["QSL_HTTP_TIMEOUT"] else { return nil }
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let seconds = Double(text),
+            seconds >= 1, seconds <= 3600
+        else {
+            throw AWSConfigurationError(
+                .invalidSetting, "QSL_HTTP_TIMEOUT is `\(raw)`; set it to a number of seconds from 1 to 3600 (for example 10 or 2.5).")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

@@ -10,8 +10,11 @@ import Synchronization
 /// `default` → ECS container credentials → EC2 instance metadata (IMDSv2).
 ///
 /// The first source that has credentials is remembered. Temporary credentials are refreshed
-/// from that source five minutes before they expire; concurrent callers share one refresh, and
-/// if a refresh fails while the old credentials are still valid, those are returned.
+/// from that source in the five minutes before they expire, without making anyone wait: inside
+/// that window callers keep getting the cached credentials, which are still valid, while one
+/// refresh runs in the background. Only once the credentials have expired (or before the first
+/// ones) do callers wait, and then all of them share one refresh. If a refresh fails while the
+/// old credentials are still valid, those are returned.
 ///
 /// Build one through ``AWSContext``, which reads the environment and the shared files.
 public final class AWSCredentialChain: AWSCredentialsProvider {
@@ -40,9 +43,13 @@ public final class AWSCredentialChain: AWSCredentialsProvider {
         let instant = now()
         let step: Step = state.withLock { state in
             if let cached = state.cached, !Self.needsRefresh(cached, at: instant) { return .ready(cached) }
+            if let cached = state.cached, let expiration = cached.expiration, expiration > instant {
+                // Inside the refresh window: still valid, so refresh in the background (once).
+                if state.refresh == nil { state.refresh = startRefresh(chosen: state.chosen, background: true) }
+                return .ready(cached)
+            }
             if let running = state.refresh { return .wait(running) }
-            let chosen = state.chosen
-            let task = Task { try await self.reload(chosen: chosen) }
+            let task = startRefresh(chosen: state.chosen, background: false)
             state.refresh = task
             return .wait(task)
         }
@@ -60,6 +67,22 @@ public final class AWSCredentialChain: AWSCredentialsProvider {
                 guard let stillValid else { throw error }
                 logger.warning("credential refresh failed; using credentials that are still valid", metadata: ["source": "\(stillValid.source)"])
                 return stillValid
+            }
+        }
+    }
+
+    /// A refresh of its own (not the caller's task, so a caller that is cancelled does not cancel
+    /// it for everyone else). A background refresh that fails only logs: the cached credentials
+    /// stay in use, and the next caller starts another refresh.
+    private func startRefresh(chosen: Int?, background: Bool) -> Task<AWSCredentials, any Error> {
+        Task {
+            do {
+                return try await self.reload(chosen: chosen)
+            } catch {
+                if background {
+                    self.logger.warning("background credential refresh failed; the cached credentials stay in use until they expire")
+                }
+                throw error
             }
         }
     }

@@ -163,6 +163,10 @@ enum MetadataFetch {
             let response: AWSHTTPResponse
             do {
                 response = try await runtime.metadataTransport.send(request)
+            } catch let error as AWSTransportError where error.kind == .responseTooLarge {
+                throw AWSCredentialsError(
+                    .sourceFailed, source: source,
+                    "The \(source) credentials endpoint \(request.hostHeader) sent more than a credentials document can hold (\(error.reason)); check what answers there.")
             } catch let error as AWSTransportError where retryingUnreachable {
                 return .retryable(reason: error.reason, ifLast: .failure(AWSCredentialsError(
                     .sourceFailed, source: source,

@@ -79,52 +79,135 @@ enum CredentialProcess {
             source: source)
     }
 
-    /// Runs the command on its own thread (it blocks), reading both pipes as bytes arrive, and
-    /// returns its exit status, stdout and stderr. Throws ``Stop`` after killing the command when
-    /// the deadline passes or stdout outgrows its limit: `Process` starts the child in its own
-    /// process group, so whatever it started is killed with it.
+    /// Runs the command on its own thread (it blocks) and returns its exit status (128 + the
+    /// signal's number if a signal ended it), stdout and stderr. Throws ``Stop`` after killing the
+    /// command when the deadline passes or stdout outgrows its limit.
     private static func execute(
         command: String, environment: [String: String], profile: String, limits: Limits
     ) async throws -> (Int32, [UInt8], [UInt8]) {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", command]
-                process.environment = environment
-                let out = Pipe()
-                let err = Pipe()
-                process.standardOutput = out
-                process.standardError = err
-                process.standardInput = FileHandle.nullDevice
-                let deadline = ContinuousClock.now + limits.deadline
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: AWSCredentialsError(
-                        .sourceFailed, source: "profile \(profile) (credential_process)",
-                        "Could not start the credential_process of profile \(profile): \(error)."))
-                    return
-                }
-                do {
-                    let (stdout, stderr) = try readPipes(
-                        stdout: out.fileHandleForReading.fileDescriptor, stderr: err.fileHandleForReading.fileDescriptor,
-                        until: deadline, maxOutputBytes: limits.maxOutputBytes)
-                    // A command may close its pipes and carry on; it still has to end by the deadline.
-                    while process.isRunning {
-                        guard ContinuousClock.now < deadline else { throw Stop.timedOut }
-                        usleep(10_000)
-                    }
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, stdout, stderr))
-                } catch {
-                    let pid = process.processIdentifier
-                    kill(getpgid(pid) == pid ? -pid : pid, SIGKILL)
-                    process.waitUntilExit()
-                    continuation.resume(throwing: error)
-                }
+                continuation.resume(with: Result {
+                    try runBlocking(command: command, environment: environment, profile: profile, limits: limits)
+                })
             }
             thread.start()
+        }
+    }
+
+    /// The blocking part of ``execute(command:environment:profile:limits:)``, on the calling thread.
+    ///
+    /// The command is spawned with `posix_spawn` as `/bin/sh -c COMMAND`: in a process group of its
+    /// own (so whatever it started is killed with it), stdin from `/dev/null`, no descriptor of
+    /// ours but the two pipes, an empty signal mask and every signal at its default disposition.
+    /// Without the last two a helper inherits whatever this thread blocks or this process ignores
+    /// (SIGCHLD, say), and a shell's `wait` for its own background job never returns.
+    static func runBlocking(
+        command: String, environment: [String: String], profile: String, limits: Limits
+    ) throws -> (Int32, [UInt8], [UInt8]) {
+        let deadline = ContinuousClock.now + limits.deadline
+        let source = "profile \(profile) (credential_process)"
+        func startFailure(_ reason: String) -> AWSCredentialsError {
+            AWSCredentialsError(.sourceFailed, source: source, "Could not start the credential_process of profile \(profile): \(reason).")
+        }
+        var output: [Int32] = [-1, -1]
+        var errors: [Int32] = [-1, -1]
+        guard makePipe(&output) else { throw startFailure("pipe: \(String(cString: strerror(errno)))") }
+        guard makePipe(&errors) else {
+            let reason = String(cString: strerror(errno))
+            output.forEach { close($0) }
+            throw startFailure("pipe: \(reason)")
+        }
+        let pid: pid_t
+        do {
+            pid = try spawnShell(command: command, environment: environment, stdout: output[1], stderr: errors[1])
+        } catch {
+            (output + errors).forEach { close($0) }
+            throw startFailure(error.reason)
+        }
+        close(output[1])
+        close(errors[1])
+        defer {
+            close(output[0])
+            close(errors[0])
+        }
+        do {
+            let (stdout, stderr) = try readPipes(stdout: output[0], stderr: errors[0], until: deadline, maxOutputBytes: limits.maxOutputBytes)
+            // A command may close its pipes and carry on; it still has to end by the deadline.
+            let status = try waitForExit(pid, until: deadline)
+            return (status, stdout, stderr)
+        } catch {
+            kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            throw error
+        }
+    }
+
+    /// A pipe whose two ends close on exec (the child gets its copies through `dup2`).
+    private static func makePipe(_ descriptors: inout [Int32]) -> Bool {
+        guard pipe(&descriptors) == 0 else { return false }
+        for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        return true
+    }
+
+    private struct SpawnFailure: Error {
+        var reason: String
+    }
+
+    /// Starts `/bin/sh -c command` (see ``runBlocking(command:environment:profile:limits:)``).
+    private static func spawnShell(command: String, environment: [String: String], stdout: Int32, stderr: Int32) throws(SpawnFailure) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        sigdelset(&everySignal, SIGKILL)
+        sigdelset(&everySignal, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let words: [String] = ["/bin/sh", "-c", command]
+        let pairs: [String] = environment.map { "\($0.key)=\($0.value)" }
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        let variables: [UnsafeMutablePointer<CChar>?] = pairs.map { strdup($0) } + [nil]
+        defer {
+            for pointer in arguments + variables { free(pointer) }
+        }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, variables)
+        guard result == 0 else { throw SpawnFailure(reason: "posix_spawn /bin/sh: \(String(cString: strerror(result)))") }
+        return pid
+    }
+
+    /// The exit status of `pid` (128 + the signal's number when a signal ended it; 0 when this
+    /// process ignores SIGCHLD and the status is lost), once it has ended; throws ``Stop/timedOut`` when it is still running at the deadline. Checks every
+    /// 10 ms, sleeping in between: by now the command has closed its output, so it is ending.
+    private static func waitForExit(_ pid: pid_t, until deadline: ContinuousClock.Instant) throws(Stop) -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid {
+                let signal = status & 0x7f
+                return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            }
+            // ECHILD: this process ignores SIGCHLD, so the kernel reaped the command itself and its
+            // status is gone; what it printed decides (a failed helper prints no credentials).
+            if reaped < 0 && errno == ECHILD { return 0 }
+            if reaped < 0 && errno != EINTR { return 128 }
+            guard ContinuousClock.now < deadline else { throw .timedOut }
+            _ = poll(nil, 0, 10)
         }
     }
 

@@ -16,7 +16,7 @@
 public struct NpgsqlConnectionString: Sendable, Equatable, CustomStringConvertible {
     /// The keywords this client understands, each with Npgsql's synonyms.
     public enum Keyword: String, Sendable, CaseIterable {
-        case host, port, database, username, password, sslMode, trustServerCertificate, timeout, rootCertificate
+        case host, port, database, username, password, sslMode, trustServerCertificate, timeout, commandTimeout, rootCertificate
 
         /// The keyword a key names: lower case, spaces removed (`User ID`, `SslMode`, `UID`).
         public init?(key: String) {
@@ -30,6 +30,7 @@ public struct NpgsqlConnectionString: Sendable, Equatable, CustomStringConvertib
             case "sslmode": self = .sslMode
             case "trustservercertificate": self = .trustServerCertificate
             case "timeout", "connecttimeout", "connectiontimeout": self = .timeout
+            case "commandtimeout": self = .commandTimeout
             case "rootcertificate": self = .rootCertificate
             default: return nil
             }
@@ -134,6 +135,11 @@ public struct NpgsqlConnectionString: Sendable, Equatable, CustomStringConvertib
     /// `Timeout`, in seconds (0 is "wait forever" to Npgsql and libpq alike).
     public var timeout: Int? {
         get throws(ValueError) { try integer(.timeout, in: 0...86400) }
+    }
+
+    /// `Command Timeout`, in seconds: how long one statement may take (0 is "wait forever").
+    public var commandTimeout: Int? {
+        get throws(ValueError) { try integer(.commandTimeout, in: 0...86400) }
     }
 
     public var sslMode: SSLMode? {

@@ -17,7 +17,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case configuration
         /// The server was not reached, or closed the connection.
         case connection
-        /// `connect_timeout` passed before the server answered.
+        /// A deadline passed: `Timeout` for the whole connection (TLS and login included), or
+        /// `Command Timeout` for a statement (the connection is then closed).
         case timeout
         /// The TLS handshake or the server's certificate failed.
         case tls
@@ -46,20 +47,30 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 /// One libpq connection (SCRAM-SHA-256, TLS and the rest are libpq's). Every blocking libpq call
 /// runs on the connection's own serial `DispatchQueue`, never on Swift's cooperative pool, so an
 /// async caller waiting for a slow server stalls no other task.
+///
+/// Deadlines are this client's own, kept with libpq's non-blocking calls and `poll`: connecting
+/// (TCP, TLS, login) must finish within `Timeout` seconds in all, and each statement within
+/// `Command Timeout` seconds, however slowly the server trickles its bytes. A statement that
+/// runs out of time closes the connection, since its state is then unknown.
 public final class PostgresConnection: @unchecked Sendable {
     /// The `Timeout` used when the connection string gives none, in seconds.
     public static let defaultConnectTimeout = 10
+    /// The `Command Timeout` used when the connection string gives none, in seconds (Npgsql's).
+    public static let defaultCommandTimeout = 30
 
     /// `host:port`, for messages.
     public let endpoint: String
     public let user: String
     private let queue: DispatchQueue
+    /// How long one statement may take; `nil` for no limit (`Command Timeout=0`).
+    private let commandTimeout: Duration?
     // Read and written only on `queue`.
     private var conn: OpaquePointer?
     private var secrets: [String]
 
-    private init(conn: OpaquePointer, endpoint: String, user: String, secrets: [String], queue: DispatchQueue) {
+    private init(conn: OpaquePointer, endpoint: String, user: String, secrets: [String], queue: DispatchQueue, commandTimeout: Duration?) {
         self.conn = conn
+        self.commandTimeout = commandTimeout
         self.endpoint = endpoint
         self.user = user
         self.secrets = secrets
@@ -115,18 +126,28 @@ public final class PostgresConnection: @unchecked Sendable {
         return "\(connectionString.host ?? "localhost"):\(port.map { String($0) } ?? "5432")"
     }
 
-    /// Connects with `PQconnectdbParams` (no `dbname` expansion) on a queue of its own.
+    /// Connects with `PQconnectStartParams` (no `dbname` expansion) on a queue of its own, within
+    /// `Timeout` seconds for the whole of it.
     public static func connect(_ connectionString: NpgsqlConnectionString) async throws -> PostgresConnection {
         let parameters = try parameters(for: connectionString)
         let endpoint = endpoint(of: connectionString)
         let user = connectionString.username ?? ""
+        let limits: (connect: Duration?, command: Duration?)
+        do {
+            let connect = try connectionString.timeout ?? defaultConnectTimeout
+            let command = try connectionString.commandTimeout ?? defaultCommandTimeout
+            limits = (connect == 0 ? nil : .seconds(connect), command == 0 ? nil : .seconds(command))
+        } catch {
+            throw PostgresError(kind: .configuration, step: "connect", host: endpoint, user: user, message: error.description)
+        }
         let secrets = connectionString.password.map { [$0] } ?? []
         let queue = DispatchQueue(label: "qsl-config.postgres.\(endpoint)")
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(
                     with: Result {
-                        try PostgresConnection.connectBlocking(parameters: parameters, endpoint: endpoint, user: user, secrets: secrets, queue: queue)
+                        try PostgresConnection.connectBlocking(
+                            parameters: parameters, endpoint: endpoint, user: user, secrets: secrets, queue: queue, limits: limits)
                     })
             }
         }
@@ -137,22 +158,56 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private static func connectBlocking(
-        parameters: [(String, String)], endpoint: String, user: String, secrets: [String], queue: DispatchQueue
+        parameters: [(String, String)], endpoint: String, user: String, secrets: [String], queue: DispatchQueue,
+        limits: (connect: Duration?, command: Duration?)
     ) throws -> PostgresConnection {
         let keys = parameters.map { UnsafePointer<CChar>(strdup($0.0)) } + [nil]
         let values = parameters.map { UnsafePointer<CChar>(strdup($0.1)) } + [nil]
         defer {
             for pointer in keys + values { free(UnsafeMutablePointer(mutating: pointer)) }
         }
-        guard let conn = PQconnectdbParams(keys, values, 0) else {
+        let deadline = limits.connect.map { ContinuousClock.now + $0 }
+        guard let conn = PQconnectStartParams(keys, values, 0) else {
             throw PostgresError(kind: .connection, step: "connect", host: endpoint, user: user, message: "libpq could not allocate a connection")
         }
-        guard PQstatus(conn) == CONNECTION_OK else {
+        func failed() -> PostgresError {
             let message = scrub(String(cString: PQerrorMessage(conn)), secrets: secrets)
             PQfinish(conn)
-            throw PostgresError(kind: classify(connectMessage: message), step: "connect", host: endpoint, user: user, message: message)
+            return PostgresError(kind: classify(connectMessage: message), step: "connect", host: endpoint, user: user, message: message)
         }
-        return PostgresConnection(conn: conn, endpoint: endpoint, user: user, secrets: secrets, queue: queue)
+        guard PQstatus(conn) != CONNECTION_BAD else { throw failed() }
+        var polling = PGRES_POLLING_WRITING
+        while polling != PGRES_POLLING_OK {
+            guard polling != PGRES_POLLING_FAILED else { throw failed() }
+            let events = polling == PGRES_POLLING_READING ? Int16(POLLIN) : Int16(POLLOUT)
+            guard waitForSocket(conn, events: events, until: deadline) else {
+                PQfinish(conn)
+                throw PostgresError(
+                    kind: .timeout, step: "connect", host: endpoint, user: user,
+                    message: "timeout expired: no session within \(limits.connect.map { "\($0)" } ?? "the limit") (Timeout), connecting, TLS and login included")
+            }
+            polling = PQconnectPoll(conn)
+        }
+        return PostgresConnection(conn: conn, endpoint: endpoint, user: user, secrets: secrets, queue: queue, commandTimeout: limits.command)
+    }
+
+    /// Waits until the connection's socket is ready for `events` (or in error, for libpq to
+    /// report); `false` when the deadline passes first. A `nil` deadline waits for as long as it takes.
+    private static func waitForSocket(_ conn: OpaquePointer, events: Int16, until deadline: ContinuousClock.Instant?) -> Bool {
+        while true {
+            let fd = PQsocket(conn)
+            guard fd >= 0 else { return true }
+            var milliseconds: Int32 = -1
+            if let deadline {
+                let remaining = ContinuousClock.now.duration(to: deadline)
+                guard remaining > .zero else { return false }
+                let (seconds, attoseconds) = remaining.components
+                milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+            }
+            var descriptor = pollfd(fd: fd, events: events, revents: 0)
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready > 0 || (ready < 0 && errno != EINTR) { return true }
+        }
     }
 
     static func classify(connectMessage message: String) -> PostgresError.Kind {
@@ -213,23 +268,53 @@ public final class PostgresConnection: @unchecked Sendable {
         defer {
             for pointer in values { free(UnsafeMutablePointer(mutating: pointer)) }
         }
-        guard let result = PQexecParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0) else {
+        let deadline = commandTimeout.map { ContinuousClock.now + $0 }
+        guard PQsendQueryParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0) == 1 else {
             throw error(.connection, step, String(cString: PQerrorMessage(conn)))
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        if status == PGRES_COMMAND_OK { return [] }
-        guard status == PGRES_TUPLES_OK else {
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let kind: PostgresError.Kind = PQstatus(conn) == CONNECTION_OK ? .statement : .connection
-            throw error(kind, step, String(cString: PQresultErrorMessage(result)), sqlState: state)
+        // Send it all, then read until libpq has every result, never blocking past the deadline.
+        while true {
+            let flushed = PQflush(conn)
+            if flushed == 0 { break }
+            if flushed < 0 { throw error(.connection, step, String(cString: PQerrorMessage(conn))) }
+            guard Self.waitForSocket(conn, events: Int16(POLLOUT | POLLIN), until: deadline) else { throw abandon(conn, step) }
+            guard PQconsumeInput(conn) == 1 else { throw error(.connection, step, String(cString: PQerrorMessage(conn))) }
         }
-        let rows = PQntuples(result), columns = PQnfields(result)
-        return (0..<rows).map { row in
-            (0..<columns).map { column in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+        var rows: [[String?]] = []
+        var failure: PostgresError?
+        while true {
+            while PQisBusy(conn) == 1 {
+                guard Self.waitForSocket(conn, events: Int16(POLLIN), until: deadline) else { throw abandon(conn, step) }
+                guard PQconsumeInput(conn) == 1 else { throw error(.connection, step, String(cString: PQerrorMessage(conn))) }
+            }
+            guard let result = PQgetResult(conn) else { break }
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_COMMAND_OK { continue }
+            guard status == PGRES_TUPLES_OK else {
+                let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+                let kind: PostgresError.Kind = PQstatus(conn) == CONNECTION_OK ? .statement : .connection
+                failure = failure ?? error(kind, step, String(cString: PQresultErrorMessage(result)), sqlState: state)
+                continue
+            }
+            let count = PQntuples(result), columns = PQnfields(result)
+            rows = (0..<count).map { row in
+                (0..<columns).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                }
             }
         }
+        if let failure { throw failure }
+        return rows
+    }
+
+    /// Closes a connection whose statement ran out of time (its state is unknown) and returns the
+    /// error to throw. Runs on the queue.
+    private func abandon(_ conn: OpaquePointer, _ step: String) -> PostgresError {
+        PQfinish(conn)
+        self.conn = nil
+        let limit = commandTimeout.map { "\($0)" } ?? "the limit"
+        return error(.timeout, step, "no complete answer within \(limit) (Command Timeout); the connection was closed")
     }
 
     /// The first words of a statement, for messages: `ALTER ROLE`, `SELECT 1`; never its text past

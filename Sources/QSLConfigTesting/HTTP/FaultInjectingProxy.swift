@@ -10,9 +10,14 @@ import Synchronization
 /// signature computed for the proxy's address still verifies upstream.
 ///
 /// ```swift
-/// let proxy = try FaultInjectingProxy(upstreamPort: moto.port, faults: [.throttle, .throttle])
+/// let proxy = try FaultInjectingProxy(upstreamPort: moto.port, faults: [.throttle, .throttleStatus(503)])
 /// // the third attempt reaches moto
 /// ```
+///
+/// The faults a fleet-scale run needs: throttling answered 400, 429 or 503; a server error; a
+/// reset; a stall past the client's deadline; a response trickling in a byte at a time; a body
+/// cut short of its `Content-Length`. Faults that forward make the upstream act on the request
+/// (a write happens) before the client sees the failure.
 public final class FaultInjectingProxy: Sendable {
     public enum Fault: Sendable, Hashable {
         /// Forward and relay the response.
@@ -20,6 +25,9 @@ public final class FaultInjectingProxy: Sendable {
         /// Answer 400 with the protocol's throttling error (`ThrottlingException` for JSON,
         /// `Throttling` for query) without forwarding.
         case throttle
+        /// Answer `status` (429 or 503, as AWS front ends throttle) with the protocol's throttling
+        /// error, without forwarding.
+        case throttleStatus(Int)
         /// Answer 500 `InternalFailure` without forwarding.
         case serverError
         /// Reset the connection without forwarding.
@@ -30,6 +38,12 @@ public final class FaultInjectingProxy: Sendable {
         case forwardThenServerError
         /// Forward (so the upstream acts on it), then reset the connection.
         case forwardThenReset
+        /// Forward, then relay the upstream's response one byte every `every` (head included):
+        /// a response that outlives any sane deadline while never going idle for long.
+        case trickle(every: Duration)
+        /// Forward, then send the upstream's head with a `Content-Length` larger than the body,
+        /// then half the body, then close.
+        case truncatedBody
     }
 
     /// What happened to one request.
@@ -49,12 +63,17 @@ public final class FaultInjectingProxy: Sendable {
         init(faults: [Fault]) { self.faults = Mutex(faults) }
     }
 
-    public init(upstreamPort: Int, faults: [Fault]) throws {
+    /// Listens on `127.0.0.1`, or on `::1` when `ipv6`; forwards to `127.0.0.1:upstreamPort`.
+    public init(upstreamPort: Int, faults: [Fault], ipv6: Bool = false) throws {
         let state = State(faults: faults)
         self.state = state
-        self.server = try LocalHTTPServer { request in
+        self.server = try LocalHTTPServer(ipv6: ipv6) { request in
             let fault = state.faults.withLock { $0.isEmpty ? .pass : $0.removeFirst() }
-            let forwards = [.pass, .forwardThenServerError, .forwardThenReset].contains(fault)
+            let forwards: Bool
+            switch fault {
+            case .pass, .forwardThenServerError, .forwardThenReset, .trickle, .truncatedBody: forwards = true
+            case .throttle, .throttleStatus, .serverError, .reset, .stall: forwards = false
+            }
             state.log.withLock { $0.append(Exchange(request: request, fault: fault, forwarded: forwards)) }
             var upstream: AWSHTTPResponse?
             if forwards {
@@ -71,19 +90,32 @@ public final class FaultInjectingProxy: Sendable {
                 return .response(upstream!)
             case .throttle:
                 return .response(Self.throttling(for: request))
+            case .throttleStatus(let status):
+                return .response(Self.throttling(for: request, status: status))
             case .serverError, .forwardThenServerError:
                 return .response(Self.internalFailure(for: request))
             case .reset, .forwardThenReset:
                 return .reset
             case .stall(let duration):
                 return .stall(duration)
+            case .trickle(let interval):
+                return .trickle(upstream!, every: interval)
+            case .truncatedBody:
+                var partial = upstream!
+                let declared = max(partial.body.count, 2)
+                partial.body = Array(partial.body.prefix(declared / 2))
+                return .truncated(partial, declaredLength: declared)
             }
         }
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `http://[::1]:PORT`.
     public var baseURL: String { server.baseURL }
     public var port: Int { server.port }
+
+    /// For each `.trickle` the client gave up on, how long after the reply began it let go
+    /// (see ``LocalHTTPServer/hangUps``).
+    public var hangUps: [Duration] { server.hangUps }
 
     /// Every request that arrived, with the fault it met.
     public var exchanges: [Exchange] { state.log.withLock { $0 } }
@@ -99,16 +131,16 @@ public final class FaultInjectingProxy: Sendable {
         request.headers["Content-Type"]?.contains("json") ?? false
     }
 
-    static func throttling(for request: LocalHTTPServer.Request) -> AWSHTTPResponse {
+    static func throttling(for request: LocalHTTPServer.Request, status: Int = 400) -> AWSHTTPResponse {
         let id = UUID().uuidString
         if isJSON(request) {
             return AWSHTTPResponse(
-                status: 400,
+                status: status,
                 headers: ["Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": id],
                 body: Array(#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.utf8))
         }
         return AWSHTTPResponse(
-            status: 400, headers: ["Content-Type": "text/xml"],
+            status: status, headers: ["Content-Type": "text/xml"],
             body: Array("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>\(id)</RequestId></ErrorResponse>".utf8))
     }
 

@@ -25,25 +25,35 @@ enum HTTPWire {
 
     // MARK: Sockets
 
-    static func listenOnLoopback(port: UInt16 = 0) throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Listens on `127.0.0.1`, or on `::1` when `ipv6`, at `port` (0: any free port).
+    static func listenOnLoopback(port: UInt16 = 0, ipv6: Bool = false) throws -> (fd: Int32, port: Int) {
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = loopback(port: port)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let bound: Int32
+        if ipv6 {
+            var address = loopback6(port: port)
+            bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        } else {
+            var address = loopback(port: port)
+            bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
         }
         guard bound == 0, listen(fd, 128) == 0 else {
             close(fd)
-            throw Failure(description: "bind/listen on 127.0.0.1:\(port) failed: errno \(errno)")
+            throw Failure(description: "bind/listen on \(ipv6 ? "[::1]" : "127.0.0.1"):\(port) failed: errno \(errno)")
         }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        var actual = sockaddr_in6()
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        return (fd, Int(UInt16(bigEndian: actual.sin_port)))
+        // sin_port and sin6_port sit at the same offset.
+        return (fd, Int(UInt16(bigEndian: actual.sin6_port)))
     }
 
     /// A free loopback port: bind to port 0, read the port, close. (Another process could take
@@ -80,6 +90,14 @@ enum HTTPWire {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    private static func loopback6(port: UInt16) -> sockaddr_in6 {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        address.sin6_addr = in6addr_loopback
         return address
     }
 
@@ -210,14 +228,18 @@ enum HTTPWire {
         }
     }
 
-    static func encodeResponse(_ response: AWSHTTPResponse) -> [UInt8] {
+    /// The response's bytes, with `Content-Length: contentLength` (the body's size when `nil`;
+    /// no `Content-Length` at all when `contentLength` is negative: the body ends at the close).
+    static func encodeResponse(_ response: AWSHTTPResponse, contentLength: Int? = nil) -> [UInt8] {
         var head = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
         for field in response.headers {
             let name = field.name.lowercased()
             if name == "content-length" || name == "connection" || name == "transfer-encoding" { continue }
             head += "\(field.name): \(field.value)\r\n"
         }
-        head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+        let length = contentLength ?? response.body.count
+        if length >= 0 { head += "Content-Length: \(length)\r\n" }
+        head += "Connection: close\r\n\r\n"
         return Array(head.utf8) + response.body
     }
 

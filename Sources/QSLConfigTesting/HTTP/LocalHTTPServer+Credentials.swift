@@ -18,12 +18,13 @@ extension LocalHTTPServer {
     }
 
     /// An ECS-style container credentials endpoint: `GET path` with `Authorization: token`
-    /// (when a token is required) returns `credentials`; anything else is 401/404.
+    /// (when a token is required) returns `credentials`; anything else is 401/404. Listens on
+    /// `::1` when `ipv6`.
     public static func containerCredentials(
         path: String = "/v2/credentials/test", authorizationToken: String?, credentials: AWSCredentials,
-        expiration: Date = Date().addingTimeInterval(3600)
+        expiration: Date = Date().addingTimeInterval(3600), ipv6: Bool = false
     ) throws -> LocalHTTPServer {
-        try LocalHTTPServer { request in
+        try LocalHTTPServer(ipv6: ipv6) { request in
             guard request.method == "GET", request.path == path else { return .response(AWSHTTPResponse(status: 404)) }
             if let authorizationToken, request.headers["Authorization"] != authorizationToken {
                 return .response(AWSHTTPResponse(status: 401, body: Array(#"{"Code":"Unauthorized","Message":"bad token"}"#.utf8)))

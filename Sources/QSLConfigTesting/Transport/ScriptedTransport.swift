@@ -15,6 +15,9 @@ public final class ScriptedTransport: AWSHTTPTransport {
         case respond(AWSHTTPResponse)
         case fail(AWSTransportError)
         case handle(@Sendable (AWSHTTPRequest) throws -> AWSHTTPResponse)
+        /// Answers when `handler` returns: for a server that takes its time (or hangs until a
+        /// test lets it go).
+        case wait(@Sendable (AWSHTTPRequest) async throws -> AWSHTTPResponse)
     }
 
     private struct State {
@@ -46,6 +49,7 @@ public final class ScriptedTransport: AWSHTTPTransport {
         case .respond(let response): return response
         case .fail(let error): throw error
         case .handle(let handler): return try handler(request)
+        case .wait(let handler): return try await handler(request)
         case nil:
             throw AWSTransportError(kind: .invalidRequest, host: request.hostHeader, reason: "ScriptedTransport has no response left for request \(state.withLock { $0.requests.count })")
         }

@@ -371,6 +371,10 @@ public struct AWSSecretStore: SecretStore {
     static func storeError(_ error: any Error, subject: String?, naming noun: String = "secret") -> StoreError {
         if let error = error as? StoreError { return error }
         let about = subject.map { "\(noun) \($0): " } ?? ""
+        if let error = error as? AWSCredentialsError, error.kind == .misconfigured {
+            // Credentials configured in a way that cannot work are bad input, like a bad endpoint URL.
+            return StoreError(.invalidRequest, "\(about)\(error)", subject: subject)
+        }
         guard let error = error as? AWSError else {
             return StoreError(.unavailable, "\(about)\(error)", subject: subject)
         }
