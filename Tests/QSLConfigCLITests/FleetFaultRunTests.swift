@@ -15,7 +15,7 @@ import Testing
 @Suite("fleet fault run (CLI through a fault-injecting proxy)", .serialized)
 struct FleetFaultRunTests {
     static let commandTimeout: Duration = .seconds(300)
-    static let maximumRuns = 8
+    static let maximumRuns = 12
 
     struct Step {
         var name: String
@@ -43,10 +43,28 @@ struct FleetFaultRunTests {
         var requests = 0
         var faults = 0
         var reruns = 0
+        /// Attempts the client retried inside a command (its `retrying AWS call` debug lines).
+        var retries = 0
         var seconds = 0.0
         /// Exit-3 failures seen, as `step: first line of stderr`.
         var failures: [String] = []
         var rotated: Set<String> = []
+        var faultCounts: [String: Int] = [:]
+    }
+
+    static func kind(_ fault: FaultInjectingProxy.Fault) -> String {
+        switch fault {
+        case .pass: "pass"
+        case .throttle: "throttle-400"
+        case .throttleStatus(let status): "throttle-\(status)"
+        case .serverError: "500"
+        case .reset: "reset"
+        case .stall: "stall"
+        case .forwardThenServerError: "forward+500"
+        case .forwardThenReset: "forward+reset"
+        case .trickle: "trickle"
+        case .truncatedBody: "truncated"
+        }
     }
 
     /// Runs every step through a proxy in front of a fresh moto, with `faults` scripted.
@@ -68,6 +86,7 @@ struct FleetFaultRunTests {
                 attempt += 1
                 let result = try CLIRunner.run(arguments + ["--store", "aws"], environment: environment, directory: root, timeout: commandTimeout)
                 #expect(!result.timedOut, "\(step.name) hung past \(commandTimeout)")
+                run.retries += result.stderr.components(separatedBy: "retrying AWS call").count - 1
                 #expect(result.signal == nil, "\(step.name) crashed with signal \(result.signal ?? 0): \(result.stderr.suffix(800))")
                 try expectNoLeftovers(root, after: step.name)
                 if result.status == 0 {
@@ -99,6 +118,7 @@ struct FleetFaultRunTests {
         let exchanges = proxy.exchanges
         run.requests = exchanges.count
         run.faults = exchanges.filter { $0.fault != .pass }.count
+        run.faultCounts = Dictionary(grouping: exchanges.filter { $0.fault != .pass }, by: { Self.kind($0.fault) }).mapValues(\.count)
         let store = try AWSSecretStoreFactory.store(moto)
         return (run, try await MigrateCommandTests.secrets(store))
     }
@@ -148,22 +168,36 @@ struct FleetFaultRunTests {
         return files
     }
 
-    static func faultScript(seed: UInt64, rate: Double, count: Int, menu: [FaultInjectingProxy.Fault]) -> [FaultInjectingProxy.Fault] {
+    /// Throttling answers for `throttleRate` of the requests (400 `ThrottlingException`, 429 and
+    /// 503 in turn), another fault for `otherRate` of them, the rest passed through.
+    static func faultScript(seed: UInt64, throttleRate: Double, otherRate: Double, count: Int) -> [FaultInjectingProxy.Fault] {
         var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in
-            Double(generator.next() % 1_000_000) / 1_000_000 < rate ? menu[Int(generator.next() % UInt64(menu.count))] : .pass
+            let draw = Double(generator.next() % 1_000_000) / 1_000_000
+            if draw < throttleRate { return throttles[Int(generator.next() % UInt64(throttles.count))] }
+            if draw < throttleRate + otherRate { return otherFaults[Int(generator.next() % UInt64(otherFaults.count))] }
+            return .pass
         }
     }
 
-    static let faultMenu: [FaultInjectingProxy.Fault] = [.throttle, .serverError, .reset, .forwardThenServerError, .forwardThenReset]
+    static let throttles: [FaultInjectingProxy.Fault] = [.throttle, .throttleStatus(429), .throttleStatus(503)]
+    /// Stalls and trickles outlast the deadline the commands run with (`QSL_HTTP_TIMEOUT`).
+    static let deadlineSeconds = 2
+    static let otherFaults: [FaultInjectingProxy.Fault] = [
+        .reset, .stall(.seconds(deadlineSeconds * 2)), .trickle(every: .milliseconds(250)), .truncatedBody,
+        .serverError, .forwardThenServerError, .forwardThenReset,
+    ]
 
-    @Test("30% of requests faulted: every command ends in exit 0 or 3 with a clear message, nothing half-written, no duplicate secret version, and the same end state as a fault-free run")
+    @Test("30% of requests throttled and 10% faulted otherwise: every command ends in exit 0 or 3 with a clear message, nothing half-written, no duplicate secret version, and the same end state as a fault-free run")
     func fleetUnderFaults() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["QSL_FAULT_RUN_SEED"] ?? "") ?? 2026
         let rate = Double(ProcessInfo.processInfo.environment["QSL_FAULT_RUN_RATE"] ?? "") ?? 0.30
-        let (clean, cleanSecrets) = try await Self.run(faults: [])
+        let otherRate = Double(ProcessInfo.processInfo.environment["QSL_FAULT_RUN_OTHER_RATE"] ?? "") ?? 0.10
+        let deadline = ["QSL_HTTP_TIMEOUT": String(Self.deadlineSeconds), "QSL_LOG_LEVEL": "debug"]
+        let (clean, cleanSecrets) = try await Self.run(faults: [], environment: deadline)
         #expect(clean.failures.isEmpty, "the fault-free run failed: \(clean.failures)")
-        let (faulty, faultySecrets) = try await Self.run(faults: Self.faultScript(seed: seed, rate: rate, count: 50_000, menu: Self.faultMenu))
+        let faults = Self.faultScript(seed: seed, throttleRate: rate, otherRate: otherRate, count: 50_000)
+        let (faulty, faultySecrets) = try await Self.run(faults: faults, environment: deadline)
 
         // Same secrets, one version each where the clean run has one: a retried CreateSecret or
         // PutSecretValue reused its ClientRequestToken.
@@ -182,11 +216,13 @@ struct FleetFaultRunTests {
         let faultyFiles = try Self.endState(faulty.root)
         #expect(MigrateCommandTests.differences(cleanFiles, faultyFiles).isEmpty, "files differ: \(MigrateCommandTests.differences(cleanFiles, faultyFiles).prefix(10))")
         #expect(faulty.faults > 0)
+        #expect(clean.retries == 0 && faulty.retries > 0)
 
         print("""
-            fault-run: seed=\(seed) rate=\(rate)
+            fault-run: seed=\(seed) throttle_rate=\(rate) other_fault_rate=\(otherRate) deadline_s=\(Self.deadlineSeconds)
             fault-run: fault-free requests=\(clean.requests) seconds=\(String(format: "%.1f", clean.seconds))
-            fault-run: faulty requests=\(faulty.requests) faults_injected=\(faulty.faults) extra_requests=\(faulty.requests - clean.requests) command_reruns=\(faulty.reruns) seconds=\(String(format: "%.1f", faulty.seconds)) time_ratio=\(String(format: "%.2f", faulty.seconds / max(clean.seconds, 0.001)))
+            fault-run: faulty requests=\(faulty.requests) faults_injected=\(faulty.faults) retries=\(faulty.retries) command_reruns=\(faulty.reruns) seconds=\(String(format: "%.1f", faulty.seconds)) time_ratio=\(String(format: "%.2f", faulty.seconds / max(clean.seconds, 0.001)))
+            fault-run: faults by kind: \(faulty.faultCounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             fault-run: exit-3 failures: \(faulty.failures.count)
             """)
         for failure in faulty.failures.prefix(20) { print("fault-run:   \(failure)") }
