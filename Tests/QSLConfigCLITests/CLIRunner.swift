@@ -27,6 +27,14 @@ struct CLIRunner {
             program ?? executable, arguments, environment: environment, directory: try directory ?? temporaryDirectory(), input: stdin, timeout: timeout)
     }
 
+    /// ``run(_:environment:stdin:directory:program:timeout:)`` for async tests whose children run
+    /// long: the wait holds a thread of its own, not one of the cooperative pool.
+    static func runOnOwnThread(
+        _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, timeout: Duration? = nil
+    ) async throws -> Result {
+        try await ChildProcess.runOnOwnThread(executable, arguments, environment: environment, directory: try directory ?? temporaryDirectory(), timeout: timeout)
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-cli-\(UUID().uuidString)")

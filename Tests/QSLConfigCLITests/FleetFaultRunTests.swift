@@ -84,7 +84,7 @@ struct FleetFaultRunTests {
             var arguments = step.arguments
             while true {
                 attempt += 1
-                let result = try CLIRunner.run(arguments + ["--store", "aws"], environment: environment, directory: root, timeout: commandTimeout)
+                let result = try await CLIRunner.runOnOwnThread(arguments + ["--store", "aws"], environment: environment, directory: root, timeout: commandTimeout)
                 #expect(!result.timedOut, "\(step.name) hung past \(commandTimeout)")
                 run.retries += result.stderr.components(separatedBy: "retrying AWS call").count - 1
                 #expect(result.signal == nil, "\(step.name) crashed with signal \(result.signal ?? 0): \(result.stderr.suffix(800))")

@@ -4,8 +4,8 @@ import QSLConfigCore
 import QSLConfigTesting
 import Testing
 
-/// The short soak: 50 readers for a few seconds while a secret rotates several times a second
-/// on the embedded store. `scripts/soak.sh` runs the same for ten minutes (and against moto).
+/// The short soak: 50 readers while a secret rotates 36 times, several times a second, on the
+/// embedded store. `scripts/soak.sh` runs the same for ten minutes (and against moto).
 @Suite("refreshing configuration under rotation (short soak)")
 struct RefreshSoakTests {
     static func folder(_ name: String) throws -> String {
@@ -14,9 +14,15 @@ struct RefreshSoakTests {
         return path
     }
 
-    static let options = RefreshSoak.Options(
-        duration: .seconds(6), readers: 50, rotationPeriod: .milliseconds(150),
-        policy: RefreshPolicy(interval: .milliseconds(700), minimumForcedInterval: .milliseconds(100)), abandonEvery: 3)
+    /// 36 staged versions (24 promoted, 12 abandoned), about 8 s on an idle machine; counted in
+    /// rotations, not seconds, so a machine busy with other tests only makes it slower.
+    static var options: RefreshSoak.Options {
+        var options = RefreshSoak.Options(
+            duration: .seconds(6), readers: 50, rotationPeriod: .milliseconds(150),
+            policy: RefreshPolicy(interval: .milliseconds(700), minimumForcedInterval: .milliseconds(100)), abandonEvery: 3)
+        options.rotations = 36
+        return options
+    }
 
     @Test("no reader sees a value that was never current or goes back; store calls stay within the policy; memory stays flat")
     func shortSoak() async throws {
@@ -25,8 +31,8 @@ struct RefreshSoakTests {
         let store = LocalSecretStore(path: directory + "/.qsl/store.json")
         let report = try await RefreshSoak.run(store: store, directory: directory + "/service", options: Self.options)
 
-        #expect(report.promoted >= 10, "the secret rotated: \(report)")
-        #expect(report.abandoned >= 5, "versions were staged and abandoned: \(report)")
+        #expect(report.promoted == 24, "the secret rotated: \(report)")
+        #expect(report.abandoned == 12, "versions were staged and abandoned: \(report)")
         #expect(report.distinctSeen >= 3, "readers followed the rotations: \(report)")
         #expect(report.refusedLogins > 0, "readers met refused logins and forced reloads: \(report)")
         #expect(report.neverCurrentSeen.isEmpty, "\(report)")
@@ -42,9 +48,11 @@ struct RefreshSoakTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = PendingFirstStore(LocalSecretStore(path: directory + "/.qsl/store.json"))
         var options = Self.options
-        options.duration = .seconds(3)
-        // Frequent periodic reloads, so some land while an abandoned version is staged.
-        options.policy = RefreshPolicy(interval: .milliseconds(40), minimumForcedInterval: .milliseconds(100))
+        options.rotations = 12
+        // Abandoned versions held long, and frequent periodic reloads, so reloads land while one
+        // is staged.
+        options.pendingHold = .milliseconds(400)
+        options.policy = RefreshPolicy(interval: .milliseconds(20), minimumForcedInterval: .milliseconds(100))
         let report = try await RefreshSoak.run(store: store, directory: directory + "/service", options: options)
         #expect(!report.neverCurrentSeen.isEmpty, "abandoned versions were served and must be reported: \(report)")
         #expect(!report.holds)

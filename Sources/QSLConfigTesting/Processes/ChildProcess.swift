@@ -80,6 +80,23 @@ public enum ChildProcess {
             signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil, timedOut: killed.withLock { $0 })
     }
 
+    /// ``run(_:_:environment:directory:input:timeout:)`` on a thread of its own, for async
+    /// callers: waiting for a long-running child then holds no thread of the cooperative pool,
+    /// which on a 2-core machine has two, shared by every test running in parallel.
+    public static func runOnOwnThread(
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil,
+        timeout: Duration? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Swift.Result {
+                    try run(executable, arguments, environment: environment, directory: directory, input: input, timeout: timeout)
+                })
+            }
+            thread.start()
+        }
+    }
+
     /// Runs a program found on `PATH` (through `/usr/bin/env`).
     public static func run(
         program: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil

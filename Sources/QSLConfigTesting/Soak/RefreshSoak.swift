@@ -22,7 +22,12 @@ import Synchronization
 /// the end.
 public enum RefreshSoak {
     public struct Options: Sendable {
+        /// How long the rotator runs (unless ``rotations`` is set).
         public var duration: Duration
+        /// When set, the rotator stops after staging this many versions instead of after
+        /// ``duration``: a run whose amount of work does not depend on how busy the machine is
+        /// (the test's; the script's runs for a duration).
+        public var rotations: Int?
         public var readers: Int
         public var rotationPeriod: Duration
         public var policy: RefreshPolicy
@@ -154,9 +159,14 @@ public enum RefreshSoak {
         var abandoned = 0
         var number = 0
         var rotatorError: (any Error)?
-        while clock.now - started < options.duration {
+        func more() -> Bool {
+            if let rotations = options.rotations { return number < rotations }
+            return clock.now - started < options.duration
+        }
+        while more() {
             try? await Task.sleep(for: options.rotationPeriod)
-            if rssStart == 0, clock.now - started >= options.warmUp { rssStart = residentBytes() }
+            let warm = options.rotations.map { number >= $0 / 10 } ?? (clock.now - started >= options.warmUp)
+            if rssStart == 0, warm { rssStart = residentBytes() }
             number += 1
             do {
                 if options.promoteWithPut, number % options.abandonEvery != 0 {

@@ -12,7 +12,9 @@ struct URLSessionTransportTests {
     static func cancelledWhileWaiting<T: Sendable>(
         _ body: @escaping @Sendable (String) async throws -> T
     ) async throws -> Result<T, any Error> {
-        let server = try LocalHTTPServer { _ in .stall(.seconds(20)) }
+        // Longer than any deadline below: the cancellation must come first even when a machine
+        // busy with other tests takes minutes to get to it.
+        let server = try LocalHTTPServer { _ in .stall(.seconds(900)) }
         defer { server.stop() }
         let task = Task { try await body(server.baseURL) }
         for _ in 0..<100 where server.requests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
@@ -22,7 +24,7 @@ struct URLSessionTransportTests {
 
     @Test("cancelling the task cancels the request with CancellationError, not a connection failure")
     func cancellation() async throws {
-        let transport = URLSessionTransport(connectTimeout: .seconds(10), requestTimeout: .seconds(10))
+        let transport = URLSessionTransport(connectTimeout: .seconds(600), requestTimeout: .seconds(600))
         let result = try await Self.cancelledWhileWaiting { base in
             try await transport.send(try #require(AWSHTTPRequest(getting: base + "/latest")))
         }
@@ -35,7 +37,7 @@ struct URLSessionTransportTests {
         let result = try await Self.cancelledWhileWaiting { base in
             let context = try TestContexts.live(
                 endpoint: base, environment: ["AWS_MAX_ATTEMPTS": maxAttempts], credentials: TestContexts.dummyCredentials,
-                sleeps: sleeps, transport: URLSessionTransport(connectTimeout: .seconds(10), requestTimeout: .seconds(10)))
+                sleeps: sleeps, transport: URLSessionTransport(connectTimeout: .seconds(600), requestTimeout: .seconds(600)))
             return try await SecretsManagerClient(context: context).getSecretValue(.init(secretId: "s"))
         }
         #expect(throws: CancellationError.self) { try result.get() }
