@@ -124,6 +124,16 @@ struct ReferenceResolverTests {
         #expect(locator.bytesWalked <= value.utf8.count, "locating every reference of a value walks it once")
     }
 
+    @Test("every key's entry and resolved value stay small: an origin holds a file value's position, not a copy of a location")
+    func entrySizes() {
+        // A file value's origin is the document and an index; an environment file's location,
+        // which is rare and large, is boxed. Every key of a configuration carries an origin
+        // several times over (layer, merged view, resolved value), so this is memory per key.
+        #expect(MemoryLayout<ValueOrigin>.size <= 24)
+        #expect(MemoryLayout<ConfigEntry>.stride <= 80)
+        #expect(MemoryLayout<ResolvedValue>.stride <= 80)
+    }
+
     @Test("only winning values are resolved: an overridden reference is never fetched")
     func onlyWinningValues() async throws {
         let store = CountingSecretStore(try await Self.store())

@@ -8,8 +8,8 @@ Cases (each file is written minified, on one line, the worst case for positions)
   resolve-value     appsettings.json: one key whose value holds N `${QSL_BENCH_UNSET:d}` references
   resolve-keys      appsettings.json: N keys, each holding one `${QSL_BENCH_UNSET:d}` reference
   resolve-aws       appsettings.json: N keys, each `${aws:secrets:bench/sK:kJ}` (64 JSON secrets of
-                    at most 512 keys each, so N references name N different (secret, key) pairs);
-                    seed.json: the secrets, for `qsl-bench seed-local`
+                    at most 2,048 keys each, so N references name N different (secret, key) pairs);
+                    seed.json: the secrets (bench-scaling.sh writes them with `secret put`)
   resolve-array     appsettings.json: one array of N strings (memory per element)
   validate-array    appsettings.json: one array of N numbers; schema.json: {"type": "object"}
   validate-object   appsettings.json: one object of N keys; schema.json: {"type": "object"}
@@ -21,7 +21,7 @@ import os
 import sys
 
 SECRETS = 64
-KEYS_PER_SECRET = 512
+KEYS_PER_SECRET = 2048
 
 
 def write(path, value):

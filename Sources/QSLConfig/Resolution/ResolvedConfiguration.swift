@@ -14,11 +14,14 @@ public struct ResolvedConfiguration: Sendable, CustomStringConvertible {
     public let values: [ResolvedValue]
     private let index: [ConfigKey: Int]
 
-    public init(values: [ResolvedValue]) {
-        let sorted = values.sorted { $0.key < $1.key }
-        self.values = sorted
+    public init(values: consuming [ResolvedValue]) {
+        // Sorted in place: a configuration of many keys is not copied to be sorted.
+        var sorted = values
+        sorted.sort { $0.key < $1.key }
         var index: [ConfigKey: Int] = [:]
+        index.reserveCapacity(sorted.count)
         for (position, value) in sorted.enumerated() { index[value.key] = position }
+        self.values = sorted
         self.index = index
     }
 

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// Every `${...}` reference in a layered configuration, with the key that holds it and where it
 /// is written. Only the winning value of each key is scanned: a reference that a higher layer
 /// overrides is never fetched. Values loaded from Parameter Store are data, as AWS's .NET
@@ -27,9 +29,15 @@ public struct ReferenceScan: Sendable {
     /// alike); one where no literal prefix is set is a diagnostic.
     public init(_ configuration: LayeredConfiguration) {
         let prefix = Self.secretsPrefix(of: configuration)
-        for entry in configuration.sortedEntries {
-            guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { continue }
-            if case .parameterStore = entry.origin.source { continue }
+        // Only values that may hold a reference are sorted (into the order diagnostics come in),
+        // not a copy of the whole configuration.
+        let candidates = configuration.merged.values.filter { entry in
+            guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { return false }
+            if case .parameterStore = entry.origin.source { return false }
+            return true
+        }
+        for entry in candidates.sorted(by: { $0.key < $1.key }) {
+            guard let value = entry.value else { continue }
             do {
                 var template = try PlaceholderTemplate(parsing: value)
                 if template.references.contains(where: \.isRelativeSecret) {
