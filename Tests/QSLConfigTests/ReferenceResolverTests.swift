@@ -132,6 +132,22 @@ struct ReferenceResolverTests {
         #expect(MemoryLayout<ValueOrigin>.size <= 24)
         #expect(MemoryLayout<ConfigEntry>.stride <= 80)
         #expect(MemoryLayout<ResolvedValue>.stride <= 80)
+        #expect(MemoryLayout<ResolvedConfiguration>.size == MemoryLayout<[ResolvedValue]>.size, "no index beside the values")
+    }
+
+    @Test("a resolved configuration finds every key ignoring case, in ASP.NET's order, the last of a repeated key winning")
+    func sortedLookup() {
+        let origin = ValueOrigin(.other("test"))
+        let keys = ["A:10", "A:9", "A:b", "a:B:c", "Z", "A:09", "ä", "A:1", "A:01"] + (0..<300).map { "Items:\($0)" }
+        var values = keys.map { ResolvedValue(key: ConfigKey($0), value: $0, sensitivity: .plain, origin: origin) }
+        values.append(ResolvedValue(key: "z", value: "last", sensitivity: .plain, origin: origin))
+        let configuration = ResolvedConfiguration(values: values)
+        for key in keys where key != "Z" {
+            #expect(configuration.string(ConfigKey(key.uppercased())) == key)
+        }
+        #expect(configuration.string("Z") == "last")
+        #expect(configuration.values.prefix(5).map(\.key.spelling) == ["A:01", "A:1", "A:09", "A:9", "A:10"])
+        #expect(!configuration.contains("A:2") && !configuration.contains("Items:300") && !configuration.contains(""))
     }
 
     @Test("only winning values are resolved: an overridden reference is never fetched")
