@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An appsettings file read losslessly: its exact bytes, every value's byte range, key order and
 /// comments, so that diagnostics can point at `file:line:col` and edits can replace one value
 /// leaving every other byte untouched.
@@ -20,8 +22,10 @@ public final class JSONDocument: Sendable {
     let nodes: [JSONNode]
     /// Byte offsets where each line starts; `lineStarts[0] == 0`.
     let lineStarts: [Int]
-    /// Counts the scalars before any offset without walking the line up to it.
-    let scalarIndex: ScalarIndex
+    /// Counts the scalars before any offset without walking the line up to it; built on the
+    /// first position asked for, so a document nobody locates in (a secret read for one key)
+    /// never pays for it.
+    private let scalarIndexStorage = Mutex<ScalarIndex?>(nil)
     /// Set when the document may hold a key path written twice in ways a per-object check cannot
     /// see (a `:` inside a name, or one section name repeated); those documents get the full
     /// path-level duplicate check.
@@ -33,7 +37,6 @@ public final class JSONDocument: Sendable {
         self.nodes = nodes
         self.comments = comments
         self.lineStarts = lineStarts
-        self.scalarIndex = ScalarIndex(bytes)
         self.needsPathLevelDuplicateCheck = needsPathLevelDuplicateCheck
     }
 
@@ -48,6 +51,15 @@ public final class JSONDocument: Sendable {
     /// the line: a minified file is one line, and every value's position is asked for.
     public func location(ofOffset offset: Int) -> SourceLocation {
         SourceLocation.locate(offset: offset, in: bytes, lineStarts: lineStarts, scalarIndex: scalarIndex, file: file)
+    }
+
+    var scalarIndex: ScalarIndex {
+        scalarIndexStorage.withLock { index in
+            if let index { return index }
+            let built = ScalarIndex(bytes)
+            index = built
+            return built
+        }
     }
 
     /// The value whose node index is `index` (indices come from ``JSONValue/index``).
@@ -165,9 +177,14 @@ struct ScalarIndex: Sendable {
         counts.reserveCapacity(bytes.count / Self.blockSize + 1)
         var scalars: UInt32 = 0
         bytes.withUnsafeBufferPointer { buffer in
-            for (i, byte) in buffer.enumerated() {
-                if i % Self.blockSize == 0 { counts.append(scalars) }
-                if byte & 0xC0 != 0x80 { scalars += 1 }
+            var start = 0
+            while start < buffer.count {
+                counts.append(scalars)
+                let end = min(start + Self.blockSize, buffer.count)
+                var continuation: UInt32 = 0
+                for i in start..<end { continuation &+= buffer[i] & 0xC0 == 0x80 ? 1 : 0 }
+                scalars += UInt32(end - start) - continuation
+                start = end
             }
         }
         blockCounts = counts
