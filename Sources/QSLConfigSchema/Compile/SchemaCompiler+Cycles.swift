@@ -83,15 +83,16 @@ extension SchemaCompiler {
     /// the last one's keyword in its file.
     private func loopError(_ loop: [Int]) -> SchemaError {
         let last = nodes[loop[loop.count - 1]]
-        let first = nodes[loop[0]]
         let keyword = last.keywords.first { Self.inPlaceTargets(of: $0).contains(loop[0]) }?.name ?? "$ref"
-        let path = (loop + [loop[0]]).map { nodes[$0].location }.joined(separator: " -> ")
+        // A long loop is named by its ends, so the message stays one readable line.
+        let shown = loop.count <= 6 ? loop.map { nodes[$0].location } : loop.prefix(3).map { nodes[$0].location } + ["… (\(loop.count - 5) more)"] + loop.suffix(2).map { nodes[$0].location }
+        let path = (shown + [nodes[loop[0]].location]).joined(separator: " -> ")
         var sourceLocation: SourceLocation?
         if let position = nodeByPosition.first(where: { $0.value == loop[loop.count - 1] })?.key, let tree = tree(at: position) {
             sourceLocation = tree[keyword]?.location ?? tree.location
         }
         let message =
-            loop.count == 1 && first.location == last.location
+            loop.count == 1
             ? "the schema applies itself to the same value through \(keyword) without consuming it, so validating never ends: \(path)"
             : "these schemas apply each other to the same value without consuming it, so validating never ends: \(path)"
         return SchemaError(.invalidSchema, message, schemaLocation: last.location + "/" + JSONPointer.escape(keyword), sourceLocation: sourceLocation)
