@@ -104,6 +104,33 @@ struct ValidateCommandTests {
         #expect(directory.stderr.contains("nope.json:1:1: error: the schema file does not exist"))
     }
 
+    @Test("a schema whose $refs loop without consuming the value is unusable input (exit 2) at the schema file, not a finding at the instance")
+    func referenceLoop() throws {
+        let root = try Self.platform()
+        let loops = [
+            "self.schema.json": ##"{"$ref": "#"}"##,
+            "pair.schema.json": """
+                {
+                  "$defs": {
+                    "a": { "$ref": "#/$defs/b" },
+                    "b": { "$ref": "#/$defs/a" }
+                  },
+                  "$ref": "#/$defs/a"
+                }
+                """,
+        ]
+        for (name, text) in loops {
+            let schema = root.appendingPathComponent("schemas/\(name)")
+            try Data(text.utf8).write(to: schema)
+            let result = try CLIRunner.run(
+                ["validate", "--config-dir", root.appendingPathComponent("good").path, "--schema", schema.path], environment: CLIRunner.environment())
+            #expect(result.status == 2, "\(name): \(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("\(schema.path):"), "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("without consuming it, so validating never ends"), "\(name): \(result.stderr)")
+            #expect(!result.stdout.contains("good/appsettings.json"), "\(name): reported at the instance")
+        }
+    }
+
     @Test("json holds every service and finding with its position")
     func json() throws {
         let result = try Self.validate(try Self.platform(), ["--format", "json"])

@@ -175,18 +175,67 @@ struct ValidatorTests {
         #expect(!validator.isValid(try SchemaFixtures.value(#"{"a": "5"}"#)))
     }
 
-    @Test("a deep self-reference fails instead of overflowing the stack")
-    func runawayRecursion() throws {
-        let validator = try SchemaFixtures.validator(##"{"$ref": "#"}"##)
-        let result = validator.validate(try SchemaFixtures.value("{}"))
-        #expect(!result.isValid)
-        #expect(result.failures.first?.message.contains("recurses") == true)
+    @Test("a subschema that applies itself to the same value again is a schema error, located at the reference that closes the loop")
+    func referenceLoops() throws {
+        let loops = [
+            ##"{"$ref": "#"}"##,
+            ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##,
+            ##"{"properties": {"A": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/b"}]}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}}"##,
+            ##"{"$defs": {"a": {"not": {"$ref": "#/$defs/a"}}}, "$ref": "#/$defs/a"}"##,
+            ##"{"if": {"type": "string"}, "then": {"$ref": "#"}}"##,
+        ]
+        for text in loops {
+            do {
+                _ = try SchemaFixtures.validator(text)
+                Issue.record("compiled a loop: \(text)")
+            } catch let error as SchemaError {
+                #expect(error.kind == .invalidSchema)
+                #expect(error.message.contains("without consuming it, so validating never ends"), "\(error)")
+                #expect(error.sourceLocation?.line == 1, "\(error)")
+            }
+        }
+        // Recursion through a member or an element consumes the value: not a loop.
+        let tree = try SchemaFixtures.validator(##"{"type": "object", "properties": {"child": {"$ref": "#"}}, "items": {"$ref": "#"}}"##)
+        #expect(tree.isValid(try SchemaFixtures.value(#"{"child": {"child": {}}}"#)))
+        #expect(!tree.isValid(try SchemaFixtures.value(#"{"child": {"child": 1}}"#)))
+    }
+
+    @Test("the loop error points at the $ref's line and column in its file")
+    func referenceLoopLocation() throws {
+        do {
+            _ = try SchemaFixtures.validator("{\n  \"$defs\": {\"a\": {\"$ref\": \"#/$defs/b\"},\n    \"b\": {\"$ref\": \"#/$defs/a\"}},\n  \"$ref\": \"#/$defs/a\"\n}")
+            Issue.record("compiled a loop")
+        } catch let error as SchemaError {
+            let location = try #require(error.sourceLocation)
+            #expect([2, 3].contains(location.line), "\(error)")
+            #expect(error.schemaLocation?.hasSuffix("/$ref") == true, "\(error)")
+        }
     }
 
     /// `{"properties": {"A": {"$ref": "#/$defs/d0"}}, "$defs": {"d0": {"$ref": "#/$defs/d1"}, ...}}`.
     private static func referenceChain(_ links: Int) -> String {
         let defs = (0..<links).map { ##""d\##($0)": {"$ref": "#/$defs/d\##($0 + 1)"}"## }.joined(separator: ", ")
         return ##"{"properties": {"A": {"$ref": "#/$defs/d0"}}, "$defs": {\##(defs), "d\##(links)": {"type": "integer"}}}"##
+    }
+
+    /// ``referenceChain(_:)`` whose last link points back at the first.
+    private static func referenceLoop(_ links: Int) -> String {
+        let defs = (0..<links).map { ##""d\##($0)": {"$ref": "#/$defs/d\##(($0 + 1) % links)"}"## }.joined(separator: ", ")
+        return ##"{"properties": {"A": {"$ref": "#/$defs/d0"}}, "$defs": {\##(defs)}}"##
+    }
+
+    @Test("$ref targets in a large $defs are found by name, not by scanning the members")
+    func indexedMembers() throws {
+        let members = (0..<1_000).map { (key: "d\($0)", value: JSONTree(.bool(true))) }
+        let large = JSONTree(.object(members))
+        #expect(large.isIndexedByName)
+        #expect(large["d999"] != nil && large["d1000"] == nil)
+        let small = JSONTree(.object(Array(members.prefix(JSONTree.indexedMemberCount))))
+        #expect(!small.isIndexedByName)
+        #expect(small["d0"] != nil && small["d999"] == nil)
+        // The first of two members of one name wins, indexed or not.
+        let repeated = JSONTree(.object(members + [(key: "d0", value: JSONTree(.bool(false)))]))
+        #expect(repeated["d0"]?.bool == true)
     }
 
     @Test("a chain of 3,000 $refs compiles without recursing per link; evaluating it stops at the depth limit")
@@ -203,12 +252,13 @@ struct ValidatorTests {
     @Test("compiling and evaluating runaway schemas fit a small thread stack")
     func smallStack() {
         let outcome = SchemaFixtures.onSmallStack { () -> [Bool] in
-            guard let chain = try? SchemaFixtures.validator(Self.referenceChain(3_000)),
-                let loop = try? SchemaFixtures.validator(##"{"$ref": "#"}"##), let instance = try? SchemaFixtures.value(#"{"A": 1}"#)
+            guard let chain = try? SchemaFixtures.validator(Self.referenceChain(3_000)), let instance = try? SchemaFixtures.value(#"{"A": 1}"#)
             else { return [] }
-            return [chain.isValid(instance), loop.isValid(instance), loop.validate(instance).isValid]
+            var loopMessage = ""
+            do { _ = try SchemaFixtures.validator(Self.referenceLoop(3_000)) } catch { loopMessage = (error as? SchemaError)?.message ?? "" }
+            return [chain.isValid(instance), chain.validate(instance).isValid, loopMessage.contains("(2995 more)") && loopMessage.count < 1_000]
         }
-        #expect(outcome == [false, false, false])
+        #expect(outcome == [false, false, true], "a 3,000-link loop is refused with a one-line message")
     }
 }
 

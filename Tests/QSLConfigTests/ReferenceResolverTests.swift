@@ -87,6 +87,69 @@ struct ReferenceResolverTests {
         }
     }
 
+    @Test("a JSON secret is parsed once however many of its keys are referenced")
+    func secretParsedOnce() async throws {
+        let keys = 400
+        let store = try await Self.store()
+        let secret = "{" + (0..<keys).map { "\"k\($0)\":\"v\($0)\"" }.joined(separator: ",") + "}"
+        _ = try await store.createSecret(CreateSecretRequest(name: "qsl/shared/many", value: .string(SecretValue(secret)), clientRequestToken: UUID().uuidString))
+        let members = (0..<keys).map { "\"K\($0)\": \"${aws:secrets:qsl/shared/many:k\($0)}\"" }
+        let configuration = try Self.layered("{" + (members + [#""U": "${aws:secrets:qsl/shared/db:user}""#]).joined(separator: ",") + "}")
+        let (resolved, statistics) = try await ReferenceResolver(store: store, environmentVariables: [:]).resolveAll([configuration, configuration])
+        #expect(statistics.secretDocumentsParsed == 2, "qsl/shared/many and qsl/shared/db, once each for both configurations")
+        #expect(resolved[1].string("K0") == "v0")
+        #expect(resolved[1].string(ConfigKey("K\(keys - 1)")) == "v\(keys - 1)")
+        #expect(resolved[0].string("U") == "u")
+    }
+
+    @Test("references of a one-line file are located at their own columns, in one walk per value")
+    func manyReferencesOnOneLine() async throws {
+        let count = 2_000
+        let value = String(repeating: "${UNSET_VAR_FOR_TEST}é", count: count)
+        let configuration = try Self.layered(#"{"A": "x", "B": ""# + value + #""}"#, file: "one-line.json")
+        do {
+            _ = try await ReferenceResolver(store: nil, environmentVariables: [:]).resolve(configuration)
+            Issue.record("resolution should fail")
+        } catch {
+            let columns = error.diagnostics.compactMap { $0.location?.column }
+            // Each reference is 21 scalars plus the "é"; the value starts at column 17.
+            #expect(columns == (0..<count).map { 18 + 22 * $0 })
+            #expect(error.diagnostics.allSatisfy { $0.location?.line == 1 })
+        }
+        let scan = ReferenceScan(configuration)
+        #expect(scan.sites.count == count)
+        let entry = try #require(configuration.entry("B"))
+        var locator = ScalarLocator(entry.origin)
+        for site in scan.sites { _ = locator.location(ofScalarOffset: site.location!.column - 18) }
+        #expect(locator.bytesWalked <= value.utf8.count, "locating every reference of a value walks it once")
+    }
+
+    @Test("every key's entry and resolved value stay small: an origin holds a file value's position, not a copy of a location")
+    func entrySizes() {
+        // A file value's origin is the document and an index; an environment file's location,
+        // which is rare and large, is boxed. Every key of a configuration carries an origin
+        // several times over (layer, merged view, resolved value), so this is memory per key.
+        #expect(MemoryLayout<ValueOrigin>.size <= 24)
+        #expect(MemoryLayout<ConfigEntry>.stride <= 80)
+        #expect(MemoryLayout<ResolvedValue>.stride <= 80)
+        #expect(MemoryLayout<ResolvedConfiguration>.size == MemoryLayout<[ResolvedValue]>.size, "no index beside the values")
+    }
+
+    @Test("a resolved configuration finds every key ignoring case, in ASP.NET's order, the last of a repeated key winning")
+    func sortedLookup() {
+        let origin = ValueOrigin(.other("test"))
+        let keys = ["A:10", "A:9", "A:b", "a:B:c", "Z", "A:09", "ä", "A:1", "A:01"] + (0..<300).map { "Items:\($0)" }
+        var values = keys.map { ResolvedValue(key: ConfigKey($0), value: $0, sensitivity: .plain, origin: origin) }
+        values.append(ResolvedValue(key: "z", value: "last", sensitivity: .plain, origin: origin))
+        let configuration = ResolvedConfiguration(values: values)
+        for key in keys where key != "Z" {
+            #expect(configuration.string(ConfigKey(key.uppercased())) == key)
+        }
+        #expect(configuration.string("Z") == "last")
+        #expect(configuration.values.prefix(5).map(\.key.spelling) == ["A:01", "A:1", "A:09", "A:9", "A:10"])
+        #expect(!configuration.contains("A:2") && !configuration.contains("Items:300") && !configuration.contains(""))
+    }
+
     @Test("only winning values are resolved: an overridden reference is never fetched")
     func onlyWinningValues() async throws {
         let store = CountingSecretStore(try await Self.store())

@@ -45,12 +45,16 @@ public struct ReferenceResolver: Sendable {
         public var uniqueParameters = 0
         public var secretCalls = 0
         public var parameterCalls = 0
+        /// JSON secrets parsed to read a key: at most one per secret version, however many keys
+        /// reference it.
+        public var secretDocumentsParsed = 0
 
-        public init(uniqueSecrets: Int = 0, uniqueParameters: Int = 0, secretCalls: Int = 0, parameterCalls: Int = 0) {
+        public init(uniqueSecrets: Int = 0, uniqueParameters: Int = 0, secretCalls: Int = 0, parameterCalls: Int = 0, secretDocumentsParsed: Int = 0) {
             self.uniqueSecrets = uniqueSecrets
             self.uniqueParameters = uniqueParameters
             self.secretCalls = secretCalls
             self.parameterCalls = parameterCalls
+            self.secretDocumentsParsed = secretDocumentsParsed
         }
     }
 
@@ -118,9 +122,10 @@ public struct ReferenceResolver: Sendable {
             statistics.parameterCalls = parameterResult.calls
         }
 
-        // 3. Substitute.
+        // 3. Substitute. A JSON secret is parsed once however many of its keys are referenced.
         var results: [ResolvedConfiguration] = []
         var storeFailure = false
+        var parsedSecrets: [SecretVersionSelector: SecretText] = [:]
         for (configuration, scan) in zip(configurations, scans) {
             var values: [ResolvedValue] = []
             values.reserveCapacity(configuration.merged.count)
@@ -132,13 +137,15 @@ public struct ReferenceResolver: Sendable {
                     continue
                 }
                 var rendered = ""
+                // Positions are worked out only for problems, in one walk over the value.
+                var locator = ScalarLocator(entry.origin)
                 for part in template.parts {
                     switch part {
                     case .literal(let text):
                         rendered += text
                     case .reference(let reference, let offset):
-                        let location = entry.origin.location(ofScalarOffset: offset)
                         func fail(_ message: String, rule: String = "reference") {
+                            let location = locator.location(ofScalarOffset: offset)
                             problems.append(Diagnostic(at: location, message + " (referenced by '\(entry.key)'\(location == nil ? " from \(entry.origin)" : ""))", rule: rule, keyPath: entry.key.spelling))
                         }
                         switch reference {
@@ -156,10 +163,14 @@ public struct ReferenceResolver: Sendable {
                             sensitivity = .fromSecret
                             let selector = selector(for: secret)
                             if let stored = secretResult.secrets[selector] {
-                                switch Self.extract(secret, from: stored) {
-                                case .success(let text): rendered += text
+                                var text = parsedSecrets.removeValue(forKey: selector) ?? SecretText(stored)
+                                let wasParsed = text.isParsed
+                                switch text.extract(secret) {
+                                case .success(let value): rendered += value
                                 case .failure(let failure): fail(failure.message, rule: "secret-value")
                                 }
+                                if text.isParsed && !wasParsed { statistics.secretDocumentsParsed += 1 }
+                                parsedSecrets[selector] = text
                             } else {
                                 let failure = secretResult.failures[selector]
                                 if failure?.isStoreFailure == true { storeFailure = true }
@@ -196,35 +207,62 @@ public struct ReferenceResolver: Sendable {
         return selector
     }
 
-    /// The text a reference stands for: the whole `SecretString`, or one top-level key of it.
-    static func extract(_ reference: SecretReference, from stored: StoredSecret) -> Result<String, ExtractionFailure> {
-        let text: String
-        switch stored.payload {
-        case .binary:
-            return .failure(ExtractionFailure("secret \(stored.name) holds binary data (SecretBinary), which cannot be substituted into configuration text; store it as SecretString"))
-        case .string(let value):
-            text = value.unsafeRevealed
-        }
-        guard let jsonKey = reference.jsonKey else { return .success(text) }
-        guard let document = try? JSONDocument(parsingAnyValue: Array(text.utf8), file: stored.name), document.root.kind == .object else {
-            return .failure(ExtractionFailure("secret \(stored.name) is not a JSON object, so it has no key '\(jsonKey)'; reference the whole secret as ${aws:secrets:\(reference.secretId)}"))
-        }
-        guard let member = document.root.members.last(where: { $0.key == jsonKey })?.value else {
-            let available = document.root.members.map(\.key).sorted().joined(separator: ", ")
-            return .failure(ExtractionFailure("secret \(stored.name) has no JSON key '\(jsonKey)' (its keys: \(available.isEmpty ? "none" : available))"))
-        }
-        switch member.kind {
-        case .string: return .success(member.stringValue ?? "")
-        case .true: return .success("true")
-        case .false: return .success("false")
-        case .null: return .success("")
-        case .number, .object, .array: return .success(member.sourceText)
-        }
-    }
-
     struct ExtractionFailure: Error {
         var message: String
         init(_ message: String) { self.message = message }
+    }
+
+    /// The text of one fetched secret. Its top-level JSON keys are read the first time a
+    /// reference asks for one and looked up by name after that, so a secret referenced by many
+    /// keys is parsed once, not once per reference.
+    struct SecretText {
+        let stored: StoredSecret
+        /// The members of a JSON object secret by name (a repeated name: the last); `nil` until
+        /// a reference asks for a key, and when the secret is not a JSON object.
+        private var members: [String: JSONValue]?
+        /// The member names, sorted, for the message about a missing key.
+        private var names: [String] = []
+        /// Whether the JSON keys have been read.
+        private(set) var isParsed = false
+
+        init(_ stored: StoredSecret) {
+            self.stored = stored
+        }
+
+        /// The text `reference` stands for: the whole `SecretString`, or one top-level key of it.
+        mutating func extract(_ reference: SecretReference) -> Result<String, ExtractionFailure> {
+            let text: String
+            switch stored.payload {
+            case .binary:
+                return .failure(ExtractionFailure("secret \(stored.name) holds binary data (SecretBinary), which cannot be substituted into configuration text; store it as SecretString"))
+            case .string(let value):
+                text = value.unsafeRevealed
+            }
+            guard let jsonKey = reference.jsonKey else { return .success(text) }
+            if !isParsed {
+                isParsed = true
+                if let document = try? JSONDocument(parsingAnyValue: Array(text.utf8), file: stored.name), document.root.kind == .object {
+                    var members: [String: JSONValue] = [:]
+                    for (name, value) in document.root.members { members[name] = value }
+                    self.members = members
+                    self.names = members.keys.sorted()
+                }
+            }
+            guard let members else {
+                return .failure(ExtractionFailure("secret \(stored.name) is not a JSON object, so it has no key '\(jsonKey)'; reference the whole secret as ${aws:secrets:\(reference.secretId)}"))
+            }
+            guard let member = members[jsonKey] else {
+                let available = names.joined(separator: ", ")
+                return .failure(ExtractionFailure("secret \(stored.name) has no JSON key '\(jsonKey)' (its keys: \(available.isEmpty ? "none" : available))"))
+            }
+            switch member.kind {
+            case .string: return .success(member.stringValue ?? "")
+            case .true: return .success("true")
+            case .false: return .success("false")
+            case .null: return .success("")
+            case .number, .object, .array: return .success(member.sourceText)
+            }
+        }
     }
 }
 

@@ -12,20 +12,37 @@ import QSLConfigCore
 public struct ResolvedConfiguration: Sendable, CustomStringConvertible {
     /// Every key, in ASP.NET's key order.
     public let values: [ResolvedValue]
-    private let index: [ConfigKey: Int]
 
-    public init(values: [ResolvedValue]) {
-        let sorted = values.sorted { $0.key < $1.key }
+    public init(values: consuming [ResolvedValue]) {
+        // Sorted in place (a configuration of many keys is not copied to be sorted) and searched
+        // by binary search in that order: no index beside the values, whose memory a
+        // configuration of many keys would double.
+        var sorted = values
+        sorted.sort { $0.key < $1.key }
         self.values = sorted
-        var index: [ConfigKey: Int] = [:]
-        for (position, value) in sorted.enumerated() { index[value.key] = position }
-        self.index = index
     }
 
-    public subscript(key: ConfigKey) -> ResolvedValue? { index[key].map { values[$0] } }
+    public subscript(key: ConfigKey) -> ResolvedValue? { position(of: key).map { values[$0] } }
 
     /// Whether `key` is defined (possibly with a null value).
-    public func contains(_ key: ConfigKey) -> Bool { index[key] != nil }
+    public func contains(_ key: ConfigKey) -> Bool { position(of: key) != nil }
+
+    /// Where `key` is in ``values``: keys equal ignoring case sort together, and of keys given
+    /// twice the last wins.
+    private func position(of key: ConfigKey) -> Int? {
+        func partition(_ belongsBefore: (ConfigKey) -> Bool) -> Int {
+            var low = 0
+            var high = values.count
+            while low < high {
+                let middle = (low + high) / 2
+                if belongsBefore(values[middle].key) { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let first = partition { $0 < key }
+        let end = partition { !(key < $0) }
+        return end > first ? end - 1 : nil
+    }
 
     /// The value of `key` as text; `nil` when undefined or null.
     public func string(_ key: ConfigKey) -> String? { self[key]?.unsafeRevealedValue }

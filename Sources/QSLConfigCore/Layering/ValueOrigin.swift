@@ -8,7 +8,8 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         /// A process environment variable.
         case environment(variable: String)
         /// A `NAME=VALUE` line of an environment file (`docker --env-file`), at the value.
-        case environmentFile(variable: String, location: SourceLocation)
+        /// Boxed: the location is large, and every configuration value carries an origin.
+        indirect case environmentFile(variable: String, location: SourceLocation)
         /// A command-line argument.
         case commandLine(argument: String)
         /// An SSM parameter loaded as a configuration layer.

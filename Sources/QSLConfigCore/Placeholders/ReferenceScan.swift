@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// Every `${...}` reference in a layered configuration, with the key that holds it and where it
 /// is written. Only the winning value of each key is scanned: a reference that a higher layer
 /// overrides is never fetched. Values loaded from Parameter Store are data, as AWS's .NET
@@ -27,9 +29,15 @@ public struct ReferenceScan: Sendable {
     /// alike); one where no literal prefix is set is a diagnostic.
     public init(_ configuration: LayeredConfiguration) {
         let prefix = Self.secretsPrefix(of: configuration)
-        for entry in configuration.sortedEntries {
-            guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { continue }
-            if case .parameterStore = entry.origin.source { continue }
+        // Only values that may hold a reference are sorted (into the order diagnostics come in),
+        // not a copy of the whole configuration.
+        let candidates = configuration.merged.values.filter { entry in
+            guard let value = entry.value, PlaceholderTemplate.mayContainReference(value) else { return false }
+            if case .parameterStore = entry.origin.source { return false }
+            return true
+        }
+        for entry in candidates.sorted(by: { $0.key < $1.key }) {
+            guard let value = entry.value else { continue }
             do {
                 var template = try PlaceholderTemplate(parsing: value)
                 if template.references.contains(where: \.isRelativeSecret) {
@@ -40,10 +48,11 @@ public struct ReferenceScan: Sendable {
                     template = template.resolvingRelativeSecrets(under: prefix)
                 }
                 templates[entry.key] = template
+                var locator = ScalarLocator(entry.origin)
                 for part in template.parts {
                     if case .reference(let reference, let offset) = part {
                         sites.append(
-                            Site(key: entry.key, reference: reference, location: entry.origin.location(ofScalarOffset: offset), origin: entry.origin))
+                            Site(key: entry.key, reference: reference, location: locator.location(ofScalarOffset: offset), origin: entry.origin))
                     }
                 }
             } catch {
@@ -79,25 +88,79 @@ public struct ReferenceScan: Sendable {
 extension ValueOrigin {
     /// The position of the Unicode scalar at `offset` inside a string value. Exact when the
     /// string is written without escape sequences; otherwise the string's own position.
+    ///
+    /// To locate several offsets of one value, use a ``ScalarLocator``: it walks the value once.
     public func location(ofScalarOffset offset: Int) -> SourceLocation? {
-        if case .environmentFile(_, var location) = source {
-            // Environment-file values are taken literally, one scalar per column.
+        var locator = ScalarLocator(self)
+        return locator.location(ofScalarOffset: offset)
+    }
+}
+
+/// Positions of scalar offsets inside one configuration value (the references of a template),
+/// found in one walk over the value's bytes when the offsets come in increasing order, as a
+/// template's parts do: locating every reference of a value costs the value's length, not its
+/// length times its number of references. An offset before the previous one walks again from
+/// the value's start.
+public struct ScalarLocator {
+    private enum Mode {
+        /// An environment-file value: taken literally, one scalar per column.
+        case literal(SourceLocation)
+        /// A JSON string without escapes: the scalar's own byte, walked to.
+        case string(SourceLocation, JSONDocument, Range<Int>)
+        /// Anything else: the value's own position, or none.
+        case whole(SourceLocation?)
+    }
+
+    private let mode: Mode
+    /// The byte the walk has reached and the scalar offset it stands for (string mode).
+    private var byteOffset = 0
+    private var scalarOffset = 0
+    /// Bytes stepped over so far, for the tests that keep locating linear.
+    public private(set) var bytesWalked = 0
+
+    public init(_ origin: ValueOrigin) {
+        if case .environmentFile(_, let location) = origin.source {
+            mode = .literal(location)
+        } else if let value = origin.jsonValue {
+            let location = value.location
+            let range = value.byteRange
+            if value.kind == .string, !value.document.bytes[range].contains(UInt8(ascii: "\\")) {
+                mode = .string(location, value.document, range)
+                byteOffset = range.lowerBound + 1
+            } else {
+                mode = .whole(location)
+            }
+        } else {
+            mode = .whole(nil)
+        }
+    }
+
+    /// The position of the scalar at `offset` of the value (see ``ValueOrigin/location(ofScalarOffset:)``).
+    public mutating func location(ofScalarOffset offset: Int) -> SourceLocation? {
+        switch mode {
+        case .whole(let location):
+            return location
+        case .literal(var location):
             location.column += offset
             location.offset += offset
             return location
+        case .string(var location, let document, let range):
+            if offset < scalarOffset {
+                byteOffset = range.lowerBound + 1
+                scalarOffset = 0
+            }
+            document.bytes.withUnsafeBufferPointer { bytes in
+                // Step to the first byte of the scalar `offset`: the next byte that is not a
+                // UTF-8 continuation byte, once per scalar.
+                while scalarOffset < offset, byteOffset < range.upperBound {
+                    byteOffset += 1
+                    bytesWalked += 1
+                    if byteOffset < range.upperBound, bytes[byteOffset] & 0xC0 != 0x80 { scalarOffset += 1 }
+                }
+            }
+            location.column += 1 + offset
+            location.offset = byteOffset
+            return location
         }
-        guard let value = jsonValue, var location = value.location as SourceLocation? else { return nil }
-        guard value.kind == .string else { return location }
-        let text = value.document.bytes[value.byteRange]
-        guard !text.contains(UInt8(ascii: "\\")) else { return location }
-        location.column += 1 + offset
-        var byteOffset = value.byteRange.lowerBound + 1
-        var remaining = offset
-        while remaining > 0, byteOffset < value.byteRange.upperBound {
-            byteOffset += 1
-            if byteOffset < value.byteRange.upperBound, value.document.bytes[byteOffset] & 0xC0 != 0x80 { remaining -= 1 }
-        }
-        location.offset = byteOffset
-        return location
     }
 }

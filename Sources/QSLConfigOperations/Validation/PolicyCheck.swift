@@ -14,12 +14,15 @@ struct PolicyCheck {
     let sectionLocations: [String: SourceLocation]
     /// Folded key paths the schema marks `writeOnly` (a section marks everything below it).
     let secretPaths: Set<String>
+    /// Folded key paths whose values no report may quote: ``secretPaths`` and the values a
+    /// `writeOnly` marks only in subschemas that failed (an `anyOf` branch, say).
+    let concealedPaths: Set<String>
     let annotations: [SchemaAnnotation]
     private(set) var sites: [ValidationOperation.Site] = []
 
     init(
-        configuration: LayeredConfiguration, annotations: [SchemaAnnotation], sectionLocations: [String: SourceLocation],
-        plan: ValidationOperation.Plan, schema: String
+        configuration: LayeredConfiguration, annotations: [SchemaAnnotation], secretPointers: Set<String> = [],
+        sectionLocations: [String: SourceLocation], plan: ValidationOperation.Plan, schema: String
     ) {
         self.configuration = configuration
         self.annotations = annotations
@@ -28,6 +31,7 @@ struct PolicyCheck {
         self.schema = schema
         self.secretPaths = Set(
             annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
+        self.concealedPaths = secretPaths.union(secretPointers.map { ConfigKey.fold(SchemaAnnotation.keyPath(fromPointer: $0)) })
     }
 
     mutating func run() -> [Diagnostic] {
@@ -37,12 +41,13 @@ struct PolicyCheck {
         for entry in configuration.merged.values {
             guard let value = entry.value else { continue }
             let isSecret = isSecretKey(entry.key)
+            let isConcealed = isSecret || Self.isMarked(entry.key, in: concealedPaths)
             var template: PlaceholderTemplate?
             if PlaceholderTemplate.mayContainReference(value) {
                 do {
                     template = try PlaceholderTemplate(parsing: value)
                 } catch {
-                    diagnostics.append(referenceSyntax(error, entry: entry, isSecret: isSecret))
+                    diagnostics.append(referenceSyntax(error, entry: entry, isSecret: isConcealed))
                     continue
                 }
                 // A relative secret reference names a secret under the configuration's own prefix,
@@ -55,9 +60,10 @@ struct PolicyCheck {
                     template = parsed.resolvingRelativeSecrets(under: prefix)
                 }
             }
+            var locator = ScalarLocator(entry.origin)
             for part in template?.parts ?? [] {
                 guard case .reference(let reference, let offset) = part, reference.isAWS else { continue }
-                let location = entry.origin.location(ofScalarOffset: offset)
+                let location = locator.location(ofScalarOffset: offset)
                 sites.append(.init(key: entry.key, reference: reference, location: location))
                 if let problem = prefixProblem(reference, key: entry.key, location: location, noted: &noted) {
                     diagnostics.append(problem)
@@ -81,19 +87,24 @@ struct PolicyCheck {
     /// Called for every key of every service, so it looks the prefixes up in place instead of
     /// splitting and re-joining the key.
     func isSecretKey(_ key: ConfigKey) -> Bool {
-        guard !secretPaths.isEmpty else { return false }
+        Self.isMarked(key, in: secretPaths)
+    }
+
+    /// Whether `key` or a section above it is among `paths` (folded key paths).
+    static func isMarked(_ key: ConfigKey, in paths: Set<String>) -> Bool {
+        guard !paths.isEmpty else { return false }
         let folded = key.folded
         var index = folded.utf8.startIndex
         while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
-            if secretPaths.contains(String(folded[..<colon])) { return true }
+            if paths.contains(String(folded[..<colon])) { return true }
             index = folded.utf8.index(after: colon)
         }
-        return secretPaths.contains(folded)
+        return paths.contains(folded)
     }
 
     /// A schema failure as a diagnostic. When the failing value, or one its message quotes
-    /// through the closest alternative, is secret (the schema's `writeOnly`, or a credential's
-    /// name), the message says what is required without quoting the value: with
+    /// through the closest alternative, is secret (a `writeOnly` of the schema, even one in a
+    /// failing alternative, or a credential's name), the message says what is required without quoting the value: with
     /// `coerceScalarStrings` a "number" is the instance's own string.
     func diagnostic(for failure: SchemaValidationFailure) -> Diagnostic {
         var diagnostic = failure.diagnostic
@@ -105,7 +116,7 @@ struct PolicyCheck {
 
     private func concealsValue(of failure: SchemaValidationFailure) -> Bool {
         let key = ConfigKey(failure.keyPath)
-        return isSecretKey(key) || CredentialClassifier.isCredentialKey(key) || failure.causes.contains { concealsValue(of: $0) }
+        return Self.isMarked(key, in: concealedPaths) || CredentialClassifier.isCredentialKey(key) || failure.causes.contains { concealsValue(of: $0) }
     }
 
     // MARK: References

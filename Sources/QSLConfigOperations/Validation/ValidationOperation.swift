@@ -320,7 +320,8 @@ public struct ValidationOperation: Sendable {
         let tree = ConfigurationTree(configuration, sectionLocations: sectionLocations, rootLocation: rootLocation)
         let result = validator.validate(tree)
         var policies = PolicyCheck(
-            configuration: configuration, annotations: result.annotations, sectionLocations: sectionLocations, plan: plan, schema: service.schema)
+            configuration: configuration, annotations: result.annotations, secretPointers: result.secretPointers, sectionLocations: sectionLocations,
+            plan: plan, schema: service.schema)
         var diagnostics = result.failures.map { policies.diagnostic(for: $0) }
         diagnostics += policies.run()
         return (

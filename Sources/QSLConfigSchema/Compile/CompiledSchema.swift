@@ -68,6 +68,9 @@ struct SchemaNode: Sendable {
     /// Whether `unevaluatedProperties`/`unevaluatedItems` is present, so in-place subschemas
     /// must report what they evaluated.
     var hasUnevaluated: Bool
+    /// Whether this subschema, or one it applies to the same value (passing or not), declares
+    /// `writeOnly: true`: the value is secret and no message may quote it.
+    var marksSecret = false
 
     static func placeholder() -> SchemaNode {
         SchemaNode(constant: true, resource: 0, location: "", keywords: [], types: nil, annotations: [], hasUnevaluated: false)

@@ -68,6 +68,7 @@ struct SchemaCompiler {
         }
         try compiler.buildPending()
         try compiler.compileDynamicAnchors()
+        compiler.markSecretValues(in: try compiler.checkInPlaceCycles())
         return rootNodes.map { CompiledSchema(nodes: compiler.nodes, root: $0, resources: compiler.resources) }
     }
 

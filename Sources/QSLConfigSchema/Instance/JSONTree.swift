@@ -15,8 +15,14 @@ struct JSONTree: Sendable {
         case object([(key: String, value: JSONTree)])
     }
 
-    var value: Value
-    private var origin: Origin?
+    let value: Value
+    private let origin: Origin?
+    /// For an object of more than ``indexedMemberCount`` members: each name's first position,
+    /// so looking a member up (a `$ref` into a `$defs` of thousands) does not scan the list.
+    private let memberIndex: [String: Int]?
+
+    /// Objects with more members than this are indexed by name; smaller ones are scanned.
+    static let indexedMemberCount = 8
 
     /// Where a value came from. A document value's line and column are worked out only when
     /// asked for: converting a schema touches every value, reporting touches few.
@@ -34,13 +40,26 @@ struct JSONTree: Sendable {
     }
 
     init(_ value: Value, location: SourceLocation? = nil) {
-        self.value = value
-        self.origin = location.map(Origin.location)
+        self.init(value, origin: location.map(Origin.location))
     }
 
     private init(_ value: Value, source: JSONValue) {
+        self.init(value, origin: .document(source))
+    }
+
+    private init(_ value: Value, origin: Origin?) {
         self.value = value
-        self.origin = .document(source)
+        self.origin = origin
+        if case .object(let members) = value, members.count > Self.indexedMemberCount {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(members.count)
+            for (position, member) in members.enumerated() where index[member.key] == nil {
+                index[member.key] = position
+            }
+            memberIndex = index
+        } else {
+            memberIndex = nil
+        }
     }
 
     /// Copies a document value, keeping every value's location.
@@ -60,9 +79,13 @@ struct JSONTree: Sendable {
     /// configuration keys).
     subscript(name: String) -> JSONTree? {
         guard case .object(let members) = value else { return nil }
+        if let memberIndex { return memberIndex[name].map { members[$0].value } }
         for member in members where member.key == name { return member.value }
         return nil
     }
+
+    /// Whether members are looked up through a name index rather than a scan.
+    var isIndexedByName: Bool { memberIndex != nil }
 
     var members: [(key: String, value: JSONTree)]? {
         if case .object(let members) = value { return members }

@@ -17,6 +17,9 @@ struct Evaluator<Instance: JSONInstance> {
 
     var failures: [SchemaValidationFailure] = []
     var annotations: [SchemaAnnotation] = []
+    /// Instance pointers of values a `writeOnly` marks secret, from passing and failing
+    /// subschemas alike (collecting mode only); never cut back by ``alternative(_:)``.
+    var secretPointers: Set<String> = []
     /// The dynamic scope: resources entered on the way to the current subschema, outermost first.
     var scope: [Int] = []
     /// Unescaped keyword-location tokens (collecting mode only).
@@ -61,6 +64,7 @@ struct Evaluator<Instance: JSONInstance> {
             depth -= 1
             if entered { scope.removeLast() }
         }
+        if collecting && node.marksSecret { secretPointers.insert(instancePointer) }
         if collecting && !node.annotations.isEmpty {
             let pointer = instancePointer
             for annotation in node.annotations {

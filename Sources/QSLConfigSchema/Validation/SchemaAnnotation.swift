@@ -35,7 +35,7 @@ public struct SchemaAnnotation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `/Security/JWT/Secret` → `Security:JWT:Secret`.
-    static func keyPath(fromPointer pointer: String) -> String {
+    public static func keyPath(fromPointer pointer: String) -> String {
         (JSONPointer.tokens(pointer) ?? []).joined(separator: ":")
     }
 }

@@ -6,10 +6,15 @@ public struct SchemaValidationResult: Sendable {
     /// `writeOnly`, `deprecated` and `x-qsl-*` annotations, one per instance location and
     /// keyword and value.
     public var annotations: [SchemaAnnotation]
+    /// JSON pointers of the values that any subschema applied to them marks `writeOnly`,
+    /// including subschemas that failed (an `anyOf` branch, an `if`, a `not`), which add no
+    /// annotation. A report must not quote these values, nor anything below them.
+    public var secretPointers: Set<String>
 
-    public init(failures: [SchemaValidationFailure], annotations: [SchemaAnnotation]) {
+    public init(failures: [SchemaValidationFailure], annotations: [SchemaAnnotation], secretPointers: Set<String> = []) {
         self.failures = failures
         self.annotations = annotations
+        self.secretPointers = secretPointers
     }
 
     public var isValid: Bool { failures.isEmpty }

@@ -104,7 +104,7 @@ public struct SchemaValidator: Sendable {
         let annotations = evaluator.annotations.filter { annotation in
             seen.insert(annotation.instancePointer + "\u{0}" + annotation.keyword + "\u{0}" + annotation.valueText).inserted
         }
-        return SchemaValidationResult(failures: evaluator.failures, annotations: annotations)
+        return SchemaValidationResult(failures: evaluator.failures, annotations: annotations, secretPointers: evaluator.secretPointers)
     }
 
     private func check<Instance: JSONInstance>(_ instance: Instance) -> Bool {

@@ -212,6 +212,43 @@ struct ValidationOperationTests {
         }
     }
 
+    @Test("a writeOnly declared only inside failing anyOf branches still hides the value in every report format")
+    func writeOnlyInFailingBranches() async throws {
+        let canary = "84736251"
+        let fixture = try ValidationFixture([
+            "appsettings.json": """
+            {
+              "Kestrel": { "Port": 80 },
+              "Pin": \(canary),
+              "Code": \(canary),
+              "Vault": { "Code": "\(canary)" },
+              "Ref": "${aws:vault:\(canary)}"
+            }
+            """
+        ])
+        try fixture.write("service.schema.json", """
+            {
+              "type": "object",
+              "$defs": { "secretInteger": { "type": "integer", "writeOnly": true, "maximum": 9999 } },
+              "properties": {
+                "Pin": { "anyOf": [{ "$ref": "#/$defs/secretInteger" }, { "type": "integer", "writeOnly": true, "multipleOf": 7 }] },
+                "Code": { "anyOf": [{ "type": "string", "writeOnly": true }, { "type": "integer" }], "maximum": 9999 },
+                "Vault": { "oneOf": [{ "type": "array", "writeOnly": true }, { "type": "null" }], "properties": { "Code": { "type": "integer", "maximum": 10 } } },
+                "Ref": { "anyOf": [{ "type": "integer", "writeOnly": true }, { "type": "string" }] }
+              }
+            }
+            """)
+        let report = try await fixture.run(fixture.request())
+        let failures = report.diagnostics.filter { $0.rule == "schema" }
+        #expect(Set(failures.compactMap(\.keyPath)).isSuperset(of: ["Pin", "Code", "Vault:Code"]))
+        func message(_ key: String) -> String { failures.first { $0.keyPath == key }?.message ?? "" }
+        #expect(message("Pin").contains("the value is not shown: the key is secret"))
+        #expect(message("Code") == #""Code" is above the maximum 9999 (the value is not shown: the key is secret)"#)
+        #expect(report.diagnostics.contains { $0.keyPath == "Ref" && $0.rule == "reference-kind" })
+        #expect(!report.diagnostics.contains { $0.rule == "plaintext-secret" && $0.keyPath == "Code" }, "a failing branch's writeOnly conceals; it does not make the key secret-bearing")
+        #expect(!ValidationFixture.allOutput(report).contains(canary), "a value marked writeOnly in a failing branch is quoted")
+    }
+
     @Test("malformed references and unknown kinds are errors at the reference's column")
     func referenceSyntax() async throws {
         let fixture = try ValidationFixture([
