@@ -6,7 +6,8 @@ import Synchronization
 
 /// The zero-failed-logins harness: a client that keeps logging in with the connection string the
 /// library resolves (reloading its configuration once after a refusal, as a service would) while
-/// a secret rotates 20 times. A rotation that fails on a loaded machine is resumed by the next
+/// a secret rotates 20 times, the client logging in at least twice between two rotations. A
+/// rotation that fails on a loaded machine is resumed by the next
 /// run, as a scheduler's would be; the logins are what is counted.
 struct LoginHarness {
     struct Result {
@@ -50,6 +51,13 @@ struct LoginHarness {
             runs += 1
             let report = try await RotationOperation().run(f.request { $0.secrets = [secret] })
             if [.rotated, .resumed].contains(report.entries.first?.status) { rotated += 1 }
+            // A rotation period is days; a client logs in many times within one. Back-to-back
+            // rotations on a machine busy with other tests could otherwise outrun a starved
+            // client by two rotations, which no real schedule does: wait for two logins first.
+            let before = counts.withLock { $0.attempts }
+            for _ in 0..<1_000 where counts.withLock({ $0.attempts }) < before + 2 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
         }
         let perRotation = (clock.now - started) / max(1, rotated)
         stop.store(true, ordering: .relaxed)
