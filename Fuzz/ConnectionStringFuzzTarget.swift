@@ -1,0 +1,73 @@
+// libFuzzer entry point for the connection-string and URL readers (`scripts/fuzz.sh
+// connection-string`): Npgsql/ADO.NET (QSLConfigResources), StackExchange.Redis (QSLConfigRedis)
+// and the credential classifier's own ADO.NET, libpq, Redis and URL scanners (QSLConfigCore).
+// Built by scripts/fuzz.sh against instrumented modules; never part of the package build.
+//
+// Checked on every input:
+// - the classifier's findings are in order, do not overlap, and fall inside the value; its
+//   redaction leaves every byte outside them as it was;
+// - a string Npgsql reads gets its password changed by `replacing(password:)` and read back;
+//   a password it reads (free of `${`) is masked by the classifier's redaction;
+// - a string StackExchange.Redis reads keeps reading after `replacingPassword(with:)`, with the
+//   new password, and its description never shows a password.
+
+@testable import QSLConfigCore
+@testable import QSLConfigRedis
+@testable import QSLConfigResources
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConnectionString(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let count = text.utf8.count
+
+    // The classifier, with and without a key.
+    for key in [nil, ConfigKey("ConnectionStrings:fuzz"), ConfigKey("Fuzz:Url")] as [ConfigKey?] {
+        let findings = CredentialClassifier.findings(key: key, value: text, includeReview: true)
+        var end = 0
+        for finding in findings {
+            precondition(finding.utf8Offsets.lowerBound >= end, "findings overlap or are out of order")
+            precondition(finding.utf8Offsets.upperBound <= count, "finding past the value's end")
+            precondition(finding.utf8Offsets.count == text.utf8[finding.range].count, "byte offsets disagree with the range")
+            end = finding.utf8Offsets.upperBound
+        }
+    }
+    let redacted = CredentialClassifier.redacting(text, key: nil)
+    if let redacted {
+        precondition(redacted.contains(SecretValue.redactionMarker), "redaction changed the value without masking")
+    }
+
+    // Npgsql / ADO.NET.
+    if let npgsql = try? NpgsqlConnectionString(text) {
+        for pair in npgsql.pairs { precondition(pair.valueRange.upperBound <= count, "value range past the end") }
+        _ = npgsql.description
+        _ = try? npgsql.port
+        _ = try? npgsql.timeout
+        _ = try? npgsql.sslMode
+        _ = try? npgsql.trustServerCertificate
+        let changed = npgsql.replacing(password: "n3w;pa\"ss'", username: "fuzz user")
+        let reread = try? NpgsqlConnectionString(changed)
+        precondition(reread?.password == "n3w;pa\"ss'", "a changed password does not read back")
+        precondition(reread?.username == "fuzz user", "a changed user does not read back")
+        if let password = npgsql.password, !password.isEmpty, !text.contains("$") {
+            precondition(redacted != nil, "the classifier shows a password Npgsql reads")
+        }
+    }
+
+    // StackExchange.Redis.
+    if let redis = try? RedisConnectionString(text) {
+        _ = redis.unrecognizedKeys
+        _ = redis.ssl
+        _ = redis.connectTimeoutMilliseconds
+        for endpoint in redis.endpoints { _ = endpoint.description }
+        if let password = redis.password, password.utf8.count >= 4, !redis.description.isEmpty {
+            for option in redis.options where option.key.lowercased() == "password" {
+                precondition(option.valueRange.upperBound <= count)
+            }
+        }
+        if let changed = try? redis.replacingPassword(with: "n3w-pass") {
+            precondition(changed.password == "n3w-pass", "a changed password does not read back")
+            precondition(!changed.description.contains("n3w-pass"), "the description shows the password")
+        }
+    }
+    return 0
+}
