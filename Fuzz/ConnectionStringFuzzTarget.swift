@@ -7,7 +7,9 @@
 // - the classifier's findings are in order, do not overlap, and fall inside the value; its
 //   redaction leaves every byte outside them as it was;
 // - a string Npgsql reads gets its password changed by `replacing(password:)` and read back;
-//   a password it reads (free of `${`) is masked by the classifier's redaction;
+// - a password Npgsql or StackExchange.Redis reads is not shown by the classifier's redaction
+//   (when the string holds no `$`, and the password is long enough, and found once, to be told
+//   from the rest of the text);
 // - a string StackExchange.Redis reads keeps reading after `replacingPassword(with:)`, with the
 //   new password, and its description never shows a password.
 
@@ -48,8 +50,11 @@ public func fuzzConnectionString(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
         let reread = try? NpgsqlConnectionString(changed)
         precondition(reread?.password == "n3w;pa\"ss'", "a changed password does not read back")
         precondition(reread?.username == "fuzz user", "a changed user does not read back")
-        if let password = npgsql.password, !password.isEmpty, !text.contains("$") {
-            precondition(redacted != nil, "the classifier shows a password Npgsql reads")
+        if let password = npgsql.password, !text.contains("$") {
+            precondition(password.isEmpty || redacted != nil, "the classifier masks nothing in a string whose password Npgsql reads")
+            if isDistinct(password, in: text) {
+                precondition(!(redacted ?? text).contains(password), "the classifier shows the password Npgsql reads")
+            }
         }
     }
 
@@ -59,10 +64,9 @@ public func fuzzConnectionString(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
         _ = redis.ssl
         _ = redis.connectTimeoutMilliseconds
         for endpoint in redis.endpoints { _ = endpoint.description }
-        if let password = redis.password, password.utf8.count >= 4, !redis.description.isEmpty {
-            for option in redis.options where option.key.lowercased() == "password" {
-                precondition(option.valueRange.upperBound <= count)
-            }
+        for option in redis.options { precondition(option.valueRange.upperBound <= count, "value range past the end") }
+        if let password = redis.password, !text.contains("$"), isDistinct(password, in: text) {
+            precondition(!(redacted ?? text).contains(password), "the classifier shows the password StackExchange.Redis reads")
         }
         if let changed = try? redis.replacingPassword(with: "n3w-pass") {
             precondition(changed.password == "n3w-pass", "a changed password does not read back")
@@ -70,4 +74,16 @@ public func fuzzConnectionString(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
         }
     }
     return 0
+}
+
+/// Whether `needle` is at least 6 bytes, holds no space, and occurs exactly once in `text`: a
+/// password that redaction left in place is then certainly shown.
+func isDistinct(_ needle: String, in text: String) -> Bool {
+    let n = Array(needle.utf8), t = Array(text.utf8)
+    guard n.count >= 6, !n.contains(0x20), t.count >= n.count else { return false }
+    var found = 0
+    for i in 0...(t.count - n.count) where t[i] == n[0] && t[i..<(i + n.count)].elementsEqual(n) {
+        found += 1
+    }
+    return found == 1
 }

@@ -125,5 +125,7 @@ cp -n Fuzz/corpus/"$target"/* "$work/$target/corpus/" 2>/dev/null || true
 dict=()
 [[ -f Fuzz/dict/$target.dict ]] && dict=(-dict="Fuzz/dict/$target.dict")
 echo "fuzz.sh: running $target for ${seconds}s" >&2
+# libFuzzer reports crashes itself; Swift's backtracer would stall on an ASan process.
+export SWIFT_BACKTRACE=enable=no
 "$fuzzer" "$work/$target/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$work/$target/artifacts/" -print_final_stats=1 "${dict[@]}" "$@"
+  -artifact_prefix="$work/$target/artifacts/" -print_final_stats=1 -detect_leaks=0 "${dict[@]}" "$@"

@@ -170,6 +170,11 @@ struct CredentialClassifierTests {
         .init("Db:Password", "${aws:secrets:qsl/db}", []), .init("Db:Password", "$<aws:secrets:qsl/db>", []),
         .init("Db:Password", "pre-${VAR}", []),
         .init("Db:Main", "Host=db;Password=${aws:secrets:qsl/db:password}", []),
+        // Regression (fuzz: connection-string): a U+0001 in a password, the byte references fold
+        // to, hid the password from redaction.
+        .init("Cache:Main", "redis:6379,password=pw\u{01}word", [(.embeddedPassword, "pw\u{01}word")]),
+        .init("Db:Main", "Host=db;Password=\u{01}${aws:secrets:qsl/db:password}", []),
+        .init("Db:Password", "\u{01} ", [(.credentialKey, "\u{01} ")]),
         .init("Bus:Url", "amqp://u:${aws:secrets:qsl/mq:password}@h/vhost", []),
         .init("Rpc:Url", "https://mainnet.infura.io/v3/${aws:secrets:qsl/infura:projectId}", []),
         .init("Db:Password", "", []), .init("Db:Password", "<redacted>", []), .init("Db:Main", "Host=db;Password=;", []),

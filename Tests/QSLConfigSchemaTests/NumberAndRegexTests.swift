@@ -117,3 +117,35 @@ struct RegexTests {
         #expect(throws: SchemaPattern.Failure.self) { try SchemaPattern("(?<=a)b") }
     }
 }
+
+/// Patterns `scripts/fuzz.sh regex` found, pinned: what strict mode accepts lenient mode reads the
+/// same way, and every translation compiles as a Swift `Regex`.
+@Suite("ECMA-262 translator, fuzz regressions")
+struct RegexFuzzRegressionTests {
+    @Test("strict and lenient agree and the translation compiles", arguments: [
+        #"a[u{,]}\aF}\p{L}\P{Nz}]+\b"#,
+    ])
+    func translates(_ pattern: String) throws {
+        let strict = try? ECMARegexTranslator.translate(pattern, mode: .strict)
+        let lenient = try? ECMARegexTranslator.translate(pattern, mode: .lenient)
+        if let strict {
+            #expect(lenient?.swiftPattern == strict.swiftPattern)
+        }
+        if let lenient, !lenient.usesLookbehind {
+            #expect(throws: Never.self) { try Regex(lenient.swiftPattern) }
+        }
+    }
+
+    @Test("an unknown Unicode property is a syntax error with its position, in both modes")
+    func unknownProperty() throws {
+        #expect(!FormatChecker.isValid(#"\p{Nz}"#, as: .regex))
+        #expect(!FormatChecker.isValid(#"[\P{NotAProperty}]"#, as: .regex))
+        #expect(FormatChecker.isValid(#"[\p{L}\P{Nd}\p{Script=Greek}]"#, as: .regex))
+        do {
+            _ = try ECMARegexTranslator.translate(#"ab[\P{Nz}]"#, mode: .lenient)
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.message == "unknown Unicode property 'Nz'")
+        }
+    }
+}

@@ -19,7 +19,8 @@ struct CredentialValueScanner {
         var range: Range<Int>
     }
 
-    /// What every `${...}` or `$<...>` reference becomes in ``shape``.
+    /// What every `${...}` or `$<...>` reference becomes in ``shape``. The value may hold the
+    /// same byte as itself (U+0001): ``referenceOffsets`` tells the two apart.
     static let marker: UInt8 = 0x01
 
     let value: String
@@ -29,7 +30,9 @@ struct CredentialValueScanner {
     /// no reference, so that the shape is the value byte for byte.
     private let starts: [Int]
     private let ends: [Int]
-    let hasReference: Bool
+    /// Where in ``shape`` the references are, ascending.
+    private let referenceOffsets: [Int]
+    var hasReference: Bool { !referenceOffsets.isEmpty }
 
     init(_ value: String) {
         self.value = value
@@ -39,14 +42,14 @@ struct CredentialValueScanner {
             self.shape = bytes
             self.starts = []
             self.ends = []
-            self.hasReference = false
+            self.referenceOffsets = []
             return
         }
         var shape: [UInt8] = []
         var starts: [Int] = []
         var ends: [Int] = []
         shape.reserveCapacity(bytes.count)
-        var hasReference = false
+        var referenceOffsets: [Int] = []
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
@@ -63,10 +66,10 @@ struct CredentialValueScanner {
                     continue
                 }
                 if next == 0x7B || next == 0x3C, let close = bytes[(i + 2)...].firstIndex(of: next == 0x7B ? 0x7D : 0x3E) {
+                    referenceOffsets.append(shape.count)
                     shape.append(Self.marker)
                     starts.append(i)
                     ends.append(close + 1)
-                    hasReference = true
                     i = close + 1
                     continue
                 }
@@ -77,14 +80,19 @@ struct CredentialValueScanner {
             i += 1
         }
         self.shape = shape
-        self.starts = hasReference ? starts : []
-        self.ends = hasReference ? ends : []
-        self.hasReference = hasReference
+        self.starts = referenceOffsets.isEmpty ? [] : starts
+        self.ends = referenceOffsets.isEmpty ? [] : ends
+        self.referenceOffsets = referenceOffsets
     }
 
     /// Whether the value is nothing but references (and spaces): `${aws:secrets:x}`.
     var isWholeReference: Bool {
-        hasReference && shape.allSatisfy { $0 == Self.marker || $0 == 0x20 }
+        hasReference && referenceOffsets.count + shape.count(where: { $0 == 0x20 }) == shape.count
+    }
+
+    /// Whether `range` of ``shape`` holds a reference (not merely a U+0001 of the value's own).
+    func holdsReference(_ range: Range<Int>) -> Bool {
+        referenceOffsets.contains { range.contains($0) }
     }
 
     func wholeValue(_ kind: CredentialFinding.Kind) -> Raw { Raw(kind: kind, range: 0..<shape.count) }
@@ -110,7 +118,7 @@ struct CredentialValueScanner {
         raws += urlFindings()
         raws += tokenFindings()
         if namesAWSSecretKey { raws += awsSecretAccessKeys() }
-        raws = raws.filter { !$0.range.isEmpty && !shape[$0.range].contains(Self.marker) }
+        raws = raws.filter { !$0.range.isEmpty && !holdsReference($0.range) }
         return Self.merged(raws)
     }
 

@@ -384,8 +384,12 @@ struct ECMARegexTranslator {
             i += 1
         }
         guard peek() == "}", !body.isEmpty else { throw fail("unterminated Unicode property escape") }
+        let escape = (negated ? "\\P{" : "\\p{") + body + "}"
+        // A name the engine does not know (`\p{Nz}`) is a syntax error here, not a pattern that
+        // translates and then fails to compile (or a `format: regex` string wrongly accepted).
+        guard (try? Regex(escape)) != nil else { throw fail("unknown Unicode property '\(body)'") }
         i += 1
-        return (negated ? "\\P{" : "\\p{") + body + "}"
+        return escape
     }
 
     /// Reads a character escape after `\` (at the character after the backslash).
