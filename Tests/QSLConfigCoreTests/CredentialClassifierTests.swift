@@ -174,6 +174,10 @@ struct CredentialClassifierTests {
         // to, hid the password from redaction.
         .init("Cache:Main", "redis:6379,password=pw\u{01}word", [(.embeddedPassword, "pw\u{01}word")]),
         .init("Db:Main", "Host=db;Password=\u{01}${aws:secrets:qsl/db:password}", []),
+        // Regression (fuzz: connection-string): the form that read the most pairs (here Redis's
+        // `ssl=` and `abe=`) hid the password another form (ADO.NET's `Password=`) reads.
+        .init("Cache:Main", "cache:6380,ssl=True,abe=u;Password=hunter3x", [(.embeddedPassword, "hunter3x")]),
+        .init("Db:Main", "host=db password=s3cret;x=1;y=2", [(.embeddedPassword, "s3cret;x=1;y=2")]),
         .init("Db:Password", "\u{01} ", [(.credentialKey, "\u{01} ")]),
         .init("Bus:Url", "amqp://u:${aws:secrets:qsl/mq:password}@h/vhost", []),
         .init("Rpc:Url", "https://mainnet.infura.io/v3/${aws:secrets:qsl/infura:projectId}", []),

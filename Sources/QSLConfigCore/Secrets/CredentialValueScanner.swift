@@ -145,27 +145,24 @@ struct CredentialValueScanner {
 
     // MARK: Connection strings
 
-    /// The credential fields of the value read as a connection string, in whichever of the
-    /// three forms reads the most `key=value` pairs from it: ADO.NET/Npgsql (`;`-separated,
-    /// keys with spaces, `"`/`'`-quoted values), StackExchange.Redis (`,`-separated) or libpq
-    /// (space-separated, `'`-quoted values). Ties go to ADO.NET, then Redis.
+    /// The credential fields of the value read as a connection string in each of the three
+    /// forms: ADO.NET/Npgsql (`;`-separated, keys with spaces, `"`/`'`-quoted values),
+    /// StackExchange.Redis (`,`-separated) and libpq (space-separated, `'`-quoted values). A
+    /// value can read as more than one form, and the reader that will see it is unknown, so a
+    /// password any of them finds is one (overlapping ranges are joined by the caller): masking
+    /// a little too much beats showing a password.
     func connectionStringPasswords() -> [Range<Int>] {
         guard shape.contains(0x3D) else { return [] }  // =
-        var best = adoNetFields()
-        if shape.contains(0x2C) {  // ,
-            let redis = redisFields()
-            if redis.pairs > best.pairs { best = redis }
-        }
-        let libpq = libpqFields()
-        if libpq.pairs > best.pairs { best = libpq }
-        return best.ranges
+        var ranges = adoNetFields()
+        if shape.contains(0x2C) { ranges += redisFields() }  // ,
+        ranges += libpqFields()
+        return ranges
     }
 
     /// `Host=db;Password="a;b";SSL Mode=Require`: `;` ends a pair unless inside a value quoted
     /// with `"` or `'` (a doubled quote is a literal one).
-    func adoNetFields() -> (pairs: Int, ranges: [Range<Int>]) {
+    func adoNetFields() -> [Range<Int>] {
         let s = shape, n = s.count
-        var pairs = 0
         var ranges: [Range<Int>] = []
         var i = 0
         while i < n {
@@ -204,37 +201,35 @@ struct CredentialValueScanner {
                 while end > start, s[end - 1] == 0x20 { end -= 1 }
                 valueRange = start..<end
             }
-            if let field = fieldName(key, allowSpaces: true) {
-                pairs += 1
-                if CredentialRules.passwordFields.contains(field) { ranges.append(valueRange) }
+            if let field = fieldName(key, allowSpaces: true), CredentialRules.passwordFields.contains(field) {
+                ranges.append(valueRange)
             }
             i += 1
         }
-        return (pairs, ranges)
+        return ranges
     }
 
     /// `redis:6379,password=secret,ssl=True`: `,`-separated, the first part may be a host.
-    func redisFields() -> (pairs: Int, ranges: [Range<Int>]) {
+    func redisFields() -> [Range<Int>] {
         let s = shape, n = s.count
-        var pairs = 0
         var ranges: [Range<Int>] = []
         var start = 0
         while start <= n {
             let end = s[start...].firstIndex(of: 0x2C) ?? n
-            if let equals = s[start..<end].firstIndex(of: 0x3D), let field = fieldName(start..<equals, allowSpaces: false) {
-                pairs += 1
-                if CredentialRules.passwordFields.contains(field) { ranges.append(trimmed((equals + 1)..<end)) }
+            if let equals = s[start..<end].firstIndex(of: 0x3D), let field = fieldName(start..<equals, allowSpaces: false),
+                CredentialRules.passwordFields.contains(field)
+            {
+                ranges.append(trimmed((equals + 1)..<end))
             }
             start = end + 1
         }
-        return (pairs, ranges)
+        return ranges
     }
 
     /// `host=db password='it''s' dbname=app`: whitespace-separated `keyword = value` pairs, a
     /// value quoted with `'` (backslash escapes) or running to the next whitespace.
-    func libpqFields() -> (pairs: Int, ranges: [Range<Int>]) {
+    func libpqFields() -> [Range<Int>] {
         let s = shape, n = s.count
-        var pairs = 0
         var ranges: [Range<Int>] = []
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         func isKeyword(_ b: UInt8) -> Bool { Self.isAlphanumeric(b) || b == 0x5F }
@@ -265,10 +260,9 @@ struct CredentialValueScanner {
                 valueRange = start..<j
                 i = j
             }
-            pairs += 1
             if let field = fieldName(key, allowSpaces: false), CredentialRules.passwordFields.contains(field) { ranges.append(valueRange) }
         }
-        return (pairs, ranges)
+        return ranges
     }
 
     /// A connection-string key folded for ``CredentialRules/passwordFields`` (lower case, no
