@@ -124,6 +124,8 @@ struct RegexTests {
 struct RegexFuzzRegressionTests {
     @Test("strict and lenient agree and the translation compiles", arguments: [
         #"a[u{,]}\aF}\p{L}\P{Nz}]+\b"#,
+        "\\(?!,]}u(?!,]}u0\\43}\\\u{0C},]}\\a]\u{1C}\u{0C}4}\\.){3}\\\u{0C}",
+        "(?!a){3}", "(?=a)*b", #"\43"#, "\\\u{0C}",
     ])
     func translates(_ pattern: String) throws {
         let strict = try? ECMARegexTranslator.translate(pattern, mode: .strict)
@@ -134,6 +136,15 @@ struct RegexFuzzRegressionTests {
         if let lenient, !lenient.usesLookbehind {
             #expect(throws: Never.self) { try Regex(lenient.swiftPattern) }
         }
+    }
+
+    @Test("a quantified lookahead (Annex B) is accepted leniently and keeps its meaning")
+    func quantifiedLookahead() throws {
+        #expect(try SchemaPattern("^(?=a){2}a$").matches("a"))
+        #expect(try !SchemaPattern("^(?=a){2}a$").matches("b"))
+        #expect(try SchemaPattern("^(?!b)*b$").matches("b"))
+        #expect(try SchemaPattern("^(?=a)?b$").matches("b"))
+        #expect(!FormatChecker.isValid("(?=a){2}", as: .regex), "the u flag does not allow it")
     }
 
     @Test("an unknown Unicode property is a syntax error with its position, in both modes")

@@ -35,8 +35,10 @@ package struct XMLNode: Sendable, Hashable {
         child(name)?.children.filter { $0.name == "member" } ?? []
     }
 
-    /// Parses `bytes`; `nil` when they are not well-formed XML.
+    /// Parses `bytes`; `nil` when they are not well-formed XML or not UTF-8 (AWS sends UTF-8, and
+    /// FoundationXML traps on an element name that is not: `<\u{C0}\u{8C}a>` crashed the process).
     package static func parse(_ bytes: [UInt8]) -> XMLNode? {
+        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
         let builder = Builder()
         let parser = XMLParser(data: Data(bytes))
         parser.delegate = builder
