@@ -125,7 +125,7 @@ struct RegexFuzzRegressionTests {
     @Test("strict and lenient agree and the translation compiles", arguments: [
         #"a[u{,]}\aF}\p{L}\P{Nz}]+\b"#,
         "\\(?!,]}u(?!,]}u0\\43}\\\u{0C},]}\\a]\u{1C}\u{0C}4}\\.){3}\\\u{0C}",
-        "(?!a){3}", "(?=a)*b", #"\43"#, "\\\u{0C}",
+        "(?!a){3}", "(?=a)*b", #"\43"#, "\\\u{0C}", "[]+\\b", "a[]*b", "[^]{2}",
     ])
     func translates(_ pattern: String) throws {
         let strict = try? ECMARegexTranslator.translate(pattern, mode: .strict)
@@ -145,6 +145,8 @@ struct RegexFuzzRegressionTests {
         #expect(try SchemaPattern("^(?!b)*b$").matches("b"))
         #expect(try SchemaPattern("^(?=a)?b$").matches("b"))
         #expect(!FormatChecker.isValid("(?=a){2}", as: .regex), "the u flag does not allow it")
+        #expect(try SchemaPattern("^a[]*b$").matches("ab"), "an empty class repeated zero times")
+        #expect(try !SchemaPattern("[]+").matches("a"))
     }
 
     @Test("an unknown Unicode property is a syntax error with its position, in both modes")

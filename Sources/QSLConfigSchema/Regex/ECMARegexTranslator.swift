@@ -564,8 +564,9 @@ struct ECMARegexTranslator {
             }
         }
         if items.isEmpty {
-            // [] matches nothing, [^] matches any character.
-            out += negated ? "[\\u{0}-\\u{10FFFF}]" : "(?!)"
+            // [] matches nothing, [^] matches any character. The empty class is a group, as a
+            // quantifier may follow it (`[]+`) and Swift repeats no bare assertion.
+            out += negated ? "[\\u{0}-\\u{10FFFF}]" : "(?:(?!))"
             return
         }
         out += "[" + (negated ? "^" : "") + items.joined() + "]"
