@@ -5,8 +5,9 @@
 #        scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags...]     (SECONDS defaults to 60)
 #        scripts/fuzz.sh build TARGET                                    (build only)
 #
-# Each target is Fuzz/<Name>FuzzTarget.swift (the AWS ones with Fuzz/AWSFuzzSupport.swift) with a seed corpus Fuzz/corpus/<target>/ and a
-# dictionary Fuzz/dict/<target>.dict. The modules a target reaches are compiled here with
+# Each target is Fuzz/<Name>FuzzTarget.swift (the AWS ones with Fuzz/AWSFuzzSupport.swift), with
+# a seed corpus Fuzz/corpus/<target>/ and a dictionary Fuzz/dict/<target>.dict. `SECONDS` alone
+# (the old form) fuzzes the reader. The modules a target reaches are compiled here with
 # swiftc -sanitize=fuzzer,address (coverage-guided and address-checked), never by the package
 # build; their third-party dependencies (swift-collections, swift-log) come from `swift build`.
 # Everything generated (modules, the fuzzer, the growing corpus, crash files) is in the
@@ -125,7 +126,8 @@ cp -n Fuzz/corpus/"$target"/* "$work/$target/corpus/" 2>/dev/null || true
 dict=()
 [[ -f Fuzz/dict/$target.dict ]] && dict=(-dict="Fuzz/dict/$target.dict")
 echo "fuzz.sh: running $target for ${seconds}s" >&2
-# libFuzzer reports crashes itself; Swift's backtracer would stall on an ASan process.
+# libFuzzer reports crashes itself; Swift's backtracer would stall on an ASan process. Leak
+# checking is off: the Swift runtime's metadata caches read as leaks at exit.
 export SWIFT_BACKTRACE=enable=no
 "$fuzzer" "$work/$target/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix="$work/$target/artifacts/" -print_final_stats=1 -detect_leaks=0 "${dict[@]}" "$@"
