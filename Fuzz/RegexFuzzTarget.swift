@@ -38,12 +38,12 @@ public func fuzzRegex(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 /// Whether the Swift pattern repeats something more than 65535 times (`{70000}`, `{1,70000}`):
-/// the engine's limit. `\u{...}` scalars are not counts.
+/// the engine's limit. `\u{...}` scalars are not counts; a literal `u` before a count is.
 func exceedsRepetitionLimit(_ pattern: String) -> Bool {
     let scalars = Array(pattern.unicodeScalars)
     var i = 0
     while i < scalars.count {
-        if scalars[i] == "{", i == 0 || scalars[i - 1] != "u" {
+        if scalars[i] == "{", !(i >= 2 && scalars[i - 1] == "u" && scalars[i - 2] == "\\") {
             var j = i + 1
             var value = 0
             while j < scalars.count, let digit = Int(String(scalars[j])) {
