@@ -33,4 +33,19 @@ struct ResponseFuzzRegressionTests {
         #expect(error?.httpStatus == 403)
         #expect(error?.awsErrorCode == nil)
     }
+
+    @Test("a processing instruction past the XML declaration, or a DOCTYPE, is refused, not parsed by FoundationXML")
+    func processingInstructions() async throws {
+        // `<?xmz?>` (a processing instruction without data) crashed FoundationXML.
+        #expect(XMLNode.parse(Array("<?xmz?><A>s</A>".utf8)) == nil)
+        #expect(XMLNode.parse(Array("<A><?pi?>s</A>".utf8)) == nil)
+        #expect(XMLNode.parse(Array(#"<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>"#.utf8)) == nil)
+        let declared = XMLNode.parse(Array(#"<?xml version="1.0" encoding="UTF-8"?><A><B>s</B></A>"#.utf8))
+        #expect(declared?.string("B") == "s")
+        let transport = ScriptedTransport(otherwise: .respond(AWSHTTPResponse(status: 400, body: Array("<?xmz?><ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>".utf8))))
+        let context = try TestContexts.scripted(transport)
+        let error = await #expect(throws: AWSError.self) { try await STSClient(context: context).getCallerIdentity() }
+        #expect(error?.httpStatus == 400)
+        #expect(error?.awsErrorCode == nil)
+    }
 }
