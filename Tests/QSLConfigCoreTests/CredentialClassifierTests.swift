@@ -178,6 +178,13 @@ struct CredentialClassifierTests {
         // `ssl=` and `abe=`) hid the password another form (ADO.NET's `Password=`) reads.
         .init("Cache:Main", "cache:6380,ssl=True,abe=u;Password=hunter3x", [(.embeddedPassword, "hunter3x")]),
         .init("Db:Main", "host=db password=s3cret;x=1;y=2", [(.embeddedPassword, "s3cret;x=1;y=2")]),
+        // Regression (fuzz: connection-string): line breaks around a key (a multi-line string)
+        // made it no key, where Npgsql and libpq skip them.
+        .init("Db:Main", "Password\r\r=F\u{01},abortCo:6380", [(.embeddedPassword, "F\u{01},abortCo:6380")]),
+        // (libpq reads this one too, to the next white space: the `;` is masked with it.)
+        .init("Db:Main", "Host=db;\r\n\tPassword\r\n=hunter3x;\r\nPort=5432", [(.embeddedPassword, "hunter3x;")]),
+        .init("Db:Main", "Host=db;\r\nPassword=hunter3x\r\n;Port=5432", [(.embeddedPassword, "hunter3x")]),
+        .init("Db:Main", "host=db\npassword\t=\ts3cret\ndbname=x", [(.embeddedPassword, "s3cret")]),
         .init("Db:Password", "\u{01} ", [(.credentialKey, "\u{01} ")]),
         .init("Bus:Url", "amqp://u:${aws:secrets:qsl/mq:password}@h/vhost", []),
         .init("Rpc:Url", "https://mainnet.infura.io/v3/${aws:secrets:qsl/infura:projectId}", []),

@@ -175,7 +175,7 @@ struct CredentialValueScanner {
             }
             let key = keyStart..<i
             i += 1
-            while i < n, s[i] == 0x20 { i += 1 }
+            while i < n, (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
             var valueRange: Range<Int>
             if i < n, s[i] == 0x22 || s[i] == 0x27 {
                 let quote = s[i]
@@ -198,7 +198,7 @@ struct CredentialValueScanner {
                 let start = i
                 while i < n, s[i] != 0x3B { i += 1 }
                 var end = i
-                while end > start, s[end - 1] == 0x20 { end -= 1 }
+                while end > start, Self.isSpace(s[end - 1]) { end -= 1 }
                 valueRange = start..<end
             }
             if let field = fieldName(key, allowSpaces: true), CredentialRules.passwordFields.contains(field) {
@@ -231,7 +231,7 @@ struct CredentialValueScanner {
     func libpqFields() -> [Range<Int>] {
         let s = shape, n = s.count
         var ranges: [Range<Int>] = []
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        func isSpace(_ b: UInt8) -> Bool { Self.isSpace(b) }
         func isKeyword(_ b: UInt8) -> Bool { Self.isAlphanumeric(b) || b == 0x5F }
         var i = 0
         while i < n {
@@ -239,14 +239,14 @@ struct CredentialValueScanner {
             let keyStart = i
             while i < n, isKeyword(s[i]) { i += 1 }
             var j = i
-            while j < n, s[j] == 0x20 { j += 1 }
+            while j < n, isSpace(s[j]) { j += 1 }
             guard i > keyStart, j < n, s[j] == 0x3D else {
                 while i < n, !isSpace(s[i]) { i += 1 }
                 continue
             }
             let key = keyStart..<i
             j += 1
-            while j < n, s[j] == 0x20 { j += 1 }
+            while j < n, isSpace(s[j]) { j += 1 }
             let valueRange: Range<Int>
             if j < n, s[j] == 0x27 {
                 var k = j + 1
@@ -285,8 +285,8 @@ struct CredentialValueScanner {
 
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, shape[lower] == 0x20 { lower += 1 }
-        while upper > lower, shape[upper - 1] == 0x20 { upper -= 1 }
+        while lower < upper, Self.isSpace(shape[lower]) { lower += 1 }
+        while upper > lower, Self.isSpace(shape[upper - 1]) { upper -= 1 }
         return lower..<upper
     }
 
@@ -576,6 +576,9 @@ struct CredentialValueScanner {
 
     // MARK: Bytes
 
+    /// White space as connection-string readers skip it around keys and values: space, tab,
+    /// line feed, carriage return (`Host=db;\r\nPassword=...` is a multi-line string).
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
     static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
     static func isAlphanumeric(_ b: UInt8) -> Bool { isLetter(b) || (b >= 0x30 && b <= 0x39) }
     static func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
