@@ -55,7 +55,8 @@ package struct XMLNode: Sendable, Hashable {
         let declaration = Array("<?xml".utf8)
         if bytes.starts(with: declaration), bytes.count > declaration.count,
             [0x20, 0x09, 0x0A, 0x0D].contains(bytes[declaration.count]),
-            let end = find(Array("?>".utf8), in: bytes, from: declaration.count)
+            let end = find(Array("?>".utf8), in: bytes, from: declaration.count),
+            !bytes[declaration.count..<end].contains(0x3C)  // the declaration holds no `<`
         {
             start = end + 2
         }

@@ -39,6 +39,9 @@ struct ResponseFuzzRegressionTests {
         // `<?xmz?>` (a processing instruction without data) crashed FoundationXML.
         #expect(XMLNode.parse(Array("<?xmz?><A>s</A>".utf8)) == nil)
         #expect(XMLNode.parse(Array("<A><?pi?>s</A>".utf8)) == nil)
+        // A declaration that never ends before the next tag is no declaration.
+        #expect(XMLNode.parse(Array("<?xml vA><Err/<?xml?>8".utf8)) == nil)
+        #expect(XMLNode.holdsMarkupAWSNeverSends(Array("<?xml v=\"1\"><A/><?x?>".utf8)))
         #expect(XMLNode.parse(Array(#"<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>"#.utf8)) == nil)
         let declared = XMLNode.parse(Array(#"<?xml version="1.0" encoding="UTF-8"?><A><B>s</B></A>"#.utf8))
         #expect(declared?.string("B") == "s")
