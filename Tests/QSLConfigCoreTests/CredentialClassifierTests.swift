@@ -185,6 +185,11 @@ struct CredentialClassifierTests {
         .init("Db:Main", "Host=db;\r\n\tPassword\r\n=hunter3x;\r\nPort=5432", [(.embeddedPassword, "hunter3x;")]),
         .init("Db:Main", "Host=db;\r\nPassword=hunter3x\r\n;Port=5432", [(.embeddedPassword, "hunter3x")]),
         .init("Db:Main", "host=db\npassword\t=\ts3cret\ndbname=x", [(.embeddedPassword, "s3cret")]),
+        // Regression (fuzz: connection-string): text after a quoted value, which StackExchange.Redis
+        // reads as part of the password, stayed visible.
+        .init("Db:Main", "password='abc'def", [(.embeddedPassword, "abc'def")]),
+        .init("Db:Main", "Host=db;Password='a'b ;Port=1", [(.embeddedPassword, "a'b")]),
+        .init("Db:Main", "password=''\r\u{FFFD}\r", [(.embeddedPassword, "'\r\u{FFFD}")]),
         .init("Db:Password", "\u{01} ", [(.credentialKey, "\u{01} ")]),
         .init("Bus:Url", "amqp://u:${aws:secrets:qsl/mq:password}@h/vhost", []),
         .init("Rpc:Url", "https://mainnet.infura.io/v3/${aws:secrets:qsl/infura:projectId}", []),

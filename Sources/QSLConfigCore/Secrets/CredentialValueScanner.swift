@@ -194,6 +194,11 @@ struct CredentialValueScanner {
                 valueRange = start..<j
                 i = min(j + 1, n)
                 while i < n, s[i] != 0x3B { i += 1 }
+                // Text after the closing quote (`'a'b`): Npgsql refuses it, other readers take it
+                // as part of the value, so it is masked with it.
+                var end = i
+                while end > j + 1, Self.isSpace(s[end - 1]) { end -= 1 }
+                if end > j + 1 { valueRange = start..<end }
             } else {
                 let start = i
                 while i < n, s[i] != 0x3B { i += 1 }
@@ -247,13 +252,18 @@ struct CredentialValueScanner {
             let key = keyStart..<i
             j += 1
             while j < n, isSpace(s[j]) { j += 1 }
-            let valueRange: Range<Int>
+            var valueRange: Range<Int>
             if j < n, s[j] == 0x27 {
                 var k = j + 1
                 while k < n, s[k] != 0x27 { k += s[k] == 0x5C ? 2 : 1 }
                 k = min(k, n)
                 valueRange = (j + 1)..<k
                 i = k + 1
+                if i < n, !isSpace(s[i]) {
+                    // Text after the closing quote, as above.
+                    while i < n, !isSpace(s[i]) { i += 1 }
+                    valueRange = (j + 1)..<i
+                }
             } else {
                 let start = j
                 while j < n, !isSpace(s[j]) { j += 1 }
