@@ -1,8 +1,10 @@
-// libFuzzer entry point for the appsettings reader. Built by scripts/fuzz.sh together with the
-// QSLConfigCore sources (swiftc -sanitize=fuzzer,address); never part of the package build.
+// libFuzzer entry point for the appsettings reader (`scripts/fuzz.sh reader`). Built by
+// scripts/fuzz.sh against an instrumented QSLConfigCore; never part of the package build.
 //
 // Every input must either read successfully or produce a diagnostic with a position inside the
 // file; a crash, a hang or an out-of-range position is a bug.
+
+@testable import QSLConfigCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

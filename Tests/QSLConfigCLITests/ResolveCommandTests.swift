@@ -109,6 +109,52 @@ struct ResolveCommandTests {
         #expect(canaries.allSatisfy { shown.stdout.contains($0) })
     }
 
+    /// Every key name, section and value form of the credential classifier's brief, through the
+    /// CLI in all three formats: none of the canaries prints, and settings whose names only
+    /// start like a credential word print as written.
+    @Test("resolve redacts PASS, Auth, NPM_AUTH, Credentials:*, ApiKeys:*, quoted libpq and ADO passwords and URL passwords with /?#; Author, Authority, PassThrough and Passenger print")
+    func redactionOfEveryClassifierForm() throws {
+        let canaries = (1...12).map { "c4nary\($0)x-never-print" }
+        let dir = try folder([
+            "appsettings.json": """
+            {"Redis": {"PASS": "\(canaries[0])"},
+             "Proxy": {"Auth": "\(canaries[1])"},
+             "NPM_AUTH": "\(canaries[2])",
+             "Credentials": {"Smtp": {"User": "\(canaries[3])"}},
+             "ApiKeys": {"Maps": "\(canaries[4])", "Search": ["\(canaries[5])"]},
+             "Legacy": {
+               "Dsn": "host=db user=app password='a b \(canaries[6])' dbname=x",
+               "Ado": "Server=db;User ID=app;Password=\\"a;\(canaries[7])\\";Database=x",
+               "Redis": "redis://:p/\(canaries[8])?s#s@host:6379",
+               "Pg": "postgres://u:p%2F\(canaries[9])@h/db",
+               "Pwd": "\(canaries[10])",
+               "Passphrase": "\(canaries[11])"
+             },
+             "Book": {"Author": "Ursula", "Authority": "https://login.example/", "Passenger": "Ford"},
+             "Routing": {"PassThrough": "true"}}
+            """
+        ])
+        for format in ["json", "env", "tree"] {
+            let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", format], environment: CLIRunner.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            for canary in canaries {
+                #expect(!result.stdout.contains(canary), "\(format) leaked \(canary)")
+                #expect(!result.stderr.contains(canary), "\(format) leaked \(canary) on stderr")
+            }
+            for plain in ["Ursula", "https://login.example/", "Ford"] {
+                #expect(result.stdout.contains(plain), "\(format) redacted \(plain)")
+            }
+        }
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", "json"], environment: CLIRunner.environment())
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["Legacy:Dsn"] as? String == "host=db user=app password='<redacted>' dbname=x")
+        #expect(json["Legacy:Ado"] as? String == #"Server=db;User ID=app;Password="<redacted>";Database=x"#)
+        #expect(json["Legacy:Redis"] as? String == "redis://:<redacted>@host:6379")
+        #expect(json["Legacy:Pg"] as? String == "postgres://u:<redacted>@h/db")
+        #expect(json["Routing:PassThrough"] as? String == "true")
+        #expect(json["ApiKeys:Search:0"] as? String == "<redacted>")
+    }
+
     @Test("missing aws references fail with every position listed, or pass through with --keep-references")
     func awsReferences() throws {
         let dir = try folder([

@@ -59,6 +59,16 @@ struct CredentialClassifierTests {
         .init("SecurityService:PasswordMinLength", nil), .init("Routing:PassThrough", nil), .init("Api:ContinuationToken", nil),
         .init("Storage:PartitionKey", nil), .init("Authorization:Policies:AdminOnly:RequiredRoles:0", nil),
         .init("Files:Sha256", nil), .init("Build:Checksum", nil),
+        // Words that start like a credential noun but are not one, and the nouns themselves.
+        .init("Book:Author", nil), .init("AUTHOR", nil), .init("Identity:Authority", nil), .init("Train:Passenger", nil),
+        .init("Routing:PassThroughMode", nil), .init("Travel:Passport", nil), .init("Network:Bypass", nil),
+        .init("Ui:Compass", nil), .init("Cookies:Consent", nil), .init("Auth:Provider", nil), .init("SECRETS_DIR", nil),
+        .init("Pwd", .credential), .init("PASS", .credential), .init("Passphrase", .credential), .init("Auth", .credential),
+        .init("Cookie", .credential), .init("Smtp:Auth", .credential), .init("Credentials:Smtp:User", .credential),
+        .init("ApiKeys:Maps:0", .credential), .init("App:Credentials:Deploy:User", .credential),
+        // Under a section of credentials a leaf named as a setting stays one, at any depth:
+        // `Secrets:Aws:Region` configures where secrets live and is not one.
+        .init("Credentials:Smtp:Host", nil), .init("Secrets:Aws:Region", nil), .init("ApiKeys:RotationDays", nil),
     ]
 
     @Test("key names: credentials, sections of credentials and connection strings, not settings about them", arguments: keyCases)
@@ -98,6 +108,9 @@ struct CredentialClassifierTests {
         .init("Db:Main", "Endpoint=sb://ns.example/;SharedAccessKeyName=Root;SharedAccessKey=abc/def=", [(.embeddedPassword, "abc/def=")]),
         .init("Db:Main", "host=db password=secret dbname=app", [(.embeddedPassword, "secret")]),
         .init("Db:Main", "host=db password = 'a b;c' dbname=app", [(.embeddedPassword, "a b;c")]),
+        .init("Db:Main", "host=db user=app password=s3cret dbname=x", [(.embeddedPassword, "s3cret")]),
+        .init("Db:Main", "host=db password='a b' dbname=x", [(.embeddedPassword, "a b")]),
+        .init("Db:Main", #"Server=db;User ID=app;Password="a;b";Database=x"#, [(.embeddedPassword, "a;b")]),
         .init("Cache:Main", "redis:6379,password=hunter3,ssl=True", [(.embeddedPassword, "hunter3")]),
         .init("Cache:Main", "password=hunter3", [(.embeddedPassword, "hunter3")]),
         .init("ConnectionStrings:cache", "localhost:6379,password=fake-redis-pass", [(.embeddedPassword, "fake-redis-pass")]),
@@ -108,6 +121,11 @@ struct CredentialClassifierTests {
         .init("Db:Url", "postgres://app:p%2Fss@db/app?sslmode=require", [(.embeddedPassword, "p%2Fss")]),
         .init("Db:Url", "postgres://app:a@b@db/app", [(.embeddedPassword, "a@b")]),
         .init("Rpc:Url", "https://user:hunter3@rpc.example/v1", [(.embeddedPassword, "hunter3")]),
+        .init("Cache:Url", "redis://:p/a?s#s@host:6379", [(.embeddedPassword, "p/a?s#s")]),
+        .init("Db:Url", "postgres://u:p%2Fx@h/db", [(.embeddedPassword, "p%2Fx")]),
+        // An `@` later in the URL cannot be told from one in the password: masked too much, never too little.
+        .init("Db:Url", "postgres://u:p@h/db?next=@home", [(.embeddedPassword, "p@h/db?next=")]),
+        .init("Note", "primary amqp://a:pw1@mq/x, fallback amqp://b:pw2@mq2/x", [(.embeddedPassword, "pw1"), (.embeddedPassword, "pw2")]),
         // API keys in URLs.
         .init("Rpc:Url", "https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef", [(.urlKey, "0123456789abcdef0123456789abcdef")]),
         .init("Rpc:Url", "https://eth-mainnet.g.alchemy.com/v2/AbCdEf0123456789xyz_-", [(.urlKey, "AbCdEf0123456789xyz_-")]),
@@ -152,6 +170,27 @@ struct CredentialClassifierTests {
         .init("Db:Password", "${aws:secrets:qsl/db}", []), .init("Db:Password", "$<aws:secrets:qsl/db>", []),
         .init("Db:Password", "pre-${VAR}", []),
         .init("Db:Main", "Host=db;Password=${aws:secrets:qsl/db:password}", []),
+        // Regression (fuzz: connection-string): a U+0001 in a password, the byte references fold
+        // to, hid the password from redaction.
+        .init("Cache:Main", "redis:6379,password=pw\u{01}word", [(.embeddedPassword, "pw\u{01}word")]),
+        .init("Db:Main", "Host=db;Password=\u{01}${aws:secrets:qsl/db:password}", []),
+        // Regression (fuzz: connection-string): the form that read the most pairs (here Redis's
+        // `ssl=` and `abe=`) hid the password another form (ADO.NET's `Password=`) reads.
+        .init("Cache:Main", "cache:6380,ssl=True,abe=u;Password=hunter3x", [(.embeddedPassword, "hunter3x")]),
+        .init("Db:Main", "host=db password=s3cret;x=1;y=2", [(.embeddedPassword, "s3cret;x=1;y=2")]),
+        // Regression (fuzz: connection-string): line breaks around a key (a multi-line string)
+        // made it no key, where Npgsql and libpq skip them.
+        .init("Db:Main", "Password\r\r=F\u{01},abortCo:6380", [(.embeddedPassword, "F\u{01},abortCo:6380")]),
+        // (libpq reads this one too, to the next white space: the `;` is masked with it.)
+        .init("Db:Main", "Host=db;\r\n\tPassword\r\n=hunter3x;\r\nPort=5432", [(.embeddedPassword, "hunter3x;")]),
+        .init("Db:Main", "Host=db;\r\nPassword=hunter3x\r\n;Port=5432", [(.embeddedPassword, "hunter3x")]),
+        .init("Db:Main", "host=db\npassword\t=\ts3cret\ndbname=x", [(.embeddedPassword, "s3cret")]),
+        // Regression (fuzz: connection-string): text after a quoted value, which StackExchange.Redis
+        // reads as part of the password, stayed visible.
+        .init("Db:Main", "password='abc'def", [(.embeddedPassword, "abc'def")]),
+        .init("Db:Main", "Host=db;Password='a'b ;Port=1", [(.embeddedPassword, "a'b")]),
+        .init("Db:Main", "password=''\r\u{FFFD}\r", [(.embeddedPassword, "'\r\u{FFFD}")]),
+        .init("Db:Password", "\u{01} ", [(.credentialKey, "\u{01} ")]),
         .init("Bus:Url", "amqp://u:${aws:secrets:qsl/mq:password}@h/vhost", []),
         .init("Rpc:Url", "https://mainnet.infura.io/v3/${aws:secrets:qsl/infura:projectId}", []),
         .init("Db:Password", "", []), .init("Db:Password", "<redacted>", []), .init("Db:Main", "Host=db;Password=;", []),

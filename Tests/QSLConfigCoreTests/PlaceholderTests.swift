@@ -103,4 +103,14 @@ struct PlaceholderTests {
         #expect(scan.diagnostics.count == 1)
         #expect(scan.diagnostics.first?.location?.description == "p.json:3:9")
     }
+
+    /// Regression (fuzz: placeholder): a `$<...>` reference whose text holds a `}` printed as
+    /// `${...}`, which ends at that `}` and parses as something else.
+    @Test("a reference prints as text that parses back to it", arguments: [
+        "$<VAR:a}b>", "$<V:{\"json\":1}>", "${VAR:plain}", "${aws:secrets:qsl/db:password:AWSPREVIOUS}",
+    ])
+    func printsAsItself(_ text: String) throws {
+        let reference = try #require(try references(text).first)
+        #expect(try references(reference.description) == [reference])
+    }
 }

@@ -117,3 +117,59 @@ struct RegexTests {
         #expect(throws: SchemaPattern.Failure.self) { try SchemaPattern("(?<=a)b") }
     }
 }
+
+/// Patterns `scripts/fuzz.sh regex` found, pinned: what strict mode accepts lenient mode reads the
+/// same way, and every translation compiles as a Swift `Regex`.
+@Suite("ECMA-262 translator, fuzz regressions")
+struct RegexFuzzRegressionTests {
+    @Test("strict and lenient agree and the translation compiles", arguments: [
+        #"a[u{,]}\aF}\p{L}\P{Nz}]+\b"#,
+        "\\(?!,]}u(?!,]}u0\\43}\\\u{0C},]}\\a]\u{1C}\u{0C}4}\\.){3}\\\u{0C}",
+        "(?!a){3}", "(?=a)*b", #"\43"#, "\\\u{0C}", "[]+\\b", "a[]*b", "[^]{2}",
+        // Neighbours of those findings, kept so that they stay translatable.
+        #"\1(a)"#, #"(a)|\1"#, #"\k<n>(?<n>a)"#, #"(?<n>a)\k<n>{2}"#, #"[\b]"#, #"[\d-z]"#, #"\c"#, #"\c1"#, #"[\c_]"#,
+        #"\ud800"#, #"[\ud800-\udfff]"#, "a{65535}", "(?:)", "()", "(|)", "a|", #"\0"#, #"[\0-\x7f]"#, #"\-"#, "[-a-]",
+        #"[a-\d]"#, "x{1,3}?", "(?:a|)*", "(a*)*b", #"\u{110000}"#, #"[\s\S]{0}"#, #"(?=)"#, #"(?!)+"#,
+    ])
+    func translates(_ pattern: String) throws {
+        let strict = try? ECMARegexTranslator.translate(pattern, mode: .strict)
+        let lenient = try? ECMARegexTranslator.translate(pattern, mode: .lenient)
+        if let strict {
+            #expect(lenient?.swiftPattern == strict.swiftPattern)
+        }
+        if let lenient, !lenient.usesLookbehind {
+            #expect(throws: Never.self) { try Regex(lenient.swiftPattern) }
+        }
+    }
+
+    @Test("a quantified lookahead (Annex B) is accepted leniently and keeps its meaning")
+    func quantifiedLookahead() throws {
+        #expect(try SchemaPattern("^(?=a){2}a$").matches("a"))
+        #expect(try !SchemaPattern("^(?=a){2}a$").matches("b"))
+        #expect(try SchemaPattern("^(?!b)*b$").matches("b"))
+        #expect(try SchemaPattern("^(?=a)?b$").matches("b"))
+        #expect(!FormatChecker.isValid("(?=a){2}", as: .regex), "the u flag does not allow it")
+        #expect(try SchemaPattern("^a[]*b$").matches("ab"), "an empty class repeated zero times")
+        #expect(try !SchemaPattern("[]+").matches("a"))
+    }
+
+    /// A known limit, not a fix: ECMA-262 bounds repetition by nothing, Swift's engine by 65535.
+    @Test("a repetition count above 65535 is refused with the engine's reason")
+    func repetitionLimit() {
+        #expect(throws: SchemaPattern.Failure.self) { try SchemaPattern("a{65536}") }
+        #expect(throws: Never.self) { try SchemaPattern("^a{2,65535}$") }
+    }
+
+    @Test("an unknown Unicode property is a syntax error with its position, in both modes")
+    func unknownProperty() throws {
+        #expect(!FormatChecker.isValid(#"\p{Nz}"#, as: .regex))
+        #expect(!FormatChecker.isValid(#"[\P{NotAProperty}]"#, as: .regex))
+        #expect(FormatChecker.isValid(#"[\p{L}\P{Nd}\p{Script=Greek}]"#, as: .regex))
+        do {
+            _ = try ECMARegexTranslator.translate(#"ab[\P{Nz}]"#, mode: .lenient)
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.message == "unknown Unicode property 'Nz'")
+        }
+    }
+}

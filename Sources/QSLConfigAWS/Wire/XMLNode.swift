@@ -35,14 +35,37 @@ package struct XMLNode: Sendable, Hashable {
         child(name)?.children.filter { $0.name == "member" } ?? []
     }
 
-    /// Parses `bytes`; `nil` when they are not well-formed XML.
+    /// Parses `bytes`; `nil` when they are not well-formed XML, or hold what AWS never sends and
+    /// FoundationXML cannot be trusted with: bytes that are not UTF-8 (an element name that is not
+    /// crashes it), a processing instruction other than the leading XML declaration (one without
+    /// data, `<?x?>`, crashes it) or a document type declaration (entities).
     package static func parse(_ bytes: [UInt8]) -> XMLNode? {
+        guard String(validating: bytes, as: UTF8.self) != nil, !holdsMarkupAWSNeverSends(bytes) else { return nil }
         let builder = Builder()
         let parser = XMLParser(data: Data(bytes))
         parser.delegate = builder
         parser.shouldProcessNamespaces = false
         guard parser.parse(), let root = builder.root else { return nil }
         return root
+    }
+
+    /// Whether `bytes` hold `<?` past a leading `<?xml ...?>` declaration, or `<!DOCTYPE`.
+    static func holdsMarkupAWSNeverSends(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        let declaration = Array("<?xml".utf8)
+        if bytes.starts(with: declaration), bytes.count > declaration.count,
+            [0x20, 0x09, 0x0A, 0x0D].contains(bytes[declaration.count]),
+            let end = find(Array("?>".utf8), in: bytes, from: declaration.count),
+            !bytes[declaration.count..<end].contains(0x3C)  // the declaration holds no `<`
+        {
+            start = end + 2
+        }
+        return find(Array("<?".utf8), in: bytes, from: start) != nil || find(Array("<!DOCTYPE".utf8), in: bytes, from: 0) != nil
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+        return (start...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

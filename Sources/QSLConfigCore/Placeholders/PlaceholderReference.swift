@@ -16,6 +16,13 @@ public enum PlaceholderReference: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `body` as a reference: between `${` and `}`, or between `$<` and `>` when it holds a `}`,
+    /// which only the alias form can carry (`$<VAR:{"a":1}>`), so that the text parses back to
+    /// the same reference.
+    static func spelled(_ body: String) -> String {
+        body.contains("}") ? "$<" + body + ">" : "${" + body + "}"
+    }
+
     /// Whether the reference is a relative secret reference (`${aws:secrets:./NAME}`).
     public var isRelativeSecret: Bool {
         if case .secret(let secret) = self { return secret.isRelative }
@@ -75,11 +82,11 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "${aws:secrets:" + secretId
+        var text = "aws:secrets:" + secretId
         if jsonKey != nil || versionStage != nil || versionId != nil { text += ":" + (jsonKey ?? "") }
         if versionStage != nil || versionId != nil { text += ":" + (versionStage ?? "") }
         if let versionId { text += ":" + versionId }
-        return text + "}"
+        return PlaceholderReference.spelled(text)
     }
 }
 
@@ -122,7 +129,7 @@ public struct ParameterReference: Sendable, Hashable, CustomStringConvertible {
     /// The name as `GetParameters` takes it, selector included.
     public var requestName: String { selector.map { name + ":" + $0 } ?? name }
 
-    public var description: String { "${aws:parameter:\(requestName)}" }
+    public var description: String { PlaceholderReference.spelled("aws:parameter:" + requestName) }
 }
 
 /// A reference to a process environment variable, with an optional default.
@@ -135,5 +142,5 @@ public struct EnvironmentReference: Sendable, Hashable, CustomStringConvertible 
         self.defaultValue = defaultValue
     }
 
-    public var description: String { defaultValue.map { "${\(name):\($0)}" } ?? "${\(name)}" }
+    public var description: String { PlaceholderReference.spelled(defaultValue.map { name + ":" + $0 } ?? name) }
 }

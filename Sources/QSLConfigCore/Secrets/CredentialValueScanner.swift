@@ -19,7 +19,8 @@ struct CredentialValueScanner {
         var range: Range<Int>
     }
 
-    /// What every `${...}` or `$<...>` reference becomes in ``shape``.
+    /// What every `${...}` or `$<...>` reference becomes in ``shape``. The value may hold the
+    /// same byte as itself (U+0001): ``referenceOffsets`` tells the two apart.
     static let marker: UInt8 = 0x01
 
     let value: String
@@ -29,7 +30,9 @@ struct CredentialValueScanner {
     /// no reference, so that the shape is the value byte for byte.
     private let starts: [Int]
     private let ends: [Int]
-    let hasReference: Bool
+    /// Where in ``shape`` the references are, ascending.
+    private let referenceOffsets: [Int]
+    var hasReference: Bool { !referenceOffsets.isEmpty }
 
     init(_ value: String) {
         self.value = value
@@ -39,14 +42,14 @@ struct CredentialValueScanner {
             self.shape = bytes
             self.starts = []
             self.ends = []
-            self.hasReference = false
+            self.referenceOffsets = []
             return
         }
         var shape: [UInt8] = []
         var starts: [Int] = []
         var ends: [Int] = []
         shape.reserveCapacity(bytes.count)
-        var hasReference = false
+        var referenceOffsets: [Int] = []
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
@@ -63,10 +66,10 @@ struct CredentialValueScanner {
                     continue
                 }
                 if next == 0x7B || next == 0x3C, let close = bytes[(i + 2)...].firstIndex(of: next == 0x7B ? 0x7D : 0x3E) {
+                    referenceOffsets.append(shape.count)
                     shape.append(Self.marker)
                     starts.append(i)
                     ends.append(close + 1)
-                    hasReference = true
                     i = close + 1
                     continue
                 }
@@ -77,14 +80,19 @@ struct CredentialValueScanner {
             i += 1
         }
         self.shape = shape
-        self.starts = hasReference ? starts : []
-        self.ends = hasReference ? ends : []
-        self.hasReference = hasReference
+        self.starts = referenceOffsets.isEmpty ? [] : starts
+        self.ends = referenceOffsets.isEmpty ? [] : ends
+        self.referenceOffsets = referenceOffsets
     }
 
     /// Whether the value is nothing but references (and spaces): `${aws:secrets:x}`.
     var isWholeReference: Bool {
-        hasReference && shape.allSatisfy { $0 == Self.marker || $0 == 0x20 }
+        hasReference && referenceOffsets.count + shape.count(where: { $0 == 0x20 }) == shape.count
+    }
+
+    /// Whether `range` of ``shape`` holds a reference (not merely a U+0001 of the value's own).
+    func holdsReference(_ range: Range<Int>) -> Bool {
+        referenceOffsets.contains { range.contains($0) }
     }
 
     func wholeValue(_ kind: CredentialFinding.Kind) -> Raw { Raw(kind: kind, range: 0..<shape.count) }
@@ -110,7 +118,7 @@ struct CredentialValueScanner {
         raws += urlFindings()
         raws += tokenFindings()
         if namesAWSSecretKey { raws += awsSecretAccessKeys() }
-        raws = raws.filter { !$0.range.isEmpty && !shape[$0.range].contains(Self.marker) }
+        raws = raws.filter { !$0.range.isEmpty && !holdsReference($0.range) }
         return Self.merged(raws)
     }
 
@@ -137,27 +145,24 @@ struct CredentialValueScanner {
 
     // MARK: Connection strings
 
-    /// The credential fields of the value read as a connection string, in whichever of the
-    /// three forms reads the most `key=value` pairs from it: ADO.NET/Npgsql (`;`-separated,
-    /// keys with spaces, `"`/`'`-quoted values), StackExchange.Redis (`,`-separated) or libpq
-    /// (space-separated, `'`-quoted values). Ties go to ADO.NET, then Redis.
+    /// The credential fields of the value read as a connection string in each of the three
+    /// forms: ADO.NET/Npgsql (`;`-separated, keys with spaces, `"`/`'`-quoted values),
+    /// StackExchange.Redis (`,`-separated) and libpq (space-separated, `'`-quoted values). A
+    /// value can read as more than one form, and the reader that will see it is unknown, so a
+    /// password any of them finds is one (overlapping ranges are joined by the caller): masking
+    /// a little too much beats showing a password.
     func connectionStringPasswords() -> [Range<Int>] {
         guard shape.contains(0x3D) else { return [] }  // =
-        var best = adoNetFields()
-        if shape.contains(0x2C) {  // ,
-            let redis = redisFields()
-            if redis.pairs > best.pairs { best = redis }
-        }
-        let libpq = libpqFields()
-        if libpq.pairs > best.pairs { best = libpq }
-        return best.ranges
+        var ranges = adoNetFields()
+        if shape.contains(0x2C) { ranges += redisFields() }  // ,
+        ranges += libpqFields()
+        return ranges
     }
 
     /// `Host=db;Password="a;b";SSL Mode=Require`: `;` ends a pair unless inside a value quoted
     /// with `"` or `'` (a doubled quote is a literal one).
-    func adoNetFields() -> (pairs: Int, ranges: [Range<Int>]) {
+    func adoNetFields() -> [Range<Int>] {
         let s = shape, n = s.count
-        var pairs = 0
         var ranges: [Range<Int>] = []
         var i = 0
         while i < n {
@@ -170,7 +175,7 @@ struct CredentialValueScanner {
             }
             let key = keyStart..<i
             i += 1
-            while i < n, s[i] == 0x20 { i += 1 }
+            while i < n, (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
             var valueRange: Range<Int>
             if i < n, s[i] == 0x22 || s[i] == 0x27 {
                 let quote = s[i]
@@ -189,46 +194,49 @@ struct CredentialValueScanner {
                 valueRange = start..<j
                 i = min(j + 1, n)
                 while i < n, s[i] != 0x3B { i += 1 }
+                // Text after the closing quote (`'a'b`): Npgsql refuses it, other readers take it
+                // as part of the value, so it is masked with it.
+                var end = i
+                while end > j + 1, Self.isSpace(s[end - 1]) { end -= 1 }
+                if end > j + 1 { valueRange = start..<end }
             } else {
                 let start = i
                 while i < n, s[i] != 0x3B { i += 1 }
                 var end = i
-                while end > start, s[end - 1] == 0x20 { end -= 1 }
+                while end > start, Self.isSpace(s[end - 1]) { end -= 1 }
                 valueRange = start..<end
             }
-            if let field = fieldName(key, allowSpaces: true) {
-                pairs += 1
-                if CredentialRules.passwordFields.contains(field) { ranges.append(valueRange) }
+            if let field = fieldName(key, allowSpaces: true), CredentialRules.passwordFields.contains(field) {
+                ranges.append(valueRange)
             }
             i += 1
         }
-        return (pairs, ranges)
+        return ranges
     }
 
     /// `redis:6379,password=secret,ssl=True`: `,`-separated, the first part may be a host.
-    func redisFields() -> (pairs: Int, ranges: [Range<Int>]) {
+    func redisFields() -> [Range<Int>] {
         let s = shape, n = s.count
-        var pairs = 0
         var ranges: [Range<Int>] = []
         var start = 0
         while start <= n {
             let end = s[start...].firstIndex(of: 0x2C) ?? n
-            if let equals = s[start..<end].firstIndex(of: 0x3D), let field = fieldName(start..<equals, allowSpaces: false) {
-                pairs += 1
-                if CredentialRules.passwordFields.contains(field) { ranges.append(trimmed((equals + 1)..<end)) }
+            if let equals = s[start..<end].firstIndex(of: 0x3D), let field = fieldName(start..<equals, allowSpaces: false),
+                CredentialRules.passwordFields.contains(field)
+            {
+                ranges.append(trimmed((equals + 1)..<end))
             }
             start = end + 1
         }
-        return (pairs, ranges)
+        return ranges
     }
 
     /// `host=db password='it''s' dbname=app`: whitespace-separated `keyword = value` pairs, a
     /// value quoted with `'` (backslash escapes) or running to the next whitespace.
-    func libpqFields() -> (pairs: Int, ranges: [Range<Int>]) {
+    func libpqFields() -> [Range<Int>] {
         let s = shape, n = s.count
-        var pairs = 0
         var ranges: [Range<Int>] = []
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        func isSpace(_ b: UInt8) -> Bool { Self.isSpace(b) }
         func isKeyword(_ b: UInt8) -> Bool { Self.isAlphanumeric(b) || b == 0x5F }
         var i = 0
         while i < n {
@@ -236,31 +244,35 @@ struct CredentialValueScanner {
             let keyStart = i
             while i < n, isKeyword(s[i]) { i += 1 }
             var j = i
-            while j < n, s[j] == 0x20 { j += 1 }
+            while j < n, isSpace(s[j]) { j += 1 }
             guard i > keyStart, j < n, s[j] == 0x3D else {
                 while i < n, !isSpace(s[i]) { i += 1 }
                 continue
             }
             let key = keyStart..<i
             j += 1
-            while j < n, s[j] == 0x20 { j += 1 }
-            let valueRange: Range<Int>
+            while j < n, isSpace(s[j]) { j += 1 }
+            var valueRange: Range<Int>
             if j < n, s[j] == 0x27 {
                 var k = j + 1
                 while k < n, s[k] != 0x27 { k += s[k] == 0x5C ? 2 : 1 }
                 k = min(k, n)
                 valueRange = (j + 1)..<k
                 i = k + 1
+                if i < n, !isSpace(s[i]) {
+                    // Text after the closing quote, as above.
+                    while i < n, !isSpace(s[i]) { i += 1 }
+                    valueRange = (j + 1)..<i
+                }
             } else {
                 let start = j
                 while j < n, !isSpace(s[j]) { j += 1 }
                 valueRange = start..<j
                 i = j
             }
-            pairs += 1
             if let field = fieldName(key, allowSpaces: false), CredentialRules.passwordFields.contains(field) { ranges.append(valueRange) }
         }
-        return (pairs, ranges)
+        return ranges
     }
 
     /// A connection-string key folded for ``CredentialRules/passwordFields`` (lower case, no
@@ -283,8 +295,8 @@ struct CredentialValueScanner {
 
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, shape[lower] == 0x20 { lower += 1 }
-        while upper > lower, shape[upper - 1] == 0x20 { upper -= 1 }
+        while lower < upper, Self.isSpace(shape[lower]) { lower += 1 }
+        while upper > lower, Self.isSpace(shape[upper - 1]) { upper -= 1 }
         return lower..<upper
     }
 
@@ -574,6 +586,9 @@ struct CredentialValueScanner {
 
     // MARK: Bytes
 
+    /// White space as connection-string readers skip it around keys and values: space, tab,
+    /// line feed, carriage return (`Host=db;\r\nPassword=...` is a multi-line string).
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
     static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
     static func isAlphanumeric(_ b: UInt8) -> Bool { isLetter(b) || (b >= 0x30 && b <= 0x39) }
     static func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }

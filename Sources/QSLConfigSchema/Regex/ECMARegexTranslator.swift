@@ -186,6 +186,8 @@ struct ECMARegexTranslator {
         groupDepth += 1
         defer { groupDepth -= 1 }
         i += 1
+        let mark = out.utf8.count
+        var isLookahead = false
         var quantifiable = true
         if peek() == "?" {
             switch peek(1) {
@@ -197,6 +199,7 @@ struct ECMARegexTranslator {
                 i += 2
                 // Annex B allows quantified lookaheads; the u flag does not.
                 quantifiable = mode == .lenient
+                isLookahead = true
             case "<" where peek(2) == "=" || peek(2) == "!":
                 out += peek(2) == "=" ? "(?<=" : "(?<!"
                 i += 3
@@ -220,7 +223,21 @@ struct ECMARegexTranslator {
         guard peek() == ")" else { throw fail("missing ')' for the group opened", at: open) }
         i += 1
         out += ")"
+        if isLookahead, quantifiable, startsQuantifier() {
+            // Swift repeats no bare assertion: `(?=a){3}` is written `(?:(?=a)){3}`.
+            out.insert(contentsOf: "(?:", at: out.utf8.index(out.utf8.startIndex, offsetBy: mark))
+            out += ")"
+        }
         return quantifiable
+    }
+
+    /// Whether a quantifier (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`) starts at the current position.
+    private func startsQuantifier() -> Bool {
+        switch peek() {
+        case "*", "+", "?": true
+        case "{": looksLikeQuantifier()
+        default: false
+        }
     }
 
     /// Reads `name>` after `(?<` or `\k<`.
@@ -384,8 +401,12 @@ struct ECMARegexTranslator {
             i += 1
         }
         guard peek() == "}", !body.isEmpty else { throw fail("unterminated Unicode property escape") }
+        let escape = (negated ? "\\P{" : "\\p{") + body + "}"
+        // A name the engine does not know (`\p{Nz}`) is a syntax error here, not a pattern that
+        // translates and then fails to compile (or a `format: regex` string wrongly accepted).
+        guard (try? Regex(escape)) != nil else { throw fail("unknown Unicode property '\(body)'") }
         i += 1
-        return (negated ? "\\P{" : "\\p{") + body + "}"
+        return escape
     }
 
     /// Reads a character escape after `\` (at the character after the backslash).
@@ -543,8 +564,9 @@ struct ECMARegexTranslator {
             }
         }
         if items.isEmpty {
-            // [] matches nothing, [^] matches any character.
-            out += negated ? "[\\u{0}-\\u{10FFFF}]" : "(?!)"
+            // [] matches nothing, [^] matches any character. The empty class is a group, as a
+            // quantifier may follow it (`[]+`) and Swift repeats no bare assertion.
+            out += negated ? "[\\u{0}-\\u{10FFFF}]" : "(?:(?!))"
             return
         }
         out += "[" + (negated ? "^" : "") + items.joined() + "]"
