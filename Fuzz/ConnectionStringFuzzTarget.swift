@@ -8,8 +8,8 @@
 //   redaction leaves every byte outside them as it was;
 // - a string Npgsql reads gets its password changed by `replacing(password:)` and read back;
 // - a password Npgsql or StackExchange.Redis reads is not shown by the classifier's redaction
-//   (when the string holds no `$`, and the password is long enough, and found once, to be told
-//   from the rest of the text);
+//   (when the string holds no `$`, and the password is long enough, found once, and written in
+//   its own value as it reads, to be told from the rest of the text);
 // - a string StackExchange.Redis reads keeps reading after `replacingPassword(with:)`, with the
 //   new password, and its description never shows a password.
 
@@ -52,7 +52,10 @@ public func fuzzConnectionString(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
         precondition(reread?.username == "fuzz user", "a changed user does not read back")
         if let password = npgsql.password, !text.utf8.contains(0x24) {
             precondition(password.isEmpty || redacted != nil, "the classifier masks nothing in a string whose password Npgsql reads")
-            if isDistinct(password, in: text) {
+            // Only a password written as it reads (no quotes or doubled quotes decoded) can be
+            // looked for in the text: a decoded one may equal another field's raw text.
+            let token = npgsql.pairs.last { $0.keyword == .password }.map { String(decoding: Array(text.utf8)[$0.valueRange], as: UTF8.self) }
+            if isDistinct(password, in: text), let token, occurrences(of: password, in: token) == 1 {
                 precondition(occurrences(of: password, in: redacted ?? text) == 0, "the classifier shows the password Npgsql reads")
             }
         }
