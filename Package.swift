@@ -35,6 +35,13 @@ let package = Package(
         ),
         .target(name: "QSLCrypto", dependencies: ["CLibCrypto"]),
 
+        // The system libcurl's easy interface (Debian libcurl4-openssl-dev): the AWS transport.
+        .systemLibrary(
+            name: "CLibCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
         // The system OpenSSL libssl: TLS for the resource clients (Redis), never the start-up library.
         .systemLibrary(
             name: "CLibSSL",
@@ -66,6 +73,7 @@ let package = Package(
         .target(
             name: "QSLConfigAWS",
             dependencies: [
+                "CLibCurl",
                 "QSLConfigCore",
                 "QSLCrypto",
                 .product(name: "Logging", package: "swift-log"),

@@ -21,10 +21,15 @@ cd "$(dirname "$0")/.."
 if [[ -n ${QSL_CONFIG_BIN:-} ]]; then
   bin=$QSL_CONFIG_BIN
 else
-  pkg-config --exists libcrypto 2>/dev/null || {
-    if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config
-    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config; fi
-  }
+  # The C libraries qsl-config links: libcrypto/libssl, libpq (rotation at PostgreSQL), libcurl.
+  packages=()
+  pkg-config --exists libcrypto libssl 2>/dev/null || packages+=(libssl-dev pkg-config)
+  pkg-config --exists libpq 2>/dev/null || packages+=(libpq-dev pkg-config)
+  pkg-config --exists libcurl 2>/dev/null || packages+=(libcurl4-openssl-dev pkg-config)
+  if ((${#packages[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
+    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"; fi
+  fi
   swift build --product qsl-config >&2
   bin=$(swift build --show-bin-path)/qsl-config
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then builds and runs the whole test suite. Safe to run again;
 # installs only what is missing:
-#   - Debian packages: libssl-dev and pkg-config (libcrypto), python3-venv where python3 lacks it;
+#   - Debian packages: libssl-dev and pkg-config (libcrypto), libcurl4-openssl-dev (the AWS
+#     transport), python3-venv where python3 lacks it;
 #   - the pinned Python tools of scripts/requirements.txt (moto_server, the AWS CLI, PyYAML, ...)
 #     into .venv/ inside the repository, never into the system's or the user's site;
 #   - a private PostgreSQL (scripts/lib/postgres.sh: postgresql and libpq-dev from Debian, a
@@ -16,6 +17,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_packages=()
 pkg-config --exists libcrypto 2>/dev/null || apt_packages+=(libssl-dev pkg-config)
 pkg-config --exists libpq 2>/dev/null || apt_packages+=(libpq-dev pkg-config)
+pkg-config --exists libcurl 2>/dev/null || apt_packages+=(libcurl4-openssl-dev pkg-config)
 if ((${#apt_packages[@]})); then
   echo "test.sh: installing ${apt_packages[*]}" >&2
   as_root apt-get update -qq

@@ -38,15 +38,15 @@ package struct AWSRuntime: Sendable {
     /// The whole-exchange deadline of metadata and container credentials requests.
     static let metadataRequestTimeout: Duration = .seconds(5)
 
-    /// The real network: ``URLSessionTransport`` for API calls (a `requestTimeout` deadline per
+    /// The real network: ``CurlTransport`` for API calls (a `requestTimeout` deadline per
     /// attempt, 30 s unless `QSL_HTTP_TIMEOUT` set one; 16 MiB bodies) and for the metadata
     /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies; plain
     /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``).
     static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger = Logger(label: "qsl-config.aws")) -> AWSRuntime {
         let apiDeadline = requestTimeout ?? URLSessionTransport.defaultRequestTimeout
         return AWSRuntime(
-            transport: URLSessionTransport(
-                connectTimeout: max(.seconds(1), min(URLSessionTransport.defaultConnectTimeout, apiDeadline)),
+            transport: CurlTransport(
+                idleTimeout: max(.seconds(1), min(URLSessionTransport.defaultConnectTimeout, apiDeadline)),
                 requestTimeout: apiDeadline),
             metadataTransport: URLSessionTransport(
                 connectTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),

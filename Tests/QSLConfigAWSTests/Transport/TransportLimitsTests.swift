@@ -140,7 +140,7 @@ struct TransportLimitsTests {
         #expect(try AWSRuntime.requestTimeout(environment: [:]) == nil)
         #expect(try AWSRuntime.requestTimeout(environment: ["QSL_HTTP_TIMEOUT": "2.5"]) == .milliseconds(2500))
         let live = AWSRuntime.live(retry: RetryStrategy(), requestTimeout: .seconds(2))
-        #expect((live.transport as? URLSessionTransport)?.requestTimeout == .seconds(2))
+        #expect((live.transport as? CurlTransport)?.requestTimeout == .seconds(2))
         #expect((live.metadataTransport as? URLSessionTransport)?.requestTimeout == .seconds(2))
         #expect((live.metadataTransport as? URLSessionTransport)?.maxResponseBytes == 64 << 10)
         for bad in ["", "abc", "0.9", "1e3", "3601"] {
