@@ -48,7 +48,7 @@ struct PackageShapeTests {
         return seen
     }
 
-    /// The modules of the start-up library's closure: the core, the AWS client and the crypto
+    /// The modules of the start-up library's closure: the core, the AWS client with libcurl, the crypto
     /// shim, swift-log and swift-collections. Growing it is a decision, made here.
     static let startUpClosure: Set<String> = ["QSLConfig", "QSLConfigCore", "QSLConfigAWS", "CLibCurl", "QSLCrypto", "CLibCrypto", "Logging", "OrderedCollections"]
 
