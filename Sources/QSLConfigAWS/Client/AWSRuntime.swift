@@ -41,16 +41,21 @@ package struct AWSRuntime: Sendable {
     /// The real network: ``CurlTransport`` for API calls (a `requestTimeout` deadline per
     /// attempt, 30 s unless `QSL_HTTP_TIMEOUT` set one; 16 MiB bodies) and for the metadata
     /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies; plain
-    /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``).
+    /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``,
+    /// and HTTPS over libcurl: neither busy-polls while it waits, as `URLSession` does on Linux).
     static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger = Logger(label: "qsl-config.aws")) -> AWSRuntime {
         let apiDeadline = requestTimeout ?? URLSessionTransport.defaultRequestTimeout
         return AWSRuntime(
             transport: CurlTransport(
                 idleTimeout: max(.seconds(1), min(URLSessionTransport.defaultConnectTimeout, apiDeadline)),
                 requestTimeout: apiDeadline),
-            metadataTransport: URLSessionTransport(
-                connectTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
-                maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes, plainHTTPOverSockets: true),
+            metadataTransport: MetadataTransport(
+                plain: URLSessionTransport(
+                    connectTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
+                    maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes, plainHTTPOverSockets: true),
+                secure: CurlTransport(
+                    idleTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
+                    maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes)),
             retry: retry,
             logger: logger)
     }
@@ -67,5 +72,16 @@ package struct AWSRuntime: Sendable {
                 .invalidSetting, "QSL_HTTP_TIMEOUT is `\(raw)`; set it to a number of seconds from 1 to 3600 (for example 10 or 2.5).")
         }
         return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}
+
+/// The metadata endpoints' transport: plain http over qsl-config's socket client, https over
+/// libcurl (an https `AWS_CONTAINER_CREDENTIALS_FULL_URI`).
+struct MetadataTransport: AWSHTTPTransport {
+    let plain: URLSessionTransport
+    let secure: CurlTransport
+
+    func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
+        request.scheme == "https" ? try await secure.send(request) : try await plain.send(request)
     }
 }

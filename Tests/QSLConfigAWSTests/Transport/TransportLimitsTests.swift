@@ -141,8 +141,10 @@ struct TransportLimitsTests {
         #expect(try AWSRuntime.requestTimeout(environment: ["QSL_HTTP_TIMEOUT": "2.5"]) == .milliseconds(2500))
         let live = AWSRuntime.live(retry: RetryStrategy(), requestTimeout: .seconds(2))
         #expect((live.transport as? CurlTransport)?.requestTimeout == .seconds(2))
-        #expect((live.metadataTransport as? URLSessionTransport)?.requestTimeout == .seconds(2))
-        #expect((live.metadataTransport as? URLSessionTransport)?.maxResponseBytes == 64 << 10)
+        let metadata = try #require(live.metadataTransport as? MetadataTransport)
+        #expect(metadata.plain.requestTimeout == .seconds(2) && metadata.secure.requestTimeout == .seconds(2))
+        #expect(metadata.plain.maxResponseBytes == 64 << 10 && metadata.secure.maxResponseBytes == 64 << 10)
+        #expect(metadata.plain.plainHTTPOverSockets)
         for bad in ["", "abc", "0.9", "1e3", "3601"] {
             #expect(throws: AWSConfigurationError.self) { try AWSRuntime.requestTimeout(environment: ["QSL_HTTP_TIMEOUT": bad]) }
         }
