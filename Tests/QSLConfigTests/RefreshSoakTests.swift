@@ -46,7 +46,16 @@ struct RefreshSoakTests {
     func controlRunCatchesPendingLeak() async throws {
         let directory = try Self.folder("control")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = PendingFirstStore(LocalSecretStore(path: directory + "/.qsl/store.json"))
+        // A broken store: a reference to the current version reads AWSPENDING whenever a
+        // version holds it.
+        let store = InterceptingSecretStore(LocalSecretStore(path: directory + "/.qsl/store.json")) { base, selectors throws(StoreError) in
+            var result = try await base.getSecrets(selectors)
+            for selector in selectors where selector.isCurrent {
+                let pending = SecretVersionSelector(secretId: selector.secretId, versionStage: "AWSPENDING")
+                if let secret = try? await base.getSecret(pending) { result.secrets[selector] = secret }
+            }
+            return result
+        }
         var options = Self.options
         options.rotations = 12
         // Abandoned versions held long, and frequent periodic reloads, so reloads land while one
@@ -57,44 +66,4 @@ struct RefreshSoakTests {
         #expect(!report.neverCurrentSeen.isEmpty, "abandoned versions were served and must be reported: \(report)")
         #expect(!report.holds)
     }
-}
-
-/// A broken store for the control run: a reference to the current version reads `AWSPENDING`
-/// whenever a version holds it.
-final class PendingFirstStore: SecretStore {
-    let base: any SecretStore
-    init(_ base: any SecretStore) { self.base = base }
-
-    var storeDescription: String { base.storeDescription }
-    var storeIdentity: String { base.storeIdentity }
-
-    func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
-        var result = try await base.getSecrets(selectors)
-        for selector in selectors where selector.isCurrent {
-            let pending = SecretVersionSelector(secretId: selector.secretId, versionStage: "AWSPENDING")
-            if let secret = try? await base.getSecret(pending) { result.secrets[selector] = secret }
-        }
-        return result
-    }
-    func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult {
-        try await base.getParameters(references)
-    }
-    func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult {
-        try await base.parameterMetadata(references)
-    }
-    func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] { try await base.getParameters(underPath: path) }
-    func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] { try await base.parameterMetadata(underPath: path) }
-    func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret { try await base.getSecret(selector) }
-    func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription { try await base.describeSecret(secretId) }
-    func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] { try await base.listSecretVersions(secretId) }
-    func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] { try await base.listSecrets(prefix: prefix) }
-    func createSecret(_ request: CreateSecretRequest) async throws(StoreError) -> SecretVersionRef { try await base.createSecret(request) }
-    func putSecretValue(_ secretId: String, value: SecretPayload, stages: [String]?, clientRequestToken: String) async throws(StoreError) -> SecretVersionRef {
-        try await base.putSecretValue(secretId, value: value, stages: stages, clientRequestToken: clientRequestToken)
-    }
-    func updateSecretVersionStage(_ secretId: String, stage: String, moveToVersionId: String?, removeFromVersionId: String?) async throws(StoreError) {
-        try await base.updateSecretVersionStage(secretId, stage: stage, moveToVersionId: moveToVersionId, removeFromVersionId: removeFromVersionId)
-    }
-    func tagSecret(_ secretId: String, tags: [String: String]) async throws(StoreError) { try await base.tagSecret(secretId, tags: tags) }
-    func putParameter(_ name: String, value: String, secure: Bool) async throws(StoreError) { try await base.putParameter(name, value: value, secure: secure) }
 }

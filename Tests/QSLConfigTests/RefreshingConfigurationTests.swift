@@ -124,7 +124,13 @@ struct RefreshingConfigurationTests {
         let f = try await fixture()
         let recorder = OverlapRecordingStore()
         var options = f.options
-        options.store = SlowStore(base: f.store, recorder: recorder)
+        // Each secret read held for a moment, so that overlapping reloads would be seen.
+        options.store = InterceptingSecretStore(f.store) { base, selectors throws(StoreError) in
+            recorder.enter()
+            defer { recorder.leave() }
+            try? await Task.sleep(for: .milliseconds(20))
+            return try await base.getSecrets(selectors)
+        }
         let refreshing = try await RefreshingConfiguration(options: options, policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .zero))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 { group.addTask { _ = try await refreshing.refresh() } }
@@ -139,38 +145,6 @@ struct RefreshingConfigurationTests {
         try Data("{ broken".utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
         await #expect(throws: ResolutionError.self) { try await spaced.refresh() }
         #expect(try await spaced.refreshAfterAuthenticationFailure() == false, "no second reload right after a failed one")
-    }
-
-    /// Delegates to a store, holding each secret read for a moment so that overlapping reloads
-    /// would be seen.
-    struct SlowStore: SecretStore {
-        let base: LocalSecretStore
-        let recorder: OverlapRecordingStore
-        var storeDescription: String { base.storeDescription }
-        var storeIdentity: String { base.storeIdentity }
-        func getSecrets(_ selectors: [SecretVersionSelector]) async throws(StoreError) -> SecretFetchResult {
-            recorder.enter()
-            defer { recorder.leave() }
-            try? await Task.sleep(for: .milliseconds(20))
-            return try await base.getSecrets(selectors)
-        }
-        func getParameters(_ references: [ParameterReference]) async throws(StoreError) -> ParameterFetchResult { try await base.getParameters(references) }
-        func parameterMetadata(_ references: [ParameterReference]) async throws(StoreError) -> ParameterMetadataResult { try await base.parameterMetadata(references) }
-        func getParameters(underPath path: String) async throws(StoreError) -> [StoredParameter] { try await base.getParameters(underPath: path) }
-        func parameterMetadata(underPath path: String) async throws(StoreError) -> [ParameterMetadata] { try await base.parameterMetadata(underPath: path) }
-        func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret { try await base.getSecret(selector) }
-        func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription { try await base.describeSecret(secretId) }
-        func listSecretVersions(_ secretId: String) async throws(StoreError) -> [SecretVersionInfo] { try await base.listSecretVersions(secretId) }
-        func listSecrets(prefix: String?) async throws(StoreError) -> [SecretDescription] { try await base.listSecrets(prefix: prefix) }
-        func createSecret(_ request: CreateSecretRequest) async throws(StoreError) -> SecretVersionRef { try await base.createSecret(request) }
-        func putSecretValue(_ secretId: String, value: SecretPayload, stages: [String]?, clientRequestToken: String) async throws(StoreError) -> SecretVersionRef {
-            try await base.putSecretValue(secretId, value: value, stages: stages, clientRequestToken: clientRequestToken)
-        }
-        func updateSecretVersionStage(_ secretId: String, stage: String, moveToVersionId: String?, removeFromVersionId: String?) async throws(StoreError) {
-            try await base.updateSecretVersionStage(secretId, stage: stage, moveToVersionId: moveToVersionId, removeFromVersionId: removeFromVersionId)
-        }
-        func tagSecret(_ secretId: String, tags: [String: String]) async throws(StoreError) { try await base.tagSecret(secretId, tags: tags) }
-        func putParameter(_ name: String, value: String, secure: Bool) async throws(StoreError) { try await base.putParameter(name, value: value, secure: secure) }
     }
 
     @Test("Parameter Store values are data: a stored value with ${ stays exactly as stored")

@@ -492,9 +492,16 @@ struct CredentialValueScanner {
 
     /// 40-character runs of `A-Za-z0-9/+`, under a key that names an AWS secret access key.
     func awsSecretAccessKeys() -> [Raw] {
+        let s = shape
+        return runs { Self.isAlphanumeric($0) || $0 == 0x2F || $0 == 0x2B }
+            .filter { $0.count == CredentialRules.awsSecretAccessKeyLength && ($0.upperBound == s.count || s[$0.upperBound] != 0x3D) }
+            .map { Raw(kind: .awsSecretAccessKey, range: $0) }
+    }
+
+    /// The maximal runs of bytes of the shape that `fits` accepts, in order.
+    func runs(where fits: (UInt8) -> Bool) -> [Range<Int>] {
         let s = shape, n = s.count
-        func fits(_ b: UInt8) -> Bool { Self.isAlphanumeric(b) || b == 0x2F || b == 0x2B }
-        var raws: [Raw] = []
+        var runs: [Range<Int>] = []
         var i = 0
         while i < n {
             guard fits(s[i]) else {
@@ -503,10 +510,10 @@ struct CredentialValueScanner {
             }
             var j = i
             while j < n, fits(s[j]) { j += 1 }
-            if j - i == CredentialRules.awsSecretAccessKeyLength, j == n || s[j] != 0x3D { raws.append(Raw(kind: .awsSecretAccessKey, range: i..<j)) }
+            runs.append(i..<j)
             i = j
         }
-        return raws
+        return runs
     }
 
     // MARK: Review
@@ -516,19 +523,11 @@ struct CredentialValueScanner {
     /// of entropy per character, hex runs of at least 32 with at least 3 bits. UUIDs are left
     /// alone, and `/` splits a run unless it reads as base64 (`+` in it or `=` padding).
     func highEntropyFindings(avoiding: [Raw]) -> [Raw] {
-        let s = shape, n = s.count
-        func inRun(_ b: UInt8) -> Bool { isBase64Like(b) || b == 0x2F }
+        let s = shape
         func isBase64Like(_ b: UInt8) -> Bool { Self.isAlphanumeric(b) || b == 0x2B || b == 0x3D || b == 0x5F || b == 0x2D }
         var raws: [Raw] = []
-        var i = 0
-        while i < n {
-            guard inRun(s[i]) else {
-                i += 1
-                continue
-            }
-            var j = i
-            while j < n, inRun(s[j]) { j += 1 }
-            let run = i..<j
+        for run in runs(where: { isBase64Like($0) || $0 == 0x2F }) {
+            let (i, j) = (run.lowerBound, run.upperBound)
             let base64 = s[run].contains(0x2B) || s[run].last == 0x3D
             var pieces: [Range<Int>] = []
             if base64 || !s[run].contains(0x2F) {
@@ -544,7 +543,6 @@ struct CredentialValueScanner {
             for piece in pieces where !avoiding.contains(where: { $0.range.overlaps(piece) }) && isRandom(piece) {
                 raws.append(Raw(kind: .highEntropy, range: piece))
             }
-            i = j
         }
         return raws
     }

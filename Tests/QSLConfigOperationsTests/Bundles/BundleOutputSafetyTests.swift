@@ -82,7 +82,7 @@ struct CataloguePathTests {
         Hostile(entry: MiniPlatform.entry(id: "svc", folder: "/etc"), fragment: "the folder of service svc is absolute", line: 3),
         Hostile(entry: MiniPlatform.entry(id: "svc", folder: "svc/../../x"), fragment: "leads outside the platform root", line: 3),
         Hostile(entry: MiniPlatform.entry(id: "svc", folder: "svc", schema: "../../outside.schema.json"), fragment: "the schema of service svc leads outside", line: 3),
-        Hostile(entry: MiniPlatform.entry(id: "svc", folder: "svc"), shared: "../shared", fragment: "the shared folder ../shared leads outside", line: 2),
+        Hostile(entry: MiniPlatform.entry(id: "svc", folder: "svc"), shared: "../elsewhere", fragment: "the shared folder ../elsewhere leads outside", line: 2),
     ])
     func refused(_ hostile: Hostile) throws {
         let platform = try MiniPlatform(entries: [hostile.entry], shared: hostile.shared)
