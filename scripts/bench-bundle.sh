@@ -25,8 +25,8 @@ if [[ -n ${QSL_CONFIG_BIN:-} ]]; then
   bin=$QSL_CONFIG_BIN
 else
   echo "building qsl-config (release) ..." >&2
-  swift build -c release --scratch-path .build-release --product qsl-config >&2
-  bin="$(swift build -c release --scratch-path .build-release --show-bin-path)/qsl-config"
+  swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-config >&2
+  bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-config"
 fi
 
 work=$(mktemp -d)

@@ -15,8 +15,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 exec_runs=${2:-200}
 
-swift build -c release --scratch-path .build-release --product qsl-config >&2
-bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/qsl-config
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-config >&2
+bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-config
 
 work=.build-bench/resolve
 rm -rf "$work"

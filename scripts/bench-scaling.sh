@@ -34,8 +34,8 @@ cd "$ROOT"
 
 if [[ -z "${BIN:-}" ]]; then
     echo "building qsl-config (release)..." >&2
-    swift build -c release --scratch-path .build-release --product qsl-config >&2
-    BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/qsl-config"
+    swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-config >&2
+    BIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-config"
 fi
 [[ -x /usr/bin/time ]] || { echo "bench-scaling: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
 

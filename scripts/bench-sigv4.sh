@@ -14,8 +14,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 echo "building qsl-bench (release) ..." >&2
-swift build -c release --scratch-path .build-release --product qsl-bench >&2
-bench="$(swift build -c release --scratch-path .build-release --show-bin-path)/qsl-bench"
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-bench >&2
+bench="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-bench"
 
 swift_json="$("$bench" sigv4 "$count")"
 

@@ -35,8 +35,8 @@ cd "$ROOT"
 
 
 echo "building qsl-config (release)..." >&2
-swift build -c release --scratch-path .build-release --product qsl-config >&2
-BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/qsl-config"
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-config >&2
+BIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-config"
 
 TREE="$(mktemp -d /tmp/qsl-bench-validate.XXXXXX)"
 trap 'rm -rf "$TREE"' EXIT

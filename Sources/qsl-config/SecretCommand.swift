@@ -17,6 +17,7 @@ struct SecretCommand: AsyncParsableCommand {
 
     struct Put: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "put",
             abstract: "Create a secret, or add a new AWSCURRENT version, with the value from standard input or --value-file.")
 
         @Argument(help: "The secret's name, e.g. qsl/development/jwt.")
@@ -117,6 +118,7 @@ struct SecretCommand: AsyncParsableCommand {
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Print a secret's value (with --show-secrets) and its version.")
 
         @Argument(help: "The secret's name or ARN.")
@@ -156,7 +158,7 @@ struct SecretCommand: AsyncParsableCommand {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a secret's metadata: ARN, versions and their stages, tags. Never the value.")
+        static let configuration = CommandConfiguration(commandName: "describe", abstract: "Print a secret's metadata: ARN, versions and their stages, tags. Never the value.")
 
         @Argument(help: "The secret's name or ARN.")
         var name: String
@@ -178,7 +180,7 @@ struct SecretCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List secrets, optionally those whose names start with a prefix.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List secrets, optionally those whose names start with a prefix.")
 
         @Option(help: "Only secrets whose names start with this prefix.")
         var prefix: String?

@@ -10,7 +10,7 @@ import QSLConfigSchema
 /// A leaf from a file is that file's JSON value, so a number stays a number and a failure points
 /// at the layer that supplied it; a leaf from an environment file is a string at its line and
 /// column. A section points at the highest-priority file that writes it.
-struct ConfigurationTree: JSONInstance {
+struct ConfigurationTree: JSONInstance, Sendable {
     indirect enum Storage {
         case section(members: [(key: String, value: ConfigurationTree)], isArray: Bool, location: SourceLocation?)
         case file(JSONValue)

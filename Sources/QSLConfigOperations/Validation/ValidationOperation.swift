@@ -44,30 +44,43 @@ public struct ValidationOperation: Sendable {
     ///   environment or service, a schema that does not compile, a bad environment file, or a
     ///   store failure during the remote check. Findings in the configuration are in the report.
     public func run(_ request: ValidationRequest) async throws(ValidationError) -> ValidationReport {
-        let plan = try Plan(request)
+        // The schemas depend only on the catalogue, so they compile (on another thread) while
+        // the environment is read, the plan is made and the files are read and layered; only
+        // the schema evaluation and the policies after it wait for them.
+        let schemaFiles = try Self.schemaFiles(request)
+        async let compiled = Self.compiledValidators(for: schemaFiles.schemas, confinedTo: schemaFiles.folders)
+        let plan = try Plan(request, root: schemaFiles.root)
         let extraLayers = try Self.environmentFileLayers(request)
 
-        // The schemas compile while the files are read: neither needs the other.
-        let schemas = plan.services.map(\.schema)
-        async let compiled = Self.compiledValidators(for: schemas, confinedTo: plan.schemaFolders)
         var reader = AppsettingsReader(compatibility: request.compatibility)
         for service in plan.services {
             for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 }) {
                 _ = reader.read(folder: folder, environment: service.options.resolvedEnvironmentName)
             }
         }
-        let validators = try await compiled.get()
 
-        // Services are independent once their files are read, so they are checked in parallel;
-        // each task gets the filled cache (a copy that reads nothing again), and the results
-        // are put back in catalogue order.
+        // Services are independent once their files are read: each is layered in its own task
+        // (a copy of the filled cache, which reads nothing again) while the schemas compile,
+        // then validated and checked in parallel; results go back in catalogue order.
         let filled = reader
+        let prepared = await withTaskGroup(of: (Int, Prepared).self) { group in
+            for (index, service) in plan.services.enumerated() {
+                group.addTask {
+                    var cache = filled
+                    return (index, self.prepare(service, extraLayers: extraLayers, reader: &cache))
+                }
+            }
+            var results: [Prepared?] = Array(repeating: nil, count: plan.services.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+        let validators = try await compiled.get()
         let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site]).self) { group in
             for (index, service) in plan.services.enumerated() {
                 let validator = validators[service.schema]!
+                let prepared = prepared[index]
                 group.addTask {
-                    var cache = filled
-                    var checked = self.check(service, plan: plan, extraLayers: extraLayers, validator: validator, reader: &cache)
+                    var checked = self.check(service, prepared, plan: plan, validator: validator)
                     checked.result.diagnostics.sort(by: Self.fileOrder)
                     return (index, checked.result, checked.sites)
                 }
@@ -143,13 +156,19 @@ public struct ValidationOperation: Sendable {
         /// directory mode the request's ``ValidationRequest/schemaRoot``, else the schema's folder.
         var schemaFolders: [String] = []
 
+        /// The plan for `request`, opening the platform root it names.
         init(_ request: ValidationRequest) throws(ValidationError) {
+            try self.init(request, root: try ValidationOperation.schemaFiles(request).root)
+        }
+
+        /// The plan for `request`; in catalogue mode `root` is the platform root it names, opened
+        /// by ``ValidationOperation/schemaFiles(_:)``.
+        init(_ request: ValidationRequest, root: PlatformRoot?) throws(ValidationError) {
             switch request.target {
             case .catalogue(let path, let environment, let ids):
-                let root: PlatformRoot
+                guard let root else { preconditionFailure("catalogue mode plans with its opened root") }
                 let definition: EnvironmentDefinition
                 do {
-                    root = try PlatformRoot(path: path)
                     definition = try root.environment(environment)
                 } catch {
                     throw ValidationError(error.diagnostics)
@@ -212,6 +231,22 @@ public struct ValidationOperation: Sendable {
                 self.prefixSource = nil
                 self.schemaFolders = [request.schemaRoot ?? AtomicFile.parentDirectory(of: schema)]
             }
+        }
+    }
+
+    /// The schema files `request` validates against, the folders their `$ref`s may read, and in
+    /// catalogue mode the opened platform root. Only the catalogue is read: the schemas can
+    /// compile before the environment is. Ids the catalogue does not list, and entries naming no
+    /// schema, are left to ``Plan`` to report.
+    static func schemaFiles(_ request: ValidationRequest) throws(ValidationError) -> (schemas: [String], folders: [String], root: PlatformRoot?) {
+        switch request.target {
+        case .catalogue(let path, _, let ids):
+            let root: PlatformRoot
+            do { root = try PlatformRoot(path: path) } catch { throw ValidationError(error.diagnostics) }
+            let entries = ids.isEmpty ? root.catalogue.services : ids.compactMap { root.catalogue.service($0) }
+            return (entries.compactMap { root.schemaPath(for: $0) }, [path], root)
+        case .directory(_, let schema, _):
+            return ([schema], [request.schemaRoot ?? AtomicFile.parentDirectory(of: schema)], nil)
         }
     }
 
@@ -288,9 +323,22 @@ public struct ValidationOperation: Sendable {
         var site: Site
     }
 
-    func check(
-        _ service: ServicePlan, plan: Plan, extraLayers: [ConfigurationLayer], validator: SchemaValidator, reader: inout AppsettingsReader
-    ) -> (result: ServiceValidation, sites: [Site]) {
+    /// One service's files read and layered, ready for its schema: everything about a service
+    /// that does not need the compiled schema.
+    enum Prepared: Sendable {
+        /// A file could not be read or parsed, or a key is too long: the service is unusable.
+        case unusable(ServiceValidation)
+        case layered(Layered)
+    }
+
+    struct Layered: Sendable {
+        var files: [String]
+        var configuration: LayeredConfiguration
+        var tree: ConfigurationTree
+        var sectionLocations: [String: SourceLocation]
+    }
+
+    func prepare(_ service: ServicePlan, extraLayers: [ConfigurationLayer], reader: inout AppsettingsReader) -> Prepared {
         var options = service.options
         options.environmentFiles = extraLayers
         // Validation reads files only; the Parameter Store layer is the store's business.
@@ -299,10 +347,7 @@ public struct ValidationOperation: Sendable {
         do {
             read = try ConfigurationLoader().readLayers(options, reader: &reader)
         } catch {
-            return (
-                ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: [], diagnostics: error.diagnostics, isUnusable: true),
-                []
-            )
+            return .unusable(ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: [], diagnostics: error.diagnostics, isUnusable: true))
         }
         var problems: [Diagnostic] = []
         var sectionLocations: [String: SourceLocation] = [:]
@@ -314,18 +359,27 @@ public struct ValidationOperation: Sendable {
         }
         let files = read.files.map(\.document.file) + extraLayers.map(\.name)
         guard problems.isEmpty else {
-            return (ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: problems, isUnusable: true), [])
+            return .unusable(ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: problems, isUnusable: true))
         }
         let configuration = read.assembled()
         let tree = ConfigurationTree(configuration, sectionLocations: sectionLocations, rootLocation: rootLocation)
-        let result = validator.validate(tree)
+        return .layered(Layered(files: files, configuration: configuration, tree: tree, sectionLocations: sectionLocations))
+    }
+
+    func check(_ service: ServicePlan, _ prepared: Prepared, plan: Plan, validator: SchemaValidator) -> (result: ServiceValidation, sites: [Site]) {
+        let layered: Layered
+        switch prepared {
+        case .unusable(let result): return (result, [])
+        case .layered(let ready): layered = ready
+        }
+        let result = validator.validate(layered.tree)
         var policies = PolicyCheck(
-            configuration: configuration, annotations: result.annotations, secretPointers: result.secretPointers, sectionLocations: sectionLocations,
-            plan: plan, schema: service.schema)
+            configuration: layered.configuration, annotations: result.annotations, secretPointers: result.secretPointers,
+            sectionLocations: layered.sectionLocations, plan: plan, schema: service.schema)
         var diagnostics = result.failures.map { policies.diagnostic(for: $0) }
         diagnostics += policies.run()
         return (
-            ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: files, diagnostics: diagnostics, isUnusable: false),
+            ServiceValidation(id: service.id, folder: service.folder, schema: service.schema, files: layered.files, diagnostics: diagnostics, isUnusable: false),
             policies.sites
         )
     }

@@ -2,10 +2,12 @@ extension SchemaCompiler {
     /// The node for the subschema at `position`. Its id is handed out at once and its keywords
     /// are built by ``buildPending()``: building here would recurse once per subschema and per
     /// `$ref` link, and a chain of `$ref`s can be as long as the schema likes.
-    mutating func node(at position: Position) throws(SchemaError) -> Int {
+    /// `known` is the subschema at `position` when the caller holds it already, which saves
+    /// walking the document down the pointer again.
+    mutating func node(at position: Position, tree known: JSONTree? = nil) throws(SchemaError) -> Int {
         if let existing = nodeByPosition[position] { return existing }
         let info = try locationInfo(at: position)
-        guard let tree = tree(at: position) else {
+        guard let tree = known ?? tree(at: position) else {
             throw SchemaError(.unresolvableReference, "no schema at \(position.pointer)")
         }
         let id = nodes.count
@@ -217,18 +219,18 @@ extension SchemaCompiler {
             guard let value = tree[name] else { continue }
             guard let elements = value.elements, !elements.isEmpty else { throw b.invalid(name, "must be a non-empty array of schemas") }
             var ids: [Int] = []
-            for i in elements.indices { ids.append(try node(at: b.child(name, String(i)))) }
+            for (i, element) in elements.enumerated() { ids.append(try node(at: b.child(name, String(i)), tree: element)) }
             switch name {
             case "allOf": b.add(name, .allOf(ids))
             case "anyOf": b.add(name, .anyOf(ids))
             default: b.add(name, .oneOf(ids))
             }
         }
-        if tree["not"] != nil { b.add("not", .not(try node(at: b.child("not")))) }
-        if tree["if"] != nil {
-            let condition = try node(at: b.child("if"))
-            let then = tree["then"] != nil ? try node(at: b.child("then")) : nil
-            let otherwise = tree["else"] != nil ? try node(at: b.child("else")) : nil
+        if let not = tree["not"] { b.add("not", .not(try node(at: b.child("not"), tree: not))) }
+        if let condition = tree["if"] {
+            let condition = try node(at: b.child("if"), tree: condition)
+            let then = try tree["then"].map { (then) throws(SchemaError) in try node(at: b.child("then"), tree: then) }
+            let otherwise = try tree["else"].map { (otherwise) throws(SchemaError) in try node(at: b.child("else"), tree: otherwise) }
             // Alone, "if" still contributes annotations (evaluated properties/items).
             b.add("if", .conditional(if: condition, then: then, else: otherwise))
         }
@@ -239,21 +241,21 @@ extension SchemaCompiler {
             if let value = tree["prefixItems"] {
                 guard let elements = value.elements, !elements.isEmpty else { throw b.invalid("prefixItems", "must be a non-empty array of schemas") }
                 var ids: [Int] = []
-                for i in elements.indices { ids.append(try node(at: b.child("prefixItems", String(i)))) }
+                for (i, element) in elements.enumerated() { ids.append(try node(at: b.child("prefixItems", String(i)), tree: element)) }
                 prefixCount = ids.count
                 b.add("prefixItems", .prefixItems(ids))
             }
-            if tree["items"] != nil { b.add("items", .items(try node(at: b.child("items")), from: prefixCount)) }
+            if let items = tree["items"] { b.add("items", .items(try node(at: b.child("items"), tree: items), from: prefixCount)) }
         } else if let items = tree["items"] {
             if let elements = items.elements {
                 var ids: [Int] = []
-                for i in elements.indices { ids.append(try node(at: b.child("items", String(i)))) }
+                for (i, element) in elements.enumerated() { ids.append(try node(at: b.child("items", String(i)), tree: element)) }
                 b.add("items", .prefixItems(ids))
                 if tree["additionalItems"] != nil {
                     b.add("additionalItems", .items(try node(at: b.child("additionalItems")), from: ids.count))
                 }
             } else {
-                b.add("items", .items(try node(at: b.child("items")), from: 0))
+                b.add("items", .items(try node(at: b.child("items"), tree: items), from: 0))
             }
         }
         if tree["contains"] != nil {
@@ -277,9 +279,9 @@ extension SchemaCompiler {
         if let value = tree["properties"] {
             guard let members = value.members else { throw b.invalid("properties", "must be an object") }
             var map: [String: Int] = [:]
-            for (name, _) in members {
+            for (name, subschema) in members {
                 let key = options.propertyKey(name)
-                let child = try node(at: b.child("properties", name))
+                let child = try node(at: b.child("properties", name), tree: subschema)
                 if map[key] == nil { map[key] = child }
                 known.insert(key)
             }
@@ -288,21 +290,21 @@ extension SchemaCompiler {
         if let value = tree["patternProperties"] {
             guard let members = value.members else { throw b.invalid("patternProperties", "must be an object") }
             var list: [(SchemaPattern, Int)] = []
-            for (source, _) in members {
+            for (source, subschema) in members {
                 let compiled = try pattern(source, at: b.location + "/patternProperties")
                 patterns.append(compiled)
-                list.append((compiled, try node(at: b.child("patternProperties", source))))
+                list.append((compiled, try node(at: b.child("patternProperties", source), tree: subschema)))
             }
             b.add("patternProperties", .patternProperties(list))
         }
-        if tree["additionalProperties"] != nil {
-            b.add("additionalProperties", .additionalProperties(try node(at: b.child("additionalProperties")), known: known, patterns: patterns))
+        if let additional = tree["additionalProperties"] {
+            b.add("additionalProperties", .additionalProperties(try node(at: b.child("additionalProperties"), tree: additional), known: known, patterns: patterns))
         }
-        if tree["propertyNames"] != nil { b.add("propertyNames", .propertyNames(try node(at: b.child("propertyNames")))) }
+        if let names = tree["propertyNames"] { b.add("propertyNames", .propertyNames(try node(at: b.child("propertyNames"), tree: names))) }
         if is2020, let value = tree["dependentSchemas"] {
             guard let members = value.members else { throw b.invalid("dependentSchemas", "must be an object") }
             var list: [(String, Int)] = []
-            for (name, _) in members { list.append((name, try node(at: b.child("dependentSchemas", name)))) }
+            for (name, subschema) in members { list.append((name, try node(at: b.child("dependentSchemas", name), tree: subschema))) }
             b.add("dependentSchemas", .dependentSchemas(list))
         }
         if !is2020, let value = tree["dependencies"] {
@@ -315,7 +317,7 @@ extension SchemaCompiler {
                     guard strings.count == list.count else { throw b.invalid("dependencies", "arrays must hold property names") }
                     names.append((name, strings))
                 } else {
-                    schemas.append((name, try node(at: b.child("dependencies", name))))
+                    schemas.append((name, try node(at: b.child("dependencies", name), tree: dependency)))
                 }
             }
             if !names.isEmpty { b.add("dependencies", .dependentRequired(names)) }

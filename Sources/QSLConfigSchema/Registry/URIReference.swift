@@ -94,41 +94,53 @@ struct URIReference: Sendable, Hashable, CustomStringConvertible {
         return URIReference(scheme: base.scheme, authority: base.authority, path: Self.removeDotSegments(merged), query: query, fragment: fragment)
     }
 
-    /// RFC 3986 section 5.2.4.
+    /// RFC 3986 section 5.2.4, on UTF-8 code units (every character it looks at is ASCII).
     static func removeDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
-        var input = Substring(path)
-        var output: [Substring] = []
-        var result = ""
-        while !input.isEmpty {
-            if input.hasPrefix("../") {
-                input = input.dropFirst(3)
-            } else if input.hasPrefix("./") {
-                input = input.dropFirst(2)
-            } else if input.hasPrefix("/./") {
-                input = input.dropFirst(2)
-            } else if input == "/." {
-                input = "/"
-            } else if input.hasPrefix("/../") {
-                input = input.dropFirst(3)
-                if !output.isEmpty { output.removeLast() }
-            } else if input == "/.." {
-                input = "/"
-                if !output.isEmpty { output.removeLast() }
-            } else if input == "." || input == ".." {
-                input = ""
+        guard path.utf8.contains(UInt8(ascii: ".")) else { return path }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let input = Array(path.utf8)
+        var i = 0
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        /// The code unit `k` places ahead, or 0 past the end (0 never occurs in a path we split).
+        func at(_ k: Int) -> UInt8 { i + k < input.count ? input[i + k] : 0 }
+        /// Drops the last segment of the output and its leading "/" (2.C and 2.D's "..").
+        func dropLastSegment() {
+            while let last = output.popLast(), last != slash {}
+        }
+        while i < input.count {
+            let rest = input.count - i
+            if at(0) == dot, at(1) == dot, at(2) == slash {  // "../"
+                i += 3
+            } else if at(0) == dot, at(1) == slash {  // "./"
+                i += 2
+            } else if at(0) == slash, at(1) == dot, at(2) == slash {  // "/./" → "/"
+                i += 2
+            } else if rest == 2, at(0) == slash, at(1) == dot {  // "/." at the end → "/"
+                i += 1
+                output.append(slash)
+                i += 1
+            } else if at(0) == slash, at(1) == dot, at(2) == dot, at(3) == slash {  // "/../" → "/"
+                i += 3
+                dropLastSegment()
+            } else if rest == 3, at(0) == slash, at(1) == dot, at(2) == dot {  // "/.." at the end → "/"
+                i += 3
+                dropLastSegment()
+                output.append(slash)
+            } else if (rest == 1 && at(0) == dot) || (rest == 2 && at(0) == dot && at(1) == dot) {
+                i = input.count
             } else {
                 // Move the first segment (with its leading "/", if any) to the output.
-                let start = input.startIndex
-                var end = input.index(after: start)
-                if input[start] != "/" { end = start }
-                end = input[end...].firstIndex(of: "/") ?? input.endIndex
-                output.append(input[start..<end])
-                input = input[end...]
+                output.append(input[i])
+                i += 1
+                while i < input.count, input[i] != slash {
+                    output.append(input[i])
+                    i += 1
+                }
             }
         }
-        for segment in output { result += segment }
-        return result
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Resolves `reference` against `base` (both as text).
