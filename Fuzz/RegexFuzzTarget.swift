@@ -8,7 +8,8 @@
 //
 // Checked: a pattern strict mode accepts, lenient mode accepts too, to the same Swift pattern;
 // a translated pattern always compiles (a translation Swift refuses is a translator bug), save
-// for repetition counts above 65535, which Swift's engine refuses (a known limit, tested).
+// for repetition counts above 65535, which Swift's engine refuses (a known limit, tested); and
+// where the project's own matcher (RegexProgram) runs a pattern, it answers as Swift's engine.
 
 @testable import QSLConfigCore
 @testable import QSLConfigSchema
@@ -34,7 +35,23 @@ public func fuzzRegex(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let compiled = try? SchemaPattern(pattern) {
         _ = compiled.matches(text)
     }
+    // The project's matcher and Swift's engine agree on every pattern the matcher runs, save
+    // word boundaries beside digits, where Swift's engine departs from ECMA-262 (tested).
+    if let lenient, let tree = lenient.tree, !containsWordBoundary(tree), let program = RegexProgram(tree),
+        let answer = program.matches(text), let regex = try? SchemaPattern.swiftRegex(lenient.swiftPattern)
+    {
+        precondition(answer == ((try? regex.firstMatch(in: text)) != nil), "the project's matcher and Swift's engine disagree")
+    }
     return 0
+}
+
+func containsWordBoundary(_ node: RegexNode) -> Bool {
+    switch node {
+    case .wordBoundary: true
+    case .group(let inner), .repetition(let inner, _, _, _): containsWordBoundary(inner)
+    case .sequence(let nodes), .alternation(let nodes): nodes.contains(where: containsWordBoundary)
+    default: false
+    }
 }
 
 /// Whether the Swift pattern repeats something more than 65535 times (`{70000}`, `{1,70000}`):

@@ -28,6 +28,9 @@ struct ECMARegexTranslator {
         var swiftPattern: String
         /// Lookbehind is valid ECMA-262 that Swift's engine does not run yet.
         var usesLookbehind: Bool
+        /// The pattern as a tree for ``RegexProgram``, or `nil` when it uses what that matcher
+        /// does not run (lookaround, a backreference, a Unicode property escape).
+        var tree: RegexNode?
     }
 
     private let scalars: [Unicode.Scalar]
@@ -42,6 +45,8 @@ struct ECMARegexTranslator {
     private var totalGroups = 0
     /// Groups open around the current position.
     private var groupDepth = 0
+    /// Whether the pattern uses something ``RegexProgram`` does not run.
+    private var needsSwiftEngine = false
 
     /// Groups nested deeper than this are refused: parsing recurses once per group, and
     /// `format: regex` parses instance strings, so the nesting is the input's to choose.
@@ -63,7 +68,7 @@ struct ECMARegexTranslator {
     static func translate(_ pattern: String, mode: Mode) throws(Failure) -> Output {
         var translator = ECMARegexTranslator(pattern, mode: mode)
         translator.totalGroups = translator.countGroups()
-        try translator.parseDisjunction()
+        let tree = try translator.parseDisjunction()
         if translator.i < translator.scalars.count {
             // Only an unmatched ')' stops the top-level disjunction early.
             throw Failure(message: "unmatched ')'", offset: translator.i)
@@ -74,7 +79,7 @@ struct ECMARegexTranslator {
         for (number, offset) in translator.backreferences where number > translator.groupCount {
             throw Failure(message: "backreference \\\(number) names a group that does not exist", offset: offset)
         }
-        return Output(swiftPattern: translator.out, usesLookbehind: translator.usesLookbehind)
+        return Output(swiftPattern: translator.out, usesLookbehind: translator.usesLookbehind, tree: translator.needsSwiftEngine ? nil : tree)
     }
 
     // MARK: Structure
@@ -119,47 +124,55 @@ struct ECMARegexTranslator {
         return count
     }
 
-    private mutating func parseDisjunction() throws(Failure) {
-        try parseAlternative()
+    private mutating func parseDisjunction() throws(Failure) -> RegexNode {
+        var alternatives = [try parseAlternative()]
         while peek() == "|" {
             i += 1
             out += "|"
-            try parseAlternative()
+            alternatives.append(try parseAlternative())
         }
+        return alternatives.count == 1 ? alternatives[0] : .alternation(alternatives)
     }
 
-    private mutating func parseAlternative() throws(Failure) {
+    private mutating func parseAlternative() throws(Failure) -> RegexNode {
+        var terms: [RegexNode] = []
         while let c = peek(), c != "|", c != ")" {
-            try parseTerm()
+            terms.append(try parseTerm())
         }
+        return terms.count == 1 ? terms[0] : .sequence(terms)
     }
 
-    private mutating func parseTerm() throws(Failure) {
+    private mutating func parseTerm() throws(Failure) -> RegexNode {
         let start = i
-        guard let c = peek() else { return }
+        guard let c = peek() else { return .sequence([]) }
         var quantifiable = true
+        let atom: RegexNode
         switch c {
         case "^":
             i += 1
             out += "^"
             quantifiable = false
+            atom = .inputStart
         case "$":
             i += 1
             out += "$"
             quantifiable = false
+            atom = .inputEnd
         case "\\" where peek(1) == "b" || peek(1) == "B":
             out += peek(1) == "b" ? "\\b" : "\\B"
+            atom = .wordBoundary(negated: peek(1) == "B")
             i += 2
             quantifiable = false
         case "(":
-            quantifiable = try parseGroup()
+            (quantifiable, atom) = try parseGroup()
         case ".":
             i += 1
             out += "[^\\n\\r\\u{2028}\\u{2029}]"
+            atom = .set(.dot)
         case "[":
-            try parseClass()
+            atom = try parseClass()
         case "\\":
-            try parseAtomEscape()
+            atom = try parseAtomEscape()
         case "*", "+", "?":
             throw fail("nothing to repeat before '\(c)'")
         case "{":
@@ -167,20 +180,20 @@ struct ECMARegexTranslator {
                 throw fail("nothing to repeat before '{'")
             }
             i += 1
-            emitLiteral(c)
+            atom = emitLiteral(c)
         case "}", "]":
             if mode == .strict { throw fail("unexpected '\(c)'; escape it as \\\(c)") }
             i += 1
-            emitLiteral(c)
+            atom = emitLiteral(c)
         default:
             i += 1
-            emitLiteral(c)
+            atom = emitLiteral(c)
         }
-        try parseQuantifier(quantifiable: quantifiable, atomStart: start)
+        return try parseQuantifier(quantifiable: quantifiable, atomStart: start, atom: atom)
     }
 
-    /// Parses `(...)`; returns whether the group may take a quantifier.
-    private mutating func parseGroup() throws(Failure) -> Bool {
+    /// Parses `(...)`; returns whether the group may take a quantifier, and the group.
+    private mutating func parseGroup() throws(Failure) -> (quantifiable: Bool, RegexNode) {
         let open = i
         guard groupDepth < Self.maxGroupDepth else { throw fail("groups nest more than \(Self.maxGroupDepth) levels deep") }
         groupDepth += 1
@@ -200,10 +213,12 @@ struct ECMARegexTranslator {
                 // Annex B allows quantified lookaheads; the u flag does not.
                 quantifiable = mode == .lenient
                 isLookahead = true
+                needsSwiftEngine = true
             case "<" where peek(2) == "=" || peek(2) == "!":
                 out += peek(2) == "=" ? "(?<=" : "(?<!"
                 i += 3
                 usesLookbehind = true
+                needsSwiftEngine = true
                 quantifiable = false
             case "<":
                 i += 2
@@ -219,7 +234,7 @@ struct ECMARegexTranslator {
             groupCount += 1
             out += "("
         }
-        try parseDisjunction()
+        let inner = try parseDisjunction()
         guard peek() == ")" else { throw fail("missing ')' for the group opened", at: open) }
         i += 1
         out += ")"
@@ -228,7 +243,7 @@ struct ECMARegexTranslator {
             out.insert(contentsOf: "(?:", at: out.utf8.index(out.utf8.startIndex, offsetBy: mark))
             out += ")"
         }
-        return quantifiable
+        return (quantifiable, .group(inner))
     }
 
     /// Whether a quantifier (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`) starts at the current position.
@@ -277,37 +292,49 @@ struct ECMARegexTranslator {
         return k < scalars.count && scalars[k] == "}"
     }
 
-    private mutating func parseQuantifier(quantifiable: Bool, atomStart: Int) throws(Failure) {
-        guard let c = peek() else { return }
+    /// Reads the quantifier after `atom`, if any, and returns the atom as quantified.
+    private mutating func parseQuantifier(quantifiable: Bool, atomStart: Int, atom: RegexNode) throws(Failure) -> RegexNode {
+        guard let c = peek() else { return atom }
         var text: String
+        let low: Int
+        let high: Int?
         switch c {
         case "*", "+", "?":
             i += 1
             text = String(c)
+            low = c == "+" ? 1 : 0
+            high = c == "?" ? 1 : nil
         case "{":
             guard looksLikeQuantifier() else {
                 if mode == .strict { throw fail("incomplete quantifier; escape '{' as \\{") }
-                return
+                return atom
             }
             i += 1
-            let low = readNumber()
-            var high: Int? = low
+            low = readNumber()
+            var upper: Int? = low
             if peek() == "," {
                 i += 1
-                high = peek() == "}" ? nil : readNumber()
+                upper = peek() == "}" ? nil : readNumber()
             }
+            high = upper
             i += 1  // }
             if let high, high < low { throw fail("numbers out of order in a {min,max} quantifier", at: atomStart) }
             text = "{\(low)" + (high == low ? "" : ",") + (high.map { $0 == low ? "" : String($0) } ?? "") + "}"
+            // Swift's engine refuses counts above 65535; such patterns keep failing to compile
+            // there rather than running here.
+            if low > 65535 || (high ?? 0) > 65535 { needsSwiftEngine = true }
         default:
-            return
+            return atom
         }
         guard quantifiable else { throw fail("nothing to repeat before '\(c)'") }
+        var greedy = true
         if peek() == "?" {
             i += 1
             text += "?"
+            greedy = false
         }
         out += text
+        return .repetition(atom, min: low, max: high, greedy: greedy)
     }
 
     private mutating func readNumber() -> Int {
@@ -321,16 +348,20 @@ struct ECMARegexTranslator {
 
     // MARK: Escapes
 
-    private mutating func parseAtomEscape() throws(Failure) {
+    private mutating func parseAtomEscape() throws(Failure) -> RegexNode {
         let start = i
         i += 1
         guard let c = peek() else { throw fail("the pattern ends with '\\'", at: start) }
         switch c {
         case "d", "D", "w", "W", "s", "S":
             i += 1
-            out += "[" + (c == "D" || c == "W" || c == "S" ? "^" : "") + Self.classBody(forShorthand: c) + "]"
+            let negated = c == "D" || c == "W" || c == "S"
+            out += "[" + (negated ? "^" : "") + Self.classBody(forShorthand: c) + "]"
+            return .set(ScalarSet(ranges: Self.ranges(forShorthand: c), negated: negated))
         case "p", "P":
             out += try parsePropertyEscape()
+            needsSwiftEngine = true
+            return .never
         case "k":
             i += 1
             if peek() == "<" {
@@ -339,10 +370,12 @@ struct ECMARegexTranslator {
                 let name = try parseGroupName()
                 referencedNames.append((name, nameStart))
                 out += "\\k<\(name)>"
+                needsSwiftEngine = true
+                return .never
             } else if mode == .strict {
                 throw fail("\\k must be followed by <name>")
             } else {
-                emitLiteral("k")
+                return emitLiteral("k")
             }
         case "1"..."9":
             let numberStart = i
@@ -352,20 +385,22 @@ struct ECMARegexTranslator {
                 // Grouped so that a quantifier after it applies to the whole reference; digits
                 // after it are emitted as \u{…} and cannot extend the number.
                 out += "(?:\\\(number))"
+                needsSwiftEngine = true
+                return .never
             } else if mode == .strict {
                 throw fail("backreference \\\(number) names a group that does not exist", at: start)
             } else {
                 // Annex B: an octal escape or the digits themselves.
                 i = numberStart
-                try emitLegacyOctalOrDigit()
+                return try emitLegacyOctalOrDigit()
             }
         default:
             let scalar = try parseCharacterEscape(inClass: false)
-            emitLiteral(scalar)
+            return emitLiteral(scalar)
         }
     }
 
-    private mutating func emitLegacyOctalOrDigit() throws(Failure) {
+    private mutating func emitLegacyOctalOrDigit() throws(Failure) -> RegexNode {
         var value: UInt32 = 0
         var count = 0
         while count < 3, let c = peek(), ("0"..."7").contains(c) {
@@ -377,9 +412,9 @@ struct ECMARegexTranslator {
         }
         if count == 0, let c = peek() {
             i += 1
-            emitLiteral(c)
+            return emitLiteral(c)
         } else {
-            emitLiteral(Unicode.Scalar(value)!)
+            return emitLiteral(Unicode.Scalar(value)!)
         }
     }
 
@@ -524,11 +559,12 @@ struct ECMARegexTranslator {
 
     private enum ClassAtom {
         case scalar(Unicode.Scalar)
-        /// A set such as `\d` or `\p{L}`, already in Swift syntax.
-        case set(String)
+        /// A set such as `\d` or `\p{L}`, already in Swift syntax, with its members for
+        /// ``RegexProgram`` (`nil` for a property escape, which only Swift's engine knows).
+        case set(String, ranges: [ClosedRange<UInt32>]?, negated: Bool)
     }
 
-    private mutating func parseClass() throws(Failure) {
+    private mutating func parseClass() throws(Failure) -> RegexNode {
         let open = i
         i += 1
         var negated = false
@@ -537,6 +573,15 @@ struct ECMARegexTranslator {
             i += 1
         }
         var items: [String] = []
+        var members = ScalarSet(negated: negated)
+        func add(_ atom: ClassAtom) {
+            switch atom {
+            case .scalar(let scalar): members.ranges.append(scalar.value...scalar.value)
+            case .set(_, let ranges?, false): members.ranges += ranges
+            case .set(_, let ranges?, true): members.complements.append(ranges)
+            case .set(_, nil, _): needsSwiftEngine = true
+            }
+        }
         while true {
             guard let c = peek() else { throw fail("missing ']' for the class opened", at: open) }
             if c == "]" {
@@ -552,24 +597,30 @@ struct ECMARegexTranslator {
                 case (.scalar(let low), .scalar(let high)):
                     if low.value > high.value { throw fail("range out of order in a character class", at: atomStart) }
                     items.append(Self.range(low.value, high.value))
+                    members.ranges.append(low.value...high.value)
                 default:
                     if mode == .strict { throw fail("a class escape cannot bound a range", at: atomStart) }
                     // Annex B: the '-' is literal.
                     items.append(Self.render(first))
                     items.append(Self.escaped("-"))
                     items.append(Self.render(second))
+                    add(first)
+                    add(.scalar("-"))
+                    add(second)
                 }
             } else {
                 items.append(Self.render(first))
+                add(first)
             }
         }
         if items.isEmpty {
             // [] matches nothing, [^] matches any character. The empty class is a group, as a
             // quantifier may follow it (`[]+`) and Swift repeats no bare assertion.
             out += negated ? "[\\u{0}-\\u{10FFFF}]" : "(?:(?!))"
-            return
+            return negated ? .set(ScalarSet(negated: true)) : .never
         }
         out += "[" + (negated ? "^" : "") + items.joined() + "]"
+        return .set(members)
     }
 
     private mutating func parseClassAtom() throws(Failure) -> ClassAtom {
@@ -584,9 +635,10 @@ struct ECMARegexTranslator {
         case "d", "D", "w", "W", "s", "S":
             i += 1
             let body = Self.classBody(forShorthand: e)
-            return .set(e == "D" || e == "W" || e == "S" ? "[^" + body + "]" : body)
+            let negated = e == "D" || e == "W" || e == "S"
+            return .set(negated ? "[^" + body + "]" : body, ranges: Self.ranges(forShorthand: e), negated: negated)
         case "p", "P":
-            return .set(try parsePropertyEscape())
+            return .set(try parsePropertyEscape(), ranges: nil, negated: false)
         case "b":
             i += 1
             return .scalar("\u{08}")
@@ -599,18 +651,21 @@ struct ECMARegexTranslator {
     private static func render(_ atom: ClassAtom) -> String {
         switch atom {
         case .scalar(let scalar): escaped(scalar)
-        case .set(let text): text
+        case .set(let text, _, _): text
+        }
+    }
+
+    /// The members of `\d`, `\w` or `\s` (and of their negations' complements).
+    private static func ranges(forShorthand c: Unicode.Scalar) -> [ClosedRange<UInt32>] {
+        switch c {
+        case "d", "D": ecmaDigits
+        case "w", "W": ecmaWord
+        default: ecmaSpaces
         }
     }
 
     private static func classBody(forShorthand c: Unicode.Scalar) -> String {
-        let ranges: [ClosedRange<UInt32>]
-        switch c {
-        case "d", "D": ranges = ecmaDigits
-        case "w", "W": ranges = ecmaWord
-        default: ranges = ecmaSpaces
-        }
-        return ranges.map { range($0.lowerBound, $0.upperBound) }.joined()
+        ranges(forShorthand: c).map { range($0.lowerBound, $0.upperBound) }.joined()
     }
 
     /// A class range in Swift syntax. Swift refuses a range bound that Unicode normalisation
@@ -640,12 +695,15 @@ struct ECMARegexTranslator {
         return out
     }
 
-    private mutating func emitLiteral(_ scalar: Unicode.Scalar) {
+    /// Writes `scalar` as a literal and returns it as a node.
+    @discardableResult
+    private mutating func emitLiteral(_ scalar: Unicode.Scalar) -> RegexNode {
         if scalar.isASCII, scalar.properties.isAlphabetic {
             out.unicodeScalars.append(scalar)
         } else {
             out += Self.escaped(scalar)
         }
+        return .scalar(scalar)
     }
 
     static func escaped(_ scalar: Unicode.Scalar) -> String {

@@ -1,6 +1,10 @@
-/// A compiled `pattern` / `patternProperties` regular expression: ECMA-262 source translated
-/// once by ``ECMARegexTranslator`` and run by Swift's `Regex` over Unicode scalars, unanchored
-/// (JSON Schema patterns match anywhere unless they say `^`/`$`).
+import Synchronization
+
+/// A compiled `pattern` / `patternProperties` regular expression: ECMA-262 source read once by
+/// ``ECMARegexTranslator`` and matched over Unicode scalars, unanchored (JSON Schema patterns
+/// match anywhere unless they say `^`/`$`). Literal patterns need no engine; patterns the
+/// project's ``RegexProgram`` runs go there, with Swift's `Regex` built only for an input it
+/// declines; the rest (lookaround, backreferences, property escapes) go to Swift's `Regex`.
 struct SchemaPattern: Sendable {
     /// The pattern as the schema wrote it.
     let source: String
@@ -11,6 +15,8 @@ struct SchemaPattern: Sendable {
         case prefix(String)
         case exact(String)
         case contains(String)
+        /// The project's matcher, and Swift's engine for the inputs it declines.
+        case program(RegexProgram, fallback: LazyRegex)
         case regex(CompiledRegex)
     }
 
@@ -33,15 +39,21 @@ struct SchemaPattern: Sendable {
         if output.usesLookbehind {
             throw Failure(message: "the regular expression \(JSONTree.quoted(source)) uses lookbehind, which Swift's regex engine does not support yet")
         }
+        if let tree = output.tree, let program = RegexProgram(tree) {
+            matcher = .program(program, fallback: LazyRegex(output.swiftPattern))
+            return
+        }
         do {
-            let regex = try Regex(output.swiftPattern)
-                .matchingSemantics(.unicodeScalar)
-                .wordBoundaryKind(.simple)
-                .asciiOnlyWordCharacters()
-            matcher = .regex(CompiledRegex(regex))
+            matcher = .regex(CompiledRegex(try Self.swiftRegex(output.swiftPattern)))
         } catch {
             throw Failure(message: "the regular expression \(JSONTree.quoted(source)) cannot be compiled: \(error)")
         }
+    }
+
+    /// Swift's `Regex` for a translated pattern, with ECMA-262's matching options: over Unicode
+    /// scalars, simple word boundaries, ASCII word characters.
+    static func swiftRegex(_ translated: String) throws -> Regex<AnyRegexOutput> {
+        try Regex(translated).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple).asciiOnlyWordCharacters()
     }
 
     /// Whether the pattern matches somewhere in `text`.
@@ -50,6 +62,8 @@ struct SchemaPattern: Sendable {
         case .prefix(let prefix): text.unicodeScalars.starts(with: prefix.unicodeScalars)
         case .exact(let literal): text.unicodeScalars.elementsEqual(literal.unicodeScalars)
         case .contains(let literal): literal.isEmpty || Self.containsScalars(text, literal)
+        case .program(let program, let fallback):
+            if let answer = program.matches(text) { answer } else { (try? fallback.compiled()?.regex.firstMatch(in: text)) != nil }
         case .regex(let compiled): (try? compiled.regex.firstMatch(in: text)) != nil
         }
     }
@@ -78,6 +92,27 @@ struct SchemaPattern: Sendable {
         case (true, false): return .prefix(String(body))
         case (false, false): return .contains(String(body))
         case (false, true): return nil
+        }
+    }
+}
+
+/// Swift's `Regex` for a pattern ``RegexProgram`` runs, built on the first input that matcher
+/// declines (most patterns never need it).
+final class LazyRegex: Sendable {
+    private let pattern: String
+    private let cell = Mutex<CompiledRegex??>(nil)
+
+    init(_ pattern: String) {
+        self.pattern = pattern
+    }
+
+    /// The compiled regex; `nil` if Swift's engine refuses the pattern.
+    func compiled() -> CompiledRegex? {
+        cell.withLock { cell in
+            if let built = cell { return built }
+            let built = (try? SchemaPattern.swiftRegex(pattern)).map(CompiledRegex.init)
+            cell = .some(built)
+            return built
         }
     }
 }
