@@ -63,7 +63,7 @@ struct MigrationJournal: Codable, Sendable {
         var jsonKey: String?
     }
 
-    var version = 1
+    var version = MigrationJournal.currentVersion
     var source: String
     var target: String
     /// The key of the request tokens: a token is HMAC-SHA256(salt, name, value), so that a
@@ -95,12 +95,19 @@ struct MigrationJournal: Codable, Sendable {
 
     static func path(root: String) -> String { PlatformRoot.join(root, relativePath) }
 
+    /// Reads the journal under `root`, its file paths taken relative to `root` as ``save(root:)``
+    /// wrote them, so that a copied or moved tree rolls back and resumes on its own files.
+    ///
+    /// - Throws: ``MigrationError`` when the journal cannot be read, or names a file by an
+    ///   absolute path outside `root` (a journal an older version wrote in another copy of the
+    ///   tree: acting on it would change that copy's files).
     static func load(root: String) throws(MigrationError) -> MigrationJournal? {
         let path = path(root: root)
         guard FileBytes.exists(path) else { return nil }
+        let journal: MigrationJournal
         do {
             let bytes = try FileBytes.read(path, maxBytes: 16 << 20)
-            return try JSONDecoder().decode(MigrationJournal.self, from: Data(bytes))
+            journal = try JSONDecoder().decode(MigrationJournal.self, from: Data(bytes))
         } catch {
             throw MigrationError([
                 Diagnostic(
@@ -108,20 +115,74 @@ struct MigrationJournal: Codable, Sendable {
                     "the migration journal cannot be read (\(error)); move it aside to start over", rule: "journal")
             ])
         }
+        var outside: [String] = []
+        let resolved = journal.mappingPaths { stored in
+            guard stored.hasPrefix("/") else { return PlatformRoot.join(root, stored) }
+            // Journals before version 2 kept paths as the run was given them.
+            guard let relative = Self.relativePath(of: stored, inside: root) else {
+                outside.append(stored)
+                return stored
+            }
+            return PlatformRoot.join(root, relative)
+        }
+        guard outside.isEmpty else {
+            throw MigrationError([
+                Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                    "the migration journal names \(outside.count == 1 ? "a file" : "\(outside.count) files") outside \(root) (\(outside.prefix(3).joined(separator: ", "))): it was written for another copy of the tree; run --rollback there, or move the journal aside",
+                    rule: "journal")
+            ])
+        }
+        return resolved
     }
 
+    /// Writes the journal under `root` (atomically, mode 0600), with file paths relative to `root`.
     func save(root: String) throws(MigrationError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = Self.path(root: root)
+        let prefix = PlatformRoot.join(root, "")
+        var stored = mappingPaths { path in path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path }
+        stored.version = Self.currentVersion
         do {
             try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path))
-            try AtomicFile.write(Array(try encoder.encode(self)) + [UInt8(ascii: "\n")], to: path, mode: 0o600)
+            try AtomicFile.write(Array(try encoder.encode(stored)) + [UInt8(ascii: "\n")], to: path, mode: 0o600)
         } catch let error as Diagnostic {
             throw MigrationError([error])
         } catch {
             throw MigrationError([Diagnostic(at: nil, "cannot write the migration journal \(path): \(error)", rule: "journal")])
         }
+    }
+
+    /// The journal format: 2 keeps file paths relative to the root; 1 kept them as given.
+    static let currentVersion = 2
+
+    /// The journal with every file path passed through `transform`.
+    func mappingPaths(_ transform: (String) -> String) -> MigrationJournal {
+        var copy = self
+        for index in copy.files.indices { copy.files[index].path = transform(copy.files[index].path) }
+        if let sites = copy.sites {
+            copy.sites = sites.map { site in
+                var site = site
+                site.file = transform(site.file)
+                return site
+            }
+        }
+        return copy
+    }
+
+    /// `path` (absolute) relative to `root`, when it lies inside it, both with symbolic links
+    /// resolved; `nil` otherwise. The file itself may be gone (a created file rolled back), so
+    /// its folder is resolved.
+    static func relativePath(of path: String, inside root: String) -> String? {
+        guard let realRoot = PlatformPaths.realPath(root) else { return nil }
+        let folder = AtomicFile.parentDirectory(of: path)
+        guard let realFolder = PlatformPaths.realPath(folder) else { return nil }
+        let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+        let base = realRoot == "/" ? "/" : realRoot + "/"
+        if realFolder == realRoot { return name }
+        guard realFolder.hasPrefix(base) else { return nil }
+        return String(realFolder.dropFirst(base.count)) + "/" + name
     }
 
     /// The request token of a write of `value` to `name`: UUID-shaped, as Secrets Manager wants.

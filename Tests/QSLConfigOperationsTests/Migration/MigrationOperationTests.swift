@@ -100,6 +100,66 @@ struct MigrationOperationTests {
         for (path, bytes) in original where restored[path] != bytes { Issue.record("\(path) differs after rollback") }
     }
 
+    @Test("the journal keeps paths relative to the root: a copy of a migrated tree rolls back its own files, never the original's")
+    func copiedTreeRollsBackItsOwnFiles() async throws {
+        let original = try Self.copyOfRepository()
+        let before = try Self.snapshot(original)
+        let store = LocalSecretStore(path: original + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(original, store: store))
+        #expect(report.exitStatus == 0 && report.wrote, "\(report.text())")
+        let migrated = try Self.snapshot(original)
+        #expect(migrated != before)
+
+        let journal = String(decoding: try FileBytes.read(original + "/.qsl/migrate-journal.json"), as: UTF8.self)
+        #expect(!journal.contains(original), "the journal names files by root-relative paths")
+        #expect(journal.contains(#""path" : "platform"#))
+
+        // The whole tree, journal and store included, copied elsewhere; rolled back there.
+        let copy = try PlatformFixtures.temporaryDirectory("migrate-copy") + "/tree"
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        let copyStore = LocalSecretStore(path: copy + "/.qsl/production.json")
+        let outcome = try await MigrationRollback().run(root: copy) { _ in copyStore }
+        #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty)
+        #expect(outcome.restored.allSatisfy { $0.hasPrefix(copy + "/") }, "\(outcome.restored)")
+        #expect(try Self.snapshot(copy) == before, "the copy is back to its state before the migration")
+        #expect(try Self.snapshot(original) == migrated, "the original is untouched")
+    }
+
+    @Test("a journal naming files by absolute paths outside the root (an older version's, in another copy) is refused, and nothing changes")
+    func journalWithPathsOutsideTheRoot() async throws {
+        let original = try Self.copyOfRepository()
+        let store = LocalSecretStore(path: original + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(original, store: store))
+        #expect(report.exitStatus == 0 && report.wrote)
+        let migrated = try Self.snapshot(original)
+
+        // What version 1 wrote for a run given an absolute root: the paths as given.
+        let journalPath = original + "/.qsl/migrate-journal.json"
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(FileBytes.read(journalPath))) as? [String: Any])
+        object["version"] = 1
+        object["files"] = (object["files"] as? [[String: Any]] ?? []).map { file in
+            var file = file
+            file["path"] = original + "/" + (file["path"] as! String)
+            return file
+        }
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: journalPath))
+
+        // A copy of the tree carries that journal, whose paths name the original's files.
+        let copy = try PlatformFixtures.temporaryDirectory("migrate-v1") + "/tree"
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        do {
+            _ = try await MigrationRollback().run(root: copy) { _ in LocalSecretStore(path: copy + "/.qsl/production.json") }
+            Issue.record("a journal naming another tree's files was accepted")
+        } catch {
+            #expect(error.diagnostics.contains { $0.message.contains("outside") && $0.message.contains("another copy of the tree") }, "\(error.diagnostics)")
+        }
+        #expect(try Self.snapshot(original) == migrated, "the other tree is untouched")
+        #expect(try Self.snapshot(copy) == migrated, "nothing changed in the copy either")
+
+        let outcome = try await MigrationRollback().run(root: original) { _ in store }
+        #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty, "a version 1 journal in its own tree still rolls back")
+    }
+
     @Test("a dry run writes nothing, to the files or the store, and prints no value")
     func dryRun() async throws {
         let root = try Self.copyOfRepository()
