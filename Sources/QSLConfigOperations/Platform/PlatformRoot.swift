@@ -171,15 +171,9 @@ public struct PlatformRoot: Sendable {
         let problems = schemaProblems(of: document, root: root)
         guard problems.isEmpty else { throw DiagnosticList(problems) }
         do {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            return (try decoder.decode(T.self, from: Data(bytes)), document)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw DiagnosticList([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1, offset: 0), "missing required key \(Self.path(context.codingPath + [key]))", rule: "schema")])
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw DiagnosticList([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1, offset: 0), "wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)", rule: "schema")])
+            return (try JSONValueDecoder().decode(T.self, from: document.root), document)
         } catch {
-            throw DiagnosticList([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1, offset: 0), "cannot read this file: \(error)", rule: "schema")])
+            throw DiagnosticList([error])
         }
     }
 
@@ -213,9 +207,5 @@ public struct PlatformRoot: Sendable {
         } catch {
             return [error.diagnostic]
         }
-    }
-
-    static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 }
