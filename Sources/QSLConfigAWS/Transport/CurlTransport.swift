@@ -61,7 +61,7 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
         if let failure = Self.loadLibrary() {
             // Not a network failure: never retried, since the next attempt would fail the same way.
-            throw AWSTransportError(kind: .invalidRequest, host: request.hostHeader, reason: failure)
+            throw LibraryUnavailableError(library: "libcurl", message: failure)
         }
         let exchange = Exchange(limit: maxResponseBytes)
         return try await withTaskCancellationHandler {
