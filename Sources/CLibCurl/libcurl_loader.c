@@ -127,10 +127,15 @@ static const struct qsl_curl_table *qsl_curl_table(const char *function) {
     return &qsl_curl;
 }
 
+// The forwarders are hidden: Swift code linked into the same executable calls them, but they are
+// not exported, so they never interpose on the real functions for the library itself (its own
+// internal calls) or for anything else loaded into the process.
+#pragma GCC visibility push(hidden)
 #define QSL_FORWARD(ret, name, params, args) \
     ret name params { return qsl_curl_table(#name)->name args; }
 QSL_CURL_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
+#pragma GCC visibility pop
 
 CURLcode qsl_curl_set_long(CURL *handle, CURLoption option, long value) {
     return qsl_curl_table("curl_easy_setopt")->setopt(handle, option, value);

@@ -123,7 +123,12 @@ static const struct qsl_pq_table *qsl_pq_table(const char *function) {
     return &qsl_pq;
 }
 
+// The forwarders are hidden: Swift code linked into the same executable calls them, but they are
+// not exported, so they never interpose on the real functions for the library itself (its own
+// internal calls) or for anything else loaded into the process.
+#pragma GCC visibility push(hidden)
 #define QSL_FORWARD(ret, name, params, args) \
     ret name params { return qsl_pq_table(#name)->name args; }
 QSL_PQ_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
+#pragma GCC visibility pop
