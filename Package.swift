@@ -35,12 +35,9 @@ let package = Package(
         ),
         .target(name: "QSLCrypto", dependencies: ["CLibCrypto"]),
 
-        // The system libcurl's easy interface (Debian libcurl4-openssl-dev): the AWS transport.
-        .systemLibrary(
-            name: "CLibCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // libcurl's easy interface (the AWS transport), loaded with dlopen on first use, never
+        // linked: the headers come from libcurl4-openssl-dev, the library at run time from libcurl4.
+        .target(name: "CLibCurl"),
 
         // The system OpenSSL libssl: TLS for the resource clients (Redis), never the start-up library.
         .systemLibrary(
@@ -54,12 +51,9 @@ let package = Package(
         // To be folded into QSLConfigResources.
         .target(name: "QSLConfigRedis", dependencies: ["CLibSSL"]),
 
-        // The system libpq: the PostgreSQL client rotation changes passwords with.
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // libpq, the PostgreSQL client rotation changes passwords with, loaded with dlopen on first
+        // use, never linked: the headers come from libpq-dev, the library at run time from libpq5.
+        .target(name: "CLibPQ"),
 
         // Core: document model, layering, placeholders, diagnostics. Knows nothing of AWS.
         .target(
@@ -79,6 +73,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // ``URLSessionTransport``: AWS over Foundation's URLSession, for the tests and the soak
+        // benchmark. A module of its own so that the CLI and the start-up library never link
+        // FoundationNetworking (which links libcurl at process start).
+        .target(name: "QSLConfigAWSURLSession", dependencies: ["QSLConfigAWS"]),
 
         // JSON Schema (draft 2020-12 and draft-07) over the document model.
         .target(name: "QSLConfigSchema", dependencies: ["QSLConfigCore"]),
@@ -149,19 +148,20 @@ let package = Package(
         // Benchmark drivers for scripts/bench-*.sh (built in release mode by those scripts).
         .executableTarget(
             name: "qsl-bench",
-            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLCrypto", "QSLConfig", "QSLConfigTesting"]
+            dependencies: ["QSLConfigCore", "QSLConfigSchema", "QSLConfigAWS", "QSLConfigAWSURLSession", "QSLCrypto", "QSLConfig", "QSLConfigTesting"]
         ),
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting"]),
+        .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigAWSURLSession", "QSLConfigCore", "QSLConfigTesting"]),
         .testTarget(name: "QSLConfigRedisTests", dependencies: ["QSLConfigRedis"]),
         .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema", "QSLConfigCore"]),
         .testTarget(name: "QSLConfigResourcesTests", dependencies: ["QSLConfigResources", "QSLConfigCore"]),
-        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore"]),
+        .testTarget(name: "QSLConfigTests", dependencies: ["QSLConfig", "QSLConfigAWS", "QSLConfigAWSURLSession", "QSLConfigTesting", "QSLConfigCore"]),
         .testTarget(
             name: "QSLConfigOperationsTests",
             dependencies: [
-                "QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto", "QSLConfigRedis", "QSLConfigResources",
+                "QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigAWSURLSession", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto",
+                "QSLConfigRedis", "QSLConfigResources",
             ],
             exclude: ["Fixtures"]
         ),
@@ -179,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "QSLConfigCLITests",
             dependencies: [
-                "qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigCore", "QSLConfigTesting", "QSLConfigRedis", "QSLConfigResources",
+                "qsl-config", "QSLConfig", "QSLConfigOperations", "QSLConfigAWS", "QSLConfigAWSURLSession", "QSLConfigCore", "QSLConfigTesting",
+                "QSLConfigRedis", "QSLConfigResources",
                 // To walk the CLI's command tree (`configuration.subcommands`) in the redaction canary.
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

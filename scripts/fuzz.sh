@@ -103,11 +103,14 @@ for m in $modules; do
       module QSLConfigRedis Sources/QSLConfigRedis/RedisConnectionString.swift
       objects+=("$modout/QSLConfigRedis.o") ;;
     aws)
+      # CLibCurl (the libcurl loader, a C target) comes from the package build like the
+      # third-party modules: its module map is the one SwiftPM generates.
       module QSLConfigAWS -Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap \
+        -Xcc -fmodule-map-file="$bin/CLibCurl.build/module.modulemap" \
         $(find Sources/QSLConfigAWS -name '*.swift' | sort)
       objects+=("$modout/QSLConfigAWS.o")
-      mapfile -t -O "${#objects[@]}" objects < <(spm_objects QSLCrypto Logging)
-      links+=(-Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap -lcrypto) ;;
+      mapfile -t -O "${#objects[@]}" objects < <(spm_objects QSLCrypto Logging CLibCurl)
+      links+=(-Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap -Xcc -fmodule-map-file="$bin/CLibCurl.build/module.modulemap" -lcrypto) ;;
   esac
 done
 
@@ -127,8 +130,7 @@ dict=()
 [[ -f Fuzz/dict/$target.dict ]] && dict=(-dict="Fuzz/dict/$target.dict")
 echo "fuzz.sh: running $target for ${seconds}s" >&2
 # libFuzzer reports crashes itself; Swift's backtracer would stall on an ASan process. Leak
-# checking is off: the Swift runtime's metadata caches read as leaks at exit, and FoundationXML
-# leaks the CFError strings of every malformed document (not ours to fix; see CHANGELOG).
+# checking is off: the Swift runtime's metadata caches read as leaks at exit.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 "$fuzzer" "$work/$target/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \

@@ -3,6 +3,7 @@ import QSLConfig
 import QSLConfigAWS
 import QSLConfigCore
 import QSLConfigTesting
+import QSLConfigAWSURLSession
 
 /// `qsl-bench soak [SECONDS] [READERS] [local|moto]`: the ``RefreshSoak`` run of scripts/soak.sh.
 /// Prints the report's `key=value` lines; exits 1 when a check fails.

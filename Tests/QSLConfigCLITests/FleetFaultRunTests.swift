@@ -4,6 +4,7 @@ import QSLConfigAWS
 import QSLConfigCore
 import QSLConfigTesting
 import Testing
+import QSLConfigAWSURLSession
 
 /// The fleet-scale fault run: the real commands over all 22 services, through a proxy that
 /// answers a share of requests with faults, against moto; then the same without faults, and the

@@ -6,6 +6,7 @@ import QSLConfigCore
 import QSLConfigOperations
 import QSLConfigTesting
 import Testing
+import QSLConfigAWSURLSession
 
 // MARK: The platform's 22 services in one pass
 

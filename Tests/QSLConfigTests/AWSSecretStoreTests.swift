@@ -4,6 +4,7 @@ import QSLConfigAWS
 import QSLConfigCore
 import QSLConfigTesting
 import Testing
+import QSLConfigAWSURLSession
 
 /// The AWS store against moto_server: the compat suite, and resolution with its call counts
 /// proven twice, at our HTTP layer and in moto's own request recording.

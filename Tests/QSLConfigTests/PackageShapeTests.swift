@@ -55,7 +55,8 @@ struct PackageShapeTests {
     /// What the start-up library must never link: the schema validator, the platform operations,
     /// and the resource clients rotation uses (PostgreSQL, Redis) with their C libraries.
     static func isForbiddenAtStartUp(_ module: String) -> Bool {
-        ["QSLConfigSchema", "QSLConfigOperations", "QSLConfigResources", "CLibPQ", "QSLConfigRedis", "CLibSSL", "ArgumentParser"].contains(module)
+        ["QSLConfigSchema", "QSLConfigOperations", "QSLConfigResources", "CLibPQ", "QSLConfigRedis", "CLibSSL", "ArgumentParser", "QSLConfigAWSURLSession"]
+            .contains(module)
     }
 
     @Test("the start-up library and its swift-configuration adapter reach neither the schema validator nor a resource client")
@@ -72,6 +73,26 @@ struct PackageShapeTests {
         // The platform operations do reach the validator: the test would notice a wrong graph.
         #expect(Self.closure(of: "QSLConfigOperations", in: targets).contains("QSLConfigSchema"))
         #expect(Self.closure(of: "QSLConfigRedis", in: targets).contains("CLibSSL"))
+    }
+
+    @Test("the CLI never reaches the URLSession transport, whose FoundationNetworking links libcurl at start-up")
+    func cliLeavesURLSessionOut() throws {
+        let targets = try Self.describe()
+        #expect(targets["QSLConfigAWSURLSession"]?.targets == ["QSLConfigAWS"], "the target the test guards against exists")
+        let cli = Self.closure(of: "qsl-config", in: targets)
+        #expect(cli.contains("QSLConfigAWS") && cli.contains("CLibCurl") && cli.contains("CLibPQ"), "\(cli.sorted())")
+        #expect(!cli.contains("QSLConfigAWSURLSession"), "qsl-config reaches QSLConfigAWSURLSession: \(cli.sorted())")
+        // Nothing but the URLSession transport imports FoundationNetworking, and nothing FoundationXML.
+        var importers: [String] = []
+        for target in targets.values where !target.path.isEmpty && target.name != "QSLConfigAWSURLSession" {
+            let folder = Self.packageRoot.appendingPathComponent(target.path)
+            guard let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") && !target.path.hasPrefix("Tests/") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                if text.contains("import FoundationNetworking") || text.contains("import FoundationXML") { importers.append("\(target.path)/\(file)") }
+            }
+        }
+        #expect(importers.isEmpty, "\(importers.sorted())")
     }
 
     /// Modules that come with the toolchain, which a manifest does not declare.

@@ -41,21 +41,21 @@ package struct AWSRuntime: Sendable {
     /// The real network: ``CurlTransport`` for API calls (a `requestTimeout` deadline per
     /// attempt, 30 s unless `QSL_HTTP_TIMEOUT` set one; 16 MiB bodies) and for the metadata
     /// endpoints (1 s idle, 5 s or the shorter `requestTimeout` per attempt; 64 KiB bodies; plain
-    /// HTTP over qsl-config's own socket client, see ``URLSessionTransport/plainHTTPOverSockets``,
-    /// and HTTPS over libcurl: neither busy-polls while it waits, as `URLSession` does on Linux).
+    /// HTTP over qsl-config's own socket client, ``PlainHTTPTransport``, and HTTPS over libcurl:
+    /// neither busy-polls while it waits). libcurl is loaded at the first request that needs it.
     static func live(retry: RetryStrategy, requestTimeout: Duration? = nil, logger: Logger = Logger(label: "qsl-config.aws")) -> AWSRuntime {
-        let apiDeadline = requestTimeout ?? URLSessionTransport.defaultRequestTimeout
+        let apiDeadline = requestTimeout ?? AWSTransportDefaults.requestTimeout
         return AWSRuntime(
             transport: CurlTransport(
-                idleTimeout: max(.seconds(1), min(URLSessionTransport.defaultConnectTimeout, apiDeadline)),
+                idleTimeout: max(.seconds(1), min(AWSTransportDefaults.idleTimeout, apiDeadline)),
                 requestTimeout: apiDeadline),
             metadataTransport: MetadataTransport(
-                plain: URLSessionTransport(
-                    connectTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
-                    maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes, plainHTTPOverSockets: true),
+                plain: PlainHTTPTransport(
+                    idleTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
+                    maxResponseBytes: AWSTransportDefaults.metadataMaxResponseBytes),
                 secure: CurlTransport(
                     idleTimeout: .seconds(1), requestTimeout: min(metadataRequestTimeout, apiDeadline),
-                    maxResponseBytes: URLSessionTransport.metadataMaxResponseBytes)),
+                    maxResponseBytes: AWSTransportDefaults.metadataMaxResponseBytes)),
             retry: retry,
             logger: logger)
     }
@@ -78,7 +78,7 @@ package struct AWSRuntime: Sendable {
 /// The metadata endpoints' transport: plain http over qsl-config's socket client, https over
 /// libcurl (an https `AWS_CONTAINER_CREDENTIALS_FULL_URI`).
 struct MetadataTransport: AWSHTTPTransport {
-    let plain: URLSessionTransport
+    let plain: PlainHTTPTransport
     let secure: CurlTransport
 
     func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {

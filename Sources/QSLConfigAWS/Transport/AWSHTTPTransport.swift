@@ -1,6 +1,7 @@
 /// The one seam between the AWS clients and the network.
 ///
-/// ``URLSessionTransport`` is the production implementation; tests use the scripted, recording
+/// ``CurlTransport`` (and ``PlainHTTPTransport`` for the metadata endpoints) is the production
+/// implementation; tests use the scripted, recording
 /// transport in `QSLConfigTesting`. Implementations throw ``AWSTransportError`` for failures
 /// below HTTP (timeouts, refused or reset connections) so the retry policy can classify them,
 /// and `CancellationError` when the calling task is cancelled; any HTTP status, 4xx and 5xx

@@ -17,7 +17,7 @@ public struct AWSTransportError: Error, Sendable, Hashable, CustomStringConverti
         public static let connectionFailed = Kind(code: .connectionFailed)
         /// The request could not be sent at all (for example an unusable URL); never retried.
         public static let invalidRequest = Kind(code: .invalidRequest)
-        /// The response body outgrew the transport's limit (``URLSessionTransport/maxResponseBytes``)
+        /// The response body outgrew the transport's limit (``CurlTransport/maxResponseBytes``)
         /// and the exchange was abandoned; never retried, since the next answer would be as large.
         public static let responseTooLarge = Kind(code: .responseTooLarge)
 

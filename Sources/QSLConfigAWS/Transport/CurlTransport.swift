@@ -25,26 +25,44 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
 
     /// - Precondition: both timeouts are positive and `maxResponseBytes` is at least one.
     public init(
-        idleTimeout: Duration = URLSessionTransport.defaultConnectTimeout,
-        requestTimeout: Duration = URLSessionTransport.defaultRequestTimeout,
-        maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes
+        idleTimeout: Duration = AWSTransportDefaults.idleTimeout,
+        requestTimeout: Duration = AWSTransportDefaults.requestTimeout,
+        maxResponseBytes: Int = AWSTransportDefaults.maxResponseBytes
     ) {
         precondition(idleTimeout > .zero && requestTimeout > .zero, "CurlTransport timeouts must be positive")
         precondition(maxResponseBytes > 0, "CurlTransport maxResponseBytes must be positive")
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
         self.maxResponseBytes = maxResponseBytes
-        CurlTransport.globalInit
     }
 
     deinit {
         for handle in handles.withLock({ $0 }) { curl_easy_cleanup(handle.pointer) }
     }
 
-    /// `curl_global_init`, once per process, before any handle.
-    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    /// Loads libcurl (`libcurl.so.4`, or `QSL_LIBCURL_PATH` when an operator set it) and runs
+    /// `curl_global_init`, once per process, before any handle: the CLI does not link libcurl, so
+    /// a command that never calls AWS never loads it. `nil`, or why libcurl could not be loaded
+    /// (naming the library and the Debian package to install).
+    static func loadLibrary() -> String? {
+        var message = [CChar](repeating: 0, count: 1024)
+        guard qsl_curl_load(&message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// What loading the libcurl at `path` would say, without loading it for the process: `nil`
+    /// when it opens and has every function qsl-config calls.
+    static func probeLibrary(at path: String) -> String? {
+        var message = [CChar](repeating: 0, count: 1024)
+        guard qsl_curl_probe(path, &message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
+        if let failure = Self.loadLibrary() {
+            // Not a network failure: never retried, since the next attempt would fail the same way.
+            throw LibraryUnavailableError(library: "libcurl", message: failure)
+        }
         let exchange = Exchange(limit: maxResponseBytes)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

@@ -33,25 +33,25 @@ private let systemConnect = Darwin.connect
 ///   metadata, container credentials) here for that reason.
 ///
 /// Plain HTTP is only ever allowed to loopback and the link-local ECS, EKS and EC2 metadata
-/// hosts; `https://` always goes to `URLSession`.
+/// hosts; `https://` goes to libcurl (``CurlTransport``).
 ///
-/// The same limits as ``URLSessionTransport``: one deadline for the whole exchange (name
+/// The same limits as ``CurlTransport``: one deadline for the whole exchange (name
 /// resolution excepted: `getaddrinfo` cannot be bounded, and these hosts are addresses or
 /// `localhost`), and a body cap. One request per connection (`Connection: close`); the socket is
 /// non-blocking and every wait is a `poll` bounded by the deadline, woken every 100 ms to notice
 /// cancellation.
-enum PlainHTTPClient {
+package enum PlainHTTPClient {
     /// The most a response head may take.
     static let maxHeadBytes = 64 << 10
 
     /// Whether `request` is plain HTTP to an IPv6 literal, which `URLSession` cannot send.
-    static func isIPv6Literal(_ request: AWSHTTPRequest) -> Bool {
+    package static func isIPv6Literal(_ request: AWSHTTPRequest) -> Bool {
         request.scheme == "http" && request.host.contains(":")
     }
 
     /// Sends `request` on a thread of its own and waits for the response without blocking the
     /// caller's thread.
-    static func send(
+    package static func send(
         _ request: AWSHTTPRequest, deadline: Duration, idle: Duration, maxResponseBytes: Int
     ) async throws -> AWSHTTPResponse {
         let cancelled = CancelFlag()

@@ -132,6 +132,9 @@ public final class PostgresConnection: @unchecked Sendable {
         let parameters = try parameters(for: connectionString)
         let endpoint = endpoint(of: connectionString)
         let user = connectionString.username ?? ""
+        if let failure = loadLibrary() {
+            throw PostgresError(kind: .configuration, step: "connect", host: endpoint, user: user, message: failure)
+        }
         let limits: (connect: Duration?, command: Duration?)
         do {
             let connect = try connectionString.timeout ?? defaultConnectTimeout
@@ -151,6 +154,23 @@ public final class PostgresConnection: @unchecked Sendable {
                     })
             }
         }
+    }
+
+    /// Loads libpq (`libpq.so.5`, or `QSL_LIBPQ_PATH` when an operator set it), once per process:
+    /// the CLI does not link libpq, so only a command that reaches PostgreSQL loads it. `nil`, or
+    /// why libpq could not be loaded (naming the library and the Debian package to install).
+    static func loadLibrary() -> String? {
+        var message = [CChar](repeating: 0, count: 1024)
+        guard qsl_pq_load(&message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// What loading the libpq at `path` would say, without loading it for the process: `nil` when
+    /// it opens and has every function qsl-config calls.
+    static func probeLibrary(at path: String) -> String? {
+        var message = [CChar](repeating: 0, count: 1024)
+        guard qsl_pq_probe(path, &message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public static func connect(_ connectionString: String) async throws -> PostgresConnection {

@@ -11,7 +11,7 @@ import Synchronization
 /// as `maxInFlight < n` instead of passing by luck of timing.
 ///
 /// ```swift
-/// let transport = RecordingTransport(URLSessionTransport())
+/// let transport = RecordingTransport(CurlTransport())
 /// // ... resolve ...
 /// #expect(transport.operations.filter { $0 == "secretsmanager.BatchGetSecretValue" }.count == 3)
 /// ```

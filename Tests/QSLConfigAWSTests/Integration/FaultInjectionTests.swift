@@ -4,6 +4,7 @@ import QSLConfigTesting
 import Testing
 
 @testable import QSLConfigAWS
+import QSLConfigAWSURLSession
 
 /// Real retries against moto through a proxy that throttles, fails, resets and stalls on cue.
 /// Sleeps are recorded rather than waited, so backoff is checked without slowing the tests.

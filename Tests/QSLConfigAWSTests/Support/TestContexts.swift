@@ -3,6 +3,7 @@ import QSLConfigCore
 import QSLConfigTesting
 
 @testable import QSLConfigAWS
+import QSLConfigAWSURLSession
 
 /// Builders for contexts and runtimes used across the tests.
 enum TestContexts {

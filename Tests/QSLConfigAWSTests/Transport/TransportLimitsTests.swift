@@ -4,6 +4,7 @@ import QSLConfigTesting
 import Testing
 
 @testable import QSLConfigAWS
+import QSLConfigAWSURLSession
 
 /// The limits ``URLSessionTransport`` enforces itself on Linux: the whole-exchange deadline, the
 /// response body cap, and IPv6 literal endpoints. Each limit is checked through `URLSession` and
@@ -144,7 +145,7 @@ struct TransportLimitsTests {
         let metadata = try #require(live.metadataTransport as? MetadataTransport)
         #expect(metadata.plain.requestTimeout == .seconds(2) && metadata.secure.requestTimeout == .seconds(2))
         #expect(metadata.plain.maxResponseBytes == 64 << 10 && metadata.secure.maxResponseBytes == 64 << 10)
-        #expect(metadata.plain.plainHTTPOverSockets)
+        #expect(metadata.plain.idleTimeout == .seconds(1) && metadata.secure.idleTimeout == .seconds(1))
         for bad in ["", "abc", "0.9", "1e3", "3601"] {
             #expect(throws: AWSConfigurationError.self) { try AWSRuntime.requestTimeout(environment: ["QSL_HTTP_TIMEOUT": bad]) }
         }

@@ -4,6 +4,7 @@ import QSLConfigTesting
 import Testing
 
 @testable import QSLConfigAWS
+@testable import QSLConfigAWSURLSession
 
 @Suite("URLSession transport")
 struct URLSessionTransportTests {

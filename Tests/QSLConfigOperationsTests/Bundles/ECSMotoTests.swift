@@ -5,6 +5,7 @@ import QSLConfigOperations
 import QSLConfigCore
 import QSLConfigTesting
 import Testing
+import QSLConfigAWSURLSession
 
 /// The production ecs bundles against moto_server: registered with the real `aws` CLI, and the
 /// generated policy enforced by moto's IAM checks.

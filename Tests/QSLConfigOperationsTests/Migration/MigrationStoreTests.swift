@@ -5,6 +5,7 @@ import QSLConfigCore
 import QSLConfigOperations
 import QSLConfigTesting
 import Testing
+import QSLConfigAWSURLSession
 
 /// `MigrationOperation` against stores: the calls it makes on the wire, and what it does with
 /// secrets that already exist.

@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigAWS
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -6,6 +7,11 @@ import FoundationNetworking
 #endif
 
 /// ``AWSHTTPTransport`` over Foundation's `URLSession`, with limits it enforces itself.
+///
+/// Not what the CLI or ``AWSContext`` use (``CurlTransport`` for API calls, the socket client and
+/// libcurl for the metadata endpoints): it lives in a module of its own so that nothing which does
+/// not ask for it links FoundationNetworking (and, through it, libcurl at start-up). The tests and
+/// the soak benchmark use it as a second, independent client.
 ///
 /// Limits (all per attempt; the retry policy decides whether to try again):
 /// - `requestTimeout` is the deadline for the whole exchange: connecting, sending, and receiving
@@ -41,14 +47,13 @@ import FoundationNetworking
 /// ```
 public final class URLSessionTransport: AWSHTTPTransport, Sendable {
     /// Defaults for AWS API calls: 10 s without a byte, 30 s for a whole exchange.
-    public static let defaultConnectTimeout: Duration = .seconds(10)
-    public static let defaultRequestTimeout: Duration = .seconds(30)
-    /// The largest AWS API response body accepted: 16 MiB. The largest legitimate ones (a
-    /// `BatchGetSecretValue` page of 20 secrets of 64 KiB each, base64 included) stay far below.
-    public static let defaultMaxResponseBytes = 16 << 20
-    /// The largest metadata or container credentials response accepted: 64 KiB (a credentials
-    /// document is about 1.5 KiB).
-    public static let metadataMaxResponseBytes = 64 << 10
+    public static let defaultConnectTimeout: Duration = AWSTransportDefaults.idleTimeout
+    public static let defaultRequestTimeout: Duration = AWSTransportDefaults.requestTimeout
+    /// The largest AWS API response body accepted (``AWSTransportDefaults/maxResponseBytes``).
+    public static let defaultMaxResponseBytes = AWSTransportDefaults.maxResponseBytes
+    /// The largest metadata or container credentials response accepted
+    /// (``AWSTransportDefaults/metadataMaxResponseBytes``).
+    public static let metadataMaxResponseBytes = AWSTransportDefaults.metadataMaxResponseBytes
 
     /// Where every exchange's deadline timer fires.
     private static let deadlineQueue = DispatchQueue(label: "qsl-config.transport.deadlines")
@@ -315,7 +320,7 @@ extension URLSessionTransport {
 
 extension Duration {
     /// The duration in seconds as a `TimeInterval`.
-    var seconds: TimeInterval {
+    fileprivate var seconds: TimeInterval {
         let (whole, attoseconds) = components
         return TimeInterval(whole) + TimeInterval(attoseconds) / 1e18
     }
