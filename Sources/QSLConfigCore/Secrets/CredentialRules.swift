@@ -35,6 +35,15 @@ enum CredentialRules {
         "keyid": ["key", "id"], "npmauth": ["npm", "auth"],
     ]
 
+    /// ``compounds`` and every noun standing for itself, for one lookup per word
+    /// (`CredentialClassifier.expand`); a compound wins over a noun of the same spelling.
+    static let knownWords: [String: [String]] = {
+        var known: [String: [String]] = [:]
+        for noun in credentialNouns.union(finalCredentialNouns) { known[noun] = [noun] }
+        known.merge(compounds) { _, compound in compound }
+        return known
+    }()
+
     /// Nouns found at the start or end of an unsplit word (`DBPASSWORD`, `passwordpolicy`).
     static let embeddedNouns = ["passphrase", "password", "passwd", "credentials", "credential", "secrets", "secret", "tokens", "token"]
 
@@ -58,6 +67,13 @@ enum CredentialRules {
         "factory", "client", "cache", "samesite", "same", "site", "secure", "httponly", "http", "only", "sliding",
         "encipherment", "authority", "authorities", "schema", "lookup", "rotated", "characters", "chars", "placeholder",
     ]
+
+    /// The ``descriptorWords`` of more than two letters, longest first (ties in alphabetical
+    /// order): what `passwordpolicy`'s `policy` is looked for among. Ordered so that a rest
+    /// ending in two of them (`httponly` and `only`) always reads as the longer.
+    static let descriptorSuffixes: [String] = descriptorWords.filter { $0.count > 2 }.sorted {
+        $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0 < $1
+    }
 
     /// First words that make the key a switch or a question: `UseSecretsManager`,
     /// `AllowCredentials`, `RequiresApiKey`, `ValidateIssuerSigningKey`, `SaveTokens`, `MaxTokens`.
@@ -93,6 +109,14 @@ enum CredentialRules {
     /// is rejected by one byte scan, the common case for the thousands of keys validate reads.
     static let keyStems: [[UInt8]] = ["PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", "COOKIE", "CONNECTION", "SID", "PROJECT"]
         .map { Array($0.utf8) }
+
+    /// ``keyStems`` by their first byte, for a scan that tries at each byte only the stems
+    /// that can start there.
+    static let keyStemsByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for stem in keyStems { table[Int(stem[0])].append(stem) }
+        return table
+    }()
 
     // MARK: Values
 
