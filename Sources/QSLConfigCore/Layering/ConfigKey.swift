@@ -73,8 +73,12 @@ public struct ConfigKey: Sendable, Hashable, Comparable, CustomStringConvertible
             guard hasLower else { return text }
             // Written straight into the new string's storage: no intermediate byte array.
             return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
-                _ = buffer.initialize(fromContentsOf: text.utf8.lazy.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 })
-                return text.utf8.count
+                var count = 0
+                for byte in text.utf8 {
+                    buffer[count] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    count += 1
+                }
+                return count
             }
         }
         var out = String.UnicodeScalarView()

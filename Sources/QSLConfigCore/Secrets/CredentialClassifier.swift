@@ -297,7 +297,19 @@ public enum CredentialClassifier {
 
     /// A section's name folded with `_`, `-`, `.` and spaces removed (`API_KEYS` is `APIKEYS`).
     static func sectionName(_ segment: Substring) -> String {
-        ConfigKey.fold(String(segment.filter { $0 != "_" && $0 != "-" && $0 != "." && $0 != " " }))
+        // ASCII (nearly every name): the Character filter and the fold are byte maps, written
+        // straight into the result. (CR LF, the one two-scalar ASCII Character, is kept by both.)
+        if segment.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: segment.utf8.count) { buffer in
+                var count = 0
+                for byte in segment.utf8 where byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") && byte != UInt8(ascii: " ") {
+                    buffer[count] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    count += 1
+                }
+                return count
+            }
+        }
+        return ConfigKey.fold(String(segment.filter { $0 != "_" && $0 != "-" && $0 != "." && $0 != " " }))
     }
 
     /// Whether `words` holds `sequence` in order, each adjacent (`aws secret access key`).
@@ -312,17 +324,16 @@ public enum CredentialClassifier {
     /// Whether `folded` (a folded key) holds one of ``CredentialRules/keyStems``: one pass over
     /// its bytes, trying at each byte only the stems that start with it.
     static func hasCredentialStem(_ folded: String) -> Bool {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            let table = CredentialRules.keyStemsByFirstByte
-            for start in bytes.indices {
-                for stem in table[Int(bytes[start])] where stem.count <= bytes.count - start {
-                    if stem.indices.allSatisfy({ bytes[start + $0] == stem[$0] }) { return true }
+        let stems = CredentialRules.keyStemTable
+        var folded = folded
+        return folded.withUTF8 { key in
+            for start in key.indices where stems.startsStem[Int(key[start])] {
+                for range in stems.ranges where range.count <= key.count - start {
+                    if stems.bytes[range].elementsEqual(key[start..<(start + range.count)]) { return true }
                 }
             }
             return false
         }
-        var folded = folded
-        return folded.withUTF8(scan)
     }
 
     /// The last segment of `key`, as written: `Key` in `Jwt:Key`, `0` in `Passwords:0`.

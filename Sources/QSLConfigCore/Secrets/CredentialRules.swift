@@ -110,11 +110,22 @@ enum CredentialRules {
     static let keyStems: [[UInt8]] = ["PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", "COOKIE", "CONNECTION", "SID", "PROJECT"]
         .map { Array($0.utf8) }
 
-    /// ``keyStems`` by their first byte, for a scan that tries at each byte only the stems
-    /// that can start there.
-    static let keyStemsByFirstByte: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for stem in keyStems { table[Int(stem[0])].append(stem) }
+    /// ``keyStems`` laid out for a scan of every key: their bytes end to end (no array per
+    /// stem to retain in the loop) and which bytes start one, so that most positions of a key
+    /// are passed over after one table look-up.
+    struct StemTable: Sendable {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var startsStem = [Bool](repeating: false, count: 256)
+    }
+
+    static let keyStemTable: StemTable = {
+        var table = StemTable()
+        for stem in keyStems {
+            table.ranges.append(table.bytes.count..<(table.bytes.count + stem.count))
+            table.bytes += stem
+            table.startsStem[Int(stem[0])] = true
+        }
         return table
     }()
 
