@@ -52,4 +52,16 @@ struct ConfigKeyOrderTests {
         #expect(ConfigKey("a:2") < ConfigKey("a:10"))
         #expect(!(ConfigKey("A") < ConfigKey("a")) && !(ConfigKey("a") < ConfigKey("A")))
     }
+
+    /// Regression: segments were split by Character, so a `:` after U+0600 (a prepended mark,
+    /// which joins the next character into its grapheme) did not split, unlike ASP.NET's split
+    /// and every byte scan of keys (the tree, the order, `writeOnly` prefixes).
+    @Test("segments split at every colon, whatever comes before it")
+    func segmentsSplitAtEveryColon() {
+        #expect(ConfigKey("Sha256\u{0600}:Secret").segments == ["Sha256\u{0600}", "Secret"])
+        #expect(ConfigKey("a::b:").segments == ["a", "", "b", ""])
+        #expect(ConfigKey("").segments == [""])
+        #expect(!CredentialClassifier.isHashKey(ConfigKey("Sha256\u{0600}:Secret")))
+        #expect(CredentialClassifier.keyKind(of: ConfigKey("Secrets\u{0600}:Name")) == nil)
+    }
 }

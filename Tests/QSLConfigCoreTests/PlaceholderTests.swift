@@ -81,6 +81,10 @@ struct PlaceholderTests {
         ("${aws:secrets:a:k:bad stage}", 0, "not a valid staging label"),
         ("${aws:secrets:a:k:AWSCURRENT:short}", 0, "not a valid secret version id"),
         ("${A${B}}", 3, "cannot be nested"),
+        // Offsets count Unicode scalars, not bytes or characters.
+        ("é€😀${aws:kms:x}", 3, "unknown aws reference kind"),
+        ("e\u{301}${A${B}}", 5, "cannot be nested"),
+        ("😀ab${", 3, "never closed"),
     ])
     func malformed(text: String, offset: Int, message: String) {
         do {

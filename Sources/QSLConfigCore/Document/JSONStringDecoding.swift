@@ -70,8 +70,22 @@ public enum JSONStringEncoding {
     /// `text` as a JSON string literal, quotes included. Non-ASCII is kept as UTF-8; control
     /// characters, quotes and backslashes are escaped.
     public static func quoted(_ text: String) -> String {
-        var out = "\""
+        var out = ""
         out.reserveCapacity(text.utf8.count + 2)
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends ``quoted(_:)``'s literal for `text` to `out`, for writers building one document.
+    public static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
+        // Most text needs no escape and is appended whole. (Every byte that needs one is ASCII,
+        // so a byte scan finds them without decoding scalars.)
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -91,6 +105,5 @@ public enum JSONStringEncoding {
             }
         }
         out += "\""
-        return out
     }
 }

@@ -16,7 +16,13 @@ public struct ConfigKey: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { spelling }
 
     /// The key's segments, split at `:`.
-    public var segments: [Substring] { spelling.split(separator: ":", omittingEmptySubsequences: false) }
+    ///
+    /// Split at every `:` code unit, as ASP.NET's `ConfigurationPath` splits and as every byte
+    /// scan of a key here does; a split by Character would keep a `:` that a prepended
+    /// mark before it (U+0600) joins into one grapheme.
+    public var segments: [Substring] {
+        spelling.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { Substring($0) }
+    }
 
     public static func == (lhs: ConfigKey, rhs: ConfigKey) -> Bool { lhs.folded == rhs.folded }
     public func hash(into hasher: inout Hasher) { hasher.combine(folded) }
@@ -65,7 +71,15 @@ public struct ConfigKey: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         if isASCII {
             guard hasLower else { return text }
-            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+            // Written straight into the new string's storage: no intermediate byte array.
+            return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+                var count = 0
+                for byte in text.utf8 {
+                    buffer[count] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    count += 1
+                }
+                return count
+            }
         }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

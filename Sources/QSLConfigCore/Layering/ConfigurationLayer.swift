@@ -16,13 +16,9 @@ public struct ConfigurationLayer: Sendable {
 
     /// Assigns a value, keeping the key's first spelling.
     public mutating func set(_ entry: ConfigEntry) {
-        if let index = entries.index(forKey: entry.key) {
-            var updated = entry
-            updated.key = entries.values[index].key
-            entries.values[index] = updated
-        } else {
-            entries[entry.key] = entry
-        }
+        // One hash lookup: store the entry, then give it back the spelling it replaced.
+        let (replaced, index) = entries.updateValue(entry, forKey: entry.key, insertingAt: entries.count)
+        if let replaced { entries.values[index].key = replaced.key }
     }
 
     public subscript(key: ConfigKey) -> ConfigEntry? { entries[key] }

@@ -18,12 +18,18 @@ public struct LayeredConfiguration: Sendable {
     public init(layers: [ConfigurationLayer] = []) {
         self.layers = []
         self.merged = [:]
+        self.layers.reserveCapacity(layers.count)
         for layer in layers { add(layer) }
     }
 
     /// Adds a layer above the existing ones.
     public mutating func add(_ layer: ConfigurationLayer) {
         layers.append(layer)
+        // The first layer is the merged configuration as it stands: share its storage.
+        guard !merged.isEmpty else {
+            merged = layer.entries
+            return
+        }
         for (key, entry) in layer.entries {
             merged[key] = entry
         }

@@ -111,56 +111,75 @@ public struct PlaceholderSyntaxError: Error, Sendable, Hashable, CustomStringCon
 }
 
 struct PlaceholderParser {
-    let scalars: [Unicode.Scalar]
+    /// The value's UTF-8 bytes. Every delimiter the grammar knows is ASCII, and an ASCII byte
+    /// never occurs inside a multi-byte scalar, so the parser walks bytes and cuts only at
+    /// scalar boundaries; offsets it reports are converted to scalars (what the API promises).
+    let bytes: [UInt8]
 
-    init(_ value: String) { scalars = Array(value.unicodeScalars) }
+    init(_ value: String) { bytes = Array(value.utf8) }
 
     func parse() throws(PlaceholderSyntaxError) -> [PlaceholderTemplate.Part] {
+        let dollar = UInt8(ascii: "$"), openBrace = UInt8(ascii: "{"), openAngle = UInt8(ascii: "<")
         var parts: [PlaceholderTemplate.Part] = []
-        var literal = String.UnicodeScalarView()
-        var i = 0
+        var literal: [UInt8] = []
+        literal.reserveCapacity(bytes.count)
+        // Byte offsets are asked for in increasing order: one cursor counts the scalars (the
+        // bytes that are not UTF-8 continuation bytes) up to each.
+        var cursor = (byte: 0, scalar: 0)
+        func scalarOffset(_ byte: Int) -> Int {
+            while cursor.byte < byte {
+                if bytes[cursor.byte] & 0xC0 != 0x80 { cursor.scalar += 1 }
+                cursor.byte += 1
+            }
+            return cursor.scalar
+        }
         func flush() {
             if !literal.isEmpty {
-                parts.append(.literal(String(literal)))
-                literal = String.UnicodeScalarView()
+                parts.append(.literal(String(decoding: literal, as: UTF8.self)))
+                literal.removeAll(keepingCapacity: true)
             }
         }
-        while i < scalars.count {
-            let c = scalars[i]
-            guard c == "$", i + 1 < scalars.count else {
+        func opens(_ byte: UInt8) -> Bool { byte == openBrace || byte == openAngle }
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            let c = bytes[i]
+            guard c == dollar, i + 1 < count else {
                 literal.append(c)
                 i += 1
                 continue
             }
-            let next = scalars[i + 1]
-            if next == "$", i + 2 < scalars.count, scalars[i + 2] == "{" || scalars[i + 2] == "<" {
-                literal.append("$")
-                literal.append(scalars[i + 2])
+            let next = bytes[i + 1]
+            if next == dollar, i + 2 < count, opens(bytes[i + 2]) {
+                literal.append(dollar)
+                literal.append(bytes[i + 2])
                 i += 3
                 continue
             }
-            guard next == "{" || next == "<" else {
+            guard opens(next) else {
                 literal.append(c)
                 i += 1
                 continue
             }
-            let close: Unicode.Scalar = next == "{" ? "}" : ">"
+            let close = next == openBrace ? UInt8(ascii: "}") : UInt8(ascii: ">")
             var end = i + 2
-            while end < scalars.count, scalars[end] != close {
-                if scalars[end] == "$", end + 1 < scalars.count, scalars[end + 1] == "{" || scalars[end + 1] == "<" {
-                    throw PlaceholderSyntaxError(offset: end, message: "references cannot be nested; write a literal '${' as '$${'")
+            while end < count, bytes[end] != close {
+                if bytes[end] == dollar, end + 1 < count, opens(bytes[end + 1]) {
+                    throw PlaceholderSyntaxError(offset: scalarOffset(end), message: "references cannot be nested; write a literal '${' as '$${'")
                 }
                 end += 1
             }
-            guard end < scalars.count else {
+            let offset = scalarOffset(i)
+            guard end < count else {
+                let open = Unicode.Scalar(next)
                 throw PlaceholderSyntaxError(
-                    offset: i,
-                    message: "this reference is never closed; expected '\(close)' (write a literal '$\(next)' as '$$\(next)')")
+                    offset: offset,
+                    message: "this reference is never closed; expected '\(Unicode.Scalar(close))' (write a literal '$\(open)' as '$$\(open)')")
             }
-            let body = String(String.UnicodeScalarView(scalars[(i + 2)..<end]))
-            let reference = try Self.reference(body, offset: i)
+            let body = String(decoding: bytes[(i + 2)..<end], as: UTF8.self)
+            let reference = try Self.reference(body, offset: offset)
             flush()
-            parts.append(.reference(reference, offset: i))
+            parts.append(.reference(reference, offset: offset))
             i = end + 1
         }
         flush()
@@ -229,10 +248,11 @@ struct PlaceholderParser {
         }
         let stage = field(1)
         let versionId = field(2)
-        if let stage, !stage.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) || stage.count > 256 {
+        if let stage, !isASCIIAlphanumeric(stage, or: "_-.") || stage.utf8.count > 256 {
             throw fail("'\(stage)' is not a valid staging label")
         }
-        if let versionId, !(versionId.count >= 32 && versionId.count <= 64 && versionId.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "-" || $0.isLetter) })) {
+        // Hex digits and letters: any ASCII letter, digit or `-`.
+        if let versionId, !(versionId.utf8.count >= 32 && versionId.utf8.count <= 64 && isASCIIAlphanumeric(versionId, or: "-")) {
             throw fail("'\(versionId)' is not a valid secret version id (32 to 64 characters)")
         }
         return SecretReference(secretId: secretId, jsonKey: field(0), versionStage: stage, versionId: versionId)
@@ -262,7 +282,7 @@ struct PlaceholderParser {
             throw fail("'\(name)' is not a valid parameter name (letters, digits and ._-/)")
         }
         if let selector {
-            guard !selector.isEmpty, selector.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
+            guard !selector.isEmpty, isASCIIAlphanumeric(selector, or: "_.-") else {
                 throw fail("'\(selector)' is not a parameter version or label")
             }
         }
@@ -270,15 +290,27 @@ struct PlaceholderParser {
     }
 
     static func isVariableName(_ name: Substring) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLetter || first == "_" else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }
+        guard let first = name.utf8.first, isASCIILetter(first) || first == UInt8(ascii: "_") else { return false }
+        return isASCIIAlphanumeric(name, or: "_.")
     }
 
     static func isSecretName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 512 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+=.@-".contains($0)) }
+        !name.isEmpty && name.utf8.count <= 512 && isASCIIAlphanumeric(name, or: "/_+=.@-")
     }
 
     static func isParameterName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 2048 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_.-".contains($0)) }
+        !name.isEmpty && name.utf8.count <= 2048 && isASCIIAlphanumeric(name, or: "/_.-")
     }
+
+    /// Whether every byte of `text` is an ASCII letter, an ASCII digit or one of `punctuation`.
+    /// The same answer as asking each Character for `isASCII` and then `isLetter`, `isNumber`
+    /// or one of `punctuation`: only single ASCII scalars pass that (the one two-scalar ASCII
+    /// Character, CR LF, is none of them), so when this holds `utf8.count` is also the
+    /// Character count the length limits speak of.
+    static func isASCIIAlphanumeric<S: StringProtocol>(_ text: S, or punctuation: StaticString) -> Bool {
+        let allowed = UnsafeBufferPointer(start: punctuation.utf8Start, count: punctuation.utf8CodeUnitCount)
+        return text.utf8.allSatisfy { isASCIILetter($0) || ($0 >= 0x30 && $0 <= 0x39) || allowed.contains($0) }
+    }
+
+    static func isASCIILetter(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
 }

@@ -47,10 +47,9 @@ public enum CredentialClassifier {
     /// (`Secrets`, `Credentials`, `ApiKeys`, `Passwords`, `ConnectionStrings`); an array element
     /// (`Passwords:0`) takes the name of its array.
     public static func keyKind(of key: ConfigKey) -> KeyKind? {
-        let folded = key.folded.utf8
         // Most keys hold no credential stem at all: one byte scan rejects them.
-        guard CredentialRules.keyStems.contains(where: { contains(folded, $0) }) else { return nil }
-        var segments = key.spelling.split(separator: ":", omittingEmptySubsequences: false)
+        guard hasCredentialStem(key.folded) else { return nil }
+        var segments = key.segments
         while segments.count > 1, let last = segments.last, !last.isEmpty, last.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             segments.removeLast()
         }
@@ -72,8 +71,7 @@ public enum CredentialClassifier {
     /// Whether `key`'s name says it holds a hash (`PasswordHash`, `Sha256`, `Checksum`), whose
     /// random-looking value is not a credential.
     public static func isHashKey(_ key: ConfigKey) -> Bool {
-        guard let name = key.segments.last else { return false }
-        return words(of: name).contains { CredentialRules.hashWords.contains($0) }
+        words(of: lastSegment(of: key)).contains { CredentialRules.hashWords.contains($0) }
     }
 
     // MARK: Values
@@ -96,8 +94,7 @@ public enum CredentialClassifier {
         let kind = key.flatMap { keyKind(of: $0) }
         let scanner = CredentialValueScanner(value)
         if scanner.isWholeReference { return [] }
-        let keyWords = key.flatMap { $0.segments.last }.map { words(of: $0) } ?? []
-        let namesAWSSecretKey = CredentialRules.awsSecretAccessKeyNames.contains { names(keyWords, $0) }
+        let namesAWSSecretKey = key.map(namesAWSSecretAccessKey) ?? false
         var found = scanner.embeddedFindings(namesAWSSecretKey: namesAWSSecretKey)
         if found.isEmpty, let kind, kind != .connectionString, !scanner.hasReference, !isPlainSetting(value) {
             if kind == .credential {
@@ -192,6 +189,7 @@ public enum CredentialClassifier {
     static func words(of segment: Substring) -> [String] {
         var words: [String] = []
         var current: [UInt8] = []
+        current.reserveCapacity(segment.utf8.count)
         let bytes = Array(segment.utf8)
         func flush() {
             guard !current.isEmpty else { return }
@@ -230,15 +228,35 @@ public enum CredentialClassifier {
 
     /// An unsplit word as the words it is made of: `APIKEY`, `DBPASSWORD`, `passwordpolicy`.
     static func expand(_ word: String) -> [String] {
-        if let compound = CredentialRules.compounds[word] { return compound }
-        if CredentialRules.credentialNouns.contains(word) || CredentialRules.finalCredentialNouns.contains(word) { return [word] }
+        // One lookup answers both "a known compound" and "a noun on its own".
+        if let known = CredentialRules.knownWords[word] { return known }
+        // Key words are ASCII almost always: compare bytes. A word with other bytes keeps the
+        // Character comparisons below, whose grapheme rules a byte comparison would not follow.
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return expandASCII(word) }
         for noun in CredentialRules.embeddedNouns where word.count > noun.count {
             if word.hasSuffix(noun) { return [String(word.dropLast(noun.count)), noun] }
             if word.hasPrefix(noun) {
                 let rest = String(word.dropFirst(noun.count))
                 // `secretsmanagerprefix`: the rest is read for a descriptor at its end.
-                let descriptor = CredentialRules.descriptorWords.first { rest.hasSuffix($0) && $0.count > 2 }
+                let descriptor = CredentialRules.descriptorSuffixes.first { rest.hasSuffix($0) }
                 return [noun, descriptor ?? rest]
+            }
+        }
+        return [word]
+    }
+
+    /// ``expand(_:)`` for an ASCII word that is neither a compound nor a noun, on its bytes.
+    private static func expandASCII(_ word: String) -> [String] {
+        let bytes = word.utf8
+        for noun in CredentialRules.embeddedNouns where bytes.count > noun.utf8.count {
+            let nounBytes = noun.utf8
+            if bytes.suffix(nounBytes.count).elementsEqual(nounBytes) {
+                return [String(decoding: bytes.dropLast(nounBytes.count), as: UTF8.self), noun]
+            }
+            if bytes.prefix(nounBytes.count).elementsEqual(nounBytes) {
+                let rest = bytes.dropFirst(nounBytes.count)
+                let descriptor = CredentialRules.descriptorSuffixes.first { rest.suffix($0.utf8.count).elementsEqual($0.utf8) }
+                return [noun, descriptor ?? String(decoding: rest, as: UTF8.self)]
             }
         }
         return [word]
@@ -279,13 +297,71 @@ public enum CredentialClassifier {
 
     /// A section's name folded with `_`, `-`, `.` and spaces removed (`API_KEYS` is `APIKEYS`).
     static func sectionName(_ segment: Substring) -> String {
-        ConfigKey.fold(String(segment.filter { $0 != "_" && $0 != "-" && $0 != "." && $0 != " " }))
+        // ASCII (nearly every name): the Character filter and the fold are byte maps, written
+        // straight into the result. (CR LF, the one two-scalar ASCII Character, is kept by both.)
+        if segment.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: segment.utf8.count) { buffer in
+                var count = 0
+                for byte in segment.utf8 where byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") && byte != UInt8(ascii: " ") {
+                    buffer[count] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    count += 1
+                }
+                return count
+            }
+        }
+        return ConfigKey.fold(String(segment.filter { $0 != "_" && $0 != "-" && $0 != "." && $0 != " " }))
     }
 
     /// Whether `words` holds `sequence` in order, each adjacent (`aws secret access key`).
     static func names(_ words: [String], _ sequence: [String]) -> Bool {
         guard words.count >= sequence.count else { return false }
         for start in 0...(words.count - sequence.count) where words[start..<(start + sequence.count)].elementsEqual(sequence) {
+            return true
+        }
+        return false
+    }
+
+    /// Whether `folded` (a folded key) holds one of ``CredentialRules/keyStems``: one pass over
+    /// its bytes, trying at each byte only the stems that start with it.
+    static func hasCredentialStem(_ folded: String) -> Bool {
+        let stems = CredentialRules.keyStemTable
+        var folded = folded
+        return folded.withUTF8 { key in
+            for start in key.indices where stems.startsStem[Int(key[start])] {
+                for range in stems.ranges where range.count <= key.count - start {
+                    if stems.bytes[range].elementsEqual(key[start..<(start + range.count)]) { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// The last segment of `key`, as written: `Key` in `Jwt:Key`, `0` in `Passwords:0`.
+    static func lastSegment(of key: ConfigKey) -> Substring {
+        let spelling = key.spelling
+        guard let colon = spelling.utf8.lastIndex(of: UInt8(ascii: ":")) else { return spelling[...] }
+        return spelling[spelling.utf8.index(after: colon)...]
+    }
+
+    /// Whether `key`'s last segment names an AWS secret access key
+    /// (``CredentialRules/awsSecretAccessKeyNames``). Every value's key is asked, so the words
+    /// are split only when the segment spells both `secret` and `key`, as each of those names
+    /// does; the words are lower-cased ASCII of the segment's own letters, so a segment
+    /// without both cannot hold them.
+    static func namesAWSSecretAccessKey(_ key: ConfigKey) -> Bool {
+        var segment = lastSegment(of: key)
+        let spellsBoth = segment.withUTF8 { containsIgnoringASCIICase($0, "secret") && containsIgnoringASCIICase($0, "key") }
+        guard spellsBoth else { return false }
+        let keyWords = words(of: segment)
+        return CredentialRules.awsSecretAccessKeyNames.contains { names(keyWords, $0) }
+    }
+
+    /// Whether `bytes` hold `needle` (lower-case ASCII letters), ignoring ASCII case.
+    static func containsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard bytes.count >= needle.count else { return false }
+        // `| 0x20` lower-cases an ASCII letter and maps nothing else onto one.
+        for start in 0...(bytes.count - needle.count) where needle.indices.allSatisfy({ (bytes[start + $0] | 0x20) == needle[$0] }) {
             return true
         }
         return false

@@ -35,6 +35,15 @@ enum CredentialRules {
         "keyid": ["key", "id"], "npmauth": ["npm", "auth"],
     ]
 
+    /// ``compounds`` and every noun standing for itself, for one lookup per word
+    /// (`CredentialClassifier.expand`); a compound wins over a noun of the same spelling.
+    static let knownWords: [String: [String]] = {
+        var known: [String: [String]] = [:]
+        for noun in credentialNouns.union(finalCredentialNouns) { known[noun] = [noun] }
+        known.merge(compounds) { _, compound in compound }
+        return known
+    }()
+
     /// Nouns found at the start or end of an unsplit word (`DBPASSWORD`, `passwordpolicy`).
     static let embeddedNouns = ["passphrase", "password", "passwd", "credentials", "credential", "secrets", "secret", "tokens", "token"]
 
@@ -58,6 +67,13 @@ enum CredentialRules {
         "factory", "client", "cache", "samesite", "same", "site", "secure", "httponly", "http", "only", "sliding",
         "encipherment", "authority", "authorities", "schema", "lookup", "rotated", "characters", "chars", "placeholder",
     ]
+
+    /// The ``descriptorWords`` of more than two letters, longest first (ties in alphabetical
+    /// order): what `passwordpolicy`'s `policy` is looked for among. Ordered so that a rest
+    /// ending in two of them (`httponly` and `only`) always reads as the longer.
+    static let descriptorSuffixes: [String] = descriptorWords.filter { $0.count > 2 }.sorted {
+        $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0 < $1
+    }
 
     /// First words that make the key a switch or a question: `UseSecretsManager`,
     /// `AllowCredentials`, `RequiresApiKey`, `ValidateIssuerSigningKey`, `SaveTokens`, `MaxTokens`.
@@ -93,6 +109,25 @@ enum CredentialRules {
     /// is rejected by one byte scan, the common case for the thousands of keys validate reads.
     static let keyStems: [[UInt8]] = ["PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", "COOKIE", "CONNECTION", "SID", "PROJECT"]
         .map { Array($0.utf8) }
+
+    /// ``keyStems`` laid out for a scan of every key: their bytes end to end (no array per
+    /// stem to retain in the loop) and which bytes start one, so that most positions of a key
+    /// are passed over after one table look-up.
+    struct StemTable: Sendable {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var startsStem = [Bool](repeating: false, count: 256)
+    }
+
+    static let keyStemTable: StemTable = {
+        var table = StemTable()
+        for stem in keyStems {
+            table.ranges.append(table.bytes.count..<(table.bytes.count + stem.count))
+            table.bytes += stem
+            table.startsStem[Int(stem[0])] = true
+        }
+        return table
+    }()
 
     // MARK: Values
 

@@ -72,15 +72,26 @@ extension ConfigurationTree {
     ///   - sectionLocations: Where each section (folded key path) is written, highest layer last.
     ///   - rootLocation: Where the root object is (the service's own `appsettings.json`).
     init(_ configuration: LayeredConfiguration, sectionLocations: [String: SourceLocation], rootLocation: SourceLocation?) {
-        let root = Builder()
+        let root = Builder(path: "")
+        let colon = UInt8(ascii: ":")
         for entry in configuration.merged.values {
+            // The spelling and the folded key split at the same colons (folding maps scalar by
+            // scalar, and nothing folds to or from `:`), so both are walked in step: each
+            // segment's folded name is a slice of the folded key, with nothing split or re-folded.
+            let spelling = entry.key.spelling.utf8, folded = entry.key.folded.utf8
+            var s = spelling.startIndex, f = folded.startIndex
             var node = root
-            for segment in entry.key.segments {
-                node = node.child(String(segment))
+            while true {
+                let sEnd = spelling[s...].firstIndex(of: colon) ?? spelling.endIndex
+                let fEnd = folded[f...].firstIndex(of: colon) ?? folded.endIndex
+                node = node.child(spelling: Substring(spelling[s..<sEnd]), folded: Substring(folded[f..<fEnd]))
+                guard sEnd != spelling.endIndex else { break }
+                s = spelling.index(after: sEnd)
+                f = folded.index(after: fEnd)
             }
             node.entry = entry
         }
-        self = root.tree(path: "", sectionLocations: sectionLocations, location: rootLocation).tree
+        self = root.tree(sectionLocations: sectionLocations, location: rootLocation).tree
     }
 
     /// Keys with more segments are refused before a tree is built from them (ASP.NET sets no
@@ -106,20 +117,26 @@ extension ConfigurationTree {
 
     /// One node while the tree is built: its children by folded name, first spelling kept.
     final class Builder {
-        var children: OrderedDictionary<String, (spelling: String, node: Builder)> = [:]
+        /// The folded key path of the section this node is (`LOGGING:LOGLEVEL`).
+        let path: String
+        var children: OrderedDictionary<Substring, (spelling: String, node: Builder)> = [:]
         var entry: ConfigEntry?
 
-        func child(_ spelling: String) -> Builder {
-            let folded = ConfigKey.fold(spelling)
+        init(path: String) { self.path = path }
+
+        /// The child named `folded`, spelled `spelling` if it is new. Its path is joined once,
+        /// when it is made; below an empty path (the root's, or an empty name's, as
+        /// ``sectionLocations(of:layer:into:)`` joins them) it is the name alone.
+        func child(spelling: Substring, folded: Substring) -> Builder {
             if let existing = children[folded] { return existing.node }
-            let node = Builder()
-            children[folded] = (spelling, node)
+            let node = Builder(path: path.isEmpty ? String(folded) : path + ":" + folded)
+            children[folded] = (String(spelling), node)
             return node
         }
 
         /// The subtree below this node, and the position of the first value in it: a section no
         /// file writes as such (a key `A:B` makes section `A`) is placed there.
-        func tree(path: String, sectionLocations: [String: SourceLocation], location: SourceLocation?) -> (tree: ConfigurationTree, first: SourceLocation?) {
+        func tree(sectionLocations: [String: SourceLocation], location: SourceLocation?) -> (tree: ConfigurationTree, first: SourceLocation?) {
             // A key that is both a value and a section (an empty `{}` below, children above)
             // is a section, as ASP.NET's binder sees it.
             guard !children.isEmpty else {
@@ -131,9 +148,9 @@ extension ConfigurationTree {
             let isArray = indices.allSatisfy { $0 != nil }
             var first = entry?.origin.keyLocation
             var members: [(key: String, value: ConfigurationTree)] = []
-            for (folded, child) in children {
-                let childPath = path.isEmpty ? folded : path + ":" + folded
-                let (subtree, childFirst) = child.node.tree(path: childPath, sectionLocations: sectionLocations, location: sectionLocations[childPath])
+            members.reserveCapacity(children.count)
+            for child in children.values {
+                let (subtree, childFirst) = child.node.tree(sectionLocations: sectionLocations, location: sectionLocations[child.node.path])
                 first = first ?? childFirst
                 members.append((child.spelling, subtree))
             }
@@ -154,14 +171,15 @@ extension ConfigurationTree {
     /// Where each section of `document` is written, for the sections that hold at least one of
     /// `layer`'s entries (a filtered shared layer contributes only the sections it keeps).
     static func sectionLocations(of document: JSONDocument, layer: ConfigurationLayer, into locations: inout [String: SourceLocation]) {
-        var kept: Set<String> = []
+        // Slices of the keys, not copies: most prefixes are shared by many keys.
+        var kept: Set<Substring> = []
         for key in layer.entries.keys {
             // Every proper prefix ending before a `:`; the whole key is a leaf, not a section.
             // (Run for each layer of each service, so it scans in place instead of splitting.)
             let folded = key.folded
             var index = folded.utf8.startIndex
             while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
-                kept.insert(String(folded[..<colon]))
+                kept.insert(folded[..<colon])
                 index = folded.utf8.index(after: colon)
             }
         }
@@ -170,8 +188,10 @@ extension ConfigurationTree {
             for child in value.children {
                 let name = value.kind == .array ? String(position) : child.key ?? ""
                 position += 1
+                // Only a container can be a section: a leaf needs no path.
+                guard child.kind.isContainer else { continue }
                 let childPath = path.isEmpty ? ConfigKey.fold(name) : path + ":" + ConfigKey.fold(name)
-                guard child.kind.isContainer, kept.contains(childPath) else { continue }
+                guard kept.contains(Substring(childPath)) else { continue }
                 locations[childPath] = child.keyLocation ?? child.location
                 walk(child, path: childPath)
             }

@@ -60,10 +60,12 @@ struct PolicyCheck {
                     template = parsed.resolvingRelativeSecrets(under: prefix)
                 }
             }
-            var locator = ScalarLocator(entry.origin)
+            // Made for the first AWS reference only: most values hold none.
+            var locator: ScalarLocator?
             for part in template?.parts ?? [] {
                 guard case .reference(let reference, let offset) = part, reference.isAWS else { continue }
-                let location = locator.location(ofScalarOffset: offset)
+                if locator == nil { locator = ScalarLocator(entry.origin) }
+                let location = locator!.location(ofScalarOffset: offset)
                 sites.append(.init(key: entry.key, reference: reference, location: location))
                 if let problem = prefixProblem(reference, key: entry.key, location: location, noted: &noted) {
                     diagnostics.append(problem)

@@ -13,7 +13,8 @@ enum ValidationJSON {
         var out = ""
         out.reserveCapacity(4096)
         write(object, indent: 0, into: &out)
-        return out + "\n"
+        out += "\n"
+        return out
     }
 
     static func write(_ value: Any, indent: Int, into out: inout String) {
@@ -37,13 +38,13 @@ enum ValidationJSON {
         case let object as [String: Any]:
             out += "{\n"
             if object.isEmpty { out += "\n" }
-            let keys = object.keys.sorted(by: keyOrder)
-            for (i, key) in keys.enumerated() {
+            let members = object.sorted { keyOrder($0.key, $1.key) }
+            for (i, member) in members.enumerated() {
                 pad(indent + 1, into: &out)
-                quote(key, into: &out)
+                quote(member.key, into: &out)
                 out += " : "
-                write(object[key]!, indent: indent + 1, into: &out)
-                out += i == keys.count - 1 ? "\n" : ",\n"
+                write(member.value, indent: indent + 1, into: &out)
+                out += i == members.count - 1 ? "\n" : ",\n"
             }
             pad(indent, into: &out)
             out += "}"
@@ -55,15 +56,24 @@ enum ValidationJSON {
     /// `JSONSerialization`'s `.sortedKeys` order for ASCII keys: ignoring case first, then by
     /// code unit.
     static func keyOrder(_ a: String, _ b: String) -> Bool {
+        // ASCII keys (all of them, in practice) compare on their bytes: `lowercased()` maps only
+        // `A`-`Z` there, and String order is byte order.
+        if a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) {
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+            if !a.utf8.lazy.map(lower).elementsEqual(b.utf8.lazy.map(lower)) {
+                return a.utf8.lazy.map(lower).lexicographicallyPrecedes(b.utf8.lazy.map(lower))
+            }
+            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        }
         let (x, y) = (a.lowercased(), b.lowercased())
         return x == y ? a < b : x < y
     }
 
     static func pad(_ level: Int, into out: inout String) {
-        out += String(repeating: "  ", count: level)
+        for _ in 0..<level { out += "  " }
     }
 
     static func quote(_ text: String, into out: inout String) {
-        out += JSONStringEncoding.quoted(text)
+        JSONStringEncoding.appendQuoted(text, to: &out)
     }
 }
