@@ -51,10 +51,9 @@ struct CatalogueCoverage {
         }
         guard depth < Self.maxDepth else { return }
         for name in names.sorted() where !name.hasPrefix(".") {
-            let child = PlatformRoot.join(path, name)
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: child),
-                attributes[.type] as? FileAttributeType == .typeDirectory
-            else { continue }
+            // lstat: a symbolic link is not followed, whatever it points at.
+            var info = stat()
+            guard lstat(PlatformRoot.join(path, name), &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
             walk(relative + "/" + name, depth: depth + 1, listed: listed, into: &found)
         }
     }

@@ -50,6 +50,9 @@ public struct ValidationOperation: Sendable {
         let schemaFiles = try Self.schemaFiles(request)
         async let compiled = Self.compiledValidators(for: schemaFiles.schemas, confinedTo: schemaFiles.folders)
         let plan = try Plan(request, root: schemaFiles.root)
+        // The search for folders the catalogue does not list walks directories only; it runs
+        // beside the rest.
+        async let unlisted = plan.coversWholeCatalogue ? plan.root.map { CatalogueCoverage(root: $0).unlistedFolders() } ?? [] : []
         let extraLayers = try Self.environmentFileLayers(request)
 
         var reader = AppsettingsReader(compatibility: request.compatibility)
@@ -98,7 +101,7 @@ public struct ValidationOperation: Sendable {
 
         var platformDiagnostics: [Diagnostic] = []
         if let root = plan.root, let definition = plan.definition {
-            if plan.coversWholeCatalogue { platformDiagnostics += CatalogueCoverage(root: root).unlistedFolders() }
+            if plan.coversWholeCatalogue { platformDiagnostics += await unlisted }
             if let coverage = SeedCoverage.load(root: root, environment: definition, problems: &platformDiagnostics) {
                 for (index, _, found) in checkedServices where !services[index].isUnusable {
                     let missing = coverage.findings(for: found)

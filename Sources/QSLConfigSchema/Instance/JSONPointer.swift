@@ -16,27 +16,47 @@ enum JSONPointer {
     }
 
     /// Splits a pointer into unescaped tokens; `nil` when it does not start with `/` (the empty
-    /// pointer gives no tokens).
+    /// pointer gives no tokens). Works on UTF-8 code units: `/` and `~` are ASCII, and the
+    /// pointers of schema locations and annotations are split by the thousand.
     static func tokens(_ pointer: String) -> [String]? {
         if pointer.isEmpty { return [] }
-        guard pointer.hasPrefix("/") else { return nil }
-        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { part in
-            guard part.contains("~") else { return String(part) }
-            var out = ""
-            var tilde = false
-            for scalar in part.unicodeScalars {
-                if tilde {
-                    out += scalar == "1" ? "/" : scalar == "0" ? "~" : "~" + String(scalar)
-                    tilde = false
-                } else if scalar == "~" {
-                    tilde = true
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        let utf8 = pointer.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return nil }
+        var tokens: [String] = []
+        var start = utf8.index(after: utf8.startIndex)
+        var hasTilde = false
+        var i = start
+        while true {
+            if i == utf8.endIndex || utf8[i] == UInt8(ascii: "/") {
+                let part = Substring(utf8[start..<i])
+                tokens.append(hasTilde ? unescape(part) : String(part))
+                if i == utf8.endIndex { break }
+                start = utf8.index(after: i)
+                hasTilde = false
+            } else if utf8[i] == UInt8(ascii: "~") {
+                hasTilde = true
             }
-            if tilde { out += "~" }
-            return out
+            i = utf8.index(after: i)
         }
+        return tokens
+    }
+
+    /// One token with `~1` → `/` and `~0` → `~` (any other `~` kept as written).
+    private static func unescape(_ part: Substring) -> String {
+        var out = ""
+        var tilde = false
+        for scalar in part.unicodeScalars {
+            if tilde {
+                out += scalar == "1" ? "/" : scalar == "0" ? "~" : "~" + String(scalar)
+                tilde = false
+            } else if scalar == "~" {
+                tilde = true
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        if tilde { out += "~" }
+        return out
     }
 
     /// An array index token: digits only, no leading zero.
