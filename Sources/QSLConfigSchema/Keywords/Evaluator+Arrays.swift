@@ -32,7 +32,7 @@ extension Evaluator {
             var valid = true
             var none: Evaluated?
             for (i, schema) in schemas.enumerated() where i < elements.count {
-                if !evaluateChild(schema, elements[i], keywordTokens: [keyword.name, String(i)], instanceToken: .index(i), evaluated: &none, keyword: keyword.name, falseMessage: { "item \(i) is not allowed here" }) {
+                if !evaluateChild(schema, elements[i], keywordToken: keyword.name, subToken: String(i), instanceToken: .index(i), evaluated: &none, keyword: keyword.name, falseMessage: { "item \(i) is not allowed here" }) {
                     valid = false
                     if !collecting { return false }
                 }
@@ -44,7 +44,7 @@ extension Evaluator {
             var none: Evaluated?
             if start < elements.count {
                 for i in start..<elements.count {
-                    if !evaluateChild(schema, elements[i], keywordTokens: [keyword.name], instanceToken: .index(i), evaluated: &none, keyword: keyword.name, falseMessage: { "item \(i) is not allowed here (\(keyword.name))" }) {
+                    if !evaluateChild(schema, elements[i], keywordToken: keyword.name, instanceToken: .index(i), evaluated: &none, keyword: keyword.name, falseMessage: { "item \(i) is not allowed here (\(keyword.name))" }) {
                         valid = false
                         if !collecting { return false }
                     }
@@ -59,7 +59,7 @@ extension Evaluator {
             for (i, element) in elements.enumerated() {
                 let outcome = alternative { evaluator in
                     var none: Evaluated?
-                    return evaluator.evaluateChild(schema, element, keywordTokens: [keyword.name], instanceToken: .index(i), evaluated: &none, keyword: keyword.name)
+                    return evaluator.evaluateChild(schema, element, keywordToken: keyword.name, instanceToken: .index(i), evaluated: &none, keyword: keyword.name)
                 }
                 if outcome.valid {
                     matched += 1
@@ -89,7 +89,7 @@ extension Evaluator {
             var none: Evaluated?
             let seen = evaluated ?? Evaluated()
             for i in elements.indices where !seen.hasEvaluated(item: i) {
-                if !evaluateChild(schema, elements[i], keywordTokens: [keyword.name], instanceToken: .index(i), evaluated: &none, keyword: keyword.name, falseMessage: { "item \(i) is not allowed here (unevaluatedItems)" }) {
+                if !evaluateChild(schema, elements[i], keywordToken: keyword.name, instanceToken: .index(i), evaluated: &none, keyword: keyword.name, falseMessage: { "item \(i) is not allowed here (unevaluatedItems)" }) {
                     valid = false
                     if !collecting { return false }
                 }

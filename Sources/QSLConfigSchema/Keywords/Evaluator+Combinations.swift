@@ -8,7 +8,7 @@ extension Evaluator {
         for i in failed {
             var branch: Evaluated? = tracking ? Evaluated() : nil
             let outcome = alternative { evaluator in
-                evaluator.evaluateChild(schemas[i], instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
+                evaluator.evaluateChild(schemas[i], instance, keywordToken: keyword.name, subToken: String(i), instanceToken: nil, evaluated: &branch, keyword: keyword.name)
             }
             closest = Closest.better(closest, Closest(index: i, failures: Array(outcome.failures), pointer: instancePointer))
         }
@@ -21,7 +21,7 @@ extension Evaluator {
         case .allOf(let schemas):
             var valid = true
             for (i, schema) in schemas.enumerated() {
-                if !evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &evaluated, keyword: keyword.name) {
+                if !evaluateChild(schema, instance, keywordToken: keyword.name, subToken: String(i), instanceToken: nil, evaluated: &evaluated, keyword: keyword.name) {
                     valid = false
                     if !collecting { return false }
                 }
@@ -42,7 +42,7 @@ extension Evaluator {
                 }
                 var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
                 let outcome = alternative { evaluator in
-                    evaluator.evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
+                    evaluator.evaluateChild(schema, instance, keywordToken: keyword.name, subToken: String(i), instanceToken: nil, evaluated: &branch, keyword: keyword.name)
                 }
                 if outcome.valid {
                     anyValid = true
@@ -71,7 +71,7 @@ extension Evaluator {
                 }
                 var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
                 let outcome = alternative { evaluator in
-                    evaluator.evaluateChild(schema, instance, keywordTokens: [keyword.name, String(i)], instanceToken: nil, evaluated: &branch, keyword: keyword.name)
+                    evaluator.evaluateChild(schema, instance, keywordToken: keyword.name, subToken: String(i), instanceToken: nil, evaluated: &branch, keyword: keyword.name)
                 }
                 if outcome.valid {
                     passing.append(i)
@@ -109,15 +109,15 @@ extension Evaluator {
         case .conditional(let condition, let then, let otherwise):
             var conditionEvaluated: Evaluated? = evaluated == nil ? nil : Evaluated()
             let outcome = alternative { evaluator in
-                evaluator.evaluateChild(condition, instance, keywordTokens: ["if"], instanceToken: nil, evaluated: &conditionEvaluated, keyword: "if")
+                evaluator.evaluateChild(condition, instance, keywordToken: "if", instanceToken: nil, evaluated: &conditionEvaluated, keyword: "if")
             }
             if outcome.valid {
                 if let conditionEvaluated { evaluated?.merge(conditionEvaluated) }
                 guard let then else { return true }
-                return evaluateChild(then, instance, keywordTokens: ["then"], instanceToken: nil, evaluated: &evaluated, keyword: "then")
+                return evaluateChild(then, instance, keywordToken: "then", instanceToken: nil, evaluated: &evaluated, keyword: "then")
             }
             guard let otherwise else { return true }
-            return evaluateChild(otherwise, instance, keywordTokens: ["else"], instanceToken: nil, evaluated: &evaluated, keyword: "else")
+            return evaluateChild(otherwise, instance, keywordToken: "else", instanceToken: nil, evaluated: &evaluated, keyword: "else")
 
         default:
             return true

@@ -5,7 +5,7 @@ extension Evaluator {
     mutating func apply(_ keyword: SchemaKeyword, of node: SchemaNode, to view: inout InstanceView<Instance>, evaluated: inout Evaluated?) -> Bool {
         switch keyword.operation {
         case .ref(let target):
-            return evaluateChild(target, view.instance, keywordTokens: [keyword.name], instanceToken: nil, evaluated: &evaluated, keyword: keyword.name)
+            return evaluateChild(target, view.instance, keywordToken: keyword.name, instanceToken: nil, evaluated: &evaluated, keyword: keyword.name)
         case .dynamicRef(let fallback, let anchor):
             var target = fallback
             for resource in scope {
@@ -14,7 +14,7 @@ extension Evaluator {
                     break
                 }
             }
-            return evaluateChild(target, view.instance, keywordTokens: [keyword.name], instanceToken: nil, evaluated: &evaluated, keyword: keyword.name)
+            return evaluateChild(target, view.instance, keywordToken: keyword.name, instanceToken: nil, evaluated: &evaluated, keyword: keyword.name)
 
         case .type(let types):
             if matches(types, &view) { return true }

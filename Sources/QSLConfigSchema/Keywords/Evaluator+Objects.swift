@@ -43,7 +43,7 @@ extension Evaluator {
             for (key, value) in view.members() {
                 guard let schema = schemas[options.propertyKey(key)] else { continue }
                 evaluated?.properties.insert(key)
-                if !evaluateChild(schema, value, keywordTokens: [keyword.name, key], instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here" }) {
+                if !evaluateChild(schema, value, keywordToken: keyword.name, subToken: key, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here" }) {
                     valid = false
                     if !collecting { return false }
                 }
@@ -55,7 +55,7 @@ extension Evaluator {
             for (key, value) in view.members() {
                 for (pattern, schema) in schemas where pattern.matches(key) {
                     evaluated?.properties.insert(key)
-                    if !evaluateChild(schema, value, keywordTokens: [keyword.name, pattern.source], instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here" }) {
+                    if !evaluateChild(schema, value, keywordToken: keyword.name, subToken: pattern.source, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here" }) {
                         valid = false
                         if !collecting { return false }
                     }
@@ -66,7 +66,7 @@ extension Evaluator {
             var valid = true
             var none: Evaluated?
             for (key, value) in view.members() where !known.contains(options.propertyKey(key)) && !patterns.contains(where: { $0.matches(key) }) {
-                if !evaluateChild(schema, value, keywordTokens: [keyword.name], instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here (additionalProperties)" }) {
+                if !evaluateChild(schema, value, keywordToken: keyword.name, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here (additionalProperties)" }) {
                     valid = false
                     if !collecting { return false }
                 }
@@ -85,7 +85,7 @@ extension Evaluator {
         case .dependentSchemas(let schemas):
             var valid = true
             for (trigger, schema) in schemas where view.has(property: options.propertyKey(trigger)) {
-                if !evaluateChild(schema, view.instance, keywordTokens: [keyword.name, trigger], instanceToken: nil, evaluated: &evaluated, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(trigger)) is not allowed here (dependentSchemas)" }) {
+                if !evaluateChild(schema, view.instance, keywordToken: keyword.name, subToken: trigger, instanceToken: nil, evaluated: &evaluated, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(trigger)) is not allowed here (dependentSchemas)" }) {
                     valid = false
                     if !collecting { return false }
                 }
@@ -96,7 +96,7 @@ extension Evaluator {
             var none: Evaluated?
             let seen = evaluated ?? Evaluated()
             for (key, value) in view.members() where !seen.hasEvaluated(property: key) {
-                if !evaluateChild(schema, value, keywordTokens: [keyword.name], instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here (unevaluatedProperties)" }) {
+                if !evaluateChild(schema, value, keywordToken: keyword.name, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here (unevaluatedProperties)" }) {
                     valid = false
                     if !collecting { return false }
                 }

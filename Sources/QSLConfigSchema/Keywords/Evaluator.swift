@@ -87,20 +87,23 @@ struct Evaluator<Instance: JSONInstance> {
         return valid
     }
 
-    /// Evaluates a subschema at a child location: `keywordTokens` are appended to the evaluation
-    /// path and `instanceToken` (if the instance is a member or element) to the instance path.
-    /// A `false` subschema fails with `falseMessage`, which says more than "false schema".
+    /// Evaluates a subschema at a child location: `keywordToken` (and `subToken`, a member name
+    /// or an index under it) is appended to the evaluation path and `instanceToken` (if the
+    /// instance is a member or element) to the instance path. A `false` subschema fails with
+    /// `falseMessage`, which says more than "false schema". The tokens are passed one by one,
+    /// not as an array: this runs for every member of every object a schema looks at.
     mutating func evaluateChild(
-        _ id: Int, _ instance: Instance, keywordTokens: [String], instanceToken: InstancePathToken?,
+        _ id: Int, _ instance: Instance, keywordToken: String, subToken: String? = nil, instanceToken: InstancePathToken?,
         evaluated: inout Evaluated?, keyword: String, falseMessage: (() -> String)? = nil
     ) -> Bool {
         if collecting {
-            evaluationPath.append(contentsOf: keywordTokens)
+            evaluationPath.append(keywordToken)
+            if let subToken { evaluationPath.append(subToken) }
             if let instanceToken { instancePath.append(instanceToken) }
         }
         defer {
             if collecting {
-                evaluationPath.removeLast(keywordTokens.count)
+                evaluationPath.removeLast(subToken == nil ? 1 : 2)
                 if instanceToken != nil { instancePath.removeLast() }
             }
         }
