@@ -20,8 +20,8 @@ work=.build-bench
 mkdir -p "$work"
 python3 scripts/bench/make_appsettings.py "$work/appsettings.large.json" "$size"
 gcc -O2 -o "$work/jansson_parse" scripts/bench/jansson_parse.c $(pkg-config --cflags --libs jansson)
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-bench >&2
-bench=$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-bench
+swift build -c release --scratch-path .build-release-bench --product qsl-bench >&2
+bench=$(swift build -c release --scratch-path .build-release-bench --show-bin-path)/qsl-bench
 
 results=$("$bench" parse "$work/appsettings.large.json" "$iterations"; "$work/jansson_parse" "$work/appsettings.large.json" "$iterations")
 get() { grep "^$1=" <<<"$results" | cut -d= -f2; }

@@ -20,8 +20,8 @@ BASELINE="$SUITE/baseline_python_jsonschema.py"
 
 cd "$ROOT"
 echo "building qsl-bench (release)..." >&2
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-bench >&2
-BIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-bench"
+swift build -c release --scratch-path .build-release-bench --product qsl-bench >&2
+BIN="$(swift build -c release --scratch-path .build-release-bench --show-bin-path)/qsl-bench"
 
 value() { sed -n "s/^$1=//p" <<<"$2" | head -1; }
 

@@ -5,7 +5,7 @@
 #
 #   scripts/bench-sigv4.sh [COUNT]
 #
-# Needs: swift, python3 with botocore. Builds into .build-release (ignored by git).
+# Needs: swift, python3 with botocore. Builds into .build-release-bench (ignored by git).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"  # pinned python tools in .venv/
 
@@ -14,8 +14,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 echo "building qsl-bench (release) ..." >&2
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-bench >&2
-bench="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-bench"
+swift build -c release --scratch-path .build-release-bench --product qsl-bench >&2
+bench="$(swift build -c release --scratch-path .build-release-bench --show-bin-path)/qsl-bench"
 
 swift_json="$("$bench" sigv4 "$count")"
 

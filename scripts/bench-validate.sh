@@ -8,6 +8,8 @@
 #   ITERATIONS  (environment) runs per side; the fastest counts (default 5)
 #   CJS_ITERATIONS (environment) runs of the slow check-jsonschema loop (default 3)
 #   BROKEN      (environment) services given one schema violation (default: three of them)
+#   BIN         (environment) a qsl-config binary to measure instead of building the release one
+#   SUITE       (environment) "no" skips the JSON Schema Test Suite part
 #
 # The tree (scripts/bench/make_platform_tree.py) holds, per service, appsettings.json and
 # appsettings.Production.json in plain JSON, built from this repository's platform/ tree, and the
@@ -34,9 +36,14 @@ BROKEN="${BROKEN:-userservice,feeservice,webapigateway}"
 cd "$ROOT"
 
 
-echo "building qsl-config (release)..." >&2
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-config >&2
-BIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-config"
+LABEL="qsl-config validate, all services, whole process (release, static)"
+if [[ -n "${BIN:-}" ]]; then
+    LABEL="qsl-config validate, all services, whole process (BIN)"
+else
+    echo "building qsl-config (release)..." >&2
+    swift build -c release --static-swift-stdlib --scratch-path .build-release --product qsl-config >&2
+    BIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/qsl-config"
+fi
 
 TREE="$(mktemp -d /tmp/qsl-bench-validate.XXXXXX)"
 trap 'rm -rf "$TREE"' EXIT
@@ -103,7 +110,7 @@ echo "validate: $count services (appsettings.json + appsettings.Production.json 
 echo "best of $ITERATIONS runs each (check-jsonschema: $CJS_ITERATIONS); $invalid services made schema-invalid on purpose ($BROKEN)"
 echo
 printf "%-66s %9s %12s\n" "validator" "seconds" "/ qsl-config"
-printf "%-66s %9.4f %11.1fx\n" "qsl-config validate, all services, whole process (release)" "$qsl_best" 1
+printf "%-66s %9.4f %11.1fx\n" "$LABEL" "$qsl_best" 1
 printf "%-66s %9.4f %11.1fx\n" "python-jsonschema $py_version, library in one process (import included)" "$py_best" "$(awk -v p="$py_best" -v q="$qsl_best" 'BEGIN { print p / q }')"
 printf "%-66s %9.4f %11.1fx\n" "  of which import jsonschema" "$py_import_best" "$(awk -v p="$py_import_best" -v q="$qsl_best" 'BEGIN { print p / q }')"
 printf "%-66s %9.4f %11.1fx\n" "  of which schemas, files, compile, validate (after the import)" "$py_work_best" "$(awk -v p="$py_work_best" -v q="$qsl_best" 'BEGIN { print p / q }')"
@@ -120,6 +127,7 @@ else
     exit 1
 fi
 
+[[ "${SUITE:-yes}" == no ]] && exit 0
 echo
 echo "== the JSON Schema Test Suite beside python-jsonschema (scripts/bench-schema-suite.sh)"
 cd "$ROOT"

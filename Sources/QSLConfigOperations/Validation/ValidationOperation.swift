@@ -155,9 +155,6 @@ public struct ValidationOperation: Sendable {
         var root: PlatformRoot?
         /// Whether every service of the catalogue is validated (no `--service` named).
         var coversWholeCatalogue = false
-        /// The folders a schema's `$ref`s may read files from: the platform root, or in
-        /// directory mode the request's ``ValidationRequest/schemaRoot``, else the schema's folder.
-        var schemaFolders: [String] = []
 
         /// The plan for `request`, opening the platform root it names.
         init(_ request: ValidationRequest) throws(ValidationError) {
@@ -217,7 +214,6 @@ public struct ValidationOperation: Sendable {
                 self.prefixSource = root.environmentFile(definition.name)
                 self.root = root
                 self.coversWholeCatalogue = ids.isEmpty
-                self.schemaFolders = [path]
             case .directory(let folder, let schema, let environment):
                 let name = environment ?? HostEnvironment.defaultName
                 let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -232,13 +228,13 @@ public struct ValidationOperation: Sendable {
                 self.secretsPrefix = request.secretsPrefix
                 self.parameterPrefix = request.parameterPrefix
                 self.prefixSource = nil
-                self.schemaFolders = [request.schemaRoot ?? AtomicFile.parentDirectory(of: schema)]
             }
         }
     }
 
-    /// The schema files `request` validates against, the folders their `$ref`s may read, and in
-    /// catalogue mode the opened platform root. Only the catalogue is read: the schemas can
+    /// The schema files `request` validates against, the folders their `$ref`s may read (the
+    /// platform root; in directory mode the request's ``ValidationRequest/schemaRoot``, else the
+    /// schema's folder), and in catalogue mode the opened platform root. Only the catalogue is read: the schemas can
     /// compile before the environment is. Ids the catalogue does not list, and entries naming no
     /// schema, are left to ``Plan`` to report.
     static func schemaFiles(_ request: ValidationRequest) throws(ValidationError) -> (schemas: [String], folders: [String], root: PlatformRoot?) {
