@@ -64,4 +64,19 @@ struct ConfigKeyOrderTests {
         #expect(!CredentialClassifier.isHashKey(ConfigKey("Sha256\u{0600}:Secret")))
         #expect(CredentialClassifier.keyKind(of: ConfigKey("Secrets\u{0600}:Name")) == nil)
     }
+
+    @Test("every colon-separated name splits at each ':' code unit, a ':' after U+0600 included: keys, secret references")
+    func colonSeparatedNames() throws {
+        #expect(ConfigKey.colonSeparated("Jwt\u{0600}:Secret:Key", maxSplits: 1) == ["Jwt\u{0600}", "Secret:Key"])
+        #expect(ConfigKey.colonSeparated("a::b:", omittingEmpty: true) == ["a", "b"])
+        #expect(ConfigKey.colonSeparated("") == [""])
+
+        // `${aws:secrets:NAME:KEY}` splits its fields the same way.
+        let template = try PlaceholderTemplate(parsing: "${aws:secrets:qsl/prod/jwt:signing\u{0600}:AWSPREVIOUS}")
+        guard case .secret(let reference)? = template.references.first else {
+            Issue.record("no secret reference in \(template.references)")
+            return
+        }
+        #expect(reference.secretId == "qsl/prod/jwt" && reference.jsonKey == "signing\u{0600}" && reference.versionStage == "AWSPREVIOUS")
+    }
 }

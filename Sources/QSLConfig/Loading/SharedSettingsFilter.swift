@@ -15,7 +15,7 @@ public struct SharedSettingsFilter: Sendable, Hashable {
     }
 
     public func accepts(_ key: ConfigKey) -> Bool {
-        let segments = key.folded.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        let segments = ConfigKey.colonSeparated(key.folded, maxSplits: 2)
         guard let section = segments.first else { return false }
         if section == "CONNECTIONSTRINGS" {
             return segments.count >= 2 && connectionStrings.contains(String(segments[1]))

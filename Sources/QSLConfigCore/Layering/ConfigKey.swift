@@ -20,8 +20,13 @@ public struct ConfigKey: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Split at every `:` code unit, as ASP.NET's `ConfigurationPath` splits and as every byte
     /// scan of a key here does; a split by Character would keep a `:` that a prepended
     /// mark before it (U+0600) joins into one grapheme.
-    public var segments: [Substring] {
-        spelling.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { Substring($0) }
+    public var segments: [Substring] { Self.colonSeparated(spelling) }
+
+    /// `text` split at every `:`, at most `maxSplits` times. The split is on the code unit, as
+    /// ASP.NET splits keys: a `:` after a mark that joins it into one Character (U+0600, a
+    /// combining accent) still separates, which a split by Character would miss.
+    public static func colonSeparated(_ text: String, maxSplits: Int = .max, omittingEmpty: Bool = false) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: ":"), maxSplits: maxSplits, omittingEmptySubsequences: omittingEmpty).map { Substring($0) }
     }
 
     public static func == (lhs: ConfigKey, rhs: ConfigKey) -> Bool { lhs.folded == rhs.folded }

@@ -221,7 +221,7 @@ struct PlaceholderParser {
 
     static func secretReference(_ target: String, fail: (String) -> PlaceholderSyntaxError) throws(PlaceholderSyntaxError) -> SecretReference {
         guard !target.isEmpty else { throw fail("'${aws:secrets:}' names no secret") }
-        let fields = target.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let fields = ConfigKey.colonSeparated(target).map(String.init)
         let idFieldCount: Int
         if target.hasPrefix("arn:") {
             // arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME
@@ -264,7 +264,7 @@ struct PlaceholderParser {
         var selector: String?
         if target.hasPrefix("arn:") {
             // arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME[:SELECTOR]
-            let fields = target.split(separator: ":", omittingEmptySubsequences: false)
+            let fields = ConfigKey.colonSeparated(target)
             guard fields.count >= 6, fields[2] == "ssm", fields[5].hasPrefix("parameter/") else {
                 throw fail("'\(target)' is not an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)")
             }

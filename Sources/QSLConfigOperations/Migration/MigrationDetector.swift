@@ -28,7 +28,7 @@ enum MigrationDetector {
             return "postgres"
         }
         if folded.contains("REDIS") || folded == "CONNECTIONSTRINGS:CACHE" || lower.contains(",password=") { return "redis" }
-        let section = folded.split(separator: ":").first.map(String.init) ?? ""
+        let section = ConfigKey.colonSeparated(folded, omittingEmpty: true).first.map(String.init) ?? ""
         if ["SECURITY", "JWT", "JWTSETTINGS", "ENCRYPTION", "INTERNALAPI", "APIKEYS"].contains(section) { return "generated" }
         return "external"
     }

@@ -292,7 +292,7 @@ struct MigrationPlanner {
                     continue
                 }
                 guard let readID = scan.targetReadsSite[service]?[key], let read = scan.sites[readID], !read.isOverlay else { continue }
-                guard !key.spelling.split(separator: ":").contains(where: { $0.allSatisfy(\.isNumber) }) else {
+                guard !ConfigKey.colonSeparated(key.spelling, omittingEmpty: true).contains(where: { $0.allSatisfy(\.isNumber) }) else {
                     unmigratable.append(
                         Diagnostic(
                             at: read.location, "'\(key)' is an array element, which an overlay cannot override alone; move the array to \(target.name)'s overlay first",

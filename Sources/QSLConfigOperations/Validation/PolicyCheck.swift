@@ -178,7 +178,7 @@ struct PolicyCheck {
     /// A secret's name; for an ARN, the name field (`...:secret:NAME-AbCdEf`).
     static func secretName(_ reference: SecretReference) -> String {
         guard reference.isARN else { return reference.secretId }
-        return reference.secretId.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).last.map(String.init) ?? reference.secretId
+        return ConfigKey.colonSeparated(reference.secretId, maxSplits: 6).last.map(String.init) ?? reference.secretId
     }
 
     /// A parameter's name; for an ARN, the part after `parameter` (`/qsl/production/config/x`).

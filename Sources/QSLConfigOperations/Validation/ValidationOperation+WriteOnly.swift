@@ -31,7 +31,7 @@ extension ValidationOperation {
     static func isMarked(_ key: ConfigKey, in paths: Set<String>) -> Bool {
         guard !paths.isEmpty else { return false }
         var path = ""
-        for segment in key.folded.split(separator: ":", omittingEmptySubsequences: false) {
+        for segment in ConfigKey.colonSeparated(key.folded) {
             path = path.isEmpty ? String(segment) : path + ":" + segment
             if paths.contains(path) { return true }
         }
