@@ -108,7 +108,7 @@ struct RegexProgramTests {
         #expect(try !SchemaPattern(#"a(?=b)"#).matches("ac"))
     }
 
-    @Test("inputs the matcher declines (over its step budget, too long for a repeated group) are answered by Swift's engine")
+    @Test("inputs the matcher declines (over its step budget, nesting too deep through a repeated group) are answered by Swift's engine")
     func declinedInputs() throws {
         let (catastrophic, _) = try both(#"^(a|aa)+$"#)
         let long = String(repeating: "a", count: 40) + "b"
@@ -116,14 +116,40 @@ struct RegexProgramTests {
         #expect(try !SchemaPattern(#"^(?:a|aa)+c$"#).matches(String(repeating: "a", count: 30) + "b"))
 
         let (grouped, _) = try both(#"^(?:ab)+$"#)
-        let longPairs = String(repeating: "ab", count: RegexProgram.maxScalarsForGroupRepetition)
-        #expect(grouped.matches(longPairs) == nil)
+        let longest = try #require((1...2_000).last { !grouped.nestsTooDeep(forInputOf: 2 * $0) })
+        let fits = String(repeating: "ab", count: longest)
+        let longPairs = fits + "ab"
+        #expect(grouped.matches(fits) == true, "the longest input the frame budget allows is matched here")
+        #expect(grouped.matches(longPairs) == nil, "one pair more would nest too deep")
         #expect(try SchemaPattern(#"^(?:ab)+$"#).matches(longPairs))
         #expect(try !SchemaPattern(#"^(?:ab)+$"#).matches(longPairs + "a"))
 
         let (scalarRun, _) = try both(#"^a+$"#)
         #expect(scalarRun.matches(String(repeating: "a", count: 100_000)) == true, "a repeated class never recurses per character")
         #expect(RegexProgram(.repetition(.group(.sequence([.scalar("a"), .scalar("b")])), min: 2_000, max: nil, greedy: true)) == nil)
+    }
+}
+
+extension RegexProgramTests {
+    @Test("the deepest matches the matcher takes on fit a secondary thread's stack: a repeated group at the input limit, long literal patterns")
+    func depthFitsASmallStack() throws {
+        // The longest inputs the frame budget lets these patterns match here, not in Swift's engine.
+        let (grouped, _) = try both(#"^(?:ab)+$"#)
+        let (lazy, _) = try both(#"^(?:a|b)*?(?:ab)+$"#)
+        let pairs = String(repeating: "ab", count: try #require((1...2_000).last { !grouped.nestsTooDeep(forInputOf: 2 * $0) }))
+        let lazyPairs = String(repeating: "ab", count: try #require((1...2_000).last { !lazy.nestsTooDeep(forInputOf: 2 * $0) }))
+        #expect(grouped.matches(pairs) == true && lazy.matches(lazyPairs) == true)
+        let literal = String(repeating: "x", count: 5_000)
+        let outcome = SchemaFixtures.onSmallStack { () -> [Bool] in
+            [
+                (try? SchemaPattern(#"^(?:ab)+$"#).matches(pairs)) ?? false,
+                (try? SchemaPattern(#"^(?:a|b)*?(?:ab)+$"#).matches(lazyPairs)) ?? false,
+                (try? SchemaPattern("^" + literal + "$").matches(literal)) ?? false,
+                (try? SchemaPattern("(?:" + literal + ")+").matches(literal + literal)) ?? false,
+                (try? SchemaPattern("^" + literal + "$").matches(literal + "y")) == false,
+            ]
+        }
+        #expect(outcome == [true, true, true, true, true])
     }
 }
 

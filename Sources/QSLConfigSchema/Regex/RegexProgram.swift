@@ -51,33 +51,45 @@ struct RegexProgram: Sendable {
     let root: RegexNode
     /// Whether every match starts at the beginning (`^...`), so no later start is tried.
     private let anchoredAtStart: Bool
-    /// Whether a group is repeated: each of its iterations recurses once, so long inputs are
-    /// left to Swift's engine (``maxScalarsForGroupRepetition``).
-    private let repeatsGroup: Bool
+    /// Stack frames a match nests apart from the iterations of repeated groups.
+    private let staticFrames: Int
+    /// For a pattern that repeats a group: the frames one iteration nests, and the sum of the
+    /// repetitions' minimums (iterations past a minimum each consume a scalar). `nil` otherwise.
+    private let groupIterations: (frames: Int, minimums: Int)?
 
     /// Matching steps one input may take before the matcher hands the input to Swift's engine:
     /// far above what a sane pattern needs, and a bound on catastrophic backtracking here.
     static let stepBudget = 100_000
-    /// The longest input matched here when the pattern repeats a group.
-    static let maxScalarsForGroupRepetition = 1_000
-    /// The largest repetition bound on a group this matcher runs; a larger one nests too deep.
+    /// The deepest a match may nest, in frames of the matcher's recursion: the matcher runs on
+    /// whatever thread validates, whose stack may be 512 KiB. A pattern nesting deeper, or an
+    /// input whose repeated group would, is left to Swift's engine.
+    static let frameBudget = 1_000
+    /// The largest repetition bound on a group this matcher runs.
     static let maxGroupRepetitionBound = 1_000
 
-    /// The program for `root`, or `nil` when this matcher should not run it (a group repeated
-    /// with a bound above ``maxGroupRepetitionBound``).
+    /// The program for `root`, or `nil` when this matcher should not run it: a group repeated
+    /// with a bound above ``maxGroupRepetitionBound``, or a pattern that nests past
+    /// ``frameBudget`` whatever the input.
     init?(_ root: RegexNode) {
-        guard let repeatsGroup = Self.repeatsGroup(root) else { return nil }
+        guard let shape = Self.shape(of: root), shape.frames <= Self.frameBudget / 2 else { return nil }
         self.root = root
-        self.repeatsGroup = repeatsGroup
+        self.staticFrames = shape.frames
+        self.groupIterations = shape.iteration.map { ($0, shape.minimums) }
         self.anchoredAtStart = Self.startsAnchored(root)
     }
 
+    /// Whether an input of `count` scalars can nest past ``frameBudget``.
+    func nestsTooDeep(forInputOf count: Int) -> Bool {
+        guard let groupIterations else { return false }
+        return staticFrames + (count + groupIterations.minimums) * groupIterations.frames > Self.frameBudget
+    }
+
     /// Whether the pattern matches somewhere in `text`; `nil` when this matcher declines the
-    /// input (too long for a repeated group, or over the step budget) and Swift's engine must
-    /// answer.
+    /// input (one that would nest too deep through a repeated group, or over the step budget)
+    /// and Swift's engine must answer.
     func matches(_ text: String) -> Bool? {
         let scalars = Array(text.unicodeScalars)
-        if repeatsGroup && scalars.count > Self.maxScalarsForGroupRepetition { return nil }
+        if nestsTooDeep(forInputOf: scalars.count) { return nil }
         let run = Run(scalars)
         for start in 0...(anchoredAtStart ? 0 : scalars.count) {
             if run.match(root, start, { _ in true }) { return true }
@@ -86,25 +98,38 @@ struct RegexProgram: Sendable {
         return false
     }
 
-    /// Whether `node` repeats a group, or `nil` when this matcher should not run it.
-    private static func repeatsGroup(_ node: RegexNode) -> Bool? {
+    /// What nesting a match of `node` can reach: its frames apart from group iterations, the
+    /// frames of one iteration of its deepest repeated group (`nil` without one), and the sum of
+    /// its group repetitions' minimums; `nil` when this matcher should not run it.
+    private static func shape(of node: RegexNode) -> (frames: Int, iteration: Int?, minimums: Int)? {
         switch node {
         case .scalar, .set, .inputStart, .inputEnd, .wordBoundary, .never:
-            return false
+            return (1, nil, 0)
         case .group(let inner):
-            return repeatsGroup(inner)
+            return shape(of: inner).map { (1 + $0.frames, $0.iteration, $0.minimums) }
         case .sequence(let nodes), .alternation(let nodes):
-            var repeats = false
+            var frames = 0
+            var iteration: Int?
+            var minimums = 0
             for child in nodes {
-                guard let inner = repeatsGroup(child) else { return nil }
-                repeats = repeats || inner
+                guard let inner = shape(of: child) else { return nil }
+                if case .sequence = node {
+                    // Each element's frames stay on the stack while the rest of the sequence
+                    // matches (the continuation runs inside it); atoms are matched in line.
+                    frames += Run.inline(child) ? 0 : 3 + inner.frames
+                } else {
+                    frames = max(frames, inner.frames)
+                }
+                iteration = [iteration, inner.iteration].compactMap { $0 }.max()
+                minimums += inner.minimums
             }
-            return repeats
+            return (1 + frames, iteration, minimums)
         case .repetition(let body, let min, let max, _):
-            guard let inner = repeatsGroup(body) else { return nil }
-            if Run.singleScalar(body) { return inner }
+            guard let inner = shape(of: body) else { return nil }
+            if Run.singleScalar(body) { return (2, inner.iteration, inner.minimums) }
             guard min <= maxGroupRepetitionBound, (max ?? 0) <= maxGroupRepetitionBound else { return nil }
-            return true
+            let iteration = 4 + inner.frames
+            return (3 + inner.frames, Swift.max(iteration, inner.iteration ?? 0), inner.minimums + min)
         }
     }
 
@@ -144,9 +169,7 @@ struct RegexProgram: Sendable {
             case .inputEnd:
                 return i == scalars.count && next(i)
             case .wordBoundary(let negated):
-                let before = i > 0 && Self.isWord(scalars[i - 1])
-                let after = i < scalars.count && Self.isWord(scalars[i])
-                return ((before != after) != negated) && next(i)
+                return (isBoundary(at: i) != negated) && next(i)
             case .group(let inner):
                 return match(inner, i, next)
             case .sequence(let nodes):
@@ -162,9 +185,48 @@ struct RegexProgram: Sendable {
             }
         }
 
+        /// The elements of a sequence from `index`: characters, classes and assertions are
+        /// matched in line (a 5,000-character literal does not recurse 5,000 times); any other
+        /// element matches with the rest of the sequence as its continuation.
         private func sequence(_ nodes: [RegexNode], _ index: Int, _ i: Int, _ next: (Int) -> Bool) -> Bool {
+            var index = index
+            var i = i
+            while index < nodes.count, Self.inline(nodes[index]) {
+                switch nodes[index] {
+                case .scalar(let scalar):
+                    guard i < scalars.count, scalars[i] == scalar else { return false }
+                    i += 1
+                case .set(let set):
+                    guard i < scalars.count, set.contains(scalars[i]) else { return false }
+                    i += 1
+                case .inputStart:
+                    guard i == 0 else { return false }
+                case .inputEnd:
+                    guard i == scalars.count else { return false }
+                case .wordBoundary(let negated):
+                    guard isBoundary(at: i) != negated else { return false }
+                default:
+                    preconditionFailure("only atoms are matched in line")
+                }
+                index += 1
+            }
+            steps += 1
             if index == nodes.count { return next(i) }
             return match(nodes[index], i) { j in self.sequence(nodes, index + 1, j, next) }
+        }
+
+        private func isBoundary(at i: Int) -> Bool {
+            let before = i > 0 && Self.isWord(scalars[i - 1])
+            let after = i < scalars.count && Self.isWord(scalars[i])
+            return before != after
+        }
+
+        /// Whether a sequence matches `node` in line, without recursing.
+        static func inline(_ node: RegexNode) -> Bool {
+            switch node {
+            case .scalar, .set, .inputStart, .inputEnd, .wordBoundary: true
+            default: false
+            }
         }
 
         /// A repeated character or class: measures the run of matching scalars once, then tries
