@@ -108,6 +108,23 @@ struct RegexProgramTests {
         #expect(try !SchemaPattern(#"a(?=b)"#).matches("ac"))
     }
 
+    /// Found by the regex fuzz target: Swift's engine stops the process ("Should this be an
+    /// assert?") on a backreference to a group under `{0}`. The translation writes `X{0}` as an
+    /// alternative that is never taken, keeping the group numbers. (Swift's engine still answers
+    /// `false` where ECMA-262 lets a backreference to an unset group match the empty string.)
+    @Test("a backreference to a group repeated zero times does not stop the process")
+    func zeroRepetitionBackreference() throws {
+        let outcome = SchemaFixtures.onSmallStack { () -> [Bool?] in
+            [#"(a){0}\1"#, #"(a){0,0}b\1"#, #"((a){0})\2"#, #"(0:Close3}|.){0}a\1a=,}"#].map { pattern in
+                (try? SchemaPattern(pattern)).map { $0.matches("b") }
+            }
+        }
+        #expect(outcome.allSatisfy { $0 != nil }, "every pattern compiles and answers: \(outcome)")
+        let translated = try ECMARegexTranslator.translate(#"x(a){0}y"#, mode: .strict)
+        #expect(translated.swiftPattern == #"x(?:(?!)(a))?y"#)
+        #expect(try SchemaPattern(#"^x(a){0}y$"#).matches("xy") && !SchemaPattern(#"^x(a){0}y$"#).matches("xay"))
+    }
+
     @Test("inputs the matcher declines (over its step budget, nesting too deep through a repeated group) are answered by Swift's engine")
     func declinedInputs() throws {
         let (catastrophic, _) = try both(#"^(a|aa)+$"#)

@@ -144,6 +144,7 @@ struct ECMARegexTranslator {
 
     private mutating func parseTerm() throws(Failure) -> RegexNode {
         let start = i
+        let outMark = out.utf8.count
         guard let c = peek() else { return .sequence([]) }
         var quantifiable = true
         let atom: RegexNode
@@ -189,7 +190,7 @@ struct ECMARegexTranslator {
             i += 1
             atom = emitLiteral(c)
         }
-        return try parseQuantifier(quantifiable: quantifiable, atomStart: start, atom: atom)
+        return try parseQuantifier(quantifiable: quantifiable, atomStart: start, outMark: outMark, atom: atom)
     }
 
     /// Parses `(...)`; returns whether the group may take a quantifier, and the group.
@@ -292,8 +293,9 @@ struct ECMARegexTranslator {
         return k < scalars.count && scalars[k] == "}"
     }
 
-    /// Reads the quantifier after `atom`, if any, and returns the atom as quantified.
-    private mutating func parseQuantifier(quantifiable: Bool, atomStart: Int, atom: RegexNode) throws(Failure) -> RegexNode {
+    /// Reads the quantifier after `atom` (whose Swift text starts at `outMark` in the output),
+    /// if any, and returns the atom as quantified.
+    private mutating func parseQuantifier(quantifiable: Bool, atomStart: Int, outMark: Int, atom: RegexNode) throws(Failure) -> RegexNode {
         guard let c = peek() else { return atom }
         var text: String
         let low: Int
@@ -333,7 +335,15 @@ struct ECMARegexTranslator {
             text += "?"
             greedy = false
         }
-        out += text
+        if high == 0 {
+            // `X{0}` matches the empty string and leaves X's groups unset. Swift's engine
+            // crashes on a backreference to a group under `{0}` (`(a){0}\1`), so X is written as
+            // an alternative that can never be taken, which keeps the group numbers.
+            out.insert(contentsOf: "(?:(?!)", at: out.utf8.index(out.utf8.startIndex, offsetBy: outMark))
+            out += ")?"
+        } else {
+            out += text
+        }
         return .repetition(atom, min: low, max: high, greedy: greedy)
     }
 
