@@ -151,9 +151,14 @@ extension Evaluator {
             }
             return true
         case .pattern(let pattern):
-            if pattern.matches(text) { return true }
+            let answer = pattern.answer(text)
+            if answer == .match { return true }
             if collecting {
-                record(node: node, keyword: keyword.name, instance: view.instance, message: "\(subject) does not match the pattern \(JSONTree.quoted(pattern.source))")
+                let message =
+                    answer == .tooComplex
+                    ? "\(subject) could not be checked against the pattern \(JSONTree.quoted(pattern.source)) within \(RegexProgram.stepBudget) matching steps (the pattern backtracks too much on this value); simplify the pattern"
+                    : "\(subject) does not match the pattern \(JSONTree.quoted(pattern.source))"
+                record(node: node, keyword: keyword.name, instance: view.instance, message: message)
             }
             return false
         case .format(let format):

@@ -84,18 +84,36 @@ struct RegexProgram: Sendable {
         return staticFrames + (count + groupIterations.minimums) * groupIterations.frames > Self.frameBudget
     }
 
-    /// Whether the pattern matches somewhere in `text`; `nil` when this matcher declines the
-    /// input (one that would nest too deep through a repeated group, or over the step budget)
-    /// and Swift's engine must answer.
-    func matches(_ text: String) -> Bool? {
+    /// What matching a text came to.
+    enum Outcome: Equatable {
+        case match
+        case noMatch
+        /// The step budget ran out: the pattern backtracks too much on this text.
+        case overBudget
+        /// The text would nest past ``frameBudget`` through a repeated group; not tried.
+        case tooDeep
+    }
+
+    /// Matches `text` anywhere, within the step and frame budgets.
+    func outcome(_ text: String) -> Outcome {
         let scalars = Array(text.unicodeScalars)
-        if nestsTooDeep(forInputOf: scalars.count) { return nil }
+        if nestsTooDeep(forInputOf: scalars.count) { return .tooDeep }
         let run = Run(scalars)
         for start in 0...(anchoredAtStart ? 0 : scalars.count) {
-            if run.match(root, start, { _ in true }) { return true }
-            if run.gaveUp { return nil }
+            if run.match(root, start, { _ in true }) { return .match }
+            if run.gaveUp { return .overBudget }
         }
-        return false
+        return .noMatch
+    }
+
+    /// Whether the pattern matches somewhere in `text`; `nil` when this matcher did not decide
+    /// (over its step budget, or an input that would nest too deep).
+    func matches(_ text: String) -> Bool? {
+        switch outcome(text) {
+        case .match: true
+        case .noMatch: false
+        case .overBudget, .tooDeep: nil
+        }
     }
 
     /// What nesting a match of `node` can reach: its frames apart from group iterations, the

@@ -56,14 +56,35 @@ struct SchemaPattern: Sendable {
         try Regex(translated).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple).asciiOnlyWordCharacters()
     }
 
-    /// Whether the pattern matches somewhere in `text`.
+    /// What matching a text came to.
+    enum Answer: Equatable {
+        case match
+        case noMatch
+        /// The project's matcher ran out of steps: the pattern backtracks too much on this text
+        /// (`(a|aa)+c` on a long run of `a`). Swift's engine, a backtracker too, would take
+        /// longer still, so no engine is asked.
+        case tooComplex
+    }
+
+    /// Whether the pattern matches somewhere in `text`; ``Answer/tooComplex`` when deciding it
+    /// would take more than ``RegexProgram/stepBudget`` steps.
+    func answer(_ text: String) -> Answer {
+        guard case .program(let program, let fallback) = matcher else { return matches(text) ? .match : .noMatch }
+        switch program.outcome(text) {
+        case .match: return .match
+        case .noMatch: return .noMatch
+        case .overBudget: return .tooComplex
+        case .tooDeep: return (try? fallback.compiled()?.regex.firstMatch(in: text)) != nil ? .match : .noMatch
+        }
+    }
+
+    /// Whether the pattern matches somewhere in `text` (a text too complex to decide does not).
     func matches(_ text: String) -> Bool {
         switch matcher {
         case .prefix(let prefix): text.unicodeScalars.starts(with: prefix.unicodeScalars)
         case .exact(let literal): text.unicodeScalars.elementsEqual(literal.unicodeScalars)
         case .contains(let literal): literal.isEmpty || Self.containsScalars(text, literal)
-        case .program(let program, let fallback):
-            if let answer = program.matches(text) { answer } else { (try? fallback.compiled()?.regex.firstMatch(in: text)) != nil }
+        case .program: answer(text) == .match
         case .regex(let compiled): (try? compiled.regex.firstMatch(in: text)) != nil
         }
     }
