@@ -105,6 +105,9 @@ struct RegexProgramTests {
         #expect(try !SchemaPattern(#"(a)\1"#).matches("ab"))
         #expect(try SchemaPattern(#"^\p{Lu}+$"#).matches("ÀB"))
         #expect(try SchemaPattern(#"a(?=b)"#).matches("ab"))
+        // A lenient `\p` without `{...}` is the letter itself, which the matcher runs.
+        #expect(try ECMARegexTranslator.translate(#"a\pb[\P]"#, mode: .lenient).tree != nil)
+        #expect(try SchemaPattern(#"^a\pb[\P]$"#).matches("apbP") && !SchemaPattern(#"^a\pb$"#).matches("ab"))
         #expect(try !SchemaPattern(#"a(?=b)"#).matches("ac"))
     }
 

@@ -369,6 +369,11 @@ struct ECMARegexTranslator {
             out += "[" + (negated ? "^" : "") + Self.classBody(forShorthand: c) + "]"
             return .set(ScalarSet(ranges: Self.ranges(forShorthand: c), negated: negated))
         case "p", "P":
+            // `\p{...}` is a property only Swift's engine knows; a lenient `\p` alone is the letter.
+            guard peek(1) == "{" else {
+                out += try parsePropertyEscape()
+                return .scalar(c)
+            }
             out += try parsePropertyEscape()
             needsSwiftEngine = true
             return .never
@@ -648,6 +653,11 @@ struct ECMARegexTranslator {
             let negated = e == "D" || e == "W" || e == "S"
             return .set(negated ? "[^" + body + "]" : body, ranges: Self.ranges(forShorthand: e), negated: negated)
         case "p", "P":
+            guard peek(1) == "{" else {
+                // Lenient mode only (strict mode throws here): `\p` alone is the letter.
+                _ = try parsePropertyEscape()
+                return .scalar(e)
+            }
             return .set(try parsePropertyEscape(), ranges: nil, negated: false)
         case "b":
             i += 1
