@@ -296,8 +296,8 @@ struct ValidateCommandTests {
         let root = try CLIRunner.temporaryDirectory()
         try FileManager.default.createDirectory(at: root.appendingPathComponent("schemas/services"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("svc"), withIntermediateDirectories: true)
-        try Data(#"{"$defs": {"port": {"type": "integer"}}}"#.utf8).write(to: root.appendingPathComponent("schemas/shared.schema.json"))
-        try Data(#"{"properties": {"Port": {"$ref": "../shared.schema.json#/$defs/port"}}}"#.utf8)
+        try Data(#"{"$defs": {"port": {"type": "integer"}}}"#.utf8).write(to: root.appendingPathComponent("schemas/common.schema.json"))
+        try Data(#"{"properties": {"Port": {"$ref": "../common.schema.json#/$defs/port"}}}"#.utf8)
             .write(to: root.appendingPathComponent("schemas/services/svc.schema.json"))
         try Data(#"{"Port": 8080}"#.utf8).write(to: root.appendingPathComponent("svc/appsettings.json"))
         let arguments = ["validate", "--config-dir", "svc", "--schema", "schemas/services/svc.schema.json"]

@@ -18,6 +18,37 @@ struct JSONValueDecoderTests {
         var rotation: [String: Policy]
     }
 
+    /// Two integers written as a two-element array.
+    struct Pair: Decodable, Equatable {
+        var low: Int
+        var high: Int
+
+        init(low: Int, high: Int) {
+            self.low = low
+            self.high = high
+        }
+
+        init(from decoder: any Decoder) throws {
+            var elements = try decoder.unkeyedContainer()
+            low = try elements.decode(Int.self)
+            high = try elements.decode(Int.self)
+        }
+    }
+
+    @Test("an array with too few elements is reported at the array, naming its key path")
+    func tooFewElements() throws {
+        let text = "{\n  \"ranges\": [[1, 2], [3]]\n}"
+        let root = try document(text).root
+        do {
+            _ = try JSONValueDecoder().decode([String: [Pair]].self, from: root)
+            Issue.record("decoded")
+        } catch {
+            #expect(error.message == "ranges[1] has too few elements")
+            #expect(error.location?.line == 2 && error.location?.column == 22, "\(String(describing: error.location))")
+        }
+        #expect(try JSONValueDecoder().decode([String: [Pair]].self, from: try document(#"{"ranges": [[1, 2]]}"#).root) == ["ranges": [Pair(low: 1, high: 2)]])
+    }
+
     private func document(_ text: String) throws -> JSONDocument {
         try JSONDocument(parsingAnyValue: Array(text.utf8), file: "environments/production.json")
     }

@@ -76,7 +76,7 @@ public struct JSONValueDecoder: Sendable {
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
             guard value.kind == .array else { throw JSONValueDecoder.mismatch(value, expected: "an array", at: codingPath) }
-            return Unkeyed(elements: Array(value.children), codingPath: codingPath)
+            return Unkeyed(array: value, codingPath: codingPath)
         }
 
         func singleValueContainer() throws -> any SingleValueDecodingContainer {
@@ -142,12 +142,14 @@ public struct JSONValueDecoder: Sendable {
     }
 
     private struct Unkeyed: UnkeyedDecodingContainer {
+        let array: JSONValue
         let elements: [JSONValue]
         let codingPath: [any CodingKey]
         var currentIndex = 0
 
-        init(elements: [JSONValue], codingPath: [any CodingKey]) {
-            self.elements = elements
+        init(array: JSONValue, codingPath: [any CodingKey]) {
+            self.array = array
+            self.elements = Array(array.children)
             self.codingPath = codingPath
         }
 
@@ -164,7 +166,7 @@ public struct JSONValueDecoder: Sendable {
 
         private mutating func next() throws -> (JSONValue, [any CodingKey]) {
             guard !isAtEnd else {
-                throw Failure(message: "\(JSONValueDecoder.path(codingPath)) has too few elements", location: elements.last?.location ?? SourceLocation(file: "", line: 1, column: 1, offset: 0))
+                throw Failure(message: "\(JSONValueDecoder.path(codingPath)) has too few elements", location: array.location)
             }
             defer { currentIndex += 1 }
             return (elements[currentIndex], codingPath + [Index(currentIndex)])

@@ -716,7 +716,6 @@ struct ECMARegexTranslator {
     }
 
     /// Writes `scalar` as a literal and returns it as a node.
-    @discardableResult
     private mutating func emitLiteral(_ scalar: Unicode.Scalar) -> RegexNode {
         if scalar.isASCII, scalar.properties.isAlphabetic {
             out.unicodeScalars.append(scalar)
