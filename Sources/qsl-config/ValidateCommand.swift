@@ -96,7 +96,6 @@ struct ValidateCommand: AsyncParsableCommand {
         let target: QSLConfigOperations.ValidationRequest.Target =
             if let root { .catalogue(root: root, environment: environment!, services: services) }
             else { .directory(path: configDir!, schema: schema!, environment: environment) }
-        let variables = ProcessInfo.processInfo.environment
         let stores = self.stores
         let root = self.root
         var request = QSLConfigOperations.ValidationRequest(
@@ -104,6 +103,7 @@ struct ValidateCommand: AsyncParsableCommand {
         request.schemaRoot = schemaRoot
         if remote {
             // The process environment configures AWS access only; it is never a layer.
+            let variables = ProcessInfo.processInfo.environment
             request.remoteStore = { (definition: EnvironmentDefinition?) throws(StoreError) -> any SecretStore in
                 guard let root, let definition else { return try stores.makeStore(environment: variables) }
                 do {

@@ -32,6 +32,20 @@ struct ResolveCommandTests {
         #expect(json["DOTNET_ENVIRONMENT"] as? String == "Staging")
     }
 
+    @Test("QSL_LOG_LEVEL: a level turns logging on, an unknown one is bad usage (exit 2) naming the levels")
+    func logLevel() throws {
+        let dir = try folder(["appsettings.json": #"{"A": "1"}"#])
+        let bad = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment(["QSL_LOG_LEVEL": "verbose"]))
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("QSL_LOG_LEVEL is verbose, which is not a log level; use one of trace, debug, info"), "\(bad.stderr)")
+        #expect(bad.stdout.isEmpty)
+        let traced = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment(["QSL_LOG_LEVEL": "TRACE"]))
+        #expect(traced.status == 0, "\(traced.stderr)")
+        #expect(!traced.stderr.isEmpty, "trace logging writes to standard error")
+        let empty = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment(["QSL_LOG_LEVEL": ""]))
+        #expect(empty.status == 0 && empty.stderr.isEmpty, "an empty level leaves logging off")
+    }
+
     @Test("--compat net10 keeps JSON null as null")
     func net10() throws {
         let dir = try folder(["appsettings.json": #"{"N": null, "E": []}"#])

@@ -45,4 +45,53 @@ struct FileBytesTests {
         let bytes = try FileBytes.read(fifo, allowsPipe: true)
         #expect(String(decoding: bytes, as: UTF8.self) == "piped value")
     }
+
+    @Test("regular files of every size read byte for byte, up to and including the limit; one byte over it is refused")
+    func sizesAndLimit() throws {
+        let folder = try Self.folder()
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 4095, 4096, 65_535, 65_536, 65_537, 300_001] {
+            let path = folder + "/file-\(size)"
+            let content = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(content)))
+            #expect(try FileBytes.read(path) == content, "size \(size)")
+            #expect(try FileBytes.read(path, maxBytes: size) == content, "size \(size) at its limit")
+            if size > 0 {
+                #expect(Self.limitMessage(path, maxBytes: size - 1) == "the file is \(size) bytes, above the limit of \(size - 1) bytes")
+            }
+        }
+    }
+
+    @Test("a piped value larger than the first read is read whole, and refused once it passes the limit")
+    func largePipe() throws {
+        let folder = try Self.folder()
+        // The over-limit case stops reading while the writer still writes: its write must fail
+        // with EPIPE, not end the test process.
+        signal(SIGPIPE, SIG_IGN)
+        let content = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        for (limit, expected) in [(Int.max, true), (150_000, false)] {
+            let fifo = folder + "/pipe-\(limit)"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let writer = Thread {
+                let fd = open(fifo, O_WRONLY)
+                _ = content.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+            }
+            writer.start()
+            if expected {
+                #expect(try FileBytes.read(fifo, maxBytes: limit, allowsPipe: true) == content)
+            } else {
+                #expect(Self.limitMessage(fifo, maxBytes: limit, allowsPipe: true) == "the file is larger than the limit of 150000 bytes")
+            }
+        }
+    }
+
+    static func limitMessage(_ path: String, maxBytes: Int, allowsPipe: Bool = false) -> String? {
+        do {
+            _ = try FileBytes.read(path, maxBytes: maxBytes, allowsPipe: allowsPipe)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
 }

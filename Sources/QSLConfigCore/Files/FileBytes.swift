@@ -54,19 +54,45 @@ public enum FileBytes {
         if size > maxBytes {
             throw failure("the file is \(size) bytes, above the limit of \(maxBytes) bytes", rule: "file-too-large")
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(size)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw failure("the file cannot be read: \(String(cString: strerror(errno)))")
+        // Read straight into an array of the size `fstat` gave plus one byte, so a regular
+        // file's end shows in the same pass, without a zero-filled staging buffer or a copy.
+        // What is left after that (a pipe, a character device, a file that grew meanwhile)
+        // is read on in chunks.
+        var readError: Int32 = 0
+        var reachedEnd = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: min(size, maxBytes) + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let got = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    readError = errno
+                    return
+                }
+                if got == 0 {
+                    reachedEnd = true
+                    return
+                }
+                count += got
             }
-            if got == 0 { break }
-            bytes.append(contentsOf: chunk[0..<got])
-            if bytes.count > maxBytes {
-                throw failure("the file is larger than the limit of \(maxBytes) bytes", rule: "file-too-large")
+        }
+        if readError != 0 { throw failure("the file cannot be read: \(String(cString: strerror(readError)))") }
+        if bytes.count > maxBytes {
+            throw failure("the file is larger than the limit of \(maxBytes) bytes", rule: "file-too-large")
+        }
+        if !reachedEnd {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("the file cannot be read: \(String(cString: strerror(errno)))")
+                }
+                if got == 0 { break }
+                bytes.append(contentsOf: chunk[0..<got])
+                if bytes.count > maxBytes {
+                    throw failure("the file is larger than the limit of \(maxBytes) bytes", rule: "file-too-large")
+                }
             }
         }
         return bytes

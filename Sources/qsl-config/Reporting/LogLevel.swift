@@ -12,8 +12,15 @@ enum LogLevel {
     static let variable = "QSL_LOG_LEVEL"
 
     /// Sets up logging from the environment; an unknown level is bad usage (exit 2).
-    static func bootstrap(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        guard let text = environment[variable], !text.isEmpty else { return }
+    static func bootstrap() {
+        // One variable is read with getenv: building the whole environment dictionary costs
+        // every command's start-up a little.
+        guard let value = getenv(variable) else { return }
+        bootstrap(level: String(cString: value))
+    }
+
+    static func bootstrap(level text: String) {
+        guard !text.isEmpty else { return }
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
             let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
             printError("qsl-config: error: \(variable) is \(text), which is not a log level; use one of \(levels)")
