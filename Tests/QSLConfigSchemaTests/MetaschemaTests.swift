@@ -30,4 +30,17 @@ struct MetaschemaTests {
         #expect(!result.isValid)
         #expect(result.failures.contains { $0.instancePointer == "/minimum" })
     }
+
+    @Test("are registered under their own $id (so they need no alias) and each parses when first read")
+    func registeredUnderTheirIds() throws {
+        let registry = SchemaRegistry()
+        #expect(BundledMetaschemas.documents.count == Self.files.count)
+        for (index, entry) in BundledMetaschemas.documents.enumerated() {
+            let tree = BundledMetaschemas.tree(index)
+            let id = try #require(tree["$id"]?.string, "\(entry.uri) has an $id")
+            #expect(URIReference.resolve(id, against: entry.uri).withoutFragment == entry.uri)
+            #expect(registry.document(for: id)?.uri == entry.uri, "found by its $id, fragment and all")
+            #expect(registry.order.contains(entry.uri))
+        }
+    }
 }

@@ -34,6 +34,52 @@ struct ValidatorTests {
         }
         """
 
+    /// `value` rebuilt as a ``ComposedInstance``: containers member by member, leaves (and, at
+    /// `depth` 0, whole subtrees) as values of the document.
+    static func composed(_ value: JSONValue, depth: Int) -> ComposedInstance {
+        guard depth > 0 else { return ComposedInstance(value) }
+        switch value.kind {
+        case .object: return .object(value.members.map { ($0.key, composed($0.value, depth: depth - 1)) }, location: value.location)
+        case .array: return .array(value.children.map { composed($0, depth: depth - 1) }, location: value.location)
+        default: return ComposedInstance(value)
+        }
+    }
+
+    @Test("a composed instance validates exactly as the document it was built from, at every depth of composition")
+    func composedInstanceMatchesDocument() throws {
+        let schema = """
+            {
+              "type": "object",
+              "required": ["Issuer"],
+              "properties": {
+                "Kestrel": {"type": "object", "properties": {"Port": {"type": "integer"}, "Max": {"type": "integer", "maximum": 65535}}},
+                "Hosts": {"type": "array", "items": {"type": "string", "minLength": 3}, "maxItems": 2},
+                "Mode": {"anyOf": [{"const": "fast"}, {"enum": ["slow", "careful"]}]},
+                "Name": {"type": "string"}
+              },
+              "additionalProperties": {"type": ["string", "boolean"]}
+            }
+            """
+        let instance = #"{"Kestrel": {"Port": "eighty", "Max": 70000}, "Hosts": ["ab", "abcd", "x"], "Mode": "quick", "Name": 5, "Extra": 1.5, "Flag": true}"#
+        for options in [SchemaValidationOptions(), SchemaValidationOptions(assertFormats: true, coerceScalarStrings: true, caseInsensitivePropertyNames: true)] {
+            let validator = try SchemaFixtures.validator(schema, options: options)
+            let document = try SchemaFixtures.document(instance)
+            let expected = validator.validate(document.root).failures.map { "\($0.instancePointer) \($0.keywordLocation) \($0.message) \($0.instanceLocation.map { "\($0)" } ?? "-")" }
+            #expect(expected.count >= 7)
+            for depth in 0...3 {
+                let result = validator.validate(Self.composed(document.root, depth: depth))
+                let found = result.failures.map { "\($0.instancePointer) \($0.keywordLocation) \($0.message) \($0.instanceLocation.map { "\($0)" } ?? "-")" }
+                #expect(found == expected, "depth \(depth)")
+            }
+        }
+        // A text leaf (an environment variable's value) is a string at its own position.
+        let validator = try SchemaFixtures.validator(#"{"properties": {"Port": {"type": "integer"}}}"#)
+        let at = SourceLocation(file: "prod.env", line: 3, column: 6, offset: 20)
+        let result = validator.validate(ComposedInstance.object([("Port", ComposedInstance(text: "eighty", location: at))], location: nil))
+        #expect(result.failures.map(\.message) == ["\"Port\" must be an integer, found a string"])
+        #expect(result.failures.first?.instanceLocation == at)
+    }
+
     @Test("every failure is collected, with the instance's line and column")
     func failuresCarryLocations() throws {
         let validator = try SchemaFixtures.validator(Self.kestrelSchema)

@@ -10,59 +10,10 @@ import QSLConfigSchema
 /// A leaf from a file is that file's JSON value, so a number stays a number and a failure points
 /// at the layer that supplied it; a leaf from an environment file is a string at its line and
 /// column. A section points at the highest-priority file that writes it.
-struct ConfigurationTree: JSONInstance, Sendable {
-    indirect enum Storage {
-        case section(members: [(key: String, value: ConfigurationTree)], isArray: Bool, location: SourceLocation?)
-        case file(JSONValue)
-        case text(String, SourceLocation?)
-    }
-
-    let storage: Storage
-
-    var instanceKind: JSONKind {
-        switch storage {
-        case .section(_, let isArray, _): isArray ? .array : .object
-        case .file(let value): value.kind
-        case .text: .string
-        }
-    }
-
-    var objectMembers: [(key: String, value: ConfigurationTree)] {
-        switch storage {
-        case .section(let members, let isArray, _): isArray ? [] : members
-        case .file(let value): value.kind == .object ? value.members.map { ($0.key, ConfigurationTree(storage: .file($0.value))) } : []
-        case .text: []
-        }
-    }
-
-    var arrayElements: [ConfigurationTree] {
-        switch storage {
-        case .section(let members, let isArray, _): isArray ? members.map(\.value) : []
-        case .file(let value): value.kind == .array ? value.children.map { ConfigurationTree(storage: .file($0)) } : []
-        case .text: []
-        }
-    }
-
-    var stringValue: String? {
-        switch storage {
-        case .section: nil
-        case .file(let value): value.stringValue
-        case .text(let text, _): text
-        }
-    }
-
-    var numberText: String? {
-        if case .file(let value) = storage { return value.numberText }
-        return nil
-    }
-
-    var sourceLocation: SourceLocation? {
-        switch storage {
-        case .section(_, _, let location): location
-        case .file(let value): value.location
-        case .text(_, let location): location
-        }
-    }
+struct ConfigurationTree: Sendable {
+    /// The tree as the validator reads it (``SchemaValidator/validate(_:)-(ComposedInstance)``
+    /// is specialised for this type).
+    let instance: ComposedInstance
 }
 
 extension ConfigurationTree {
@@ -91,7 +42,7 @@ extension ConfigurationTree {
             }
             node.entry = entry
         }
-        self = root.tree(sectionLocations: sectionLocations, location: rootLocation).tree
+        self.instance = root.tree(sectionLocations: sectionLocations, location: rootLocation).tree
     }
 
     /// Keys with more segments are refused before a tree is built from them (ASP.NET sets no
@@ -136,18 +87,18 @@ extension ConfigurationTree {
 
         /// The subtree below this node, and the position of the first value in it: a section no
         /// file writes as such (a key `A:B` makes section `A`) is placed there.
-        func tree(sectionLocations: [String: SourceLocation], location: SourceLocation?) -> (tree: ConfigurationTree, first: SourceLocation?) {
+        func tree(sectionLocations: [String: SourceLocation], location: SourceLocation?) -> (tree: ComposedInstance, first: SourceLocation?) {
             // A key that is both a value and a section (an empty `{}` below, children above)
             // is a section, as ASP.NET's binder sees it.
             guard !children.isEmpty else {
-                guard let entry else { return (ConfigurationTree(storage: .section(members: [], isArray: false, location: location)), nil) }
-                if case .file(let value) = entry.origin.source { return (ConfigurationTree(storage: .file(value)), entry.origin.keyLocation) }
-                return (ConfigurationTree(storage: .text(entry.value ?? "", entry.origin.location)), entry.origin.keyLocation)
+                guard let entry else { return (.object([], location: location), nil) }
+                if case .file(let value) = entry.origin.source { return (ComposedInstance(value), entry.origin.keyLocation) }
+                return (ComposedInstance(text: entry.value ?? "", location: entry.origin.location), entry.origin.keyLocation)
             }
             let indices = children.values.map { Self.index($0.spelling) }
             let isArray = indices.allSatisfy { $0 != nil }
             var first = entry?.origin.keyLocation
-            var members: [(key: String, value: ConfigurationTree)] = []
+            var members: [(key: String, value: ComposedInstance)] = []
             members.reserveCapacity(children.count)
             for child in children.values {
                 let (subtree, childFirst) = child.node.tree(sectionLocations: sectionLocations, location: sectionLocations[child.node.path])
@@ -155,9 +106,10 @@ extension ConfigurationTree {
                 members.append((child.spelling, subtree))
             }
             if isArray {
-                members = zip(indices, members).sorted { $0.0! < $1.0! }.map(\.1)
+                let elements = zip(indices, members).sorted { $0.0! < $1.0! }.map(\.1.value)
+                return (.array(elements, location: location ?? first), first)
             }
-            return (ConfigurationTree(storage: .section(members: members, isArray: isArray, location: location ?? first)), first)
+            return (.object(members, location: location ?? first), first)
         }
 
         /// `0`, `1`, ... (no sign, no leading zeros), as ASP.NET's binder reads array indices.

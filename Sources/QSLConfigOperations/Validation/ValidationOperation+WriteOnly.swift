@@ -21,7 +21,7 @@ extension ValidationOperation {
             var sections: [String: SourceLocation] = [:]
             for file in read.files { ConfigurationTree.sectionLocations(of: file.document, layer: file.layer, into: &sections) }
             let tree = ConfigurationTree(read.assembled(), sectionLocations: sections, rootLocation: nil)
-            let annotations = validators[service.schema]!.validate(tree).annotations
+            let annotations = validators[service.schema]!.validate(tree.instance).annotations
             paths[service.id, default: []].formUnion(annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
         }
         return paths

@@ -371,7 +371,7 @@ public struct ValidationOperation: Sendable {
         case .unusable(let result): return (result, [])
         case .layered(let ready): layered = ready
         }
-        let result = validator.validate(layered.tree)
+        let result = validator.validate(layered.tree.instance)
         var policies = PolicyCheck(
             configuration: layered.configuration, annotations: result.annotations, secretPointers: result.secretPointers,
             sectionLocations: layered.sectionLocations, plan: plan, schema: service.schema)

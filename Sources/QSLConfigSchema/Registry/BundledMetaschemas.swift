@@ -24,6 +24,37 @@
 // THE SOFTWARE.
 
 enum BundledMetaschemas {
+    /// The parsed document at `index` of ``documents``, parsed once per process on first use.
+    static func tree(_ index: Int) -> JSONTree {
+        switch index {
+        case 0: tree0
+        case 1: tree1
+        case 2: tree2
+        case 3: tree3
+        case 4: tree4
+        case 5: tree5
+        case 6: tree6
+        case 7: tree7
+        case 8: tree8
+        case 9: tree9
+        default: preconditionFailure("there are \(documents.count) built-in meta-schemas")
+        }
+    }
+
+    // One lazily initialised (and thread-safe) static per document, so reading one meta-schema
+    // parses that one only.
+    private static let tree0 = parse(0), tree1 = parse(1), tree2 = parse(2), tree3 = parse(3), tree4 = parse(4)
+    private static let tree5 = parse(5), tree6 = parse(6), tree7 = parse(7), tree8 = parse(8), tree9 = parse(9)
+
+    private static func parse(_ index: Int) -> JSONTree {
+        let entry = documents[index]
+        do {
+            return JSONTree(try SchemaJSON.parse(bytes: Array(entry.text.utf8), file: entry.uri))
+        } catch {
+            fatalError("built-in meta-schema \(entry.uri) does not parse: \(error)")
+        }
+    }
+
     /// (URI, JSON text) pairs.
     static let documents: [(uri: String, text: String)] = [
         (

@@ -24,10 +24,26 @@ public struct SchemaRegistry: Sendable {
     struct Document: Sendable {
         /// The URI the document was added under (its retrieval URI).
         var uri: String
-        var root: JSONTree
         /// The draft to read it with when it declares no `$schema`; `nil` to inherit the draft of
         /// the schema that refers to it.
         var draft: SchemaDraft?
+        /// The parsed document; `nil` for a built-in meta-schema, parsed when first read.
+        private var parsed: JSONTree?
+        private var bundledIndex = 0
+
+        var root: JSONTree { parsed ?? BundledMetaschemas.tree(bundledIndex) }
+
+        init(uri: String, root: JSONTree, draft: SchemaDraft?) {
+            self.uri = uri
+            self.parsed = root
+            self.draft = draft
+        }
+
+        /// The built-in meta-schema at `index` of ``BundledMetaschemas/documents``.
+        init(bundled index: Int) {
+            self.uri = BundledMetaschemas.documents[index].uri
+            self.bundledIndex = index
+        }
     }
 
     /// Documents by retrieval URI, fragment removed.
@@ -39,17 +55,14 @@ public struct SchemaRegistry: Sendable {
 
     /// A registry holding the built-in meta-schemas.
     public init() {
-        for document in SchemaRegistry.bundled {
-            insert(document)
-        }
-    }
-
-    private static let bundled: [Document] = BundledMetaschemas.documents.map { entry in
-        do {
-            let value = try SchemaJSON.parse(bytes: Array(entry.text.utf8), file: entry.uri)
-            return Document(uri: entry.uri, root: JSONTree(value), draft: nil)
-        } catch {
-            fatalError("built-in meta-schema \(entry.uri) does not parse: \(error)")
+        // The built-in meta-schemas are registered unparsed: a schema that names a standard
+        // draft in `$schema` never reads them, so most registries never parse one. Each is
+        // registered under its `$id`, so no alias is needed (a test holds the table to that).
+        documents.reserveCapacity(BundledMetaschemas.documents.count)
+        for index in BundledMetaschemas.documents.indices {
+            let document = Document(bundled: index)
+            order.append(document.uri)
+            documents[document.uri] = document
         }
     }
 

@@ -86,6 +86,12 @@ public struct SchemaValidator: Sendable {
         run(instance)
     }
 
+    /// ``validate(_:)`` for a value assembled in memory (a merged configuration), specialised
+    /// for speed: the generic entry reaches every member through the protocol's witnesses.
+    public func validate(_ instance: ComposedInstance) -> SchemaValidationResult {
+        run(instance)
+    }
+
     /// Whether `instance` is valid; stops at the first failure and builds no messages.
     public func isValid(_ instance: some JSONInstance) -> Bool {
         check(instance)
