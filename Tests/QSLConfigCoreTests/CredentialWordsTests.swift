@@ -42,4 +42,27 @@ struct CredentialWordsTests {
     func stems(_ folded: String, _ expected: Bool) {
         #expect(CredentialClassifier.hasCredentialStem(folded) == expected)
     }
+
+    @Test("the stem scan agrees with a plain substring search on every stem, its prefixes and random keys")
+    func stemsAgainstSubstringSearch() {
+        func naive(_ folded: String) -> Bool {
+            let key = Array(folded.utf8)
+            return CredentialRules.keyStems.contains { stem in
+                stem.count <= key.count && (0...(key.count - stem.count)).contains { Array(key[$0..<($0 + stem.count)]) == stem }
+            }
+        }
+        var cases: [String] = []
+        for stem in CredentialRules.keyStems.map({ String(decoding: $0, as: UTF8.self) }) {
+            cases += [stem, "A:" + stem, stem + ":B", "X" + stem + "Y", String(stem.dropLast()), String(stem.dropFirst()), "A:" + String(stem.dropLast())]
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("PASWDECRTOKYNIJHU:_0".utf8)
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            cases.append(String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self))
+        }
+        for key in cases {
+            #expect(CredentialClassifier.hasCredentialStem(key) == naive(key), "\(key)")
+        }
+    }
 }

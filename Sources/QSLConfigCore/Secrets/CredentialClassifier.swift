@@ -327,12 +327,18 @@ public enum CredentialClassifier {
         let stems = CredentialRules.keyStemTable
         var folded = folded
         return folded.withUTF8 { key in
-            for start in key.indices where stems.startsStem[Int(key[start])] {
-                for range in stems.ranges where range.count <= key.count - start {
-                    if stems.bytes[range].elementsEqual(key[start..<(start + range.count)]) { return true }
+            stems.bytes.withUnsafeBufferPointer { stemBytes in
+                for start in key.indices {
+                    for index in stems.startingWith[Int(key[start])] {
+                        let range = stems.ranges[index]
+                        guard range.count <= key.count - start else { continue }
+                        var matched = 1  // the first byte picked the bucket
+                        while matched < range.count && stemBytes[range.lowerBound + matched] == key[start + matched] { matched += 1 }
+                        if matched == range.count { return true }
+                    }
                 }
+                return false
             }
-            return false
         }
     }
 

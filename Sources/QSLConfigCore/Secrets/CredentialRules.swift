@@ -111,20 +111,27 @@ enum CredentialRules {
         .map { Array($0.utf8) }
 
     /// ``keyStems`` laid out for a scan of every key: their bytes end to end (no array per
-    /// stem to retain in the loop) and which bytes start one, so that most positions of a key
-    /// are passed over after one table look-up.
+    /// stem to retain in the loop), ordered by first byte, with the stems each byte starts, so
+    /// that most positions of a key are passed over after one table look-up and the others try
+    /// only the stems that begin with their byte.
     struct StemTable: Sendable {
         var bytes: [UInt8] = []
+        /// Stems' byte ranges in ``bytes``, grouped by first byte.
         var ranges: [Range<Int>] = []
-        var startsStem = [Bool](repeating: false, count: 256)
+        /// For each byte, the slice of ``ranges`` holding the stems that start with it (empty
+        /// for most bytes).
+        var startingWith = [Range<Int>](repeating: 0..<0, count: 256)
     }
 
     static let keyStemTable: StemTable = {
         var table = StemTable()
-        for stem in keyStems {
-            table.ranges.append(table.bytes.count..<(table.bytes.count + stem.count))
-            table.bytes += stem
-            table.startsStem[Int(stem[0])] = true
+        for first in UInt8.min...UInt8.max {
+            let start = table.ranges.count
+            for stem in keyStems where stem[0] == first {
+                table.ranges.append(table.bytes.count..<(table.bytes.count + stem.count))
+                table.bytes += stem
+            }
+            table.startingWith[Int(first)] = start..<table.ranges.count
         }
         return table
     }()
