@@ -43,4 +43,14 @@ struct MetaschemaTests {
             #expect(registry.order.contains(entry.uri))
         }
     }
+
+    @Test("a file's URI: absolute, dot segments removed, bytes outside a path segment's set percent-encoded")
+    func fileURIs() throws {
+        #expect(SchemaRegistry.fileURI(forPath: "/srv/schemas/a.schema.json") == "file:///srv/schemas/a.schema.json")
+        #expect(SchemaRegistry.fileURI(forPath: "/srv/my schemas/#1/é%.json") == "file:///srv/my%20schemas/%231/%C3%A9%25.json")
+        #expect(SchemaRegistry.fileURI(forPath: "/srv/./x/../y/A-Z_a~z!$&'()*+,;=:@.json") == "file:///srv/y/A-Z_a~z!$&'()*+,;=:@.json")
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(SchemaRegistry.fileURI(forPath: "schemas/b.json") == SchemaRegistry.fileURI(forPath: cwd + "/schemas/b.json"))
+        #expect(SchemaRegistry.fileURI(forPath: "schemas/b.json").hasPrefix("file:///"))
+    }
 }

@@ -30,6 +30,12 @@ public enum PlatformPaths {
     /// does not stay inside `root`; `nil` when it does. A path that does not exist is checked as
     /// written only (whoever reads it reports it missing).
     public static func escape(of path: String, from base: String, root: String) -> String? {
+        escape(of: path, from: base, root: root, paths: RealPathCache())
+    }
+
+    /// ``escape(of:from:root:)`` resolving through `paths`, so a catalogue's many paths under
+    /// one root resolve its directories once.
+    static func escape(of path: String, from base: String, root: String, paths: RealPathCache) -> String? {
         if path.isEmpty { return "is empty" }
         if path.hasPrefix("/") { return "is absolute; write it relative to the platform root" }
         if path.utf8.contains(0) { return "holds a NUL character" }
@@ -43,7 +49,7 @@ public enum PlatformPaths {
             }
         }
         let full = PlatformRoot.join(PlatformRoot.join(root, base), path)
-        guard let rootReal = realPath(root), let target = realPath(full) else { return nil }
+        guard let rootReal = paths.real(root), let target = paths.real(full) else { return nil }
         if rootReal != "/" && target != rootReal && !target.hasPrefix(rootReal + "/") {
             return "leads outside the platform root through a symbolic link (to \(target))"
         }
@@ -54,10 +60,14 @@ public enum PlatformPaths {
     /// leading outside the root, by name: a folder inside the root must not hand its service a
     /// file from elsewhere.
     public static func linkedFilesEscaping(folder: String, root: String) -> [String] {
+        linkedFilesEscaping(folder: folder, root: root, paths: RealPathCache())
+    }
+
+    static func linkedFilesEscaping(folder: String, root: String, paths: RealPathCache) -> [String] {
         let path = PlatformRoot.join(root, folder)
-        guard let rootReal = realPath(root), let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
+        guard let rootReal = paths.real(root), let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
         return names.sorted().filter { name in
-            guard name.hasPrefix("appsettings"), name.hasSuffix(".json"), let target = realPath(path + "/" + name) else { return false }
+            guard name.hasPrefix("appsettings"), name.hasSuffix(".json"), let target = paths.real(path + "/" + name) else { return false }
             return rootReal != "/" && !target.hasPrefix(rootReal + "/")
         }
     }
@@ -74,21 +84,50 @@ public enum PlatformPaths {
     }
 }
 
+/// Real paths (every symbolic link resolved, as realpath(3) gives them), with each directory
+/// resolved once: a path's parent is looked up or resolved first, then only its last component
+/// is examined, with `lstat`. A symbolic link there, a `.` or `..` component, or a path with no
+/// parent to split off goes to realpath(3) whole. One cache serves one check of a tree that
+/// does not change meanwhile (the catalogue's folders, files and schemas under one root).
+final class RealPathCache {
+    private var known: [String: String?] = [:]
+
+    /// The real path of `path`; `nil` when it does not exist.
+    func real(_ path: String) -> String? {
+        if let hit = known[path] { return hit }
+        let result = resolve(path)
+        known[path] = .some(result)
+        return result
+    }
+
+    private func resolve(_ path: String) -> String? {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else { return PlatformPaths.realPath(path) }
+        let last = String(path[path.utf8.index(after: slash)...])
+        guard !last.isEmpty, last != ".", last != ".." else { return PlatformPaths.realPath(path) }
+        guard let parent = real(String(path[..<slash])) else { return nil }
+        let candidate = parent == "/" ? "/" + last : parent + "/" + last
+        var info = stat()
+        guard lstat(candidate, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFLNK ? PlatformPaths.realPath(candidate) : candidate
+    }
+}
+
 extension ServiceCatalogue {
     /// Every id, folder and schema path of the catalogue that breaks ``PlatformPaths``' rules,
     /// and every id listed twice (ids are compared ignoring case, as ``service(_:)`` finds
     /// them), each at its place in `document`, the catalogue file.
     func pathProblems(in document: JSONDocument, root: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
+        let paths = RealPathCache()
         func at(_ value: JSONValue?, _ fallback: JSONValue?) -> SourceLocation {
             (value ?? fallback)?.location ?? SourceLocation(file: document.file, line: 1, column: 1, offset: 0)
         }
         if let shared {
             let entry = document.root["shared"]
-            if let reason = PlatformPaths.escape(of: shared.folder, from: "", root: root) {
+            if let reason = PlatformPaths.escape(of: shared.folder, from: "", root: root, paths: paths) {
                 problems.append(Diagnostic(at: at(entry?["folder"], entry), "the shared folder \(shared.folder) \(reason)", rule: "catalogue-path"))
             } else {
-                for name in PlatformPaths.linkedFilesEscaping(folder: shared.folder, root: root) {
+                for name in PlatformPaths.linkedFilesEscaping(folder: shared.folder, root: root, paths: paths) {
                     problems.append(
                         Diagnostic(at: at(entry?["folder"], entry), "\(shared.folder)/\(name) leads outside the platform root through a symbolic link", rule: "catalogue-path"))
                 }
@@ -109,17 +148,17 @@ extension ServiceCatalogue {
             } else {
                 seen[service.id.lowercased()] = service.id
             }
-            if let reason = PlatformPaths.escape(of: service.folder, from: "", root: root) {
+            if let reason = PlatformPaths.escape(of: service.folder, from: "", root: root, paths: paths) {
                 problems.append(Diagnostic(at: at(entry?["folder"], entry), "the folder of service \(service.id) \(reason)", rule: "catalogue-path"))
             } else {
-                for name in PlatformPaths.linkedFilesEscaping(folder: service.folder, root: root) {
+                for name in PlatformPaths.linkedFilesEscaping(folder: service.folder, root: root, paths: paths) {
                     problems.append(
                         Diagnostic(
                             at: at(entry?["folder"], entry), "\(service.folder)/\(name) of service \(service.id) leads outside the platform root through a symbolic link",
                             rule: "catalogue-path"))
                 }
             }
-            if let schema = service.schema, let reason = PlatformPaths.escape(of: schema, from: "environments", root: root) {
+            if let schema = service.schema, let reason = PlatformPaths.escape(of: schema, from: "environments", root: root, paths: paths) {
                 problems.append(Diagnostic(at: at(entry?["schema"], entry), "the schema of service \(service.id) \(reason)", rule: "catalogue-path"))
             }
         }

@@ -148,22 +148,37 @@ public struct SchemaRegistry: Sendable {
     static func fileURI(forPath path: String) -> String {
         var absolute = path
         if !path.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            if getcwd(&buffer, buffer.count) != nil {
-                let cwd = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                absolute = cwd + "/" + path
+            let cwd: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { buffer in
+                getcwd(buffer.baseAddress, buffer.count) == nil ? nil : String(cString: buffer.baseAddress!)
             }
+            if let cwd { absolute = cwd + "/" + path }
         }
-        var encoded = ""
+        // Letters, digits and the characters a path segment may hold unescaped stay; every
+        // other byte (spaces, `%`, `#`, `?`, non-ASCII UTF-8) is percent-encoded.
+        let hex = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(absolute.utf8.count + 16)
         for byte in absolute.utf8 {
-            let c = Unicode.Scalar(byte)
-            if c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "-._~/!$&'()*+,;=:@".unicodeScalars.contains(c)) {
-                encoded.unicodeScalars.append(c)
+            if fileURIKeeps(byte) {
+                encoded.append(byte)
             } else {
-                encoded += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+                encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
             }
         }
-        return "file://" + URIReference.removeDotSegments(encoded)
+        return "file://" + URIReference.removeDotSegments(String(decoding: encoded, as: UTF8.self))
+    }
+
+    /// Whether a byte of a path stays as it is in a `file://` URI: ASCII letters and digits and
+    /// `-._~/!$&'()*+,;=:@`.
+    private static func fileURIKeeps(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "$"),
+            UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","),
+            UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default: false
+        }
     }
 
     /// Relative paths of the `*.json` files below `root`, sorted.
