@@ -47,9 +47,12 @@ public enum FileBytes {
         if type != S_IFREG && type != S_IFCHR && !(allowsPipe && type == S_IFIFO) {
             throw failure("this is \(Self.describe(type)), not a regular file")
         }
-        // Reads block from here: a pipe the caller accepts is read to its end.
-        let flags = fcntl(fd, F_GETFL)
-        if flags >= 0, flags & O_NONBLOCK != 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        // Reads block from here: a pipe the caller accepts is read to its end. (O_NONBLOCK
+        // changes nothing for a regular file, so only other files pay the two calls.)
+        if type != S_IFREG {
+            let flags = fcntl(fd, F_GETFL)
+            if flags >= 0, flags & O_NONBLOCK != 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        }
         let size = Int(info.st_size)
         if size > maxBytes {
             throw failure("the file is \(size) bytes, above the limit of \(maxBytes) bytes", rule: "file-too-large")

@@ -53,24 +53,42 @@ struct TypeSet: OptionSet, Sendable, Hashable {
 }
 
 /// One compiled subschema.
-struct SchemaNode: Sendable {
+///
+/// A class, so the evaluator's many reads of a node retain one reference instead of copying
+/// its strings and arrays. Only the compiler writes one (``marksSecret``, once every node is
+/// built), before any ``CompiledSchema`` holding it is handed out; after that it is immutable
+/// and shared between threads.
+final class SchemaNode: @unchecked Sendable {
     /// Set for the boolean schemas `true` and `false`.
-    var constant: Bool?
+    let constant: Bool?
     /// Index into ``CompiledSchema/resources``.
-    var resource: Int
+    let resource: Int
     /// Canonical location, `URI#pointer`.
-    var location: String
-    var keywords: [SchemaKeyword]
+    let location: String
+    let keywords: [SchemaKeyword]
     /// The `type` keyword's set, kept apart because coercion looks at it first.
-    var types: TypeSet?
+    let types: TypeSet?
     /// `writeOnly`, `deprecated` and `x-qsl-*` values to report where this subschema applies.
-    var annotations: [(keyword: String, value: String)]
+    let annotations: [(keyword: String, value: String)]
     /// Whether `unevaluatedProperties`/`unevaluatedItems` is present, so in-place subschemas
     /// must report what they evaluated.
-    var hasUnevaluated: Bool
+    let hasUnevaluated: Bool
     /// Whether this subschema, or one it applies to the same value (passing or not), declares
     /// `writeOnly: true`: the value is secret and no message may quote it.
     var marksSecret = false
+
+    init(
+        constant: Bool?, resource: Int, location: String, keywords: [SchemaKeyword], types: TypeSet?,
+        annotations: [(keyword: String, value: String)], hasUnevaluated: Bool
+    ) {
+        self.constant = constant
+        self.resource = resource
+        self.location = location
+        self.keywords = keywords
+        self.types = types
+        self.annotations = annotations
+        self.hasUnevaluated = hasUnevaluated
+    }
 
     static func placeholder() -> SchemaNode {
         SchemaNode(constant: true, resource: 0, location: "", keywords: [], types: nil, annotations: [], hasUnevaluated: false)
