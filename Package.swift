@@ -27,12 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     ],
     targets: [
-        // The system OpenSSL libcrypto: SHA-256, HMAC, random bytes, AES-GCM.
-        .systemLibrary(
-            name: "CLibCrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
-        ),
+        // The system OpenSSL libcrypto (SHA-256, HMAC, random bytes, AES-GCM), loaded with dlopen on
+        // first use, never linked: the headers come from libssl-dev, the library at run time from libssl3.
+        .target(name: "CLibCrypto"),
         .target(name: "QSLCrypto", dependencies: ["CLibCrypto"]),
 
         // libcurl's easy interface (the AWS transport), loaded with dlopen on first use, never
@@ -40,11 +37,9 @@ let package = Package(
         .target(name: "CLibCurl"),
 
         // The system OpenSSL libssl: TLS for the resource clients (Redis), never the start-up library.
-        .systemLibrary(
-            name: "CLibSSL",
-            pkgConfig: "libssl",
-            providers: [.apt(["libssl-dev"])]
-        ),
+        // Loaded with dlopen on first use (after CLibCrypto's libcrypto), never linked: the headers
+        // come from libssl-dev, the library at run time from libssl3.
+        .target(name: "CLibSSL", dependencies: ["CLibCrypto"]),
 
         // Redis for rotation at the resource: StackExchange.Redis connection strings and a small
         // RESP2 client over POSIX sockets and OpenSSL (ElastiCache in-transit encryption).
@@ -153,6 +148,7 @@ let package = Package(
 
         .testTarget(name: "QSLConfigCoreTests", dependencies: ["QSLConfigCore"], exclude: ["Fixtures"]),
         .testTarget(name: "QSLConfigAWSTests", dependencies: ["QSLConfigAWS", "QSLConfigAWSURLSession", "QSLConfigCore", "QSLConfigTesting"]),
+        .testTarget(name: "QSLCryptoTests", dependencies: ["QSLCrypto"]),
         .testTarget(name: "QSLConfigRedisTests", dependencies: ["QSLConfigRedis"]),
         .testTarget(name: "QSLConfigSchemaTests", dependencies: ["QSLConfigSchema", "QSLConfigCore"]),
         .testTarget(name: "QSLConfigResourcesTests", dependencies: ["QSLConfigResources", "QSLConfigCore"]),

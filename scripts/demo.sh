@@ -21,8 +21,9 @@ cd "$(dirname "$0")/.."
 if [[ -n ${QSL_CONFIG_BIN:-} ]]; then
   bin=$QSL_CONFIG_BIN
 else
-  # The C libraries qsl-config builds against: libcrypto/libssl (linked), libpq (rotation at
-  # PostgreSQL) and libcurl (AWS calls), whose headers it needs and which it loads on first use.
+  # The C libraries qsl-config builds against: libcrypto/libssl (hashing, encryption, Redis TLS),
+  # libpq (rotation at PostgreSQL) and libcurl (AWS calls), whose headers it needs and which it
+  # loads on first use.
   packages=()
   pkg-config --exists libcrypto libssl 2>/dev/null || packages+=(libssl-dev pkg-config)
   pkg-config --exists libpq 2>/dev/null || packages+=(libpq-dev pkg-config)

@@ -103,14 +103,14 @@ for m in $modules; do
       module QSLConfigRedis Sources/QSLConfigRedis/RedisConnectionString.swift
       objects+=("$modout/QSLConfigRedis.o") ;;
     aws)
-      # CLibCurl (the libcurl loader, a C target) comes from the package build like the
-      # third-party modules: its module map is the one SwiftPM generates.
-      module QSLConfigAWS -Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap \
+      # CLibCurl and CLibCrypto (the libcurl and libcrypto loaders, C targets) come from the
+      # package build like the third-party modules: their module maps are the ones SwiftPM generates.
+      module QSLConfigAWS -Xcc -fmodule-map-file="$bin/CLibCrypto.build/module.modulemap" \
         -Xcc -fmodule-map-file="$bin/CLibCurl.build/module.modulemap" \
         $(find Sources/QSLConfigAWS -name '*.swift' | sort)
       objects+=("$modout/QSLConfigAWS.o")
-      mapfile -t -O "${#objects[@]}" objects < <(spm_objects QSLCrypto Logging CLibCurl)
-      links+=(-Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap -Xcc -fmodule-map-file="$bin/CLibCurl.build/module.modulemap" -lcrypto) ;;
+      mapfile -t -O "${#objects[@]}" objects < <(spm_objects QSLCrypto Logging CLibCurl CLibCrypto)
+      links+=(-Xcc -fmodule-map-file="$bin/CLibCrypto.build/module.modulemap" -Xcc -fmodule-map-file="$bin/CLibCurl.build/module.modulemap") ;;
   esac
 done
 

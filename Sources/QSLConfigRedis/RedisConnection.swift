@@ -67,7 +67,9 @@ public struct RedisConnectionOptions: Sendable {
     }
 }
 
-/// One Redis connection speaking RESP2 over TCP, with TLS from the system OpenSSL.
+/// One Redis connection speaking RESP2 over TCP, with TLS from the system OpenSSL (libssl and
+/// libcrypto, loaded with `dlopen` at the first TLS connection; without them, `.tls` naming the
+/// library and the Debian package to install).
 ///
 /// The socket is non-blocking and every wait is a `poll` bounded by the connect timeout or the
 /// command's deadline; the blocking calls (`getaddrinfo`, `poll`) run on a serial dispatch queue
@@ -326,6 +328,8 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     private func open() throws {
+        // Before any connection: a machine without libssl (or libcrypto) learns what to install.
+        if options.tls != nil, let problem = Self.loadLibrary() { throw failure(.tls, "TLS handshake", problem) }
         let deadline = ContinuousClock.now + options.connectTimeout
         try connectSocket(deadline: deadline)
         if let tls = options.tls { try handshake(tls, deadline: deadline) }
@@ -444,6 +448,24 @@ public final class RedisConnection: @unchecked Sendable {
 
     // MARK: TLS
 
+    /// Loads libcrypto then libssl (`libssl.so.3`, or `QSL_LIBSSL_PATH` when an operator set it),
+    /// once per process, before the first TLS connection: qsl-config links neither, so only a
+    /// command that speaks TLS to Redis loads libssl. `nil`, or why one could not be loaded
+    /// (naming the library and the Debian package to install).
+    static func loadLibrary() -> String? {
+        var message = [CChar](repeating: 0, count: 1024)
+        guard qsl_ssl_load(&message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// What loading the libssl at `path` would say, without loading it for the process: `nil` when
+    /// it opens and has every function qsl-config calls.
+    static func probeLibrary(at path: String) -> String? {
+        var message = [CChar](repeating: 0, count: 1024)
+        guard qsl_ssl_probe(path, &message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The OpenSSL errors queued on this thread, as one line.
     private static func openSSLErrors() -> String {
         var lines: [String] = []
@@ -555,7 +577,17 @@ public struct RedisACLUser: Sendable {
     public func hasPassword(_ password: String) -> Bool { passwordHashes.contains(Self.passwordHash(password)) }
 
     /// How Redis keeps a password (`ACL GETUSER`, `ACL SAVE`'s `#...`): its SHA-256 in hex.
+    ///
+    /// libcrypto is loaded on first use (a TLS connection has loaded it already); when it cannot
+    /// be, the process stops with the loader's message, which names the library and the package
+    /// (never the password).
     public static func passwordHash(_ password: String) -> String {
+        if qsl_crypto_load(nil, 0) != 0 {
+            var message = [CChar](repeating: 0, count: 1024)
+            if qsl_crypto_load(&message, message.count) != 0 {
+                fatalError(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+        }
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         let bytes = Array(password.utf8)
         _ = bytes.withUnsafeBufferPointer { SHA256($0.baseAddress, $0.count, &digest) }

@@ -2,6 +2,9 @@ import CLibCrypto
 
 /// AES-256-GCM authenticated encryption through libcrypto's EVP interface.
 ///
+/// libcrypto is loaded at the first seal or open; when it cannot be, both throw a ``CryptoError``
+/// naming the library and the Debian package to install.
+///
 /// The sealed form is `nonce (12 bytes) || ciphertext || tag (16 bytes)`. A fresh random nonce is
 /// drawn for every seal; `associatedData` is authenticated but not encrypted.
 public enum AESGCM {
@@ -12,7 +15,7 @@ public enum AESGCM {
     /// Encrypts `plaintext` under a 32-byte `key`.
     public static func seal(_ plaintext: [UInt8], key: [UInt8], associatedData: [UInt8] = []) throws(CryptoError) -> [UInt8] {
         guard key.count == keyLength else { throw CryptoError("an AES-256-GCM key must be 32 bytes, got \(key.count)") }
-        let nonce = try Crypto.randomBytes(nonceLength)
+        let nonce = try Crypto.randomBytes(nonceLength)  // loads libcrypto, or throws why it cannot
         guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError("could not allocate a cipher context") }
         defer { EVP_CIPHER_CTX_free(ctx) }
         var ciphertext = [UInt8](repeating: 0, count: plaintext.count + 16)
@@ -49,6 +52,7 @@ public enum AESGCM {
     public static func open(_ sealed: [UInt8], key: [UInt8], associatedData: [UInt8] = []) throws(CryptoError) -> [UInt8] {
         guard key.count == keyLength else { throw CryptoError("an AES-256-GCM key must be 32 bytes, got \(key.count)") }
         guard sealed.count >= nonceLength + tagLength else { throw CryptoError("the sealed data is too short to be AES-256-GCM") }
+        try Crypto.loadLibrary()
         let nonce = Array(sealed[0..<nonceLength])
         let body = Array(sealed[nonceLength..<(sealed.count - tagLength)])
         var tag = Array(sealed[(sealed.count - tagLength)...])

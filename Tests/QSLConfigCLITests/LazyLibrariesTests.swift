@@ -3,9 +3,9 @@ import QSLConfig
 import QSLConfigTesting
 import Testing
 
-/// The CLI starts without libcurl, libpq and libxml2 (and the libraries they pull in): it links
-/// none of them, loads libcurl and libpq with dlopen at the first command that needs them, and
-/// says plainly what to install when one is missing.
+/// The CLI starts without libcurl, libpq, libcrypto, libssl and libxml2 (and the libraries they
+/// pull in): it links none of them, loads libcurl, libpq, libcrypto and libssl with dlopen at the
+/// first command that needs them, and says plainly what to install when one is missing.
 @Suite("libraries loaded on first use (CLI)")
 struct LazyLibrariesTests {
     /// The `NEEDED` entries of the built `qsl-config`'s dynamic section, as `readelf -d` lists them.
@@ -18,12 +18,12 @@ struct LazyLibrariesTests {
         }
     }
 
-    @Test("the qsl-config executable needs neither libcurl, libpq nor libxml2, nor FoundationNetworking or FoundationXML")
+    @Test("the qsl-config executable needs neither libcurl, libpq, libcrypto, libssl nor libxml2, nor FoundationNetworking or FoundationXML")
     func executableLinksNoneOfThem() throws {
         let needed = try Self.neededLibraries()
         // The test reads what it means to read: the C library is always there.
         #expect(needed.contains { $0.hasPrefix("libc.so") }, "NEEDED entries: \(needed)")
-        let forbidden = ["libcurl", "libpq", "libxml2", "libFoundationNetworking", "libFoundationXML"]
+        let forbidden = ["libcurl", "libpq", "libcrypto", "libssl", "libxml2", "libFoundationNetworking", "libFoundationXML"]
         let found = needed.filter { library in forbidden.contains { library.hasPrefix($0 + ".") || library.hasPrefix($0 + "-") } }
         #expect(found.isEmpty, "qsl-config links \(found) (NEEDED entries: \(needed))")
     }
@@ -53,6 +53,65 @@ struct LazyLibrariesTests {
         #expect(output.contains("install the Debian package libcurl4"), "\(output)")
         // One error, not one per attempt: a missing library is not retried.
         #expect(output.components(separatedBy: "install the Debian package libcurl4").count == 2, "\(output)")
+    }
+
+    @Test(
+        "without libcrypto, a command that signs AWS requests fails once with what to install, not a crash",
+        arguments: [
+            ["secret", "get", "qsl/dev/missing", "--store", "aws", "--endpoint-url", "http://127.0.0.1:9"],
+            ["whoami", "--endpoint-url", "http://127.0.0.1:9"],
+        ])
+    func missingLibcrypto(arguments: [String]) throws {
+        let missing = "/nonexistent/qsl-lazy-test/libcrypto.so.3"
+        let result = try CLIRunner.run(
+            arguments, environment: Self.awsEnvironment.merging(["QSL_LIBCRYPTO_PATH": missing]) { $1 }, timeout: .seconds(60))
+        let output = result.stdout + result.stderr
+        #expect(result.status != 0 && !result.timedOut, "status \(result.status): \(output)")
+        #expect(result.signal == nil, "ended by signal \(String(describing: result.signal)): \(output)")
+        #expect(output.contains("libcrypto") && output.contains(missing), "\(output)")
+        #expect(output.contains("install the Debian package libssl3"), "\(output)")
+        // One error, not one per attempt (a missing library is not retried), and no stop in the signer.
+        #expect(output.components(separatedBy: "install the Debian package libssl3").count == 2, "\(output)")
+        #expect(!output.contains("Fatal error"), "\(output)")
+    }
+
+    @Test("without libcrypto, reading the local store says what to install, not that the key is wrong")
+    func missingLibcryptoLocalStore() async throws {
+        let w = try await StoreWorkspace.make(.local)
+        let value = "local-" + UUID().uuidString
+        try await RotateCommandTests.create(try w.store(), "qsl/dev/lazy", value, tags: [:])
+        let missing = "/nonexistent/qsl-lazy-test/libcrypto.so.3"
+        let result = try w.run(["secret", "get", "qsl/dev/lazy", "--show-secrets"], environment: ["QSL_LIBCRYPTO_PATH": missing])
+        let output = result.stdout + result.stderr
+        #expect(result.status != 0 && result.signal == nil, "status \(result.status): \(output)")
+        #expect(output.contains("libcrypto") && output.contains(missing), "\(output)")
+        #expect(output.contains("install the Debian package libssl3"), "\(output)")
+        #expect(!output.contains("key is wrong") && !output.contains("Fatal error"), "\(output)")
+        #expect(!output.contains(value), "the output holds the secret")
+        // With the library, the same command reads it.
+        let read = try w.run(["secret", "get", "qsl/dev/lazy", "--show-secrets"])
+        #expect(read.status == 0 && read.stdout.contains(value), "status \(read.status): \(read.stderr)")
+    }
+
+    @Test("without libssl, rotating a Redis password over TLS fails with what to install, not a crash, and AWSCURRENT is untouched")
+    func missingLibssl() async throws {
+        let w = try await StoreWorkspace.make(.local)
+        try RotateCommandTests.writePlatform(w)
+        let store = try w.store()
+        // Nothing listens on port 9: no connection is even tried without libssl.
+        let password = "pw-" + UUID().uuidString
+        let text = "127.0.0.1:9,user=app_user,password=\(password),ssl=True,connectTimeout=2000"
+        try await RotateCommandTests.create(store, "qsl/prod/redis/admin", text, tags: [:])
+        try await RotateCommandTests.create(
+            store, "qsl/prod/redis/app", text, tags: ["qsl:kind": "redis", "qsl:master-secret": "qsl/prod/redis/admin"])
+        let missing = "/nonexistent/qsl-lazy-test/libssl.so.3"
+        let result = try w.run(RotateCommandTests.rotate + ["--secret", "qsl/prod/redis/app"], environment: ["QSL_LIBSSL_PATH": missing])
+        let output = result.stdout + result.stderr
+        #expect(result.status != 0 && result.signal == nil, "status \(result.status): \(output)")
+        #expect(output.contains("libssl") && output.contains(missing), "\(output)")
+        #expect(output.contains("install the Debian package libssl3"), "\(output)")
+        #expect(!output.contains(password), "the output holds the password")
+        #expect(try await RotateCommandTests.value(store, "qsl/prod/redis/app") == text)
     }
 
     @Test("without libpq, rotating a PostgreSQL password fails with what to install, not a crash, and AWSCURRENT is untouched")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QSLConfigCore
+import QSLCrypto
 
 /// The engine under every service client: resolves the endpoint, signs, sends, retries with
 /// backoff and decodes AWS errors. Service clients add only the operation shapes.
@@ -91,6 +92,14 @@ package struct AWSClient: Sendable {
             path: endpoint.path, headers: AWSHTTPHeaders(headers), body: body)
         template.headers.replaceOrAdd(name: "Host", value: template.hostHeader)
         let signer = SigV4Signer(region: endpoint.signingRegion, service: service.signingName)
+        if credentials != nil {
+            // Signing hashes with libcrypto, loaded here on first use: a machine without it gets
+            // one error naming the package, never retried (the next attempt would fail the same
+            // way) and never a stop inside the signer.
+            do { try Crypto.loadLibrary() } catch {
+                throw LibraryUnavailableError(library: "libcrypto", message: "\(error)")
+            }
+        }
         return try await runtime.retry.attempts(
             sleep: runtime.sleep, random: runtime.random,
             willRetry: { attempt, reason, delay in

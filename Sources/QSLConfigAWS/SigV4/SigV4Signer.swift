@@ -11,6 +11,10 @@ import QSLCrypto
 /// ``signature(signingKey:stringToSign:)``; ``sign(_:credentials:date:)`` chains them.
 /// The published vectors in `conformance/sigv4` pin every stage.
 ///
+/// The hashes are libcrypto's, loaded on first use: signing cannot throw, so without libcrypto it
+/// stops with the loader's message (library and package). Call `Crypto.loadLibrary()` first to
+/// have that as an error; `AWSClient` does, and throws ``LibraryUnavailableError``.
+///
 /// ```swift
 /// let signer = SigV4Signer(region: "eu-west-1", service: "secretsmanager")
 /// let signed = signer.sign(request, credentials: credentials, date: Date())

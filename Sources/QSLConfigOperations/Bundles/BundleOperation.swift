@@ -1,6 +1,7 @@
 import Logging
 import QSLConfig
 import QSLConfigCore
+import QSLCrypto
 
 /// `qsl-config bundle`: one bundle per service, all resolved in one pass, written
 /// deterministically with a manifest of content digests, or compared with what is on disk.
@@ -83,6 +84,9 @@ public struct BundleOperation: Sendable {
     ///
     /// - Throws: ``ResolutionError`` with every problem of every service at once.
     public func build(services requested: [String]) async throws(ResolutionError) -> Result {
+        // The manifest's digests are libcrypto's, loaded on first use: without it, an error that
+        // names the package before anything is resolved, rather than a stop at the manifest.
+        do { try Crypto.loadLibrary() } catch { throw ResolutionError([Diagnostic(at: nil, "\(error)", rule: "library")]) }
         var ids: [String] = []
         do {
             let wanted = try Set(requested.map { (id: String) throws(DiagnosticList) -> String in try root.service(id).id })

@@ -193,5 +193,11 @@ struct MigrationJournal: Codable, Sendable {
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
     }
 
+    /// Loads libcrypto, which the request tokens and file digests need, or says why it cannot be
+    /// (the library and the package to install) before the migration or rollback starts.
+    static func loadCrypto() throws(MigrationError) {
+        do { try Crypto.loadLibrary() } catch { throw MigrationError([Diagnostic(at: nil, "\(error)", rule: "library")]) }
+    }
+
     static func digest(_ bytes: [UInt8]) -> String { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
 }

@@ -27,6 +27,7 @@ public struct MigrationOperation: Sendable {
     public init() {}
 
     public func run(_ request: MigrationRequest) async throws(MigrationError) -> MigrationReport {
+        try MigrationJournal.loadCrypto()
         let (root, source, target, services) = try Self.open(request)
         let include = Set(request.include.map(ConfigKey.fold))
         let writeOnly: [String: Set<String>]

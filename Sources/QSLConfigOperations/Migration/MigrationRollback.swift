@@ -32,6 +32,7 @@ public struct MigrationRollback: Sendable {
     public func run(
         root path: String, makeStore: @Sendable (EnvironmentDefinition) throws(StoreError) -> any SecretStore
     ) async throws(MigrationError) -> Outcome {
+        try MigrationJournal.loadCrypto()
         guard let journal = try MigrationJournal.load(root: path) else {
             throw MigrationError([Diagnostic(at: nil, "there is no migration to roll back in \(path) (no \(MigrationJournal.relativePath))", rule: "journal")])
         }

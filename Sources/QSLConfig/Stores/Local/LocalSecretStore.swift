@@ -333,7 +333,7 @@ public struct LocalSecretStore: SecretStore {
         do {
             return String(try Crypto.randomBytes(6).map { alphabet[Int($0) % alphabet.count] })
         } catch {
-            throw StoreError(.unavailable, "the random number generator failed")
+            throw StoreError(.unavailable, "no random bytes for the secret's ARN: \(error)")
         }
     }
 }

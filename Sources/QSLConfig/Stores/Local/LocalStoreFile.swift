@@ -94,6 +94,8 @@ struct LocalStoreFile: Sendable {
             throw StoreError(.unavailable, "local store \(path) uses an unsupported format version \(envelope.version)")
         }
         let key = try loadKey(create: false)
+        // A missing libcrypto is said as such, not as a wrong key.
+        do { try Crypto.loadLibrary() } catch { throw StoreError(.unavailable, "local store \(path): \(error)") }
         let plaintext: [UInt8]
         do {
             plaintext = try AESGCM.open(Array(sealed), key: key, associatedData: Self.associatedData)
