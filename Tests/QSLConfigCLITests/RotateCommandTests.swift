@@ -406,8 +406,8 @@ struct RotateCommandTests {
         init(_ arguments: [String], environment: [String: String], directory: URL) throws {
             out = directory.appendingPathComponent(".out-\(UUID().uuidString)")
             err = directory.appendingPathComponent(".err-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
             process.executableURL = CLIRunner.executable
             process.arguments = arguments
             process.environment = environment

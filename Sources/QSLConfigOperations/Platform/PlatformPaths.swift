@@ -36,6 +36,18 @@ public enum PlatformPaths {
     /// ``escape(of:from:root:)`` resolving through `paths`, so a catalogue's many paths under
     /// one root resolve its directories once.
     static func escape(of path: String, from base: String, root: String, paths: RealPathCache) -> String? {
+        if let reason = lexicalEscape(of: path, from: base) { return reason }
+        let full = PlatformRoot.join(PlatformRoot.join(root, base), path)
+        guard let rootReal = paths.real(root), let target = paths.real(full) else { return nil }
+        if rootReal != "/" && target != rootReal && !target.hasPrefix(rootReal + "/") {
+            return "leads outside the platform root through a symbolic link (to \(target))"
+        }
+        return nil
+    }
+
+    /// Why `path`, relative to `base`, leaves the root as written (empty, absolute, a NUL, or
+    /// `..` climbing above the root); symbolic links are not looked at.
+    static func lexicalEscape(of path: String, from base: String) -> String? {
         if path.isEmpty { return "is empty" }
         if path.hasPrefix("/") { return "is absolute; write it relative to the platform root" }
         if path.utf8.contains(0) { return "holds a NUL character" }
@@ -48,12 +60,13 @@ public enum PlatformPaths {
                 depth += 1
             }
         }
-        let full = PlatformRoot.join(PlatformRoot.join(root, base), path)
-        guard let rootReal = paths.real(root), let target = paths.real(full) else { return nil }
-        if rootReal != "/" && target != rootReal && !target.hasPrefix(rootReal + "/") {
-            return "leads outside the platform root through a symbolic link (to \(target))"
-        }
         return nil
+    }
+
+    /// Whether `path`, relative to `base`, stays inside the root as written (see
+    /// ``lexicalEscape(of:from:)``).
+    static func staysInside(_ path: String, from base: String) -> Bool {
+        lexicalEscape(of: path, from: base) == nil
     }
 
     /// The `appsettings*.json` files of `folder` (relative to `root`) that are symbolic links

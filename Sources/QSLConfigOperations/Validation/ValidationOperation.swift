@@ -47,8 +47,16 @@ public struct ValidationOperation: Sendable {
         // The schemas depend only on the catalogue, so they compile (on another thread) while
         // the environment is read, the plan is made and the files are read and layered; only
         // the schema evaluation and the policies after it wait for them.
+        // In catalogue mode the schema files are known as soon as the catalogue is parsed, so
+        // they start compiling then, while the catalogue's own checks (its schema, its paths)
+        // run here; the result is used only if the checked catalogue names the same files.
+        // (Until then nothing of it is reported: a file the checks go on to refuse may have
+        // been read, within the reader's size limit, and is dropped unseen.)
+        let early = Self.earlySchemaFiles(request)
+        async let earlyCompiled = Self.compiledValidators(early)
         let schemaFiles = try Self.schemaFiles(request)
-        async let compiled = Self.compiledValidators(for: schemaFiles.schemas, confinedTo: schemaFiles.folders)
+        let reuseEarly = early.map { $0.schemas == schemaFiles.schemas && $0.folders == schemaFiles.folders } ?? false
+        async let lateCompiled = reuseEarly ? nil : Self.compiledValidators(for: schemaFiles.schemas, confinedTo: schemaFiles.folders)
         let plan = try Plan(request, root: schemaFiles.root)
         // The search for folders the catalogue does not list walks directories only; it runs
         // beside the rest.
@@ -77,7 +85,7 @@ public struct ValidationOperation: Sendable {
             for await (index, result) in group { results[index] = result }
             return results.map { $0! }
         }
-        let validators = try await compiled.get()
+        let validators = try await (reuseEarly ? earlyCompiled! : lateCompiled!).get()
         let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site]).self) { group in
             for (index, service) in plan.services.enumerated() {
                 let validator = validators[service.schema]!
@@ -249,6 +257,34 @@ public struct ValidationOperation: Sendable {
         }
     }
 
+    /// In catalogue mode, the schema files ``schemaFiles(_:)`` will name, read from the catalogue
+    /// without its checks, for compiling early; `nil` when it cannot say cheaply and safely (not
+    /// catalogue mode, a catalogue that does not parse or has an odd shape, or a schema path
+    /// that is absolute or climbs with `..`: those wait for the checks, which report them).
+    static func earlySchemaFiles(_ request: ValidationRequest) -> (schemas: [String], folders: [String])? {
+        guard case .catalogue(let path, _, let ids) = request.target else { return nil }
+        let file = PlatformRoot.join(path, PlatformRoot.cataloguePath)
+        guard let bytes = try? FileBytes.read(file, maxBytes: 4 << 20), let document = try? JSONDocument(parsing: bytes, file: file),
+            let services = document.root["services"], services.kind == .array
+        else { return nil }
+        // The same entries, in the same order, as ``schemaFiles(_:)`` takes them.
+        var byID: [String: JSONValue] = [:]
+        var entries: [JSONValue] = []
+        for service in services.children {
+            guard let id = service["id"]?.stringValue else { return nil }
+            entries.append(service)
+            if byID[id.lowercased()] == nil { byID[id.lowercased()] = service }
+        }
+        if !ids.isEmpty { entries = ids.compactMap { byID[$0.lowercased()] } }
+        var schemas: [String] = []
+        for service in entries {
+            guard let schema = service["schema"] else { continue }
+            guard let relative = schema.stringValue, PlatformPaths.staysInside(relative, from: "environments") else { return nil }
+            schemas.append(PlatformRoot.join(PlatformRoot.join(path, "environments"), relative))
+        }
+        return (schemas, [path])
+    }
+
     static func environmentFileLayers(_ request: ValidationRequest) throws(ValidationError) -> [ConfigurationLayer] {
         var layers: [ConfigurationLayer] = []
         var problems: [Diagnostic] = []
@@ -264,6 +300,12 @@ public struct ValidationOperation: Sendable {
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
         return layers
+    }
+
+    /// ``validators(for:)`` of `files` as a result, for `async let`; `nil` without files.
+    static func compiledValidators(_ files: (schemas: [String], folders: [String])?) async -> Result<[String: SchemaValidator], ValidationError>? {
+        guard let files else { return nil }
+        return await compiledValidators(for: files.schemas, confinedTo: files.folders)
     }
 
     /// ``validators(for:)`` as a result, for `async let`.

@@ -91,6 +91,48 @@ struct PlatformTreeValidationTests {
         #expect(report.exitStatus == 0)
     }
 
+    @Test("schemas compile while the catalogue is checked, but the checks decide: a schema folder linked out of the root, a catalogue breaking its schema, and --service in any order")
+    func earlyCompilationDefersToTheChecks() async throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-early-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        for folder in ["environments", "platform"] {
+            try FileManager.default.copyItem(atPath: Self.root + "/" + folder, toPath: copy + "/" + folder)
+        }
+        // The services' schemas live outside the root, reached through a symbolic link: they
+        // compile early, but the catalogue's path check refuses them, and only that is reported.
+        let outside = copy + "-schemas"
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try FileManager.default.copyItem(atPath: Self.root + "/schemas", toPath: copy + "/schemas")
+        try FileManager.default.moveItem(atPath: copy + "/schemas/services", toPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: copy + "/schemas/services", withDestinationPath: outside)
+        let linked = await #expect(throws: ValidationError.self) {
+            try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "production", services: [])))
+        }
+        #expect(linked?.diagnostics.isEmpty == false)
+        #expect(linked?.diagnostics.allSatisfy { $0.rule == "catalogue-path" && $0.message.contains("through a symbolic link") } == true, "\(linked?.diagnostics ?? [])")
+
+        // Back inside the root: --service in an order unlike the catalogue's, and ids in
+        // another case, validate exactly the services named, in the order named.
+        try FileManager.default.removeItem(atPath: copy + "/schemas/services")
+        try FileManager.default.copyItem(atPath: Self.root + "/schemas/services", toPath: copy + "/schemas/services")
+        let named = ["webapigateway", "USERSERVICE", "feeservice"]
+        let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "production", services: named)))
+        #expect(report.services.map { $0.id.lowercased() } == named.map { $0.lowercased() })
+        #expect(report.services.allSatisfy { $0.schema.hasSuffix("/\($0.id).schema.json") })
+
+        // A catalogue entry that breaks the catalogue's schema is reported at its place, though
+        // the schemas it names compiled meanwhile.
+        let catalogue = copy + "/environments/services.json"
+        let original = String(decoding: try FileBytes.read(catalogue), as: UTF8.self)
+        let broken = original.replacing(#""id": "userservice""#, with: #""id": "userservice", "unexpected": true"#)
+        #expect(broken != original, "the catalogue changed; update this test")
+        try AtomicFile.write(Array(broken.utf8), to: catalogue, mode: 0o644)
+        let error = await #expect(throws: ValidationError.self) {
+            try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "production", services: [])))
+        }
+        #expect(error?.diagnostics.first?.location?.file == catalogue, "\(error?.diagnostics ?? [])")
+    }
+
     /// The staging definition with `original` replaced by `broken`, in a copy of the tree.
     static func brokenStaging(_ original: String, _ broken: String) throws -> (root: String, file: String, line: Int) {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-definitions-\(UUID().uuidString)").path
