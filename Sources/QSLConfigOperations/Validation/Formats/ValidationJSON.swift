@@ -9,23 +9,49 @@ import QSLConfigCore
 /// of a whole `validate --format json` run over the platform's 22 services. Reports hold only
 /// strings, integers, booleans, arrays and objects with ASCII keys, so a plain writer suffices.
 enum ValidationJSON {
+    /// A report value. Objects are written with their keys sorted (``keyOrder(_:_:)``), whatever
+    /// order they are built in.
+    indirect enum Value {
+        case string(String)
+        case bool(Bool)
+        case int(Int)
+        case array([Value])
+        case object([(key: String, value: Value)])
+
+        /// A value built as `[String: Any]` and `[Any]` literals (the SARIF log's shape).
+        init(_ value: Any) {
+            switch value {
+            case let string as String: self = .string(string)
+            case let flag as Bool where type(of: value) == Bool.self: self = .bool(flag)
+            case let number as Int: self = .int(number)
+            case let array as [Any]: self = .array(array.map(Value.init))
+            case let object as [String: Any]: self = .object(object.map { ($0.key, Value($0.value)) })
+            default: preconditionFailure("validation reports hold only JSON-compatible values, not \(type(of: value))")
+            }
+        }
+    }
+
     static func text(_ object: Any) -> String {
+        text(Value(object))
+    }
+
+    static func text(_ value: Value) -> String {
         var out = ""
         out.reserveCapacity(4096)
-        write(object, indent: 0, into: &out)
+        write(value, indent: 0, into: &out)
         out += "\n"
         return out
     }
 
-    static func write(_ value: Any, indent: Int, into out: inout String) {
+    static func write(_ value: Value, indent: Int, into out: inout String) {
         switch value {
-        case let string as String:
+        case .string(let string):
             quote(string, into: &out)
-        case let flag as Bool where type(of: value) == Bool.self:
+        case .bool(let flag):
             out += flag ? "true" : "false"
-        case let number as Int:
+        case .int(let number):
             out += String(number)
-        case let array as [Any]:
+        case .array(let array):
             out += "[\n"
             if array.isEmpty { out += "\n" }
             for (i, element) in array.enumerated() {
@@ -35,10 +61,10 @@ enum ValidationJSON {
             }
             pad(indent, into: &out)
             out += "]"
-        case let object as [String: Any]:
+        case .object(let object):
             out += "{\n"
             if object.isEmpty { out += "\n" }
-            let members = object.sorted { keyOrder($0.key, $1.key) }
+            let members = isSorted(object) ? object : object.sorted { keyOrder($0.key, $1.key) }
             for (i, member) in members.enumerated() {
                 pad(indent + 1, into: &out)
                 quote(member.key, into: &out)
@@ -48,9 +74,12 @@ enum ValidationJSON {
             }
             pad(indent, into: &out)
             out += "}"
-        default:
-            preconditionFailure("validation reports hold only JSON-compatible values, not \(type(of: value))")
         }
+    }
+
+    /// Whether `members` are already in ``keyOrder(_:_:)`` (as the report builds its objects).
+    private static func isSorted(_ members: [(key: String, value: Value)]) -> Bool {
+        zip(members, members.dropFirst()).allSatisfy { keyOrder($0.key, $1.key) }
     }
 
     /// `JSONSerialization`'s `.sortedKeys` order for ASCII keys: ignoring case first, then by

@@ -54,36 +54,47 @@ enum ValidationTextFormat {
 /// The report as one JSON document.
 enum ValidationJSONFormat {
     static func render(_ report: ValidationReport) -> String {
-        let services: [[String: Any]] = report.services.map { service in
-            [
-                "id": service.id, "folder": service.folder, "schema": service.schema, "files": service.files,
-                "valid": service.errors.isEmpty && !service.isUnusable, "unusable": service.isUnusable,
-                "diagnostics": service.diagnostics.map(object),
-            ]
+        // Typed values, members in key order: no `Any` to box and cast, nothing to sort.
+        let services: [ValidationJSON.Value] = report.services.map { service in
+            .object([
+                ("diagnostics", .array(service.diagnostics.map(object))),
+                ("files", .array(service.files.map { .string($0) })),
+                ("folder", .string(service.folder)),
+                ("id", .string(service.id)),
+                ("schema", .string(service.schema)),
+                ("unusable", .bool(service.isUnusable)),
+                ("valid", .bool(service.errors.isEmpty && !service.isUnusable)),
+            ])
         }
-        let document: [String: Any] = [
-            "environment": report.environment,
-            "plainSecretsAllowed": report.plainSecretsAllowed,
-            "remoteChecked": report.checkedRemote,
-            "summary": [
-                "services": report.services.count, "errors": report.errorCount, "warnings": report.warningCount,
-                "exitStatus": Int(report.exitStatus),
-            ],
-            "services": services,
-            "platform": report.platformDiagnostics.map(object),
-        ]
+        let document: ValidationJSON.Value = .object([
+            ("environment", .string(report.environment)),
+            ("plainSecretsAllowed", .bool(report.plainSecretsAllowed)),
+            ("platform", .array(report.platformDiagnostics.map(object))),
+            ("remoteChecked", .bool(report.checkedRemote)),
+            ("services", .array(services)),
+            (
+                "summary",
+                .object([
+                    ("errors", .int(report.errorCount)), ("exitStatus", .int(Int(report.exitStatus))), ("services", .int(report.services.count)),
+                    ("warnings", .int(report.warningCount)),
+                ])
+            ),
+        ])
         return ValidationJSON.text(document)
     }
 
-    static func object(_ diagnostic: Diagnostic) -> [String: Any] {
-        var object: [String: Any] = ["severity": diagnostic.severity.rawValue, "message": diagnostic.message]
-        if let rule = diagnostic.rule { object["rule"] = rule }
-        if let key = diagnostic.keyPath { object["key"] = key }
+    static func object(_ diagnostic: Diagnostic) -> ValidationJSON.Value {
+        var members: [(key: String, value: ValidationJSON.Value)] = []
+        members.reserveCapacity(7)
         if let location = diagnostic.location {
-            object["file"] = location.file
-            object["line"] = location.line
-            object["column"] = location.column
+            members.append(("column", .int(location.column)))
+            members.append(("file", .string(location.file)))
         }
-        return object
+        if let key = diagnostic.keyPath { members.append(("key", .string(key))) }
+        if let location = diagnostic.location { members.append(("line", .int(location.line))) }
+        members.append(("message", .string(diagnostic.message)))
+        if let rule = diagnostic.rule { members.append(("rule", .string(rule))) }
+        members.append(("severity", .string(diagnostic.severity.rawValue)))
+        return .object(members)
     }
 }
