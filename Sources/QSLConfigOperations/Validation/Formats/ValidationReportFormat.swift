@@ -1,4 +1,3 @@
-import Foundation
 import QSLConfig
 import QSLConfigCore
 
@@ -72,7 +71,7 @@ enum ValidationJSONFormat {
             "services": services,
             "platform": report.platformDiagnostics.map(object),
         ]
-        return ValidationJSON.text(document)
+        return SortedJSON.text(document)
     }
 
     static func object(_ diagnostic: Diagnostic) -> [String: Any] {
