@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigAWS
 import QSLConfigCore
 
@@ -54,7 +58,7 @@ struct WhoamiCommand: AsyncParsableCommand {
             """
         for service in report.endpoints.keys.sorted() {
             let url = report.endpoints[service].flatMap { $0 } ?? "(unresolved)"
-            let padded = service.padding(toLength: 16, withPad: " ", startingAt: 0)
+            let padded = service.padded(toUTF16Width: 16)
             out += "  \(padded) \(url) [\(report.endpointSources[service] ?? "")]\n"
         }
         return out

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import QSLConfigCore
 import QSLCrypto
@@ -142,10 +146,14 @@ package struct AWSClient: Sendable {
         var requestId = response.requestIdHeader
         let firstByte = response.body.first { !($0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09) }
         if firstByte == UInt8(ascii: "{"),
-            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            let document = try? JSONDocument(parsingAnyValue: response.body, file: "response"), document.root.kind == .object
         {
-            if code == nil { code = ((object["__type"] ?? object["code"] ?? object["Code"]) as? String).map(Self.shortCode) }
-            message = (object["message"] ?? object["Message"]) as? String
+            // By exact name, a repeated name's last value winning; the first name present counts
+            // even when its value is not a string.
+            var object: [String: JSONValue] = [:]
+            for (name, value) in document.root.members { object[name] = value }
+            if code == nil { code = (object["__type"] ?? object["code"] ?? object["Code"])?.stringValue.map(Self.shortCode) }
+            message = (object["message"] ?? object["Message"])?.stringValue
         } else if firstByte == UInt8(ascii: "<"), let root = XMLNode.parse(response.body) {
             let error = root.name == "Error" ? root : root.descendant("Error")
             if code == nil { code = error?.string("Code") ?? root.descendant("Code")?.text }
@@ -164,7 +172,7 @@ package struct AWSClient: Sendable {
         var code = Substring(raw)
         if let colon = code.firstIndex(of: ":") { code = code[..<colon] }
         if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }
-        return code.trimmingCharacters(in: .whitespaces)
+        return code.trimmingWhitespace()
     }
 
     func malformed(_ operation: String, response: AWSHTTPResponse, reason: String) -> AWSError {

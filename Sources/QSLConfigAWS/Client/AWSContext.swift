@@ -1,5 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
+import QSLConfigCore
 
 /// Everything an AWS client needs, resolved once: the profile, region, credential chain,
 /// endpoint settings and retry policy.
@@ -63,7 +68,7 @@ public struct AWSContext: Sendable, CustomStringConvertible, CustomDebugStringCo
         containerBaseURL: String? = nil
     ) throws(AWSConfigurationError) {
         func nonEmpty(_ value: String?) -> String? {
-            guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
             return value
         }
         let files = try SharedConfigFiles.load(environment: environment)

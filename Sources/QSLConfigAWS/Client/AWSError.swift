@@ -1,4 +1,4 @@
-import Foundation
+import QSLConfigCore
 
 /// A failed AWS call: the service said no, or no usable response came back.
 ///
@@ -159,19 +159,19 @@ struct AccessDenial {
     var resource: String?
 
     init?(message: String?) {
-        guard let message, let performRange = message.range(of: "to perform: ") else { return nil }
+        guard let message, let performRange = message.firstRange(ofLiteral: "to perform: ") else { return nil }
         // The message comes from the server: look for the end of the principal only after its
         // start, and leave it out when there is none ("User: is not authorized ...").
-        if let userRange = message.range(of: "User: "),
-            let notRange = message.range(of: "is not authorized", range: userRange.upperBound..<message.endIndex)
+        if let userRange = message.firstRange(ofLiteral: "User: "),
+            let notRange = message[userRange.upperBound...].firstRange(ofLiteral: "is not authorized")
         {
-            let name = message[userRange.upperBound..<notRange.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = message[userRange.upperBound..<notRange.lowerBound].trimmingWhitespace()
             if !name.isEmpty { principal = name }
         }
         let rest = message[performRange.upperBound...]
         let actionEnd = rest.firstIndex(where: { $0 == " " }) ?? rest.endIndex
         action = String(rest[..<actionEnd])
-        if let resourceRange = rest.range(of: "on resource: ") {
+        if let resourceRange = rest.firstRange(ofLiteral: "on resource: ") {
             let tail = rest[resourceRange.upperBound...]
             let end = tail.firstIndex(where: { $0 == " " }) ?? tail.endIndex
             resource = String(tail[..<end])

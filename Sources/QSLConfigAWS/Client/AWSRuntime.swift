@@ -1,5 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
+import QSLConfigCore
 
 /// The seams every AWS call goes through: network, clock, randomness, sleeping, logging.
 ///
@@ -64,7 +69,7 @@ package struct AWSRuntime: Sendable {
     /// seconds (a decimal number from 1 to 3600); `nil` when it is not set.
     static func requestTimeout(environment: [String: String]) throws(AWSConfigurationError) -> Duration? {
         guard let raw = environment["QSL_HTTP_TIMEOUT"] else { return nil }
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmingWhitespace()
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let seconds = Double(text),
             seconds >= 1, seconds <= 3600
         else {

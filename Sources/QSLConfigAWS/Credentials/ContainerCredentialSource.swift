@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
 
 /// ECS (and EKS Pod Identity) container credentials.
@@ -108,7 +112,7 @@ struct IMDSCredentialSource: CredentialSource {
                 .sourceFailed, source: name,
                 "The instance metadata service refused an IMDSv2 token (HTTP \(tokenResponse.status)); check the instance's metadata options (hop limit, IMDS enabled).")
         }
-        let token = String(decoding: tokenResponse.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: tokenResponse.body, as: UTF8.self).trimmingWhitespaceAndNewlines()
 
         guard var roleRequest = AWSHTTPRequest(getting: trimmedBase + "/latest/meta-data/iam/security-credentials/") else {
             return .notConfigured("invalid metadata endpoint")
@@ -120,7 +124,7 @@ struct IMDSCredentialSource: CredentialSource {
         }
         guard roleResponse.status == 200,
             let role = String(decoding: roleResponse.body, as: UTF8.self)
-                .split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }),
+                .split(whereSeparator: \.isNewline).first.map({ $0.trimmingWhitespace() }),
             !role.isEmpty
         else {
             throw AWSCredentialsError(

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
 
 #if canImport(Glibc)
@@ -56,7 +60,7 @@ enum CredentialProcess {
                 "The credential_process of profile \(profile) printed more than \(limits.maxOutputBytes) bytes and was stopped; it should print one JSON credentials document.")
         }
         guard status == 0 else {
-            let detail = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let detail = String(decoding: stderr, as: UTF8.self).trimmingWhitespaceAndNewlines()
             throw AWSCredentialsError(
                 .sourceFailed, source: source,
                 "The credential_process of profile \(profile) exited with status \(status)\(detail.isEmpty ? "" : ": " + String(detail.prefix(300))); run it by hand to see why.")
@@ -85,13 +89,14 @@ enum CredentialProcess {
     private static func execute(
         command: String, environment: [String: String], profile: String, limits: Limits
     ) async throws -> (Int32, [UInt8], [UInt8]) {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result {
-                    try runBlocking(command: command, environment: environment, profile: profile, limits: limits)
-                })
+        do {
+            return try await BlockingThread.run {
+                try runBlocking(command: command, environment: environment, profile: profile, limits: limits)
             }
-            thread.start()
+        } catch let error as BlockingThread.StartError {
+            throw AWSCredentialsError(
+                .sourceFailed, source: "profile \(profile) (credential_process)",
+                "Could not start the credential_process of profile \(profile): \(error).")
         }
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
 
 /// One link of the credential chain.
@@ -29,7 +33,7 @@ struct CredentialSettings: Sendable {
     var defaultIMDSEndpoint = "http://169.254.169.254"
 
     func value(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = environment[name]?.trimmingWhitespaceAndNewlines(), !value.isEmpty else { return nil }
         return value
     }
 
@@ -54,7 +58,7 @@ struct CredentialSettings: Sendable {
     func token(file path: String, setting: String, source: String) throws -> String {
         do {
             let bytes = try FileBytes.read(path, maxBytes: Self.maxTokenFileBytes)
-            return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(decoding: bytes, as: UTF8.self).trimmingWhitespaceAndNewlines()
         } catch {
             throw AWSCredentialsError(
                 .sourceFailed, source: source,

@@ -1,4 +1,3 @@
-import Foundation
 import QSLConfigCore
 
 /// A profile of the shared `config`/`credentials` files: `role_arn` (with `source_profile`,

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import QSLConfigCore
 
 /// Chooses each service's endpoint from, in order: the explicit `--endpoint-url`,
 /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services` section, the
@@ -46,7 +51,7 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
     var debugDescription: String { description }
 
     static func flag(_ value: String?) -> Bool {
-        value?.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+        value?.trimmingWhitespace().lowercased() == "true"
     }
 
     func endpoint(for service: AWSService) throws(AWSConfigurationError) -> AWSEndpoint {
@@ -123,7 +128,7 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
     static func parse(
         _ text: String, source: String, service: AWSService, signingRegion: String
     ) throws(AWSConfigurationError) -> AWSEndpoint {
-        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)),
+        guard let components = URLComponents(string: text.trimmingWhitespace()),
             let scheme = components.scheme?.lowercased(), let rawHost = components.host, !rawHost.isEmpty
         else {
             throw AWSConfigurationError(
@@ -141,7 +146,7 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
                 .insecureEndpoint,
                 "Refusing plain http:// endpoint `\(text)` for \(service) (from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
         }
-        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath.removingPercentEncoding ?? "/"
+        let path = components.percentEncodedPath.isEmpty ? "/" : SigV4Encoding.percentDecodedText(components.percentEncodedPath) ?? "/"
         return AWSEndpoint(scheme: scheme, host: host, port: components.port, path: path, signingRegion: signingRegion, source: source)
     }
 }

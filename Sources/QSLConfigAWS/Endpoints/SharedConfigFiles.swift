@@ -1,5 +1,17 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The shared AWS `config` and `credentials` files, parsed.
 ///
@@ -19,7 +31,7 @@ package struct SharedConfigFiles: Sendable {
     /// AWS CLI does). Shared with `SecretStoreFactory.awsIsConfigured`, so that the check and the
     /// credential chain look at the same files.
     package static func paths(environment: [String: String]) -> (config: String, credentials: String) {
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? passwordDatabaseHome()
         func expand(_ path: String) -> String {
             path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
         }
@@ -27,6 +39,28 @@ package struct SharedConfigFiles: Sendable {
             expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config"),
             expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
         )
+    }
+
+    /// The home directory the password database gives the effective user (`getpwuid_r`), for
+    /// an environment without `HOME`; `/` when it has none.
+    static func passwordDatabaseHome() -> String {
+        var size = max(Int(sysconf(Int32(_SC_GETPW_R_SIZE_MAX))), 1024)
+        while true {
+            var entry = passwd()
+            var found: UnsafeMutablePointer<passwd>?
+            var buffer = [CChar](repeating: 0, count: size)
+            let (code, home) = buffer.withUnsafeMutableBufferPointer { buffer -> (Int32, String?) in
+                let code = getpwuid_r(geteuid(), &entry, buffer.baseAddress!, buffer.count, &found)
+                // `pw_dir` points into the buffer: copied before the buffer goes.
+                guard code == 0, let found, let directory = found.pointee.pw_dir else { return (code, nil) }
+                return (code, String(cString: directory))
+            }
+            if code == ERANGE, size < 1 << 20 {
+                size *= 4
+                continue
+            }
+            return home.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+        }
     }
 
     static func load(environment: [String: String]) throws(AWSConfigurationError) -> SharedConfigFiles {
@@ -37,10 +71,10 @@ package struct SharedConfigFiles: Sendable {
             if section.name == "default" {
                 files.profiles["default", default: [:]].merge(section.values) { $1 }
             } else if section.name.hasPrefix("profile ") {
-                let name = section.name.dropFirst("profile ".count).trimmingCharacters(in: .whitespaces)
+                let name = section.name.dropFirst("profile ".count).trimmingWhitespace()
                 files.profiles[name, default: [:]].merge(section.values) { $1 }
             } else if section.name.hasPrefix("services ") {
-                let name = section.name.dropFirst("services ".count).trimmingCharacters(in: .whitespaces)
+                let name = section.name.dropFirst("services ".count).trimmingWhitespace()
                 files.services[name, default: [:]].merge(section.values) { $1 }
             }
         }
@@ -77,14 +111,14 @@ package struct SharedConfigFiles: Sendable {
         var parentKey: String?
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
             let lineNumber = offset + 1
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else {
                     throw AWSConfigurationError(.malformedSharedFile, "\(path):\(lineNumber): section header `\(trimmed)` has no closing `]`.")
                 }
-                let name = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = trimmed.dropFirst().dropLast().trimmingWhitespace()
                 sections.append(Section(name: name, values: [:]))
                 parentKey = nil
                 continue
@@ -95,8 +129,8 @@ package struct SharedConfigFiles: Sendable {
             guard let equals = trimmed.firstIndex(of: "=") else {
                 throw AWSConfigurationError(.malformedSharedFile, "\(path):\(lineNumber): expected `key = value`.")
             }
-            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = trimmed[..<equals].trimmingWhitespace().lowercased()
+            let value = trimmed[trimmed.index(after: equals)...].trimmingWhitespace()
             let indented = line.first == " " || line.first == "\t"
             if indented, let parentKey {
                 sections[sections.count - 1].values["\(parentKey).\(key)"] = value

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An HTTP request to an AWS endpoint, in the shape the signer and the transport share.
 ///
@@ -81,7 +85,7 @@ extension AWSHTTPRequest {
         guard let components = URLComponents(string: urlText), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return nil }
-        let path = components.percentEncodedPath.removingPercentEncoding ?? components.percentEncodedPath
+        let path = SigV4Encoding.percentDecodedText(components.percentEncodedPath) ?? components.percentEncodedPath
         self.init(
             method: "GET", scheme: scheme, host: host.trimmingBrackets, port: components.port,
             path: path.isEmpty ? "/" : path, query: components.percentEncodedQuery ?? "")

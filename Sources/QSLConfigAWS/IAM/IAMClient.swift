@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
 
 /// AWS Identity and Access Management, for access key rotation (query protocol, global endpoint

@@ -1,4 +1,4 @@
-import Foundation
+import QSLConfigCore
 
 /// The AWS SDKs' "standard" retry mode: exponential backoff with full jitter.
 ///
@@ -71,7 +71,7 @@ public struct RetryStrategy: Sendable, Hashable {
         } else {
             return RetryStrategy()
         }
-        guard let attempts = Int(raw.trimmingCharacters(in: .whitespaces)), attempts >= 1 else {
+        guard let attempts = Int(raw.trimmingWhitespace()), attempts >= 1 else {
             throw AWSConfigurationError(.invalidSetting, "\(source) is `\(raw)`; set it to a whole number of attempts, 1 or more.")
         }
         return RetryStrategy(maxAttempts: attempts)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// AWS Systems Manager Parameter Store (JSON 1.1 protocol, `X-Amz-Target: AmazonSSM.<Operation>`).
 ///
 /// Parameter values are ``SecretValue``s whatever their type, so a `SecureString` read with

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Who the configured credentials belong to, and how they and the endpoints were chosen:
 /// what `qsl-config whoami` prints.
 ///

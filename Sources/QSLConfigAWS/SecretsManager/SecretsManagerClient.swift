@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// AWS Secrets Manager (JSON 1.1 protocol, `X-Amz-Target: secretsmanager.<Operation>`).
 ///

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The two UTC renderings SigV4 uses: `yyyyMMdd` and `yyyyMMdd'T'HHmmss'Z'`.
 ///

@@ -80,6 +80,25 @@ enum SigV4Encoding {
         return out
     }
 
+    /// `text` with its `%XX` escapes decoded, as Foundation's `removingPercentEncoding` gave it:
+    /// `nil` when a `%` is not followed by two hex digits or the bytes decoded are not UTF-8.
+    static func percentDecodedText(_ text: String) -> String? {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count)
+        var rest = Array(text.utf8)[...]
+        while let byte = rest.popFirst() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard rest.count >= 2, let high = hexValue(rest[rest.startIndex]), let low = hexValue(rest[rest.startIndex + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            rest.removeFirst(2)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

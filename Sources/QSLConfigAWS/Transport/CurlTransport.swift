@@ -1,5 +1,10 @@
 import CLibCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import QSLConfigCore
 import Synchronization
 
 /// ``AWSHTTPTransport`` over libcurl's easy interface, each exchange on a thread of its own.
@@ -65,9 +70,10 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
         }
         let exchange = Exchange(limit: maxResponseBytes)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let thread = Thread { continuation.resume(with: Result { try self.perform(request, exchange) }) }
-                thread.start()
+            do {
+                return try await BlockingThread.run { try self.perform(request, exchange) }
+            } catch let error as BlockingThread.StartError {
+                throw AWSTransportError(kind: .connectionFailed, host: request.hostHeader, reason: error.description)
             }
         } onCancel: {
             exchange.cancel()
@@ -202,8 +208,8 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
                 headers = AWSHTTPHeaders()
             } else if let colon = line.firstIndex(of: ":") {
                 headers.add(
-                    name: String(line[..<colon]).trimmingCharacters(in: .whitespaces),
-                    value: String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+                    name: String(line[..<colon]).trimmingWhitespace(),
+                    value: String(line[line.index(after: colon)...]).trimmingWhitespace())
             }
         }
 
@@ -226,7 +232,7 @@ private func curlHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ cou
     let exchange = Unmanaged<CurlTransport.Exchange>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
     let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-    exchange.header(line.trimmingCharacters(in: .newlines)[...])
+    exchange.header(line.trimmingNewlines()[...])
     return length
 }
 

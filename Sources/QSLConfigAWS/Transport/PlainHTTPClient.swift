@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import QSLConfigCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -56,14 +61,13 @@ package enum PlainHTTPClient {
     ) async throws -> AWSHTTPResponse {
         let cancelled = CancelFlag()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let until = ContinuousClock.now + deadline
-                Thread {
-                    continuation.resume(with: Result {
-                        try exchange(
-                            request, until: until, deadline: deadline, idle: idle, maxResponseBytes: maxResponseBytes, cancelled: cancelled)
-                    })
-                }.start()
+            let until = ContinuousClock.now + deadline
+            do {
+                return try await BlockingThread.run {
+                    try exchange(request, until: until, deadline: deadline, idle: idle, maxResponseBytes: maxResponseBytes, cancelled: cancelled)
+                }
+            } catch let error as BlockingThread.StartError {
+                throw AWSTransportError(kind: .connectionFailed, host: request.hostHeader, reason: error.description)
             }
         } onCancel: {
             cancelled.set()
@@ -179,12 +183,12 @@ package enum PlainHTTPClient {
         var headers = AWSHTTPHeaders()
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            headers.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingWhitespace())
         }
         var body = Array(buffer[(headEnd! + 4)...])
         let chunked = headers["Transfer-Encoding"]?.lowercased().contains("chunked") ?? false
         if !chunked, let lengthText = headers["Content-Length"] {
-            guard let length = Int(lengthText.trimmingCharacters(in: .whitespaces)), length >= 0 else {
+            guard let length = Int(lengthText.trimmingWhitespace()), length >= 0 else {
                 throw Failure.closed("the Content-Length `\(lengthText)` is not a number")
             }
             guard length <= maxResponseBytes else { throw Failure.tooLarge }
@@ -225,7 +229,7 @@ package enum PlainHTTPClient {
         while true {
             guard let lineEnd = find([13, 10], in: bytes, from: index) else { throw Failure.closed("the chunked body ended early") }
             let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+            guard let size = Int(sizeText.trimmingWhitespace(), radix: 16), size >= 0 else {
                 throw Failure.closed("a chunk size was not a hexadecimal number")
             }
             index = lineEnd + 2

@@ -1,4 +1,4 @@
-import Foundation
+import QSLConfigCore
 
 /// A parsed XML element: name, text and children. Just enough to read AWS query-protocol
 /// responses (`<XResponse><XResult>...</XResult><ResponseMetadata>...`) and XML error bodies.
@@ -416,7 +416,7 @@ struct XMLReader {
     /// An element's text: trimmed when it has children (the indentation between them).
     private static func finish(_ text: [UInt8], hasChildren: Bool) -> String {
         let string = String(decoding: text, as: UTF8.self)
-        return hasChildren ? string.trimmingCharacters(in: .whitespacesAndNewlines) : string
+        return hasChildren ? string.trimmingWhitespaceAndNewlines() : string
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

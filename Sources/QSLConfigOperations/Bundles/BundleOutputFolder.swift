@@ -1,5 +1,17 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The output folder of a bundle run and the service folders inside it, as the file system
 /// has them: what kind of entry each is (a symbolic link is never written or deleted through),
@@ -42,7 +54,7 @@ struct BundleOutputFolder {
     /// Whether `name` is a temporary file `AtomicFile` creates: `.NAME.tmp-` and six `mkstemp`
     /// characters.
     static func isTemporaryName(_ name: String) -> Bool {
-        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards), marker.lowerBound > name.index(after: name.startIndex) else {
+        guard name.hasPrefix("."), let marker = name.lastRange(ofLiteral: ".tmp-"), marker.lowerBound > name.index(after: name.startIndex) else {
             return false
         }
         let suffix = name[marker.upperBound...].utf8

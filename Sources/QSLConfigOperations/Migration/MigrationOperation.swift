@@ -1,7 +1,19 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfig
 import QSLConfigCore
 import QSLCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `qsl-config migrate` as a library call: every plaintext credential an environment's files hold
 /// moved into another environment's store, the files rewritten in place to reference it, and
@@ -141,18 +153,14 @@ public struct MigrationOperation: Sendable {
                 if let newText = file.newText {
                     before = nil
                     after = Array(newText.utf8)
-                    if let sibling = try? FileManager.default.attributesOfItem(atPath: PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")),
-                        let permissions = sibling[.posixPermissions] as? NSNumber
-                    {
-                        mode = permissions.intValue & 0o777
+                    if let permissions = Self.permissions(PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")) {
+                        mode = permissions
                     }
                 } else {
                     let document = try JSONDocument(contentsOfFile: file.path)
                     before = document.bytes
                     after = try document.applying(file.edits)
-                    if let attributes = try? FileManager.default.attributesOfItem(atPath: file.path), let permissions = attributes[.posixPermissions] as? NSNumber {
-                        mode = permissions.intValue & 0o777
-                    }
+                    if let permissions = Self.permissions(file.path) { mode = permissions }
                 }
                 var entry = MigrationJournal.File(
                     path: file.path, before: before.map(MigrationJournal.digest), after: MigrationJournal.digest(after), mode: mode,
@@ -226,14 +234,21 @@ public struct MigrationOperation: Sendable {
         return missing ? .addKeys : .unchanged
     }
 
+    /// The permission bits of `path` itself (a symbolic link's own, as `FileManager`'s
+    /// `attributesOfItem` reported them); `nil` when it cannot be examined.
+    static func permissions(_ path: String) -> Int? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Int(info.st_mode) & 0o777
+    }
+
     /// A stored JSON secret's string members (`nil` when it is not a JSON object of strings).
     static func jsonObject(_ secret: StoredSecret?) -> [String: String]? {
-        guard let secret, case .string(let value) = secret.payload,
-            let object = try? JSONSerialization.jsonObject(with: Data(value.unsafeRevealed.utf8)) as? [String: Any]
-        else { return nil }
+        guard let secret, case .string(let value) = secret.payload, let object = SortedJSON.object(value.unsafeRevealed) else { return nil }
         var strings: [String: String] = [:]
         for (key, value) in object {
-            if let string = value as? String { strings[key] = string } else { return nil }
+            guard let string = value.stringValue else { return nil }
+            strings[key] = string
         }
         return strings
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import QSLConfig
 import QSLConfigCore
@@ -437,7 +441,7 @@ struct MigrationPlanner {
         var rendered = template
         for (placeholder, value) in [("{prefix}", target.secretsPrefix), ("{service}", slug == "shared" || rule != "default" ? (site.services.count == 1 ? site.services[0] : "shared") : slug),
                                      ("{section}", section), ("{slug}", slug), ("{name}", name)] {
-            rendered = rendered.replacingOccurrences(of: placeholder, with: value)
+            rendered = rendered.replacingEvery(placeholder, with: value)
         }
         rendered = String(rendered.map { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+=.@-".contains($0)) ? $0 : "-" })
         if isConnectionString { return Destination(name: rendered, jsonKey: nil) }

@@ -1,4 +1,3 @@
-import Foundation
 import QSLConfig
 import QSLConfigCore
 
@@ -101,7 +100,7 @@ public struct MigrationReport: Sendable {
         var widths = header.map(\.count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+            cells.enumerated().map { index, cell in index == cells.count - 1 ? cell : cell.padded(toUTF16Width: widths[index]) }
                 .joined(separator: "  ") + "\n"
         }
         return line(header) + rows.map(line).joined()
@@ -141,7 +140,6 @@ public struct MigrationReport: Sendable {
             "calls": ["reads": calls.reads, "writes": calls.writes, "readBacks": calls.readBacks, "endCheck": calls.endCheck, "total": calls.total],
             "summary": summary(), "exitStatus": Int(exitStatus),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return SortedJSON.text(object, escapingSlashes: true)
     }
 }

@@ -1,6 +1,18 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfig
 import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `qsl-config migrate --rollback`: the files of the last migration restored from its journal,
 /// each reference replaced by the value read back from the store, each member the migration
@@ -64,7 +76,7 @@ public struct MigrationRollback: Sendable {
                     throw MigrationError([Diagnostic(at: nil, "\(reference.secretId) cannot be read back from \(target.name)'s store; nothing was rolled back", rule: "journal")])
                 }
                 if let key = reference.jsonKey {
-                    guard let object = try? JSONSerialization.jsonObject(with: Data(value.unsafeRevealed.utf8)) as? [String: Any], let field = object[key] as? String else {
+                    guard let field = SortedJSON.object(value.unsafeRevealed)?[key]?.stringValue else {
                         throw MigrationError([Diagnostic(at: nil, "\(reference.secretId) has no JSON key '\(key)'; nothing was rolled back", rule: "journal")])
                     }
                     values[text] = field

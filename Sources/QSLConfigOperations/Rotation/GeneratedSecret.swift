@@ -1,4 +1,3 @@
-import Foundation
 import QSLConfigCore
 import QSLCrypto
 
@@ -42,7 +41,7 @@ enum GeneratedSecret {
             }
             do { return try value(length: length) } catch { throw RotationError(secret: secret, step: .create, "no random bytes: \(error)", isStoreFailure: true) }
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(current.utf8)) as? [String: Any] else {
+        guard let object = SortedJSON.object(current) else {
             throw RotationError(secret: secret, step: .create, "the secret starts like JSON but is not a JSON object")
         }
         guard !keys.isEmpty else {
@@ -57,9 +56,6 @@ enum GeneratedSecret {
             }
             do { next[key] = try value(length: length) } catch { throw RotationError(secret: secret, step: .create, "no random bytes: \(error)", isStoreFailure: true) }
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: next, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            throw RotationError(secret: secret, step: .create, "the secret's JSON cannot be written back")
-        }
-        return String(decoding: data, as: UTF8.self)
+        return SortedJSON.compact(next)
     }
 }

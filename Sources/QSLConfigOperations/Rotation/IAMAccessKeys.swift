@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigAWS
 import QSLConfigCore
 
@@ -181,7 +185,7 @@ public struct IAMAccessKeys: Sendable {
     static func redacting(_ secretAccessKey: SecretValue, in text: String) -> String {
         let revealed = secretAccessKey.unsafeRevealed
         guard !revealed.isEmpty else { return text }
-        return text.replacingOccurrences(of: revealed, with: SecretValue.redactionMarker)
+        return text.replacingEvery(revealed, with: SecretValue.redactionMarker)
     }
 
     // MARK: Status and deletion

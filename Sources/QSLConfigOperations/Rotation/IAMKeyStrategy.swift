@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfig
 import QSLConfigAWS
 import QSLConfigCore
@@ -48,10 +52,8 @@ struct IAMKeyStrategy: RotationStrategy {
     }
 
     /// The secret's JSON members, `AccessKeyId` and `SecretAccessKey` among them.
-    static func members(_ value: String, secret: String, step: RotationError.Step) throws(RotationError) -> [String: Any] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any], object["AccessKeyId"] is String,
-            object["SecretAccessKey"] is String
-        else {
+    static func members(_ value: String, secret: String, step: RotationError.Step) throws(RotationError) -> [String: JSONValue] {
+        guard let object = SortedJSON.object(value), object["AccessKeyId"]?.kind == .string, object["SecretAccessKey"]?.kind == .string else {
             throw RotationError(secret: secret, step: step, "an iam-access-key secret is a JSON object with AccessKeyId and SecretAccessKey")
         }
         return object
@@ -59,8 +61,8 @@ struct IAMKeyStrategy: RotationStrategy {
 
     func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String {
         let user = try Self.user(target)
-        var object = try Self.members(current, secret: target.name, step: .create)
-        let currentId = object["AccessKeyId"] as! String
+        let members = try Self.members(current, secret: target.name, step: .create)
+        let currentId = members["AccessKeyId"]!.stringValue!
         let existing = try await keys.keys(user: user, secret: target.name)
         // Keys made by a run that died before it could stage them.
         var orphans: Set<String> = []
@@ -75,12 +77,10 @@ struct IAMKeyStrategy: RotationStrategy {
         afterStep?("create: key snapshot tagged")
         let created = try await keys.createKey(user: user, keep: [currentId], orphans: orphans, secret: target.name)
         afterStep?("create: access key created")
+        var object: [String: Any] = members
         object["AccessKeyId"] = created.accessKeyId
         object["SecretAccessKey"] = created.secretAccessKey.unsafeRevealed
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            throw RotationError(secret: target.name, step: .create, "the secret's JSON cannot be written back")
-        }
-        return String(decoding: data, as: UTF8.self)
+        return SortedJSON.compact(object)
     }
 
     func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
@@ -88,13 +88,13 @@ struct IAMKeyStrategy: RotationStrategy {
     func test(pending: String, target: RotationTarget) async throws(RotationError) {
         let object = try Self.members(pending, secret: target.name, step: .test)
         _ = try await keys.test(
-            accessKeyId: object["AccessKeyId"] as! String, secretAccessKey: SecretValue(object["SecretAccessKey"] as! String), secret: target.name,
+            accessKeyId: object["AccessKeyId"]!.stringValue!, secretAccessKey: SecretValue(object["SecretAccessKey"]!.stringValue!), secret: target.name,
             attempts: attempts, delay: delay)
     }
 
     func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {
-        let oldId = try Self.members(old, secret: target.name, step: .finish)["AccessKeyId"] as! String
-        let newId = try Self.members(new, secret: target.name, step: .finish)["AccessKeyId"] as! String
+        let oldId = try Self.members(old, secret: target.name, step: .finish)["AccessKeyId"]!.stringValue!
+        let newId = try Self.members(new, secret: target.name, step: .finish)["AccessKeyId"]!.stringValue!
         if oldId != newId {
             try await keys.deactivate(user: try Self.user(target), accessKeyId: oldId, secret: target.name)
             afterStep?("finish: old key deactivated")
@@ -127,7 +127,7 @@ struct IAMKeyStrategy: RotationStrategy {
             } catch where stage == "AWSPENDING" && !error.isStoreFailure {
                 continue  // no rotation in progress
             }
-            keep.insert(try Self.members(value, secret: target.name, step: .finalize)["AccessKeyId"] as! String)
+            keep.insert(try Self.members(value, secret: target.name, step: .finalize)["AccessKeyId"]!.stringValue!)
         }
         let grace = Double(target.policy?.windowHours ?? 0) * 3_600
         let deleted = try await keys.finalize(user: user, keep: keep, olderThan: now.addingTimeInterval(-grace), secret: target.name)
@@ -150,12 +150,12 @@ struct IAMKeyStrategy: RotationStrategy {
         let name = description.name
         return SecretRollback.Hooks(
             before: { previous, _ throws(RotationError) in
-                let id = try members(previous, secret: name, step: .rollback)["AccessKeyId"] as! String
+                let id = try members(previous, secret: name, step: .rollback)["AccessKeyId"]!.stringValue!
                 try await keys.activate(user: user, accessKeyId: id, secret: name)
             },
             after: { previous, current throws(RotationError) in
-                let old = try members(current, secret: name, step: .rollback)["AccessKeyId"] as! String
-                let restored = try members(previous, secret: name, step: .rollback)["AccessKeyId"] as! String
+                let old = try members(current, secret: name, step: .rollback)["AccessKeyId"]!.stringValue!
+                let restored = try members(previous, secret: name, step: .rollback)["AccessKeyId"]!.stringValue!
                 if old != restored { try await keys.deactivate(user: user, accessKeyId: old, secret: name, step: .rollback) }
             })
     }

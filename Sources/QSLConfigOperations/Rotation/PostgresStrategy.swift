@@ -1,4 +1,3 @@
-import Foundation
 import QSLConfig
 import QSLConfigCore
 import QSLConfigResources

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfig
 import QSLConfigCore
 
@@ -98,7 +102,6 @@ public struct RotationReport: Sendable {
                 return item
             },
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return SortedJSON.text(object, escapingSlashes: true)
     }
 }

@@ -1,6 +1,18 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfig
 import QSLConfigCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Configuration folders the catalogue forgot: a folder under the catalogue's tree that holds
 /// appsettings files but that `environments/services.json` does not list (nor name as its

@@ -1,4 +1,3 @@
-import Foundation
 import OrderedCollections
 import QSLConfig
 import QSLConfigCore
@@ -183,7 +182,7 @@ struct PolicyCheck {
 
     /// A parameter's name; for an ARN, the part after `parameter` (`/qsl/production/config/x`).
     static func parameterName(_ reference: ParameterReference) -> String {
-        guard reference.name.hasPrefix("arn:"), let range = reference.name.range(of: ":parameter") else { return reference.name }
+        guard reference.name.hasPrefix("arn:"), let range = reference.name.firstRange(ofLiteral: ":parameter") else { return reference.name }
         let rest = String(reference.name[range.upperBound...])
         return rest.hasPrefix("//") ? String(rest.dropFirst()) : rest
     }

@@ -25,7 +25,7 @@ struct MigrationOperationTests {
         while let path = enumerator?.nextObject() as? String {
             guard !path.hasPrefix(".qsl"), !path.hasPrefix("out") else { continue }
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
             if !isDirectory.boolValue { files[path] = try FileBytes.read(root + "/" + path, maxBytes: 16 << 20) }
         }
         return files

@@ -1,6 +1,18 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import QSLConfigCore
 import QSLCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The on-disk form of the embedded local store: one JSON envelope holding the whole store
 /// encrypted with AES-256-GCM.
@@ -145,7 +157,7 @@ struct LocalStoreFile: Sendable {
     /// about to be written for the first time) a new random key written to the key file, mode 0600.
     private func loadKey(create: Bool) throws(StoreError) -> [UInt8] {
         if let environmentKey {
-            guard let key = Data(base64Encoded: environmentKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+            guard let key = Data(base64Encoded: environmentKey.trimmingWhitespaceAndNewlines()), key.count == 32 else {
                 throw StoreError(.invalidRequest, "QSL_LOCAL_STORE_KEY must be the base64 encoding of exactly 32 bytes")
             }
             return Array(key)
@@ -154,7 +166,7 @@ struct LocalStoreFile: Sendable {
             try checkKeyFileMode()
             let text: [UInt8]
             do { text = try FileBytes.read(keyPath, maxBytes: 1024) } catch { throw StoreError(.unavailable, "local store key \(keyPath): \(error.message)") }
-            guard let key = Data(base64Encoded: String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+            guard let key = Data(base64Encoded: String(decoding: text, as: UTF8.self).trimmingWhitespaceAndNewlines()), key.count == 32 else {
                 throw StoreError(.invalidRequest, "the key file \(keyPath) must hold the base64 encoding of exactly 32 bytes")
             }
             return Array(key)

@@ -1,4 +1,3 @@
-import Foundation
 import QSLConfig
 import QSLConfigCore
 
@@ -55,7 +54,7 @@ enum ValidationTextFormat {
 enum ValidationJSONFormat {
     static func render(_ report: ValidationReport) -> String {
         // Typed values, members in key order: no `Any` to box and cast, nothing to sort.
-        let services: [ValidationJSON.Value] = report.services.map { service in
+        let services: [SortedJSON.Value] = report.services.map { service in
             .object([
                 ("diagnostics", .array(service.diagnostics.map(object))),
                 ("files", .array(service.files.map { .string($0) })),
@@ -66,7 +65,7 @@ enum ValidationJSONFormat {
                 ("valid", .bool(service.errors.isEmpty && !service.isUnusable)),
             ])
         }
-        let document: ValidationJSON.Value = .object([
+        let document: SortedJSON.Value = .object([
             ("environment", .string(report.environment)),
             ("plainSecretsAllowed", .bool(report.plainSecretsAllowed)),
             ("platform", .array(report.platformDiagnostics.map(object))),
@@ -80,11 +79,11 @@ enum ValidationJSONFormat {
                 ])
             ),
         ])
-        return ValidationJSON.text(document)
+        return SortedJSON.text(document)
     }
 
-    static func object(_ diagnostic: Diagnostic) -> ValidationJSON.Value {
-        var members: [(key: String, value: ValidationJSON.Value)] = []
+    static func object(_ diagnostic: Diagnostic) -> SortedJSON.Value {
+        var members: [(key: String, value: SortedJSON.Value)] = []
         members.reserveCapacity(7)
         if let location = diagnostic.location {
             members.append(("column", .int(location.column)))

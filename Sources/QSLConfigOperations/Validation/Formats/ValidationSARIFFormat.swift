@@ -72,7 +72,7 @@ enum ValidationSARIFFormat {
                 ]
             ],
         ]
-        return ValidationJSON.text(log)
+        return SortedJSON.text(log)
     }
 
     static func level(_ severity: Diagnostic.Severity) -> String {

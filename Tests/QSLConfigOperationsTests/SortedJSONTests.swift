@@ -1,0 +1,95 @@
+import Foundation
+import QSLConfigCore
+@testable import QSLConfigOperations
+import Testing
+
+/// ``SortedJSON`` against the `JSONSerialization` calls it replaced: the reports and the JSON
+/// secrets rotation writes back must come out byte for byte the same.
+@Suite("sorted JSON against JSONSerialization")
+struct SortedJSONTests {
+    static func foundation(_ object: Any, _ options: JSONSerialization.WritingOptions) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: options), as: UTF8.self)
+    }
+
+    @Test("ASCII keys sort as .sortedKeys sorted them: digits by value, punctuation in the collation's order, lower case first")
+    func keyOrder() throws {
+        let alphabets = [
+            "aAbBzZ09_-. ~$@", "aA01", "kK0123456789", String((0x20...0x7E).map { Character(Unicode.Scalar($0)) }), "aB1\t\n\r -_/",
+        ]
+        var generator = SeededGenerator(seed: 2026)
+        for alphabet in alphabets.map(Array.init) {
+            for _ in 0..<400 {
+                var object: [String: Any] = [:]
+                for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                    let key = String((0..<Int.random(in: 0...7, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+                    object[key] = 1
+                }
+                let expected = try Self.foundation(object, [.sortedKeys, .withoutEscapingSlashes])
+                #expect(SortedJSON.compact(object) == expected)
+            }
+        }
+        let fixed = ["key10", "key9", "key09", "Key9", "a_b", "a-b", "a.b", "a b", "ab", "aB", "Ab", "AB", "user_name", "username", "userName", "00", "0", "x", "99999999999999999999", "3"]
+        let object = Dictionary(uniqueKeysWithValues: fixed.map { ($0, 1 as Any) })
+        #expect(SortedJSON.compact(object) == (try Self.foundation(object, [.sortedKeys, .withoutEscapingSlashes])))
+    }
+
+    static let secrets = [
+        #"{"username":"app","password":"p/w\"\\x","host":"db.internal","port":5432,"ssl":true,"extra":null}"#,
+        #"{"a":1,"b":-0,"c":1.0,"d":1.50,"e":1e2,"f":1E-7,"g":1.5e300,"h":0.1,"i":123456789012345678901,"j":-9223372036854775809}"#,
+        #"{"k":18446744073709551615,"l":18446744073709551616,"m":3.141592653589793238462643,"n":0.000000000000000000001,"o":1.23456789012345678e5}"#,
+        #"{"nested":{"z":[1,true,null,"x/y",{}],"b":[],"a":{"k10":1,"k9":2}},"c":"\u0001\u001f é 😀 /\t"}"#,
+        #"{"dup":1,"dup":"second","Dup":3}"#,
+        #"{}"#, #"  {"AccessKeyId":"AKIA","SecretAccessKey":"s/k+e","UserName":"svc"}"#,
+    ]
+
+    @Test("a secret read and written back is what JSONSerialization wrote, numbers and escapes included", arguments: secrets)
+    func secretRoundTrip(_ text: String) throws {
+        let members = try #require(SortedJSON.object(text))
+        let read = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(SortedJSON.compact(members) == (try Self.foundation(read, [.sortedKeys, .withoutEscapingSlashes])))
+        #expect(SortedJSON.text(members, escapingSlashes: true) == (try Self.foundation(read, [.sortedKeys, .prettyPrinted])) + "\n")
+        #expect(SortedJSON.text(members) == (try Self.foundation(read, [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) + "\n")
+    }
+
+    @Test("only a JSON object is an object")
+    func notObjects() {
+        for text in ["", "[1]", "\"x\"", "12", "{", "{\"a\":}", "null"] { #expect(SortedJSON.object(text) == nil, "\(text)") }
+    }
+
+    @Test("a report is what JSONSerialization printed with .prettyPrinted and .sortedKeys, slashes escaped")
+    func report() throws {
+        let object: [String: Any] = [
+            "source": "smoke", "target": "production", "dryRun": false, "wrote": true, "exitStatus": 3,
+            "files": [["path": "services/a/appsettings.json", "replaced": 2, "created": false]],
+            "secrets": [] as [Any], "calls": ["reads": 1, "readBacks": 0, "endCheck": 4, "total": 5],
+            "warnings": [["message": "a \"quoted\" value\nand a line", "rule": "", "line": 3, "column": 14]],
+            "summary": "migrate smoke → production: 1 file", "empty": [String: Any](),
+        ]
+        #expect(SortedJSON.text(object, escapingSlashes: true) == (try Self.foundation(object, [.prettyPrinted, .sortedKeys])) + "\n")
+        #expect(SortedJSON.text(object) == (try Self.foundation(object, [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) + "\n")
+    }
+
+    @Test("a generated secret keeps every member it does not regenerate, written as before")
+    func generatedSecret() throws {
+        let current = #"{"username":"app","password":"old","port":5432,"url":"https://x/y"}"#
+        let next = try GeneratedSecret.next(current: current, keys: ["password"], length: 24, secret: "s")
+        var expected = try #require(try JSONSerialization.jsonObject(with: Data(current.utf8)) as? [String: Any])
+        let generated = try #require(SortedJSON.object(next)?["password"]?.stringValue)
+        #expect(generated.count == 24 && generated != "old")
+        expected["password"] = generated
+        #expect(next == (try Self.foundation(expected, [.sortedKeys, .withoutEscapingSlashes])))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failure can be reproduced.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
