@@ -52,11 +52,13 @@ public struct ValidationOperation: Sendable {
         // run here; the result is used only if the checked catalogue names the same files.
         // (Until then nothing of it is reported: a file the checks go on to refuse may have
         // been read, within the reader's size limit, and is dropped unseen.)
+        // The compilation runs on a thread of its own (``ThreadResult``), so it takes the idle
+        // core at once instead of waiting for the concurrency pool to add a thread.
         let early = Self.earlySchemaFiles(request)
-        async let earlyCompiled = Self.compiledValidators(early)
+        let earlyCompiled = early.map { files in ThreadResult { Self.compiledValidatorsNow(for: files.schemas, confinedTo: files.folders) } }
         let schemaFiles = try Self.schemaFiles(request)
         let reuseEarly = early.map { $0.schemas == schemaFiles.schemas && $0.folders == schemaFiles.folders } ?? false
-        async let lateCompiled = reuseEarly ? nil : Self.compiledValidators(for: schemaFiles.schemas, confinedTo: schemaFiles.folders)
+        let compiled = reuseEarly ? earlyCompiled! : ThreadResult { Self.compiledValidatorsNow(for: schemaFiles.schemas, confinedTo: schemaFiles.folders) }
         let plan = try Plan(request, root: schemaFiles.root)
         // The search for folders the catalogue does not list walks directories only; it runs
         // beside the rest.
@@ -85,7 +87,7 @@ public struct ValidationOperation: Sendable {
             for await (index, result) in group { results[index] = result }
             return results.map { $0! }
         }
-        let validators = try await (reuseEarly ? earlyCompiled! : lateCompiled!).get()
+        let validators = try await compiled.value.get()
         let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site]).self) { group in
             for (index, service) in plan.services.enumerated() {
                 let validator = validators[service.schema]!
@@ -302,14 +304,8 @@ public struct ValidationOperation: Sendable {
         return layers
     }
 
-    /// ``validators(for:)`` of `files` as a result, for `async let`; `nil` without files.
-    static func compiledValidators(_ files: (schemas: [String], folders: [String])?) async -> Result<[String: SchemaValidator], ValidationError>? {
-        guard let files else { return nil }
-        return await compiledValidators(for: files.schemas, confinedTo: files.folders)
-    }
-
-    /// ``validators(for:)`` as a result, for `async let`.
-    static func compiledValidators(for schemas: [String], confinedTo folders: [String]? = nil) async -> Result<[String: SchemaValidator], ValidationError> {
+    /// ``validators(for:confinedTo:)`` as a result, for a ``ThreadResult``.
+    static func compiledValidatorsNow(for schemas: [String], confinedTo folders: [String]? = nil) -> Result<[String: SchemaValidator], ValidationError> {
         Result { () throws(ValidationError) in try validators(for: schemas, confinedTo: folders) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import QSLConfigAWS
+import QSLConfigCore
 import Synchronization
 import Testing
 
