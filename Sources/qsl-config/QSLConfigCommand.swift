@@ -26,6 +26,7 @@ struct QSLConfigCommand: AsyncParsableCommand {
     /// Runs the command, mapping argument-parser usage errors to exit code 2, as the command
     /// contract promises (argument-parser itself uses 64).
     static func main() async {
+        MallocTuning.apply()
         LogLevel.bootstrap()
         do {
             var command = try parseAsRoot()
