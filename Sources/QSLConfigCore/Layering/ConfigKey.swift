@@ -13,6 +13,13 @@ public struct ConfigKey: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init(stringLiteral value: String) { self.init(value) }
 
+    /// A key whose folded form the caller already has (``fold(_:)`` of `spelling`): folding maps
+    /// scalar by scalar, so a path's folded form is its segments' folded forms joined by `:`.
+    init(spelling: String, folded: String) {
+        self.spelling = spelling
+        self.folded = folded
+    }
+
     public var description: String { spelling }
 
     /// The key's segments, split at `:`.

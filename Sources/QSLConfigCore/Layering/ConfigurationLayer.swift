@@ -21,6 +21,19 @@ public struct ConfigurationLayer: Sendable {
         if let replaced { entries.values[index].key = replaced.key }
     }
 
+    /// Adds `entry` if the layer has no value for its key; otherwise changes nothing and
+    /// returns the entry already there. One hash lookup, for readers that refuse duplicates.
+    mutating func insertNew(_ entry: ConfigEntry) -> ConfigEntry? {
+        let count = entries.count
+        let found = entries.updateValue(forKey: entry.key, insertingDefault: entry, at: count) { $0 }
+        return entries.count == count ? found : nil
+    }
+
+    /// Makes room for `count` entries, so a layer filled in one go is not rehashed as it grows.
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
     public subscript(key: ConfigKey) -> ConfigEntry? { entries[key] }
 
     /// Number of keys the layer defines.
@@ -79,43 +92,49 @@ struct JSONFlattener {
     }
 
     consuming func flatten() throws(Diagnostic) -> ConfigurationLayer {
+        // At most one entry per value of the document: the layer is sized once.
+        layer.reserveCapacity(document.valueCount)
         for member in document.root.children {
-            try visit(member, path: member.key ?? "")
+            let name = member.key ?? ""
+            try visit(member, path: name, folded: ConfigKey.fold(name))
         }
         return layer
     }
 
-    private mutating func visit(_ value: JSONValue, path: String) throws(Diagnostic) {
+    /// Visits `value` at `path`, whose folded form is `folded` (each member name is folded once,
+    /// not every path it begins).
+    private mutating func visit(_ value: JSONValue, path: String, folded: String) throws(Diagnostic) {
         switch value.kind {
         case .object:
             if value.count == 0 {
-                layer.set(ConfigEntry(key: ConfigKey(path), value: nil, origin: ValueOrigin(.file(value))))
+                layer.set(ConfigEntry(key: ConfigKey(spelling: path, folded: folded), value: nil, origin: ValueOrigin(.file(value))))
                 return
             }
             for member in value.children {
-                try visit(member, path: path + ":" + (member.key ?? ""))
+                let name = member.key ?? ""
+                try visit(member, path: path + ":" + name, folded: folded + ":" + ConfigKey.fold(name))
             }
         case .array:
             if value.count == 0 {
-                layer.set(ConfigEntry(key: ConfigKey(path), value: compatibility.emptyArrayValue, origin: ValueOrigin(.file(value))))
+                layer.set(ConfigEntry(key: ConfigKey(spelling: path, folded: folded), value: compatibility.emptyArrayValue, origin: ValueOrigin(.file(value))))
                 return
             }
             var position = 0
             for element in value.children {
-                try visit(element, path: path + ":" + String(position))
+                let index = String(position)
+                try visit(element, path: path + ":" + index, folded: folded + ":" + index)
                 position += 1
             }
         case .string, .number, .true, .false, .null:
-            let key = ConfigKey(path)
-            if let earlier = layer[key] {
+            let key = ConfigKey(spelling: path, folded: folded)
+            let text = value.kind == .null ? compatibility.jsonNullValue : value.scalarText
+            if let earlier = layer.insertNew(ConfigEntry(key: key, value: text, origin: ValueOrigin(.file(value)))) {
                 let first = earlier.origin.keyLocation.map { " (first defined at line \($0.line), column \($0.column))" } ?? ""
                 throw Diagnostic(
                     at: value.keyLocation ?? value.location,
                     "duplicate key '\(path)': this file already defines it\(first); keys are compared ignoring case",
                     rule: "duplicate-key", keyPath: path)
             }
-            let text = value.kind == .null ? compatibility.jsonNullValue : value.scalarText
-            layer.set(ConfigEntry(key: key, value: text, origin: ValueOrigin(.file(value))))
         }
     }
 }
