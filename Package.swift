@@ -157,7 +157,7 @@ let package = Package(
             name: "QSLConfigOperationsTests",
             dependencies: [
                 "QSLConfigOperations", "QSLConfig", "QSLConfigAWS", "QSLConfigAWSURLSession", "QSLConfigTesting", "QSLConfigCore", "QSLCrypto",
-                "QSLConfigRedis", "QSLConfigResources",
+                "QSLConfigRedis", "QSLConfigResources", "QSLConfigSchema", .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             exclude: ["Fixtures"]
         ),

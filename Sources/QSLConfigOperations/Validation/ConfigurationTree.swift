@@ -25,6 +25,9 @@ extension ConfigurationTree {
     init(_ configuration: LayeredConfiguration, sectionLocations: [String: SourceLocation], rootLocation: SourceLocation?) {
         let root = Builder(path: "")
         let colon = UInt8(ascii: ":")
+        // The sections of the previous key, by depth: keys come grouped by section, so most
+        // segments are the previous key's and are matched here without a hash look-up.
+        var previous: [(folded: Substring, node: Builder)] = []
         for entry in configuration.merged.values {
             // The spelling and the folded key split at the same colons (folding maps scalar by
             // scalar, and nothing folds to or from `:`), so both are walked in step: each
@@ -32,10 +35,19 @@ extension ConfigurationTree {
             let spelling = entry.key.spelling.utf8, folded = entry.key.folded.utf8
             var s = spelling.startIndex, f = folded.startIndex
             var node = root
+            var depth = 0
             while true {
                 let sEnd = spelling[s...].firstIndex(of: colon) ?? spelling.endIndex
                 let fEnd = folded[f...].firstIndex(of: colon) ?? folded.endIndex
-                node = node.child(spelling: Substring(spelling[s..<sEnd]), folded: Substring(folded[f..<fEnd]))
+                let segment = Substring(folded[f..<fEnd])
+                if depth < previous.count && previous[depth].folded == segment {
+                    node = previous[depth].node
+                } else {
+                    if depth < previous.count { previous.removeSubrange(depth...) }
+                    node = node.child(spelling: Substring(spelling[s..<sEnd]), folded: segment)
+                    previous.append((segment, node))
+                }
+                depth += 1
                 guard sEnd != spelling.endIndex else { break }
                 s = spelling.index(after: sEnd)
                 f = folded.index(after: fEnd)
