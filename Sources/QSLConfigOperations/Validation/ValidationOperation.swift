@@ -44,16 +44,15 @@ public struct ValidationOperation: Sendable {
     ///   environment or service, a schema that does not compile, a bad environment file, or a
     ///   store failure during the remote check. Findings in the configuration are in the report.
     public func run(_ request: ValidationRequest) async throws(ValidationError) -> ValidationReport {
-        // The schemas depend only on the catalogue, so they compile (on another thread) while
-        // the environment is read, the plan is made and the files are read and layered; only
-        // the schema evaluation and the policies after it wait for them.
-        // In catalogue mode the schema files are known as soon as the catalogue is parsed, so
-        // they start compiling then, while the catalogue's own checks (its schema, its paths)
-        // run here; the result is used only if the checked catalogue names the same files.
-        // (Until then nothing of it is reported: a file the checks go on to refuse may have
-        // been read, within the reader's size limit, and is dropped unseen.)
-        // The compilation runs on a thread of its own (``ThreadResult``), so it takes the idle
-        // core at once instead of waiting for the concurrency pool to add a thread.
+        // The schemas depend only on the catalogue, so they compile on a thread of their own
+        // (a ``ThreadResult``, which takes the idle core at once; a child task would wait for
+        // the concurrency pool to add a thread) while the catalogue is checked, the environment
+        // read, the plan made and the files read and layered. Only the schema evaluation and
+        // the policies after it wait for them. In catalogue mode they start as soon as the
+        // catalogue parses, before its own checks (its schema, its paths) run here; that early
+        // result is used only if the checked catalogue names the same files, and nothing of it
+        // is reported before (a file the checks go on to refuse may have been read, within the
+        // reader's size limit, and is dropped unseen).
         let early = Self.earlySchemaFiles(request)
         let earlyCompiled = early.map { files in ThreadResult { Self.compiledValidatorsNow(for: files.schemas, confinedTo: files.folders) } }
         let schemaFiles = try Self.schemaFiles(request)
