@@ -73,34 +73,28 @@ public struct ValidationOperation: Sendable {
 
         // Services are independent once their files are read: each is layered in its own task
         // (a copy of the filled cache, which reads nothing again) while the schemas compile,
-        // then validated and checked in parallel; results go back in catalogue order.
+        // then, as soon as the schemas are ready, validated and checked in the same task, with
+        // no barrier between the two steps; results go back in catalogue order.
         let filled = reader
-        let prepared = await withTaskGroup(of: (Int, Prepared).self) { group in
+        let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site])?.self) { group in
             for (index, service) in plan.services.enumerated() {
                 group.addTask {
                     var cache = filled
-                    return (index, self.prepare(service, extraLayers: extraLayers, reader: &cache))
-                }
-            }
-            var results: [Prepared?] = Array(repeating: nil, count: plan.services.count)
-            for await (index, result) in group { results[index] = result }
-            return results.map { $0! }
-        }
-        let validators = try await compiled.value.get()
-        let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site]).self) { group in
-            for (index, service) in plan.services.enumerated() {
-                let validator = validators[service.schema]!
-                let prepared = prepared[index]
-                group.addTask {
-                    var checked = self.check(service, prepared, plan: plan, validator: validator)
+                    let prepared = self.prepare(service, extraLayers: extraLayers, reader: &cache)
+                    // A schema that does not compile fails the whole run, below.
+                    guard case .success(let validators) = await compiled.value else { return nil }
+                    var checked = self.check(service, prepared, plan: plan, validator: validators[service.schema]!)
                     checked.result.diagnostics.sort(by: Self.fileOrder)
                     return (index, checked.result, checked.sites)
                 }
             }
             var results: [(Int, ServiceValidation, [Site])] = []
-            for await result in group { results.append(result) }
+            for await result in group {
+                if let result { results.append(result) }
+            }
             return results.sorted { $0.0 < $1.0 }
         }
+        _ = try await compiled.value.get()
         var services: [ServiceValidation] = []
         var sites: [RemoteSite] = []
         for (index, result, found) in checkedServices {
