@@ -30,7 +30,7 @@ let package = Package(
         // The system OpenSSL libcrypto (SHA-256, HMAC, random bytes, AES-GCM), loaded with dlopen on
         // first use, never linked: the headers come from libssl-dev, the library at run time from libssl3.
         .target(name: "CLibCrypto"),
-        .target(name: "QSLCrypto", dependencies: ["CLibCrypto"]),
+        .target(name: "QSLCrypto", dependencies: ["CLibCrypto", "QSLConfigCore"]),
 
         // libcurl's easy interface (the AWS transport), loaded with dlopen on first use, never
         // linked: the headers come from libcurl4-openssl-dev, the library at run time from libcurl4.
@@ -44,7 +44,7 @@ let package = Package(
         // Redis for rotation at the resource: StackExchange.Redis connection strings and a small
         // RESP2 client over POSIX sockets and OpenSSL (ElastiCache in-transit encryption).
         // To be folded into QSLConfigResources.
-        .target(name: "QSLConfigRedis", dependencies: ["CLibSSL"]),
+        .target(name: "QSLConfigRedis", dependencies: ["CLibSSL", "QSLCrypto", "QSLConfigCore"]),
 
         // libpq, the PostgreSQL client rotation changes passwords with, loaded with dlopen on first
         // use, never linked: the headers come from libpq-dev, the library at run time from libpq5.

@@ -1,4 +1,6 @@
 import CLibSSL
+import QSLConfigCore
+import QSLCrypto
 import Dispatch
 
 #if canImport(Glibc)
@@ -453,17 +455,13 @@ public final class RedisConnection: @unchecked Sendable {
     /// command that speaks TLS to Redis loads libssl. `nil`, or why one could not be loaded
     /// (naming the library and the Debian package to install).
     static func loadLibrary() -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_ssl_load(&message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_ssl_load($0, $1) }
     }
 
     /// What loading the libssl at `path` would say, without loading it for the process: `nil` when
     /// it opens and has every function qsl-config calls.
     static func probeLibrary(at path: String) -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_ssl_probe(path, &message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_ssl_probe(path, $0, $1) }
     }
 
     /// The OpenSSL errors queued on this thread, as one line.
@@ -582,16 +580,7 @@ public struct RedisACLUser: Sendable {
     /// be, the process stops with the loader's message, which names the library and the package
     /// (never the password).
     public static func passwordHash(_ password: String) -> String {
-        if qsl_crypto_load(nil, 0) != 0 {
-            var message = [CChar](repeating: 0, count: 1024)
-            if qsl_crypto_load(&message, message.count) != 0 {
-                fatalError(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-            }
-        }
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        let bytes = Array(password.utf8)
-        _ = bytes.withUnsafeBufferPointer { SHA256($0.baseAddress, $0.count, &digest) }
-        return digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        Crypto.sha256(Array(password.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }
 

@@ -1,4 +1,5 @@
 import CLibCrypto
+import QSLConfigCore
 
 /// Thin, allocation-conscious wrappers over the system OpenSSL `libcrypto`.
 ///
@@ -27,18 +28,15 @@ public enum Crypto {
 
     /// `nil` once libcrypto is loaded, else why it cannot be.
     static func libraryFailure() -> String? {
+        // Loaded already (the common case): no message buffer.
         guard qsl_crypto_load(nil, 0) != 0 else { return nil }
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_crypto_load(&message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return LibraryLoaderMessage.failure { qsl_crypto_load($0, $1) }
     }
 
     /// What loading the libcrypto at `path` would say, without loading it for the process: `nil`
     /// when it opens and has every function qsl-config calls.
     static func probeLibrary(at path: String) -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_crypto_probe(path, &message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_crypto_probe(path, $0, $1) }
     }
 
     /// For the functions that cannot throw: loads libcrypto, or stops with the loader's message

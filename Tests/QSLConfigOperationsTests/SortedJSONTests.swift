@@ -1,5 +1,6 @@
 import Foundation
 import QSLConfigCore
+import QSLConfigTesting
 @testable import QSLConfigOperations
 import Testing
 
@@ -16,7 +17,7 @@ struct SortedJSONTests {
         let alphabets = [
             "aAbBzZ09_-. ~$@", "aA01", "kK0123456789", String((0x20...0x7E).map { Character(Unicode.Scalar($0)) }), "aB1\t\n\r -_/",
         ]
-        var generator = SeededGenerator(seed: 2026)
+        var generator = SplitMix64(seed: 2026)
         for alphabet in alphabets.map(Array.init) {
             for _ in 0..<400 {
                 var object: [String: Any] = [:]
@@ -81,15 +82,3 @@ struct SortedJSONTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -50,17 +50,13 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
     /// a command that never calls AWS never loads it. `nil`, or why libcurl could not be loaded
     /// (naming the library and the Debian package to install).
     static func loadLibrary() -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_curl_load(&message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_curl_load($0, $1) }
     }
 
     /// What loading the libcurl at `path` would say, without loading it for the process: `nil`
     /// when it opens and has every function qsl-config calls.
     static func probeLibrary(at path: String) -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_curl_probe(path, &message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_curl_probe(path, $0, $1) }
     }
 
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {

@@ -26,16 +26,24 @@ public struct PlatformRoot: Sendable {
     ///   ``PlatformPaths``' rules: an id that is not a plain name, a folder or schema path that
     ///   leads outside the root (by `..`, an absolute path or a symbolic link).
     public init(path: String) throws(DiagnosticList) {
+        try self.init(path: path, catalogue: nil)
+    }
+
+    /// ``init(path:)`` checking `catalogue`, the catalogue file already read and parsed (as
+    /// `validate` reads it to start compiling early), instead of reading it again.
+    init(path: String, catalogue parsed: JSONDocument?) throws(DiagnosticList) {
         self.path = path
         let file = Self.join(path, Self.cataloguePath)
-        guard FileBytes.exists(file) else {
+        guard parsed != nil || FileBytes.exists(file) else {
             throw DiagnosticList([
                 Diagnostic(
                     at: SourceLocation(file: file, line: 1, column: 1, offset: 0),
                     "the service catalogue is missing; a platform root holds environments/services.json listing every service", rule: "catalogue")
             ])
         }
-        let (catalogue, document) = try Self.decodeWithDocument(ServiceCatalogue.self, file: file, root: path)
+        let document: JSONDocument
+        if let parsed { document = parsed } else { document = try Self.readDocument(file) }
+        let catalogue = try Self.decode(ServiceCatalogue.self, from: document, root: path)
         let problems = catalogue.pathProblems(in: document, root: path)
         guard problems.isEmpty else { throw DiagnosticList(problems) }
         self.catalogue = catalogue
@@ -161,21 +169,29 @@ public struct PlatformRoot: Sendable {
     /// Reads a definition file: the project's reader first (positions), then the schema its
     /// `$schema` names (inside `root`), then the decoder.
     static func decodeWithDocument<T: Decodable>(_ type: T.Type, file: String, root: String) throws(DiagnosticList) -> (T, JSONDocument) {
-        let bytes: [UInt8]
-        do { bytes = try FileBytes.read(file, maxBytes: 4 << 20) } catch { throw DiagnosticList([error]) }
-        let document: JSONDocument
+        let document = try readDocument(file)
+        return (try decode(type, from: document, root: root), document)
+    }
+
+    /// A definition file, read with the project's reader, so syntax errors carry their position.
+    static func readDocument(_ file: String) throws(DiagnosticList) -> JSONDocument {
         do {
-            // Read with the project's reader first, so syntax errors carry their position.
-            document = try JSONDocument(parsing: bytes, file: file)
+            return try JSONDocument(parsing: try FileBytes.read(file, maxBytes: maxDefinitionBytes), file: file)
         } catch {
             throw DiagnosticList([error])
         }
-        // Then against the file's own schema, so a wrong type or value is reported where it is
-        // written, not at 1:1 by the decoder.
+    }
+
+    /// The largest definition file read: 4 MiB.
+    static let maxDefinitionBytes = 4 << 20
+
+    /// `document` checked against its own schema, so a wrong type or value is reported where it
+    /// is written, not at 1:1 by the decoder; then decoded.
+    static func decode<T: Decodable>(_ type: T.Type, from document: JSONDocument, root: String) throws(DiagnosticList) -> T {
         let problems = schemaProblems(of: document, root: root)
         guard problems.isEmpty else { throw DiagnosticList(problems) }
         do {
-            return (try JSONValueDecoder().decode(T.self, from: document.root), document)
+            return try JSONValueDecoder().decode(T.self, from: document.root)
         } catch {
             throw DiagnosticList([error])
         }

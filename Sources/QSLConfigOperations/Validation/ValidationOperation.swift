@@ -53,9 +53,10 @@ public struct ValidationOperation: Sendable {
         // result is used only if the checked catalogue names the same files, and nothing of it
         // is reported before (a file the checks go on to refuse may have been read, within the
         // reader's size limit, and is dropped unseen).
-        let early = Self.earlySchemaFiles(request)
+        let catalogue = Self.readCatalogue(request)
+        let early = catalogue.flatMap { Self.earlySchemaFiles(request, catalogue: $0) }
         let earlyCompiled = early.map { files in ThreadResult { Self.compiledValidatorsNow(for: files.schemas, confinedTo: files.folders) } }
-        let schemaFiles = try Self.schemaFiles(request)
+        let schemaFiles = try Self.schemaFiles(request, catalogue: catalogue)
         let reuseEarly = early.map { $0.schemas == schemaFiles.schemas && $0.folders == schemaFiles.folders } ?? false
         let compiled = reuseEarly ? earlyCompiled! : ThreadResult { Self.compiledValidatorsNow(for: schemaFiles.schemas, confinedTo: schemaFiles.folders) }
         let plan = try Plan(request, root: schemaFiles.root)
@@ -165,7 +166,7 @@ public struct ValidationOperation: Sendable {
         }
 
         /// The plan for `request`; in catalogue mode `root` is the platform root it names, opened
-        /// by ``ValidationOperation/schemaFiles(_:)``.
+        /// by ``ValidationOperation/schemaFiles(_:catalogue:)``.
         init(_ request: ValidationRequest, root: PlatformRoot?) throws(ValidationError) {
             switch request.target {
             case .catalogue(let path, let environment, let ids):
@@ -240,11 +241,16 @@ public struct ValidationOperation: Sendable {
     /// schema's folder), and in catalogue mode the opened platform root. Only the catalogue is read: the schemas can
     /// compile before the environment is. Ids the catalogue does not list, and entries naming no
     /// schema, are left to ``Plan`` to report.
-    static func schemaFiles(_ request: ValidationRequest) throws(ValidationError) -> (schemas: [String], folders: [String], root: PlatformRoot?) {
+    ///
+    /// - Parameter catalogue: The catalogue already read and parsed (``readCatalogue(_:)``), so
+    ///   it is not read again; `nil` to read it here.
+    static func schemaFiles(_ request: ValidationRequest, catalogue: JSONDocument? = nil) throws(ValidationError) -> (
+        schemas: [String], folders: [String], root: PlatformRoot?
+    ) {
         switch request.target {
         case .catalogue(let path, _, let ids):
             let root: PlatformRoot
-            do { root = try PlatformRoot(path: path) } catch { throw ValidationError(error.diagnostics) }
+            do { root = try PlatformRoot(path: path, catalogue: catalogue) } catch { throw ValidationError(error.diagnostics) }
             let entries = ids.isEmpty ? root.catalogue.services : ids.compactMap { root.catalogue.service($0) }
             return (entries.compactMap { root.schemaPath(for: $0) }, [path], root)
         case .directory(_, let schema, _):
@@ -252,17 +258,21 @@ public struct ValidationOperation: Sendable {
         }
     }
 
-    /// In catalogue mode, the schema files ``schemaFiles(_:)`` will name, read from the catalogue
-    /// without its checks, for compiling early; `nil` when it cannot say cheaply and safely (not
-    /// catalogue mode, a catalogue that does not parse or has an odd shape, or a schema path
-    /// that is absolute or climbs with `..`: those wait for the checks, which report them).
-    static func earlySchemaFiles(_ request: ValidationRequest) -> (schemas: [String], folders: [String])? {
-        guard case .catalogue(let path, _, let ids) = request.target else { return nil }
-        let file = PlatformRoot.join(path, PlatformRoot.cataloguePath)
-        guard let bytes = try? FileBytes.read(file, maxBytes: 4 << 20), let document = try? JSONDocument(parsing: bytes, file: file),
-            let services = document.root["services"], services.kind == .array
-        else { return nil }
-        // The same entries, in the same order, as ``schemaFiles(_:)`` takes them.
+    /// In catalogue mode, the catalogue file read and parsed, its checks not run yet; `nil` in
+    /// directory mode, or when it cannot be read or parsed (``schemaFiles(_:catalogue:)`` then
+    /// reads it again and reports why).
+    static func readCatalogue(_ request: ValidationRequest) -> JSONDocument? {
+        guard case .catalogue(let path, _, _) = request.target else { return nil }
+        return try? PlatformRoot.readDocument(PlatformRoot.join(path, PlatformRoot.cataloguePath))
+    }
+
+    /// The schema files ``schemaFiles(_:catalogue:)`` will name, taken from `catalogue` before
+    /// its checks, for compiling early; `nil` when they cannot be told cheaply and safely (a
+    /// catalogue of an odd shape, or a schema path that is absolute or climbs with `..`: those
+    /// wait for the checks, which report them).
+    static func earlySchemaFiles(_ request: ValidationRequest, catalogue document: JSONDocument) -> (schemas: [String], folders: [String])? {
+        guard case .catalogue(let path, _, let ids) = request.target, let services = document.root["services"], services.kind == .array else { return nil }
+        // The same entries, in the same order, as ``schemaFiles(_:catalogue:)`` takes them.
         var byID: [String: JSONValue] = [:]
         var entries: [JSONValue] = []
         for service in services.children {

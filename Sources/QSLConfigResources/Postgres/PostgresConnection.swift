@@ -1,4 +1,5 @@
 import CLibPQ
+import QSLConfigCore
 import Dispatch
 
 #if canImport(Glibc)
@@ -160,17 +161,13 @@ public final class PostgresConnection: @unchecked Sendable {
     /// the CLI does not link libpq, so only a command that reaches PostgreSQL loads it. `nil`, or
     /// why libpq could not be loaded (naming the library and the Debian package to install).
     static func loadLibrary() -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_pq_load(&message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_pq_load($0, $1) }
     }
 
     /// What loading the libpq at `path` would say, without loading it for the process: `nil` when
     /// it opens and has every function qsl-config calls.
     static func probeLibrary(at path: String) -> String? {
-        var message = [CChar](repeating: 0, count: 1024)
-        guard qsl_pq_probe(path, &message, message.count) != 0 else { return nil }
-        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LibraryLoaderMessage.failure { qsl_pq_probe(path, $0, $1) }
     }
 
     public static func connect(_ connectionString: String) async throws -> PostgresConnection {
