@@ -41,6 +41,13 @@ struct SchemaCompiler {
     var resources: [SchemaResource] = []
     var resourceIndex: [String: Int] = [:]
     var patternCache: [String: SchemaPattern] = [:]
+    /// ``resolve(_:from:at:)``'s results.
+    private var resolutions: [ResolutionKey: (Position, resource: String, fragment: String)] = [:]
+
+    struct ResolutionKey: Hashable {
+        var base: String
+        var reference: String
+    }
     /// Nodes handed out by ``node(at:)`` whose keywords are not built yet.
     var pending: [(id: Int, resource: Int, builder: NodeBuilder)] = []
 
@@ -253,7 +260,23 @@ struct SchemaCompiler {
     // MARK: References
 
     /// Resolves a `$ref`/`$dynamicRef` value written in the subschema described by `from`.
-    mutating func resolve(_ reference: String, from: LocationInfo, at location: String) throws(SchemaError) -> (Position, resource: String, fragment: String) {
+    /// `location` names the keyword for an error (`base#/pointer` and the keyword).
+    ///
+    /// Schemas repeat the same few references many times (a shared `#/$defs/secret` from every
+    /// secret key), so a resolution is kept by base URI and reference text: the same text under
+    /// the same base always names the same place, once its document is loaded. Failures are
+    /// not kept; they end the compilation.
+    mutating func resolve(
+        _ reference: String, from: LocationInfo, at location: @autoclosure () -> String
+    ) throws(SchemaError) -> (Position, resource: String, fragment: String) {
+        let key = ResolutionKey(base: from.base, reference: reference)
+        if let known = resolutions[key] { return known }
+        let found = try resolveUncached(reference, from: from, at: location())
+        resolutions[key] = found
+        return found
+    }
+
+    private mutating func resolveUncached(_ reference: String, from: LocationInfo, at location: String) throws(SchemaError) -> (Position, resource: String, fragment: String) {
         let uri = URIReference.resolve(reference, against: from.base)
         let resourceURI = uri.withoutFragment
         let fragment = SchemaCompiler.percentDecoded(uri.fragment ?? "")
