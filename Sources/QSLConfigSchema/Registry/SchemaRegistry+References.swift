@@ -38,7 +38,10 @@ extension SchemaRegistry {
             guard visited.insert(next.uri).inserted else { continue }
             let value = try Self.parse(next.path)
             add(value, uri: next.uri)
-            for reference in Self.references(in: value) {
+            // A document repeats its references (a shared definition for every secret key);
+            // each text is resolved once per document.
+            var seen: Set<String> = []
+            for reference in Self.references(in: value) where seen.insert(reference.text).inserted {
                 let target = URIReference.resolve(reference.text, against: next.uri)
                 guard target.scheme == "file", target.authority == nil || target.authority == "" else { continue }
                 let targetURI = target.withoutFragment
@@ -49,14 +52,14 @@ extension SchemaRegistry {
                     throw SchemaError(
                         .unresolvableReference,
                         "\"$ref\": \"\(reference.text)\" names the file \(targetPath), which does not exist",
-                        sourceLocation: reference.location)
+                        sourceLocation: reference.value.location)
                 }
                 if let allowed, !allowed.contains(where: { $0.contains(targetPath) }) {
                     let names = allowed.map(\.displayName).joined(separator: " or ")
                     throw SchemaError(
                         .referenceOutsideRoot,
                         "\"$ref\": \"\(reference.text)\" names the file \(targetPath), which is outside \(names); a schema may only refer to files there",
-                        sourceLocation: reference.location)
+                        sourceLocation: reference.value.location)
                 }
                 pending.append((targetURI, targetPath))
             }
@@ -72,13 +75,14 @@ extension SchemaRegistry {
         }
     }
 
-    /// Every `$ref` string below `value` that points outside its document.
-    private static func references(in value: JSONValue) -> [(text: String, location: SourceLocation)] {
-        var found: [(String, SourceLocation)] = []
+    /// Every `$ref` string below `value` that points outside its document, with its value (whose
+    /// position is worked out only for an error).
+    private static func references(in value: JSONValue) -> [(text: String, value: JSONValue)] {
+        var found: [(String, JSONValue)] = []
         func walk(_ node: JSONValue) {
             for child in node.children {
                 if child.key == "$ref", let text = child.stringValue {
-                    if !text.hasPrefix("#") { found.append((text, child.location)) }
+                    if !text.hasPrefix("#") { found.append((text, child)) }
                 } else if child.kind.isContainer {
                     walk(child)
                 }

@@ -1,0 +1,58 @@
+import Foundation
+import QSLConfigCore
+@testable import QSLConfigSchema
+import Testing
+
+@Suite("Referenced schema files")
+struct ReferencedFilesTests {
+    /// A folder of its own under the system's temporary folder, with `files` written into it.
+    static func folder(_ files: [String: String]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-refs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+        return folder
+    }
+
+    @Test("a missing file named by a repeated reference is reported once, at the first $ref")
+    func repeatedMissingReference() throws {
+        let folder = try Self.folder([
+            "root.schema.json": """
+                {
+                  "properties": {
+                    "A": {"$ref": "missing.json#/$defs/x"},
+                    "B": {"$ref": "missing.json#/$defs/x"}
+                  }
+                }
+                """
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var registry = SchemaRegistry()
+        do {
+            try registry.addFileWithReferences(atPath: folder + "/root.schema.json")
+            Issue.record("a reference to a missing file was accepted")
+        } catch {
+            #expect(error.kind == .unresolvableReference)
+            #expect(error.message.contains("names the file \(folder)/missing.json, which does not exist"), "\(error.message)")
+            #expect(error.sourceLocation?.line == 3, "\(String(describing: error.sourceLocation))")
+        }
+    }
+
+    @Test("each referenced file is read once, however often and from however many files it is named")
+    func sharedFileReadOnce() throws {
+        let folder = try Self.folder([
+            "a.schema.json": #"{"properties": {"A": {"$ref": "common.json#/$defs/n"}, "B": {"$ref": "common.json#/$defs/n"}}}"#,
+            "b.schema.json": #"{"properties": {"C": {"$ref": "./common.json#/$defs/n"}}}"#,
+            "common.json": #"{"$defs": {"n": {"type": "integer"}}}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var registry = SchemaRegistry()
+        let bundled = registry.order.count
+        let a = try registry.addFileWithReferences(atPath: folder + "/a.schema.json", confinedTo: [folder])
+        let b = try registry.addFileWithReferences(atPath: folder + "/b.schema.json", confinedTo: [folder])
+        #expect(registry.order.count == bundled + 3, "\(registry.order)")
+        let validators = try SchemaValidator.compile(registeredURIs: [a, b], registry: registry)
+        #expect(validators[0].isValid(try SchemaFixtures.value(#"{"A": 1, "B": 2}"#)))
+        #expect(!validators[0].isValid(try SchemaFixtures.value(#"{"B": "two"}"#)))
+        #expect(!validators[1].isValid(try SchemaFixtures.value(#"{"C": "three"}"#)))
+    }
+}
