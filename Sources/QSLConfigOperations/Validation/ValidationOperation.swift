@@ -65,17 +65,27 @@ public struct ValidationOperation: Sendable {
         async let unlisted = plan.coversWholeCatalogue ? plan.root.map { CatalogueCoverage(root: $0).unlistedFolders() } ?? [] : []
         let extraLayers = try Self.environmentFileLayers(request)
 
+        // A folder more than one service reads (a shared folder) is read here, once; each
+        // service's own folder is read in its task.
         var reader = AppsettingsReader(compatibility: request.compatibility)
+        var readers: [String: Int] = [:]
         for service in plan.services {
             for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 }) {
+                readers[folder + "\u{0}" + service.options.resolvedEnvironmentName, default: 0] += 1
+            }
+        }
+        for service in plan.services {
+            for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 })
+            where readers[folder + "\u{0}" + service.options.resolvedEnvironmentName]! > 1 {
                 _ = reader.read(folder: folder, environment: service.options.resolvedEnvironmentName)
             }
         }
 
-        // Services are independent once their files are read: each is layered in its own task
-        // (a copy of the filled cache, which reads nothing again) while the schemas compile,
-        // then, as soon as the schemas are ready, validated and checked in the same task, with
-        // no barrier between the two steps; results go back in catalogue order.
+        // Services are independent once their shared files are read: each reads its own files
+        // and is layered in its own task (a copy of the cache, so shared files are not read
+        // again) while the schemas compile, then, as soon as the schemas are ready, validated and
+        // checked in the same task, with no barrier between the steps; results go back in
+        // catalogue order.
         let filled = reader
         let checkedServices = await withTaskGroup(of: (Int, ServiceValidation, [Site])?.self) { group in
             for (index, service) in plan.services.enumerated() {
