@@ -27,19 +27,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     ],
     targets: [
+        // What the four C-library loaders below share: open on first use with dlopen, resolve
+        // every function, once per process, with one message naming the library and its Debian
+        // package when it cannot be loaded.
+        .target(name: "CLazyLibrary"),
+
         // The system OpenSSL libcrypto (SHA-256, HMAC, random bytes, AES-GCM), loaded with dlopen on
         // first use, never linked: the headers come from libssl-dev, the library at run time from libssl3.
-        .target(name: "CLibCrypto"),
+        .target(name: "CLibCrypto", dependencies: ["CLazyLibrary"]),
         .target(name: "QSLCrypto", dependencies: ["CLibCrypto", "QSLConfigCore"]),
 
         // libcurl's easy interface (the AWS transport), loaded with dlopen on first use, never
         // linked: the headers come from libcurl4-openssl-dev, the library at run time from libcurl4.
-        .target(name: "CLibCurl"),
+        .target(name: "CLibCurl", dependencies: ["CLazyLibrary"]),
 
         // The system OpenSSL libssl: TLS for the resource clients (Redis), never the start-up library.
         // Loaded with dlopen on first use (after CLibCrypto's libcrypto), never linked: the headers
         // come from libssl-dev, the library at run time from libssl3.
-        .target(name: "CLibSSL", dependencies: ["CLibCrypto"]),
+        .target(name: "CLibSSL", dependencies: ["CLazyLibrary", "CLibCrypto"]),
 
         // Redis for rotation at the resource: StackExchange.Redis connection strings and a small
         // RESP2 client over POSIX sockets and OpenSSL (ElastiCache in-transit encryption).
@@ -48,7 +53,7 @@ let package = Package(
 
         // libpq, the PostgreSQL client rotation changes passwords with, loaded with dlopen on first
         // use, never linked: the headers come from libpq-dev, the library at run time from libpq5.
-        .target(name: "CLibPQ"),
+        .target(name: "CLibPQ", dependencies: ["CLazyLibrary"]),
 
         // Core: document model, layering, placeholders, diagnostics. Knows nothing of AWS.
         .target(

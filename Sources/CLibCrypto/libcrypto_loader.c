@@ -1,19 +1,13 @@
 // See include/CLibCrypto.h.
 #include "CLibCrypto.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "CLazyLibrary.h"
 
 #if defined(__APPLE__)
 #define QSL_CRYPTO_SONAME "libcrypto.3.dylib"
 #else
 #define QSL_CRYPTO_SONAME "libcrypto.so.3"
 #endif
-#define QSL_CRYPTO_PACKAGE "libssl3"
 
 // Every libcrypto function qsl-config calls (QSLCrypto, and QSLConfigRedis around libssl):
 // return type, name, parameters, arguments. A function missing here is a link error, since
@@ -55,93 +49,45 @@
     X(unsigned char *, SHA256, (const unsigned char *d, size_t n, unsigned char *md), (d, n, md)) \
     X(const char *, X509_verify_cert_error_string, (long n), (n))
 
-struct qsl_crypto_table {
-#define QSL_FIELD(ret, name, params, args) ret(*name) params;
-    QSL_CRYPTO_FUNCTIONS(QSL_FIELD)
-#undef QSL_FIELD
+enum {
+#define QSL_INDEX(ret, name, params, args) QSL_CRYPTO_##name,
+    QSL_CRYPTO_FUNCTIONS(QSL_INDEX)
+#undef QSL_INDEX
+    QSL_CRYPTO_COUNT
 };
 
-// Written once, under the lock, before `loaded` is released; read only after `loaded` is seen.
-static struct qsl_crypto_table qsl_crypto;
-static atomic_int qsl_crypto_loaded = 0;
-static pthread_mutex_t qsl_crypto_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *const qsl_crypto_symbols[] = {
+#define QSL_NAME(ret, name, params, args) #name,
+    QSL_CRYPTO_FUNCTIONS(QSL_NAME)
+#undef QSL_NAME
+};
 
-const char *qsl_crypto_library_name(void) {
-    const char *override = getenv("QSL_LIBCRYPTO_PATH");
-    return override != NULL && override[0] != '\0' ? override : QSL_CRYPTO_SONAME;
-}
+static void *qsl_crypto_functions[QSL_CRYPTO_COUNT];
 
-static void qsl_crypto_failure(char *error, size_t size, const char *path, const char *reason) {
-    if (error == NULL || size == 0) return;
-    snprintf(error, size,
-        "libcrypto (the OpenSSL library qsl-config hashes, signs and encrypts with, %s) could not be loaded: %s; "
-        "install the Debian package " QSL_CRYPTO_PACKAGE " (apt-get install " QSL_CRYPTO_PACKAGE ")",
-        path, reason != NULL ? reason : "unknown error");
-}
+// Never closed once loaded: contexts, and libssl (which shares this libcrypto), may outlive any
+// caller.
+static struct qsl_lazy_library qsl_crypto = {
+    .name = "libcrypto",
+    .purpose = "the OpenSSL library qsl-config hashes, signs and encrypts with",
+    .soname = QSL_CRYPTO_SONAME,
+    .path_variable = "QSL_LIBCRYPTO_PATH",
+    .package = "libssl3",
+    .missing_hint = "not OpenSSL 3's libcrypto?",
+    .symbols = qsl_crypto_symbols,
+    .count = QSL_CRYPTO_COUNT,
+    .functions = qsl_crypto_functions,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
-// Opens `path` and resolves every function into `table`; the handle, or NULL with the message.
-static void *qsl_crypto_open(const char *path, struct qsl_crypto_table *table, char *error, size_t size) {
-    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        qsl_crypto_failure(error, size, path, dlerror());
-        return NULL;
-    }
-#define QSL_RESOLVE(ret, name, params, args) \
-    *(void **)(&table->name) = dlsym(handle, #name); \
-    if (table->name == NULL) { \
-        qsl_crypto_failure(error, size, path, "it has no " #name " (not OpenSSL 3's libcrypto?)"); \
-        dlclose(handle); \
-        return NULL; \
-    }
-    QSL_CRYPTO_FUNCTIONS(QSL_RESOLVE)
-#undef QSL_RESOLVE
-    return handle;
-}
+const char *qsl_crypto_library_name(void) { return qsl_lazy_library_path(&qsl_crypto); }
 
-int qsl_crypto_load(char *error, size_t size) {
-    if (atomic_load_explicit(&qsl_crypto_loaded, memory_order_acquire)) return 0;
-    pthread_mutex_lock(&qsl_crypto_lock);
-    int result = 0;
-    if (!atomic_load_explicit(&qsl_crypto_loaded, memory_order_relaxed)) {
-        struct qsl_crypto_table table;
-        // Never closed once loaded: contexts, and libssl (which shares this libcrypto), may outlive
-        // any caller.
-        if (qsl_crypto_open(qsl_crypto_library_name(), &table, error, size) != NULL) {
-            qsl_crypto = table;
-            atomic_store_explicit(&qsl_crypto_loaded, 1, memory_order_release);
-        } else {
-            result = -1;
-        }
-    }
-    pthread_mutex_unlock(&qsl_crypto_lock);
-    return result;
-}
+int qsl_crypto_load(char *error, size_t size) { return qsl_lazy_library_load(&qsl_crypto, error, size); }
 
-int qsl_crypto_probe(const char *path, char *error, size_t size) {
-    struct qsl_crypto_table table;
-    void *handle = qsl_crypto_open(path, &table, error, size);
-    if (handle == NULL) return -1;
-    dlclose(handle);
-    return 0;
-}
+int qsl_crypto_probe(const char *path, char *error, size_t size) { return qsl_lazy_library_probe(&qsl_crypto, path, error, size); }
 
-// A libcrypto call before qsl_crypto_load succeeded is a bug in qsl-config: say so and stop,
-// rather than call through a null pointer.
-static const struct qsl_crypto_table *qsl_crypto_table(const char *function) {
-    if (!atomic_load_explicit(&qsl_crypto_loaded, memory_order_acquire)) {
-        fprintf(stderr, "qsl-config: internal error: %s called before libcrypto was loaded\n", function);
-        abort();
-    }
-    return &qsl_crypto;
-}
-
-// The forwarders are hidden: Swift and C code linked into the same executable calls them, but
-// they are not exported, so they never interpose on the real functions for libcrypto itself (its
-// own internal calls), for libssl, or for anything else loaded into the process (libcurl's
-// OpenSSL, libpq's).
+// The forwarders: hidden (see QSL_LAZY_FORWARD).
 #pragma GCC visibility push(hidden)
-#define QSL_FORWARD(ret, name, params, args) \
-    ret name params { return qsl_crypto_table(#name)->name args; }
+#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_crypto, QSL_CRYPTO_##name, ret, name, params, args)
 QSL_CRYPTO_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
 #pragma GCC visibility pop

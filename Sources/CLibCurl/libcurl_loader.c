@@ -1,19 +1,15 @@
 // See include/CLibCurl.h.
 #include "CLibCurl.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include "CLazyLibrary.h"
+
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #if defined(__APPLE__)
 #define QSL_CURL_SONAME "libcurl.4.dylib"
 #else
 #define QSL_CURL_SONAME "libcurl.so.4"
 #endif
-#define QSL_CURL_PACKAGE "libcurl4"
 
 // The non-variadic libcurl functions qsl-config calls: return type, name, parameters, arguments.
 #define QSL_CURL_FUNCTIONS(X) \
@@ -26,134 +22,90 @@
     X(struct curl_slist *, curl_slist_append, (struct curl_slist *list, const char *data), (list, data)) \
     X(void, curl_slist_free_all, (struct curl_slist *list), (list))
 
-struct qsl_curl_table {
-#define QSL_FIELD(ret, name, params, args) ret(*name) params;
-    QSL_CURL_FUNCTIONS(QSL_FIELD)
-#undef QSL_FIELD
-    CURLcode (*setopt)(CURL *curl, CURLoption option, ...);
-    CURLcode (*getinfo)(CURL *curl, CURLINFO info, ...);
+enum {
+#define QSL_INDEX(ret, name, params, args) QSL_CURL_##name,
+    QSL_CURL_FUNCTIONS(QSL_INDEX)
+#undef QSL_INDEX
+    // The variadic two, called through the typed wrappers below.
+    QSL_CURL_curl_easy_setopt,
+    QSL_CURL_curl_easy_getinfo,
+    QSL_CURL_COUNT
 };
 
-// Written once, under the lock, before `loaded` is released; read only after `loaded` is seen.
-static struct qsl_curl_table qsl_curl;
-static atomic_int qsl_curl_loaded = 0;
-static pthread_mutex_t qsl_curl_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *const qsl_curl_symbols[] = {
+#define QSL_NAME(ret, name, params, args) #name,
+    QSL_CURL_FUNCTIONS(QSL_NAME)
+#undef QSL_NAME
+    "curl_easy_setopt",
+    "curl_easy_getinfo",
+};
 
-const char *qsl_curl_library_name(void) {
-    const char *override = getenv("QSL_LIBCURL_PATH");
-    return override != NULL && override[0] != '\0' ? override : QSL_CURL_SONAME;
-}
+static void *qsl_curl_functions[QSL_CURL_COUNT];
 
-static void qsl_curl_failure(char *error, size_t size, const char *path, const char *reason) {
-    if (error == NULL || size == 0) return;
-    snprintf(error, size,
-        "libcurl (the HTTP client library qsl-config calls AWS with, %s) could not be loaded: %s; install the Debian package "
-        QSL_CURL_PACKAGE " (apt-get install " QSL_CURL_PACKAGE ")",
-        path, reason != NULL ? reason : "unknown error");
-}
-
-static int qsl_curl_resolve(void *handle, const char *path, const char *name, void **slot, char *error, size_t size) {
-    *slot = dlsym(handle, name);
-    if (*slot != NULL) return 0;
-    char reason[160];
-    snprintf(reason, sizeof reason, "it has no %s (too old a libcurl?)", name);
-    qsl_curl_failure(error, size, path, reason);
+// `curl_global_init(CURL_GLOBAL_DEFAULT)`, once, before the functions are installed.
+static int qsl_curl_initialize(void *const *functions, char *reason, size_t size) {
+    CURLcode (*global_init)(long flags);
+    const char *(*strerror)(CURLcode code);
+    *(void **)(&global_init) = functions[QSL_CURL_curl_global_init];
+    *(void **)(&strerror) = functions[QSL_CURL_curl_easy_strerror];
+    CURLcode code = global_init(CURL_GLOBAL_DEFAULT);
+    if (code == CURLE_OK) return 0;
+    snprintf(reason, size, "%s", strerror(code));
     return -1;
 }
 
-// Opens `path` and resolves every function into `table`; the handle, or NULL with the message.
-static void *qsl_curl_open(const char *path, struct qsl_curl_table *table, char *error, size_t size) {
-    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        qsl_curl_failure(error, size, path, dlerror());
-        return NULL;
-    }
-    int failed = 0;
-#define QSL_RESOLVE(ret, name, params, args) \
-    failed = failed || qsl_curl_resolve(handle, path, #name, (void **)&table->name, error, size);
-    QSL_CURL_FUNCTIONS(QSL_RESOLVE)
-#undef QSL_RESOLVE
-    failed = failed || qsl_curl_resolve(handle, path, "curl_easy_setopt", (void **)&table->setopt, error, size);
-    failed = failed || qsl_curl_resolve(handle, path, "curl_easy_getinfo", (void **)&table->getinfo, error, size);
-    if (failed) {
-        dlclose(handle);
-        return NULL;
-    }
-    return handle;
-}
+static struct qsl_lazy_library qsl_curl = {
+    .name = "libcurl",
+    .purpose = "the HTTP client library qsl-config calls AWS with",
+    .soname = QSL_CURL_SONAME,
+    .path_variable = "QSL_LIBCURL_PATH",
+    .package = "libcurl4",
+    .missing_hint = "too old a libcurl?",
+    .symbols = qsl_curl_symbols,
+    .count = QSL_CURL_COUNT,
+    .functions = qsl_curl_functions,
+    .initialize = qsl_curl_initialize,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
-int qsl_curl_load(char *error, size_t size) {
-    if (atomic_load_explicit(&qsl_curl_loaded, memory_order_acquire)) return 0;
-    pthread_mutex_lock(&qsl_curl_lock);
-    int result = 0;
-    if (!atomic_load_explicit(&qsl_curl_loaded, memory_order_relaxed)) {
-        struct qsl_curl_table table;
-        const char *path = qsl_curl_library_name();
-        // Never closed once loaded: handles may outlive any caller.
-        void *handle = qsl_curl_open(path, &table, error, size);
-        if (handle == NULL) {
-            result = -1;
-        } else {
-            CURLcode code = table.curl_global_init(CURL_GLOBAL_DEFAULT);
-            if (code != CURLE_OK) {
-                qsl_curl_failure(error, size, path, table.curl_easy_strerror(code));
-                dlclose(handle);
-                result = -1;
-            } else {
-                qsl_curl = table;
-                atomic_store_explicit(&qsl_curl_loaded, 1, memory_order_release);
-            }
-        }
-    }
-    pthread_mutex_unlock(&qsl_curl_lock);
-    return result;
-}
+const char *qsl_curl_library_name(void) { return qsl_lazy_library_path(&qsl_curl); }
 
-int qsl_curl_probe(const char *path, char *error, size_t size) {
-    struct qsl_curl_table table;
-    void *handle = qsl_curl_open(path, &table, error, size);
-    if (handle == NULL) return -1;
-    dlclose(handle);
-    return 0;
-}
+int qsl_curl_load(char *error, size_t size) { return qsl_lazy_library_load(&qsl_curl, error, size); }
 
-// A libcurl call before qsl_curl_load succeeded is a bug in qsl-config: say so and stop, rather
-// than call through a null pointer.
-static const struct qsl_curl_table *qsl_curl_table(const char *function) {
-    if (!atomic_load_explicit(&qsl_curl_loaded, memory_order_acquire)) {
-        fprintf(stderr, "qsl-config: internal error: %s called before libcurl was loaded\n", function);
-        abort();
-    }
-    return &qsl_curl;
-}
+int qsl_curl_probe(const char *path, char *error, size_t size) { return qsl_lazy_library_probe(&qsl_curl, path, error, size); }
 
-// The forwarders are hidden: Swift code linked into the same executable calls them, but they are
-// not exported, so they never interpose on the real functions for the library itself (its own
-// internal calls) or for anything else loaded into the process.
+// The forwarders: hidden (see QSL_LAZY_FORWARD).
 #pragma GCC visibility push(hidden)
-#define QSL_FORWARD(ret, name, params, args) \
-    ret name params { return qsl_curl_table(#name)->name args; }
+#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_curl, QSL_CURL_##name, ret, name, params, args)
 QSL_CURL_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
 #pragma GCC visibility pop
 
+static CURLcode (*qsl_curl_setopt(void))(CURL *curl, CURLoption option, ...) {
+    CURLcode (*setopt)(CURL *curl, CURLoption option, ...);
+    *(void **)(&setopt) = qsl_lazy_library_function(&qsl_curl, QSL_CURL_curl_easy_setopt, "curl_easy_setopt");
+    return setopt;
+}
+
 CURLcode qsl_curl_set_long(CURL *handle, CURLoption option, long value) {
-    return qsl_curl_table("curl_easy_setopt")->setopt(handle, option, value);
+    return qsl_curl_setopt()(handle, option, value);
 }
 CURLcode qsl_curl_set_offset(CURL *handle, CURLoption option, curl_off_t value) {
-    return qsl_curl_table("curl_easy_setopt")->setopt(handle, option, value);
+    return qsl_curl_setopt()(handle, option, value);
 }
 CURLcode qsl_curl_set_pointer(CURL *handle, CURLoption option, const void *value) {
-    return qsl_curl_table("curl_easy_setopt")->setopt(handle, option, value);
+    return qsl_curl_setopt()(handle, option, value);
 }
 CURLcode qsl_curl_set_data_callback(CURL *handle, CURLoption option, qsl_curl_data_callback callback) {
-    return qsl_curl_table("curl_easy_setopt")->setopt(handle, option, callback);
+    return qsl_curl_setopt()(handle, option, callback);
 }
 CURLcode qsl_curl_set_progress_callback(CURL *handle, qsl_curl_progress_callback callback) {
-    return qsl_curl_table("curl_easy_setopt")->setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+    return qsl_curl_setopt()(handle, CURLOPT_XFERINFOFUNCTION, callback);
 }
 long qsl_curl_response_code(CURL *handle) {
+    CURLcode (*getinfo)(CURL *curl, CURLINFO info, ...);
+    *(void **)(&getinfo) = qsl_lazy_library_function(&qsl_curl, QSL_CURL_curl_easy_getinfo, "curl_easy_getinfo");
     long code = 0;
-    qsl_curl_table("curl_easy_getinfo")->getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
+    getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
     return code;
 }

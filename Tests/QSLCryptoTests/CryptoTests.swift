@@ -26,6 +26,19 @@ struct LibcryptoLoaderTests {
         #expect(message.contains("it has no BIO_ctrl_pending"), "\(message)")
         #expect(message.contains("libssl3"))
     }
+
+    @Test("the messages in full: what the library is for, the file, the reason, the package")
+    func wholeMessages() throws {
+        let missing = try #require(Crypto.probeLibrary(at: "/nonexistent/qsl-loader-test/libcrypto.so.3"))
+        #expect(
+            missing == "libcrypto (the OpenSSL library qsl-config hashes, signs and encrypts with, /nonexistent/qsl-loader-test/libcrypto.so.3) "
+                + "could not be loaded: /nonexistent/qsl-loader-test/libcrypto.so.3: cannot open shared object file: No such file or directory; "
+                + "install the Debian package libssl3 (apt-get install libssl3)")
+        let wrong = try #require(Crypto.probeLibrary(at: "libc.so.6"))
+        #expect(
+            wrong == "libcrypto (the OpenSSL library qsl-config hashes, signs and encrypts with, libc.so.6) could not be loaded: "
+                + "it has no BIO_ctrl_pending (not OpenSSL 3's libcrypto?); install the Debian package libssl3 (apt-get install libssl3)")
+    }
 }
 
 /// The primitives through the loaded library, against published vectors.

@@ -25,4 +25,12 @@ struct LibcurlLoaderTests {
         #expect(message.contains("it has no curl_easy_cleanup"), "\(message)")
         #expect(message.contains("libcurl4"))
     }
+
+    @Test("the message in full names what libcurl is for, the file, the reason and the package")
+    func wholeMessage() throws {
+        let message = try #require(CurlTransport.probeLibrary(at: "libc.so.6"))
+        #expect(
+            message == "libcurl (the HTTP client library qsl-config calls AWS with, libc.so.6) could not be loaded: "
+                + "it has no curl_easy_cleanup (too old a libcurl?); install the Debian package libcurl4 (apt-get install libcurl4)")
+    }
 }
