@@ -50,16 +50,12 @@
     X(const char *, X509_verify_cert_error_string, (long n), (n))
 
 enum {
-#define QSL_INDEX(ret, name, params, args) QSL_CRYPTO_##name,
-    QSL_CRYPTO_FUNCTIONS(QSL_INDEX)
-#undef QSL_INDEX
+    QSL_CRYPTO_FUNCTIONS(QSL_LAZY_INDEX)
     QSL_CRYPTO_COUNT
 };
 
 static const char *const qsl_crypto_symbols[] = {
-#define QSL_NAME(ret, name, params, args) #name,
-    QSL_CRYPTO_FUNCTIONS(QSL_NAME)
-#undef QSL_NAME
+    QSL_CRYPTO_FUNCTIONS(QSL_LAZY_SYMBOL)
 };
 
 static void *qsl_crypto_functions[QSL_CRYPTO_COUNT];
@@ -87,7 +83,7 @@ int qsl_crypto_probe(const char *path, char *error, size_t size) { return qsl_la
 
 // The forwarders: hidden (see QSL_LAZY_FORWARD).
 #pragma GCC visibility push(hidden)
-#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_crypto, QSL_CRYPTO_##name, ret, name, params, args)
+#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_crypto, QSL_LAZY_INDEX_##name, ret, name, params, args)
 QSL_CRYPTO_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
 #pragma GCC visibility pop

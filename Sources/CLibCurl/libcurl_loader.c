@@ -23,19 +23,15 @@
     X(void, curl_slist_free_all, (struct curl_slist *list), (list))
 
 enum {
-#define QSL_INDEX(ret, name, params, args) QSL_CURL_##name,
-    QSL_CURL_FUNCTIONS(QSL_INDEX)
-#undef QSL_INDEX
+    QSL_CURL_FUNCTIONS(QSL_LAZY_INDEX)
     // The variadic two, called through the typed wrappers below.
-    QSL_CURL_curl_easy_setopt,
-    QSL_CURL_curl_easy_getinfo,
+    QSL_LAZY_INDEX_curl_easy_setopt,
+    QSL_LAZY_INDEX_curl_easy_getinfo,
     QSL_CURL_COUNT
 };
 
 static const char *const qsl_curl_symbols[] = {
-#define QSL_NAME(ret, name, params, args) #name,
-    QSL_CURL_FUNCTIONS(QSL_NAME)
-#undef QSL_NAME
+    QSL_CURL_FUNCTIONS(QSL_LAZY_SYMBOL)
     "curl_easy_setopt",
     "curl_easy_getinfo",
 };
@@ -45,12 +41,12 @@ static void *qsl_curl_functions[QSL_CURL_COUNT];
 // `curl_global_init(CURL_GLOBAL_DEFAULT)`, once, before the functions are installed.
 static int qsl_curl_initialize(void *const *functions, char *reason, size_t size) {
     CURLcode (*global_init)(long flags);
-    const char *(*strerror)(CURLcode code);
-    *(void **)(&global_init) = functions[QSL_CURL_curl_global_init];
-    *(void **)(&strerror) = functions[QSL_CURL_curl_easy_strerror];
+    const char *(*describe)(CURLcode code);
+    *(void **)(&global_init) = functions[QSL_LAZY_INDEX_curl_global_init];
+    *(void **)(&describe) = functions[QSL_LAZY_INDEX_curl_easy_strerror];
     CURLcode code = global_init(CURL_GLOBAL_DEFAULT);
     if (code == CURLE_OK) return 0;
-    snprintf(reason, size, "%s", strerror(code));
+    snprintf(reason, size, "%s", describe(code));
     return -1;
 }
 
@@ -76,14 +72,14 @@ int qsl_curl_probe(const char *path, char *error, size_t size) { return qsl_lazy
 
 // The forwarders: hidden (see QSL_LAZY_FORWARD).
 #pragma GCC visibility push(hidden)
-#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_curl, QSL_CURL_##name, ret, name, params, args)
+#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_curl, QSL_LAZY_INDEX_##name, ret, name, params, args)
 QSL_CURL_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
 #pragma GCC visibility pop
 
 static CURLcode (*qsl_curl_setopt(void))(CURL *curl, CURLoption option, ...) {
     CURLcode (*setopt)(CURL *curl, CURLoption option, ...);
-    *(void **)(&setopt) = qsl_lazy_library_function(&qsl_curl, QSL_CURL_curl_easy_setopt, "curl_easy_setopt");
+    *(void **)(&setopt) = qsl_lazy_library_function(&qsl_curl, QSL_LAZY_INDEX_curl_easy_setopt, "curl_easy_setopt");
     return setopt;
 }
 
@@ -104,7 +100,7 @@ CURLcode qsl_curl_set_progress_callback(CURL *handle, qsl_curl_progress_callback
 }
 long qsl_curl_response_code(CURL *handle) {
     CURLcode (*getinfo)(CURL *curl, CURLINFO info, ...);
-    *(void **)(&getinfo) = qsl_lazy_library_function(&qsl_curl, QSL_CURL_curl_easy_getinfo, "curl_easy_getinfo");
+    *(void **)(&getinfo) = qsl_lazy_library_function(&qsl_curl, QSL_LAZY_INDEX_curl_easy_getinfo, "curl_easy_getinfo");
     long code = 0;
     getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
     return code;

@@ -39,16 +39,12 @@
     X(ConnStatusType, PQstatus, (const PGconn *conn), (conn))
 
 enum {
-#define QSL_INDEX(ret, name, params, args) QSL_PQ_##name,
-    QSL_PQ_FUNCTIONS(QSL_INDEX)
-#undef QSL_INDEX
+    QSL_PQ_FUNCTIONS(QSL_LAZY_INDEX)
     QSL_PQ_COUNT
 };
 
 static const char *const qsl_pq_symbols[] = {
-#define QSL_NAME(ret, name, params, args) #name,
-    QSL_PQ_FUNCTIONS(QSL_NAME)
-#undef QSL_NAME
+    QSL_PQ_FUNCTIONS(QSL_LAZY_SYMBOL)
 };
 
 static void *qsl_pq_functions[QSL_PQ_COUNT];
@@ -74,7 +70,7 @@ int qsl_pq_probe(const char *path, char *error, size_t size) { return qsl_lazy_l
 
 // The forwarders: hidden (see QSL_LAZY_FORWARD).
 #pragma GCC visibility push(hidden)
-#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_pq, QSL_PQ_##name, ret, name, params, args)
+#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_pq, QSL_LAZY_INDEX_##name, ret, name, params, args)
 QSL_PQ_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
 #pragma GCC visibility pop

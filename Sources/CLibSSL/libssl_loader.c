@@ -32,16 +32,12 @@
     X(const SSL_METHOD *, TLS_client_method, (void), ())
 
 enum {
-#define QSL_INDEX(ret, name, params, args) QSL_SSL_##name,
-    QSL_SSL_FUNCTIONS(QSL_INDEX)
-#undef QSL_INDEX
+    QSL_SSL_FUNCTIONS(QSL_LAZY_INDEX)
     QSL_SSL_COUNT
 };
 
 static const char *const qsl_ssl_symbols[] = {
-#define QSL_NAME(ret, name, params, args) #name,
-    QSL_SSL_FUNCTIONS(QSL_NAME)
-#undef QSL_NAME
+    QSL_SSL_FUNCTIONS(QSL_LAZY_SYMBOL)
 };
 
 static void *qsl_ssl_functions[QSL_SSL_COUNT];
@@ -73,7 +69,7 @@ int qsl_ssl_probe(const char *path, char *error, size_t size) { return qsl_lazy_
 
 // The forwarders: hidden (see QSL_LAZY_FORWARD).
 #pragma GCC visibility push(hidden)
-#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_ssl, QSL_SSL_##name, ret, name, params, args)
+#define QSL_FORWARD(ret, name, params, args) QSL_LAZY_FORWARD(qsl_ssl, QSL_LAZY_INDEX_##name, ret, name, params, args)
 QSL_SSL_FUNCTIONS(QSL_FORWARD)
 #undef QSL_FORWARD
 #pragma GCC visibility pop

@@ -56,6 +56,12 @@ int qsl_lazy_library_probe(const struct qsl_lazy_library *library, const char *p
 /// in qsl-config: it says so on standard error and aborts rather than call through nothing.
 void *qsl_lazy_library_function(struct qsl_lazy_library *library, size_t index, const char *name);
 
+/// A loader lists its functions as an X-macro of `X(ret, name, params, args)` entries. Expanded
+/// with these two, the list gives the enumeration of slots (`QSL_LAZY_INDEX_SHA256`, ...; each
+/// loader's own, in its own file) and the table of names dlsym looks up, in the same order.
+#define QSL_LAZY_INDEX(ret, name, params, args) QSL_LAZY_INDEX_##name,
+#define QSL_LAZY_SYMBOL(ret, name, params, args) #name,
+
 /// Defines `name` with the library's prototype (`ret name params`), calling the function
 /// `library` resolved at `index` with `args`. A loader expands it over its function list, between
 /// `#pragma GCC visibility push(hidden)` and `pop`: Swift and C code linked into the executable
