@@ -24,6 +24,8 @@
 # only the interpreter's own start; the import is also printed on its own, and the ratio to the
 # work after the import, so nobody has to guess how much of the gap is loading a library.
 # qsl-config and python-jsonschema run alternately, so both see the same machine load.
+# Beside qsl-config's figure, the floor under any of its commands: `qsl-config --version`, the
+# process starting, parsing its arguments and exiting, with no work.
 # check-jsonschema, run as CI often runs it (one process per service schema), is a secondary line:
 # most of its time is 22 interpreter starts.
 set -euo pipefail
@@ -64,6 +66,7 @@ best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
 # [schema] error: the policies run too, and production's plaintext findings do not count here),
 # then python-jsonschema as a library in one process, alternately.
 qsl_best=""
+floor_best=""
 py_best=""
 py_import_best=""
 py_work_best=""
@@ -72,6 +75,11 @@ for _ in $(seq "$ITERATIONS"); do
     "$BIN" validate --root . --environment production --format json >"$TREE/qsl.json" || [[ $? -eq 1 ]]
     stamp end
     qsl_best="$(best "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" "$qsl_best")"
+    # The floor under any command: the process starting, parsing its arguments and exiting.
+    stamp start
+    "$BIN" --version >/dev/null
+    stamp end
+    floor_best="$(best "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" "$floor_best")"
 
     output="$(python3 "$ROOT/scripts/bench/jsonschema_tree.py" .)"
     grep -v '_seconds=\|^seconds=' <<<"$output" >"$TREE/py.verdicts"
@@ -118,6 +126,7 @@ echo "best of $ITERATIONS runs each (check-jsonschema: $CJS_ITERATIONS); $invali
 echo
 printf "%-66s %9s %12s\n" "validator" "seconds" "/ qsl-config"
 printf "%-66s %9.4f %11.1fx\n" "$LABEL" "$qsl_best" 1
+printf "%-66s %9.4f %11.1fx\n" "  floor: qsl-config --version (start, argument parsing, exit)" "$floor_best" "$(awk -v f="$floor_best" -v q="$qsl_best" 'BEGIN { print f / q }')"
 printf "%-66s %9.4f %11.1fx\n" "python-jsonschema $py_version, library in one process (import included)" "$py_best" "$(awk -v p="$py_best" -v q="$qsl_best" 'BEGIN { print p / q }')"
 printf "%-66s %9.4f %11.1fx\n" "  of which import jsonschema" "$py_import_best" "$(awk -v p="$py_import_best" -v q="$qsl_best" 'BEGIN { print p / q }')"
 printf "%-66s %9.4f %11.1fx\n" "  of which schemas, files, compile, validate (after the import)" "$py_work_best" "$(awk -v p="$py_work_best" -v q="$qsl_best" 'BEGIN { print p / q }')"
