@@ -67,18 +67,15 @@ public struct ValidationOperation: Sendable {
 
         // A folder more than one service reads (a shared folder) is read here, once; each
         // service's own folder is read in its task.
-        var reader = AppsettingsReader(compatibility: request.compatibility)
-        var readers: [String: Int] = [:]
-        for service in plan.services {
-            for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 }) {
-                readers[folder + "\u{0}" + service.options.resolvedEnvironmentName, default: 0] += 1
-            }
+        let reads = plan.services.flatMap { service in
+            [service.options.sharedDirectory, service.options.configDirectory].compactMap { $0 }
+                .map { (folder: $0, environment: service.options.resolvedEnvironmentName) }
         }
-        for service in plan.services {
-            for folder in [service.options.sharedDirectory, service.options.configDirectory].compactMap({ $0 })
-            where readers[folder + "\u{0}" + service.options.resolvedEnvironmentName]! > 1 {
-                _ = reader.read(folder: folder, environment: service.options.resolvedEnvironmentName)
-            }
+        var servicesReading: [String: Int] = [:]
+        for read in reads { servicesReading[read.folder + "\u{0}" + read.environment, default: 0] += 1 }
+        var reader = AppsettingsReader(compatibility: request.compatibility)
+        for read in reads where servicesReading[read.folder + "\u{0}" + read.environment]! > 1 {
+            _ = reader.read(folder: read.folder, environment: read.environment)
         }
 
         // Services are independent once their shared files are read: each reads its own files
