@@ -40,7 +40,7 @@ struct PolicyCheck {
         for entry in configuration.merged.values {
             guard let value = entry.value else { continue }
             let isSecret = isSecretKey(entry.key)
-            let isConcealed = isSecret || Self.isMarked(entry.key, in: concealedPaths)
+            let isConcealed = isSecret || ValidationOperation.isMarked(entry.key, in: concealedPaths)
             var template: PlaceholderTemplate?
             if PlaceholderTemplate.mayContainReference(value) {
                 do {
@@ -85,22 +85,8 @@ struct PolicyCheck {
     }
 
     /// Whether `key` is secret-bearing: the schema's `writeOnly`, on the key or a section above it.
-    /// Called for every key of every service, so it looks the prefixes up in place instead of
-    /// splitting and re-joining the key.
     func isSecretKey(_ key: ConfigKey) -> Bool {
-        Self.isMarked(key, in: secretPaths)
-    }
-
-    /// Whether `key` or a section above it is among `paths` (folded key paths).
-    static func isMarked(_ key: ConfigKey, in paths: Set<String>) -> Bool {
-        guard !paths.isEmpty else { return false }
-        let folded = key.folded
-        var index = folded.utf8.startIndex
-        while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
-            if paths.contains(String(folded[..<colon])) { return true }
-            index = folded.utf8.index(after: colon)
-        }
-        return paths.contains(folded)
+        ValidationOperation.isMarked(key, in: secretPaths)
     }
 
     /// A schema failure as a diagnostic. When the failing value, or one its message quotes
@@ -117,7 +103,7 @@ struct PolicyCheck {
 
     private func concealsValue(of failure: SchemaValidationFailure) -> Bool {
         let key = ConfigKey(failure.keyPath)
-        return Self.isMarked(key, in: concealedPaths) || CredentialClassifier.isCredentialKey(key) || failure.causes.contains { concealsValue(of: $0) }
+        return ValidationOperation.isMarked(key, in: concealedPaths) || CredentialClassifier.isCredentialKey(key) || failure.causes.contains { concealsValue(of: $0) }
     }
 
     // MARK: References

@@ -27,14 +27,18 @@ extension ValidationOperation {
         return paths
     }
 
-    /// Whether `key` or a section above it is among `paths`.
+    /// Whether `key` or a section above it is among `paths` (folded key paths): each prefix of
+    /// the folded key that ends before a `:`, then the whole key. Called for every key of every
+    /// service by the policies, so it looks the prefixes up in place instead of splitting and
+    /// re-joining the key.
     static func isMarked(_ key: ConfigKey, in paths: Set<String>) -> Bool {
         guard !paths.isEmpty else { return false }
-        var path = ""
-        for segment in ConfigKey.colonSeparated(key.folded) {
-            path = path.isEmpty ? String(segment) : path + ":" + segment
-            if paths.contains(path) { return true }
+        let folded = key.folded
+        var index = folded.utf8.startIndex
+        while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
+            if paths.contains(String(folded[..<colon])) { return true }
+            index = folded.utf8.index(after: colon)
         }
-        return false
+        return paths.contains(folded)
     }
 }

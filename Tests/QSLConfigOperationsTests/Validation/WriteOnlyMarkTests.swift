@@ -13,4 +13,16 @@ struct WriteOnlyMarkTests {
         #expect(!ValidationOperation.isMarked(ConfigKey("Jwt"), in: paths))
         #expect(!ValidationOperation.isMarked(ConfigKey("Jwt\u{0600}:Secret"), in: []))
     }
+
+    @Test("empty segments are sections too: a key's prefixes are taken as written, never re-joined")
+    func emptySegments() {
+        // ":Secret" is a key whose first section has an empty name; "Secret" is another key.
+        let fold = ConfigKey.fold
+        #expect(ValidationOperation.isMarked(ConfigKey(":Secret"), in: [fold(":Secret")]))
+        #expect(!ValidationOperation.isMarked(ConfigKey(":Secret"), in: [fold("Secret")]))
+        #expect(ValidationOperation.isMarked(ConfigKey(":Secret"), in: [""]))
+        #expect(ValidationOperation.isMarked(ConfigKey("A::B"), in: [fold("A:")]))
+        #expect(!ValidationOperation.isMarked(ConfigKey("A::B"), in: [fold("A:B")]))
+        #expect(!ValidationOperation.isMarked(ConfigKey("AB"), in: [fold("A")]))
+    }
 }
