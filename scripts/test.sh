@@ -8,8 +8,7 @@
 #   - a private PostgreSQL (scripts/lib/postgres.sh: postgresql and libpq-dev from Debian, a
 #     temporary data folder, a free loopback port, TLS and SCRAM), stopped when this script ends;
 #   - redis-server, for a private TLS server the Redis tests use (scripts/lib/redis.sh), stopped too.
-# Arguments are passed to `swift test` (for example `--filter ValidateCommandTests`); without
-# them the whole suite runs, in two passes (see below).
+# Arguments are passed to `swift test` (for example `--filter ValidateCommandTests`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,14 +32,4 @@ trap qsl_postgres_stop EXIT
 source scripts/lib/redis.sh; qsl_redis_stop_at_exit
 
 swift build --build-tests
-if (($#)); then
-  swift test --skip-build "$@"
-else
-  # The whole suite, in two passes. URLSessionTransport's limit tests run on their own, after the
-  # rest: swift-corelibs-foundation's URLSession sometimes loses an event when the machine is
-  # saturated (a response never delivered, a cancelled connection never closed): one of this
-  # round's full runs failed so, and 2 of 20 runs of the suite beside three CPU-bound processes;
-  # alone, 15 of 15 passed. Their checks are unchanged.
-  swift test --skip-build --skip 'QSLConfigAWSTests.TransportLimitsTests'
-  swift test --skip-build --filter 'QSLConfigAWSTests.TransportLimitsTests'
-fi
+swift test --skip-build "$@"

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *qsl_lazy_library_path(const struct qsl_lazy_library *library) {
+// The file `library` opens: its path variable when set and not empty, else its soname.
+static const char *qsl_lazy_library_path(const struct qsl_lazy_library *library) {
     const char *override = getenv(library->path_variable);
     return override != NULL && override[0] != '\0' ? override : library->soname;
 }

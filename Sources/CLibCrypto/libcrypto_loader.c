@@ -46,7 +46,6 @@
             unsigned int *md_len), \
         (evp_md, key, key_len, data, data_len, md, md_len)) \
     X(int, RAND_bytes, (unsigned char *buf, int num), (buf, num)) \
-    X(unsigned char *, SHA256, (const unsigned char *d, size_t n, unsigned char *md), (d, n, md)) \
     X(const char *, X509_verify_cert_error_string, (long n), (n))
 
 enum {
@@ -57,6 +56,8 @@ enum {
 static const char *const qsl_crypto_symbols[] = {
     QSL_CRYPTO_FUNCTIONS(QSL_LAZY_SYMBOL)
 };
+
+_Static_assert(sizeof qsl_crypto_symbols / sizeof *qsl_crypto_symbols == QSL_CRYPTO_COUNT, "a name for every slot");
 
 static void *qsl_crypto_functions[QSL_CRYPTO_COUNT];
 
@@ -74,8 +75,6 @@ static struct qsl_lazy_library qsl_crypto = {
     .functions = qsl_crypto_functions,
     .lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-const char *qsl_crypto_library_name(void) { return qsl_lazy_library_path(&qsl_crypto); }
 
 int qsl_crypto_load(char *error, size_t size) { return qsl_lazy_library_load(&qsl_crypto, error, size); }
 

@@ -36,6 +36,8 @@ static const char *const qsl_curl_symbols[] = {
     "curl_easy_getinfo",
 };
 
+_Static_assert(sizeof qsl_curl_symbols / sizeof *qsl_curl_symbols == QSL_CURL_COUNT, "a name for every slot");
+
 static void *qsl_curl_functions[QSL_CURL_COUNT];
 
 // `curl_global_init(CURL_GLOBAL_DEFAULT)`, once, before the functions are installed.
@@ -63,8 +65,6 @@ static struct qsl_lazy_library qsl_curl = {
     .initialize = qsl_curl_initialize,
     .lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-const char *qsl_curl_library_name(void) { return qsl_lazy_library_path(&qsl_curl); }
 
 int qsl_curl_load(char *error, size_t size) { return qsl_lazy_library_load(&qsl_curl, error, size); }
 

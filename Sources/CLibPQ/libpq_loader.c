@@ -47,6 +47,8 @@ static const char *const qsl_pq_symbols[] = {
     QSL_PQ_FUNCTIONS(QSL_LAZY_SYMBOL)
 };
 
+_Static_assert(sizeof qsl_pq_symbols / sizeof *qsl_pq_symbols == QSL_PQ_COUNT, "a name for every slot");
+
 static void *qsl_pq_functions[QSL_PQ_COUNT];
 
 static struct qsl_lazy_library qsl_pq = {
@@ -61,8 +63,6 @@ static struct qsl_lazy_library qsl_pq = {
     .functions = qsl_pq_functions,
     .lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-const char *qsl_pq_library_name(void) { return qsl_lazy_library_path(&qsl_pq); }
 
 int qsl_pq_load(char *error, size_t size) { return qsl_lazy_library_load(&qsl_pq, error, size); }
 

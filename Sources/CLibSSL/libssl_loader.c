@@ -40,6 +40,8 @@ static const char *const qsl_ssl_symbols[] = {
     QSL_SSL_FUNCTIONS(QSL_LAZY_SYMBOL)
 };
 
+_Static_assert(sizeof qsl_ssl_symbols / sizeof *qsl_ssl_symbols == QSL_SSL_COUNT, "a name for every slot");
+
 static void *qsl_ssl_functions[QSL_SSL_COUNT];
 
 static struct qsl_lazy_library qsl_ssl = {
@@ -54,8 +56,6 @@ static struct qsl_lazy_library qsl_ssl = {
     .functions = qsl_ssl_functions,
     .lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-const char *qsl_ssl_library_name(void) { return qsl_lazy_library_path(&qsl_ssl); }
 
 int qsl_ssl_load(char *error, size_t size) {
     // libcrypto first: libssl's own dependency on "libcrypto.so.3" then resolves to the library

@@ -211,27 +211,34 @@ extension URLSessionTransport {
             }
         }
 
-        /// `false` when the declared length is over the limit (the exchange is then stopped).
+        /// `false` when the task must be cancelled: the declared length is over the limit (the
+        /// exchange is then stopped), or the exchange was stopped already (its cancellation has
+        /// not taken yet).
         func received(_ response: URLResponse) -> Bool {
             if response.expectedContentLength > Int64(limit) {
                 _ = stop(.tooLarge)
                 return false
             }
-            state.withLock { $0.response = response as? HTTPURLResponse }
-            return true
+            return state.withLock { state in
+                guard state.stop == nil else { return false }
+                state.response = response as? HTTPURLResponse
+                return true
+            }
         }
 
-        /// Appends body bytes; `false` when they take the body over the limit (the exchange is
-        /// then stopped and nothing more is kept).
+        /// Appends body bytes; `false` when the task must be cancelled: the bytes take the body
+        /// over the limit (the exchange is then stopped and nothing more is kept), or the
+        /// exchange was stopped already and bytes still arrive (each such delivery cancels the
+        /// task again, in case an earlier cancellation was lost).
         func received(_ data: Data) -> Bool {
-            let over: Bool = state.withLock { state in
-                guard state.stop == nil else { return false }
-                if state.body.count + data.count > limit { return true }
+            let (over, stopped): (Bool, Bool) = state.withLock { state in
+                guard state.stop == nil else { return (false, true) }
+                if state.body.count + data.count > limit { return (true, false) }
                 state.body.append(data)
-                return false
+                return (false, false)
             }
             if over { _ = stop(.tooLarge) }
-            return !over
+            return !over && !stopped
         }
 
         /// Resumes the caller with the response, or with why there is none.
@@ -297,8 +304,12 @@ extension URLSessionTransport {
         }
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-            guard let exchange = exchange(for: dataTask) else { return }
-            if !exchange.received(data) { dataTask.cancel() }
+            // Bytes for a task whose exchange is over (answered, or stopped and completed) mean
+            // the task still runs: cancelled again, so its connection is let go.
+            guard let exchange = exchange(for: dataTask), exchange.received(data) else {
+                dataTask.cancel()
+                return
+            }
         }
 
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {

@@ -57,12 +57,7 @@ enum SortedJSON {
     /// The members of the JSON object `text` by name, a repeated name's last value winning (as
     /// `JSONSerialization` read them); `nil` when `text` is not a JSON object.
     static func object(_ text: String) -> [String: JSONValue]? {
-        guard let document = try? JSONDocument(parsingAnyValue: Array(text.utf8), file: "secret"), document.root.kind == .object else {
-            return nil
-        }
-        var members: [String: JSONValue] = [:]
-        for (name, value) in document.root.members { members[name] = value }
-        return members
+        JSONDocument.objectMembers(parsing: text, file: "secret")
     }
 
     struct Writer {
@@ -176,24 +171,30 @@ enum SortedJSON {
     // MARK: Numbers
 
     /// How `JSONSerialization` wrote back a number it had read from `text` (valid JSON number
-    /// text): an integer that fits 64 bits as that integer (`-0` is `0`); a number of more than
-    /// 17 digits whose exponent is within ±127 as a `Decimal`; anything else as a `Double`,
-    /// without a trailing `.0` (`1.50` is `1.5`, `1e2` is `100`, `1e21` is `1e+21`).
+    /// text): an integer that fits 64 bits as that integer (`-0` is `0`); a number written with
+    /// more than 17 characters before its exponent whose exponent is within ±127 as a `Decimal`
+    /// (`1.0000000000000001` stays as written); anything else as a `Double`, without a trailing
+    /// `.0` (`1.50` is `1.5`, `1e2` is `100`, `1e21` is `1e+21`).
+    ///
+    /// Foundation's own rules, quirks included: only a lower-case `e` starts the exponent (an
+    /// upper-case `E` leaves the whole text as the "mantissa"), and the count before it is of
+    /// characters, sign and point included.
     static func number(_ text: String) -> String {
         let bytes = Array(text.utf8)
         let negative = bytes.first == UInt8(ascii: "-")
-        let mantissaEnd = bytes.firstIndex { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? bytes.endIndex
-        let isInteger = mantissaEnd == bytes.endIndex && !bytes.contains(UInt8(ascii: "."))
-        let digits = bytes[..<mantissaEnd].filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        let exponentMark = bytes.firstIndex(of: UInt8(ascii: "e"))
+        let mantissaEnd = exponentMark ?? bytes.endIndex
+        let isInteger = exponentMark == nil && !bytes.contains(UInt8(ascii: "."))
+        let length = mantissaEnd
         if isInteger {
-            if negative, digits <= 19, let value = Int64(text) { return String(value) }
-            if !negative, digits <= 20, let value = UInt64(text) { return String(value) }
+            if negative, length <= 19, let value = Int64(text) { return String(value) }
+            if !negative, length <= 20, let value = UInt64(text) { return String(value) }
         }
         var exponent = 0
         if mantissaEnd < bytes.endIndex, let value = Int(String(decoding: bytes[(mantissaEnd + 1)...], as: UTF8.self)) {
             exponent = value
         }
-        if digits > 17, exponent >= -128, exponent <= 127, let decimal = Decimal(string: text), decimal.isFinite {
+        if length > 17, exponent >= -128, exponent <= 127, let decimal = Decimal(string: text), decimal.isFinite {
             return decimal.description
         }
         guard let double = Double(text), double.isFinite else { return text }

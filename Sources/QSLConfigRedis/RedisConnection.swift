@@ -156,6 +156,10 @@ public final class RedisConnection: @unchecked Sendable {
     public func aclGetUser(_ name: String) async throws -> RedisACLUser? {
         try await onQueue {
             let step = "ACL GETUSER \(name)"
+            // The user's passwords are compared by their SHA-256 (``RedisACLUser/hasPassword(_:)``),
+            // from libcrypto, which a connection without TLS has not loaded: loaded here, where a
+            // failure is an error naming the library rather than a stop.
+            do { try Crypto.loadLibrary() } catch { throw self.failure(.tls, step, "\(error)") }
             let reply = try self.roundTrip(["ACL", "GETUSER", name], step: step, secrets: [])
             if case .array(nil) = reply { return nil }
             if case .bulkString(nil) = reply { return nil }
@@ -580,7 +584,7 @@ public struct RedisACLUser: Sendable {
     /// be, the process stops with the loader's message, which names the library and the package
     /// (never the password).
     public static func passwordHash(_ password: String) -> String {
-        Crypto.sha256(Array(password.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        Crypto.hex(Crypto.sha256(password))
     }
 }
 

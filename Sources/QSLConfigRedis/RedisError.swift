@@ -6,7 +6,8 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         case resolve
         /// The TCP connection was refused or failed.
         case connect
-        /// The TLS handshake failed: certificate verification, host name, protocol.
+        /// The TLS handshake failed: certificate verification, host name, protocol; or OpenSSL
+        /// (libssl, or the libcrypto password hashes need) could not be loaded.
         case tls
         /// The connect timeout or the command's deadline passed.
         case timeout

@@ -28,9 +28,7 @@ public enum Crypto {
 
     /// `nil` once libcrypto is loaded, else why it cannot be.
     static func libraryFailure() -> String? {
-        // Loaded already (the common case): no message buffer.
-        guard qsl_crypto_load(nil, 0) != 0 else { return nil }
-        return LibraryLoaderMessage.failure { qsl_crypto_load($0, $1) }
+        LibraryLoaderMessage.failure { qsl_crypto_load($0, $1) }
     }
 
     /// What loading the libcrypto at `path` would say, without loading it for the process: `nil`

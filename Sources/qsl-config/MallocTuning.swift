@@ -4,9 +4,15 @@ import Glibc
 
 /// glibc's malloc grows each thread's arena only by what the allocation at hand needs, one
 /// `mprotect` call per step: `validate` made about 660 of them, with every thread's first
-/// allocations. A 2 MiB top pad lets an arena grow in few, large steps (13 calls) and changes
-/// nothing else: the pages are touched, and counted, only when used. `MALLOC_TOP_PAD_` set in
-/// the environment wins, as it does for any glibc program.
+/// allocations. A 2 MiB top pad lets an arena grow in few, large steps (13 calls); the pages are
+/// touched, and counted, only when used. `MALLOC_TOP_PAD_` set in the environment wins, as it
+/// does for any glibc program.
+///
+/// One side effect: setting any of malloc's thresholds by `mallopt` turns off glibc's dynamic
+/// mmap threshold, so every block of 128 KiB or more is its own `mmap` for the rest of the run
+/// (glibc would otherwise raise the threshold after the first such block is freed). A command
+/// over a multi-megabyte file maps and unmaps its large buffers as they grow, which the top
+/// pad's measurements (small files) did not cover.
 enum MallocTuning {
     /// glibc's `M_TOP_PAD` parameter of `mallopt(3)` (`<malloc.h>`, which Swift does not import).
     static let topPadParameter: Int32 = -2

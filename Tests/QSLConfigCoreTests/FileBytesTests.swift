@@ -19,6 +19,21 @@ struct FileBytesTests {
         }
     }
 
+    @Test("permissions are the file's, through a symbolic link: a rewrite keeps 0640, never the link's 0777")
+    func permissionsFollowLinks() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/appsettings.json"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("{}".utf8)))
+        #expect(chmod(file, 0o640) == 0)
+        #expect(symlink("appsettings.json", folder + "/linked.json") == 0)
+        #expect(symlink("missing.json", folder + "/dangling.json") == 0)
+        #expect(FileBytes.permissions(of: file) == 0o640)
+        #expect(FileBytes.permissions(of: folder + "/linked.json") == 0o640)
+        #expect(FileBytes.permissions(of: folder + "/dangling.json") == nil)
+        #expect(FileBytes.permissions(of: folder + "/none.json") == nil)
+    }
+
     @Test("a FIFO nobody writes to is refused at once, not waited on; a missing file and a folder are named as such")
     func nonRegularFiles() throws {
         let folder = try Self.folder()

@@ -13,14 +13,15 @@ struct ReferencedFilesTests {
         return folder
     }
 
-    @Test("a missing file named by a repeated reference is reported once, at the first $ref")
+    @Test("a missing file named by repeated references, and by others into it, is reported once, at the first $ref")
     func repeatedMissingReference() throws {
         let folder = try Self.folder([
             "root.schema.json": """
                 {
                   "properties": {
                     "A": {"$ref": "missing.json#/$defs/x"},
-                    "B": {"$ref": "missing.json#/$defs/x"}
+                    "B": {"$ref": "missing.json#/$defs/x"},
+                    "C": {"$ref": "missing.json#/$defs/y"}
                   }
                 }
                 """

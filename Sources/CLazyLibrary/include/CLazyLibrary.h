@@ -39,9 +39,6 @@ struct qsl_lazy_library {
     pthread_mutex_t lock;
 };
 
-/// The file `library` opens: its path variable when set and not empty, else its soname.
-const char *qsl_lazy_library_path(const struct qsl_lazy_library *library);
-
 /// Opens the library and resolves every function, once per process (thread-safe; a failure is not
 /// remembered, so a later call tries again). Returns 0, or -1 with a message naming the library,
 /// the file and the Debian package written to `error` (`size` bytes, NUL-terminated; `error` may

@@ -1,5 +1,5 @@
 // The system OpenSSL libcrypto (SHA-256, HMAC, random bytes, AES-GCM for QSLCrypto; the error
-// queue, memory BIOs and SHA-256 for QSLConfigRedis), loaded on first use rather than linked: a
+// queue and memory BIOs for QSLConfigRedis), loaded on first use rather than linked: a
 // command that never hashes, signs or encrypts (`validate`, `--version`) starts without it.
 //
 // The libcrypto functions qsl-config calls are defined in libcrypto_loader.c with the exact
@@ -20,10 +20,6 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
-
-/// The library file loaded: QSL_LIBCRYPTO_PATH when set (an operator override), else
-/// "libcrypto.so.3".
-const char *qsl_crypto_library_name(void);
 
 /// Loads libcrypto and resolves every function qsl-config calls, once per process (thread-safe; a
 /// failure is not remembered, so a later call tries again). Returns 0, or -1 with a message that

@@ -16,9 +16,6 @@
 typedef size_t (*qsl_curl_data_callback)(char *data, size_t size, size_t count, void *context);
 typedef int (*qsl_curl_progress_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 
-/// The library file loaded: QSL_LIBCURL_PATH when set (an operator override), else "libcurl.so.4".
-const char *qsl_curl_library_name(void);
-
 /// Loads libcurl, resolves every function qsl-config calls and runs
 /// `curl_global_init(CURL_GLOBAL_DEFAULT)`, once per process (thread-safe; a failure is not
 /// remembered, so a later call tries again). Returns 0, or -1 with a message that names the

@@ -12,9 +12,6 @@
 #include <stddef.h>
 #include <postgresql/libpq-fe.h>
 
-/// The library file loaded: QSL_LIBPQ_PATH when set (an operator override), else "libpq.so.5".
-const char *qsl_pq_library_name(void);
-
 /// Loads libpq and resolves every function qsl-config calls, once per process (thread-safe; a
 /// failure is not remembered, so a later call tries again). Returns 0, or -1 with a message that
 /// names the library and the Debian package that provides it written to `error` (`size` bytes,

@@ -16,9 +16,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-/// The library file loaded: QSL_LIBSSL_PATH when set (an operator override), else "libssl.so.3".
-const char *qsl_ssl_library_name(void);
-
 /// Loads libcrypto (qsl_crypto_load), then libssl, and resolves every libssl function qsl-config
 /// calls, once per process (thread-safe; a failure is not remembered, so a later call tries
 /// again). Returns 0, or -1 with a message that names the library that failed and the Debian

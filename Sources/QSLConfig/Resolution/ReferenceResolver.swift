@@ -241,9 +241,7 @@ public struct ReferenceResolver: Sendable {
             guard let jsonKey = reference.jsonKey else { return .success(text) }
             if !isParsed {
                 isParsed = true
-                if let document = try? JSONDocument(parsingAnyValue: Array(text.utf8), file: stored.name), document.root.kind == .object {
-                    var members: [String: JSONValue] = [:]
-                    for (name, value) in document.root.members { members[name] = value }
+                if let members = JSONDocument.objectMembers(parsing: text, file: stored.name) {
                     self.members = members
                     self.names = members.keys.sorted()
                 }

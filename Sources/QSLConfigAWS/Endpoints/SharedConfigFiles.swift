@@ -51,8 +51,10 @@ package struct SharedConfigFiles: Sendable {
             var buffer = [CChar](repeating: 0, count: size)
             let (code, home) = buffer.withUnsafeMutableBufferPointer { buffer -> (Int32, String?) in
                 let code = getpwuid_r(geteuid(), &entry, buffer.baseAddress!, buffer.count, &found)
-                // `pw_dir` points into the buffer: copied before the buffer goes.
-                guard code == 0, let found, let directory = found.pointee.pw_dir else { return (code, nil) }
+                // `found` points at `entry` only for the call's duration (an inout pointer), so
+                // the entry is read from `entry` itself; `pw_dir` points into the buffer, and is
+                // copied before the buffer goes.
+                guard code == 0, found != nil, let directory = entry.pw_dir else { return (code, nil) }
                 return (code, String(cString: directory))
             }
             if code == ERANGE, size < 1 << 20 {

@@ -41,6 +41,18 @@ extension JSONDocument {
         try self.init(parsing: bytes, file: file, limits: limits, appsettingsRules: false)
     }
 
+    /// The members of the JSON object `text` by name, a repeated name's last value winning (as
+    /// `JSONSerialization` reads them); `nil` when `text` is not JSON or not an object. How a JSON
+    /// secret's keys are read, by resolution and by the operations that rewrite secrets.
+    public static func objectMembers(parsing text: String, file: String) -> [String: JSONValue]? {
+        guard let document = try? JSONDocument(parsingAnyValue: Array(text.utf8), file: file), document.root.kind == .object else {
+            return nil
+        }
+        var members: [String: JSONValue] = [:]
+        for (name, value) in document.root.members { members[name] = value }
+        return members
+    }
+
     convenience init(parsing bytes: [UInt8], file: String, limits: ReaderLimits, appsettingsRules: Bool) throws(Diagnostic) {
         let lineStarts = JSONDocument.computeLineStarts(bytes)
         func fail(_ failure: JSONReader.Failure) -> Diagnostic {

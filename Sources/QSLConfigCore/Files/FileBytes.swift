@@ -113,6 +113,15 @@ public enum FileBytes {
         }
     }
 
+    /// The permission bits (`0o777` part of the mode) of the file `path` names, following
+    /// symbolic links: what a rewrite of the file should keep. (A link's own bits are always
+    /// `0o777`.) `nil` when it cannot be examined.
+    public static func permissions(of path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode) & 0o777
+    }
+
     /// Whether a regular file exists at `path`.
     public static func exists(_ path: String) -> Bool {
         var info = stat()

@@ -117,7 +117,7 @@ extension BundleOperation.Result {
         var unusable: Set<String> = []
         // Folders of value bundles must be 0700; an ecs folder someone made stricter is fine.
         let enforcesMode = format.holdsValues
-        if enforcesMode, FileManager.default.fileExists(atPath: directory), let mode = Self.mode(of: directory), mode != folderMode {
+        if enforcesMode, FileManager.default.fileExists(atPath: directory), let mode = FileBytes.permissions(of: directory), mode != folderMode {
             drifted.append(Drift(path: "", kind: .mode(actual: mode, expected: folderMode)))
         }
         for service in services {
@@ -140,7 +140,7 @@ extension BundleOperation.Result {
                 continue
             }
             if bytes != file.bytes { drifted.append(Drift(path: file.path, kind: .differs)) }
-            if let mode = Self.mode(of: path), mode != file.mode {
+            if let mode = FileBytes.permissions(of: path), mode != file.mode {
                 drifted.append(Drift(path: file.path, kind: .mode(actual: mode, expected: file.mode)))
             }
         }
@@ -214,12 +214,6 @@ extension BundleOperation.Result {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         return !path.hasPrefix("/") && path != manifestPath && !components.isEmpty
             && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
-    }
-
-    static func mode(of path: String) -> UInt32? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return UInt32(info.st_mode) & 0o777
     }
 }
 

@@ -44,7 +44,7 @@ public struct MigrationOperation: Sendable {
         let include = Set(request.include.map(ConfigKey.fold))
         let writeOnly: [String: Set<String>]
         do {
-            writeOnly = try ValidationOperation.writeOnlyPaths(root: root.path, environments: [source.name, target.name], services: services)
+            writeOnly = try ValidationOperation.writeOnlyPaths(root: root, environments: [source.name, target.name], services: services)
         } catch {
             throw MigrationError(error.diagnostics)
         }
@@ -153,14 +153,14 @@ public struct MigrationOperation: Sendable {
                 if let newText = file.newText {
                     before = nil
                     after = Array(newText.utf8)
-                    if let permissions = Self.permissions(PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")) {
-                        mode = permissions
+                    if let permissions = FileBytes.permissions(of: PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")) {
+                        mode = Int(permissions)
                     }
                 } else {
                     let document = try JSONDocument(contentsOfFile: file.path)
                     before = document.bytes
                     after = try document.applying(file.edits)
-                    if let permissions = Self.permissions(file.path) { mode = permissions }
+                    if let permissions = FileBytes.permissions(of: file.path) { mode = Int(permissions) }
                 }
                 var entry = MigrationJournal.File(
                     path: file.path, before: before.map(MigrationJournal.digest), after: MigrationJournal.digest(after), mode: mode,
@@ -232,14 +232,6 @@ public struct MigrationOperation: Sendable {
             if current != value.unsafeRevealed { return conflict }
         }
         return missing ? .addKeys : .unchanged
-    }
-
-    /// The permission bits of `path` itself (a symbolic link's own, as `FileManager`'s
-    /// `attributesOfItem` reported them); `nil` when it cannot be examined.
-    static func permissions(_ path: String) -> Int? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        return Int(info.st_mode) & 0o777
     }
 
     /// A stored JSON secret's string members (`nil` when it is not a JSON object of strings).

@@ -5,13 +5,16 @@ import QSLConfigSchema
 extension ValidationOperation {
     /// The keys each service's schema marks secret (`writeOnly`) in any of `environments`, as
     /// folded key paths; a marked section marks every key below it. What `migrate` asks the
-    /// schemas, read the way `validate` reads them; the schemas compile once for all environments.
+    /// schemas, read the way `validate` reads them, from the platform root the caller opened; the
+    /// schemas compile once for all environments.
     ///
     /// - Throws: ``ValidationError`` when the catalogue, an environment or a schema is unusable.
-    static func writeOnlyPaths(root: String, environments: [String], services: [String]) throws(ValidationError) -> [String: Set<String>] {
+    static func writeOnlyPaths(root: PlatformRoot, environments: [String], services: [String]) throws(ValidationError) -> [String: Set<String>] {
         var plans: [Plan] = []
-        for environment in environments { plans.append(try Plan(ValidationRequest(.catalogue(root: root, environment: environment, services: services)))) }
-        let validators = try validators(for: plans.flatMap { $0.services.map(\.schema) }, confinedTo: [root])
+        for environment in environments {
+            plans.append(try Plan(ValidationRequest(.catalogue(root: root.path, environment: environment, services: services)), root: root))
+        }
+        let validators = try validators(for: plans.flatMap { $0.services.map(\.schema) }, confinedTo: [root.path])
         var reader = AppsettingsReader()
         var paths: [String: Set<String>] = [:]
         for service in plans.flatMap(\.services) {

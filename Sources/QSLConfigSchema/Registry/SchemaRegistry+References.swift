@@ -38,13 +38,16 @@ extension SchemaRegistry {
             guard visited.insert(next.uri).inserted else { continue }
             let value = try Self.parse(next.path)
             add(value, uri: next.uri)
-            // A document repeats its references (a shared definition for every secret key);
-            // each text is resolved once per document.
-            var seen: Set<String> = []
-            for reference in Self.references(in: value) where seen.insert(reference.text).inserted {
+            // A document repeats its references (a shared definition for every secret key), and
+            // many name the same file: each text is resolved, and each file checked, once per
+            // document, at its first reference.
+            var seenTexts: Set<String> = []
+            var seenFiles: Set<String> = []
+            for reference in Self.references(in: value) where seenTexts.insert(reference.text).inserted {
                 let target = URIReference.resolve(reference.text, against: next.uri)
                 guard target.scheme == "file", target.authority == nil || target.authority == "" else { continue }
                 let targetURI = target.withoutFragment
+                guard seenFiles.insert(targetURI).inserted else { continue }
                 // A file already registered under this URI is not read again.
                 guard !visited.contains(targetURI), document(for: targetURI)?.uri != targetURI else { continue }
                 let targetPath = SchemaCompiler.percentDecoded(target.path)

@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigCore
 import Synchronization
 
 /// Runs a program to completion and captures what it prints: the built `qsl-config`, or a real
@@ -87,13 +88,8 @@ public enum ChildProcess {
         _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: String? = nil,
         timeout: Duration? = nil
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Swift.Result {
-                    try run(executable, arguments, environment: environment, directory: directory, input: input, timeout: timeout)
-                })
-            }
-            thread.start()
+        try await BlockingThread.run {
+            try run(executable, arguments, environment: environment, directory: directory, input: input, timeout: timeout)
         }
     }
 
