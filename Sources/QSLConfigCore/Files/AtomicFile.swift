@@ -24,8 +24,24 @@ public enum AtomicFile {
     /// holds a secret). The temporary file is created with that mode from the start, so the
     /// content is never readable by others, and it is removed if anything fails.
     ///
+    /// A `path` that is a symbolic link is itself replaced by a regular file unless
+    /// `followingLinks` is set. With it, the file the link leads to is replaced (its own folder
+    /// holds the temporary file) and the link stays: the choice for a user's own file reached
+    /// through a link, whose old content must not survive at the link's target. A link to
+    /// nothing is then an error, and nothing is written.
+    ///
     /// - Throws: A ``Diagnostic`` naming the file.
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Diagnostic) {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, followingLinks: Bool = false) throws(Diagnostic) {
+        var linkInfo = stat()
+        if followingLinks, lstat(path, &linkInfo) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(path, nil) else {
+                throw Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                    "is a symbolic link whose target cannot be reached (\(String(cString: strerror(errno)))); nothing was written", rule: "io")
+            }
+            defer { free(resolved) }
+            return try write(bytes, to: String(cString: resolved), mode: mode)
+        }
         func failure(_ what: String) -> Diagnostic {
             Diagnostic(at: SourceLocation(file: path, line: 1, column: 1, offset: 0), "\(what): \(String(cString: strerror(errno)))", rule: "io")
         }

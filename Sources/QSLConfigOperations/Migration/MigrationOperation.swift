@@ -169,7 +169,7 @@ public struct MigrationOperation: Sendable {
                 journal.files.append(entry)
                 try journal.save(root: root.path)
                 request.afterStep?("journal: before \(file.path)")
-                try AtomicFile.write(after, to: file.path, mode: mode_t(mode))
+                try AtomicFile.write(after, to: file.path, mode: mode_t(mode), followingLinks: true)
                 request.afterStep?("file: \(file.path)")
                 entry.written = true
                 journal.files[journal.files.count - 1] = entry

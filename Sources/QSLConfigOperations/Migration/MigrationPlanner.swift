@@ -379,6 +379,21 @@ struct MigrationPlanner {
             }
             files.append(MigrationPlan.File(path: path, edits: fileEdits, newText: newText, replaced: replaced[path] ?? [], added: added, removed: removed[path] ?? []))
         }
+        // A file is rewritten where it lies, through a symbolic link, so two paths that are one
+        // file (a link to another file this plan rewrites) cannot both be: each edit was planned
+        // on the bytes before either write.
+        var rewrittenAt: [String: String] = [:]
+        for file in files where file.newText == nil {
+            guard let real = PlatformPaths.realPath(file.path) else { continue }
+            if let first = rewrittenAt[real] {
+                unmigratable.append(
+                    Diagnostic(
+                        at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0),
+                        "is the same file as \(first) (through a symbolic link), and both would be rewritten; make one of them a file of its own", rule: "migrate-file"))
+            } else {
+                rewrittenAt[real] = file.path
+            }
+        }
 
         return MigrationPlan(
             source: source, target: target, services: serviceIds, secrets: secrets, files: files,

@@ -104,7 +104,7 @@ public struct MigrationRollback: Sendable {
                     if let reference = replacement.reference { return JSONEdit(range: range, replacement: JSONStringEncoding.quoted(values[reference] ?? "")) }
                     return replacement.original.map { JSONEdit(range: range, replacement: $0) }
                 }
-                try AtomicFile.write(try document.applying(edits), to: file.path, mode: mode_t(file.mode))
+                try AtomicFile.write(try document.applying(edits), to: file.path, mode: mode_t(file.mode), followingLinks: true)
                 outcome.restored.append(file.path)
                 outcome.notRestored += file.removed.map { "\(file.path): \($0)" }
             } catch let error as Diagnostic {
