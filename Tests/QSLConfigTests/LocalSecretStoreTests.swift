@@ -108,6 +108,26 @@ struct LocalSecretStoreTests {
         }
     }
 
+    @Test("a store path that is a symbolic link is written where it leads, and stays a link")
+    func storeThroughLink() async throws {
+        let path = try Self.temporaryStorePath()
+        let folder = (path as NSString).deletingLastPathComponent
+        let elsewhere = (folder as NSString).deletingLastPathComponent + "/vault"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let store = LocalSecretStore(path: elsewhere + "/store.json")
+        _ = try await store.createSecret(CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: elsewhere + "/store.json")
+        try FileManager.default.copyItem(atPath: elsewhere + "/store.json.key", toPath: path + ".key")
+
+        _ = try await LocalSecretStore(path: path).createSecret(CreateSecretRequest(name: "b", value: .string(SecretValue("2")), clientRequestToken: UUID().uuidString))
+        let type = try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+        #expect(type == .typeSymbolicLink, "the store path is still a link")
+        let names = try await store.listSecrets(prefix: nil).map(\.name).sorted()
+        #expect(names == ["a", "b"], "the secret written through the link is in the file it leads to")
+        #expect(try Self.mode(elsewhere + "/store.json") == 0o600)
+    }
+
     @Test("the key file is created once and reused")
     func keyFileReused() async throws {
         let path = try Self.temporaryStorePath()

@@ -128,7 +128,7 @@ struct LocalStoreFile: Sendable {
             let plaintext = Array(try encoder.encode(contents))
             let sealed = try AESGCM.seal(plaintext, key: key, associatedData: Self.associatedData)
             let envelope = Envelope(format: Self.format, version: 1, cipher: "AES-256-GCM", data: Data(sealed).base64EncodedString())
-            try AtomicFile.write(Array(try encoder.encode(envelope)) + [0x0A], to: path, mode: 0o600)
+            try AtomicFile.write(Array(try encoder.encode(envelope)) + [0x0A], to: path, mode: 0o600, followingLinks: true)
         } catch let error as Diagnostic {
             throw StoreError(.unavailable, "local store \(path): \(error.message)")
         } catch {
