@@ -83,3 +83,23 @@ struct SortedJSONTests {
     }
 }
 
+
+/// `migrate` writes a JSON secret's keys in the order rotation writes them back, so the first
+/// rotation after a migration changes only the values it regenerates.
+@Suite("migrated JSON secrets in rotation's key order")
+struct MigratedSecretKeyOrderTests {
+    @Test("a migrated JSON secret is what JSONSerialization's .sortedKeys wrote, and rotation's writer leaves it byte for byte")
+    func sameOrderAsRotation() throws {
+        let keys = ["password", "Username", "key10", "key9", "Key9", "a_b", "a-b", "ab", "aB"]
+        let secret = MigrationPlan.Secret(
+            name: "qsl/production/example", kind: "generated",
+            keys: keys.enumerated().map { ($0.element, SecretValue("v\($0.offset)/x")) }, whole: nil, action: .create, sites: [], services: [])
+        let existing = ["Zeta": "kept", "alpha2": "kept too", "alpha10": "and this"]
+        let written = secret.secretString(mergingOver: existing)
+
+        var object: [String: Any] = existing
+        for (index, key) in keys.enumerated() { object[key] = "v\(index)/x" }
+        #expect(written == (try SortedJSONTests.foundation(object, [.sortedKeys, .withoutEscapingSlashes])))
+        #expect(SortedJSON.compact(try #require(SortedJSON.object(written))) == written, "read and written back by rotation: unchanged")
+    }
+}

@@ -36,12 +36,13 @@ public struct MigrationPlan: Sendable {
         public var jsonKeys: [String] { keys.map(\.key) }
 
         /// The SecretString to write: the whole value, or the JSON object (merged over the keys an
-        /// existing version holds).
+        /// existing version holds), its keys in the order rotation writes them back
+        /// (``SortedJSON/compact(_:)``), so the first rotation after a migration reorders nothing.
         func secretString(mergingOver existing: [String: String]?) -> String {
             if let whole { return whole.unsafeRevealed }
             var object = existing ?? [:]
             for (key, value) in keys { object[key] = value.unsafeRevealed }
-            return "{" + object.keys.sorted().map { JSONStringEncoding.quoted($0) + ":" + JSONStringEncoding.quoted(object[$0]!) }.joined(separator: ",") + "}"
+            return SortedJSON.compact(object)
         }
     }
 
