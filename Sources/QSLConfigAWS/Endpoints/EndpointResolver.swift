@@ -146,7 +146,7 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
                 .insecureEndpoint,
                 "Refusing plain http:// endpoint `\(text)` for \(service) (from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
         }
-        let path = components.percentEncodedPath.isEmpty ? "/" : SigV4Encoding.percentDecodedText(components.percentEncodedPath) ?? "/"
+        let path = components.percentEncodedPath.isEmpty ? "/" : PercentDecoding.strictText(components.percentEncodedPath) ?? "/"
         return AWSEndpoint(scheme: scheme, host: host, port: components.port, path: path, signingRegion: signingRegion, source: source)
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import QSLConfigCore
 
 /// An HTTP request to an AWS endpoint, in the shape the signer and the transport share.
 ///
@@ -85,7 +86,7 @@ extension AWSHTTPRequest {
         guard let components = URLComponents(string: urlText), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return nil }
-        let path = SigV4Encoding.percentDecodedText(components.percentEncodedPath) ?? components.percentEncodedPath
+        let path = PercentDecoding.strictText(components.percentEncodedPath) ?? components.percentEncodedPath
         self.init(
             method: "GET", scheme: scheme, host: host.trimmingBrackets, port: components.port,
             path: path.isEmpty ? "/" : path, query: components.percentEncodedQuery ?? "")

@@ -1,3 +1,5 @@
+import QSLConfigCore
+
 /// Percent-encoding and path rules of the SigV4 canonical request.
 enum SigV4Encoding {
     /// RFC 3986 unreserved characters, which SigV4 never encodes.
@@ -61,53 +63,6 @@ enum SigV4Encoding {
         return "/" + segments.joined(separator: "/") + (endsAsDirectory ? "/" : "")
     }
 
-    /// Decodes `%XX` escapes; anything else (including a malformed escape) is kept as is.
-    static func percentDecode(_ text: Substring) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                let high = hexValue(iterator[iterator.startIndex]),
-                let low = hexValue(iterator[iterator.startIndex + 1])
-            {
-                out.append(high << 4 | low)
-                iterator.removeFirst(2)
-            } else {
-                out.append(byte)
-            }
-        }
-        return out
-    }
-
-    /// `text` with its `%XX` escapes decoded, as Foundation's `removingPercentEncoding` gave it:
-    /// `nil` when a `%` is not followed by two hex digits or the bytes decoded are not UTF-8.
-    static func percentDecodedText(_ text: String) -> String? {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(text.utf8.count)
-        var rest = Array(text.utf8)[...]
-        while let byte = rest.popFirst() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard rest.count >= 2, let high = hexValue(rest[rest.startIndex]), let low = hexValue(rest[rest.startIndex + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            rest.removeFirst(2)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
     /// The canonical query string: each name and value decoded then re-encoded, pairs sorted
     /// by name then value, a missing `=` read as an empty value.
     static func canonicalQuery(_ query: String) -> String {
@@ -123,7 +78,7 @@ enum SigV4Encoding {
                 name = item
                 value = ""
             }
-            pairs.append((encode(percentDecode(name)), encode(percentDecode(value))))
+            pairs.append((encode(PercentDecoding.bytes(name)), encode(PercentDecoding.bytes(value))))
         }
         pairs.sort { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")

@@ -1,3 +1,5 @@
+import QSLConfigCore
+
 /// Turns a schema document (and whatever it references in the registry) into a
 /// ``CompiledSchema``.
 ///
@@ -279,7 +281,7 @@ struct SchemaCompiler {
     private mutating func resolveUncached(_ reference: String, from: LocationInfo, at location: String) throws(SchemaError) -> (Position, resource: String, fragment: String) {
         let uri = URIReference.resolve(reference, against: from.base)
         let resourceURI = uri.withoutFragment
-        let fragment = SchemaCompiler.percentDecoded(uri.fragment ?? "")
+        let fragment = PercentDecoding.lenientText(uri.fragment ?? "")
         guard let resource = try resource(resourceURI, inherited: from.dialect) else {
             throw SchemaError(.unresolvableReference, "$ref \(JSONTree.quoted(reference)) resolves to \(resourceURI), which is not in the schema registry", schemaLocation: location)
         }
@@ -295,32 +297,6 @@ struct SchemaCompiler {
             throw SchemaError(.unresolvableReference, "$ref \(JSONTree.quoted(reference)): \(resourceURI) has no anchor named \(JSONTree.quoted(fragment))", schemaLocation: location)
         }
         return (anchored, resourceURI, fragment)
-    }
-
-    static func percentDecoded(_ text: String) -> String {
-        guard text.contains("%") else { return text }
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-                let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.startIndex + 1])
-            {
-                bytes.append(high << 4 | low)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
     }
 
     // MARK: Resources

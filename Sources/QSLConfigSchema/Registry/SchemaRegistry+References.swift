@@ -50,7 +50,7 @@ extension SchemaRegistry {
                 guard seenFiles.insert(targetURI).inserted else { continue }
                 // A file already registered under this URI is not read again.
                 guard !visited.contains(targetURI), document(for: targetURI)?.uri != targetURI else { continue }
-                let targetPath = SchemaCompiler.percentDecoded(target.path)
+                let targetPath = PercentDecoding.lenientText(target.path)
                 guard FileBytes.exists(targetPath) else {
                     throw SchemaError(
                         .unresolvableReference,

@@ -45,13 +45,6 @@ struct BlockingThreadTests {
         #expect(results.count == count && results.allSatisfy { $0 }, "a blocked call held a cooperative thread")
     }
 
-    @Test("percent decoding gives what removingPercentEncoding gave")
-    func percentDecoding() {
-        for text in ["", "/", "/a%20b/c", "%2F", "%c3%a9", "%C3%A9x", "%zz", "%", "%2", "%FF", "a+b", "%00", "/plain/path"] {
-            #expect(SigV4Encoding.percentDecodedText(text) == text.removingPercentEncoding, "\(text)")
-        }
-    }
-
     @Test("without HOME the shared files are under the password database's home directory")
     func homeWithoutHOME() throws {
         let entry = try #require(getpwuid(geteuid()))
