@@ -269,6 +269,10 @@ struct RotateCommandTests {
         #expect(early.status == 0 && early.stdout.contains("no inactive key past the grace period"), "\(early.stdout)\(early.stderr)")
         #expect(try await f.keys("qsl-ci").count == 2)
         try Self.writePlatform(f.w, iamWindowHours: 0, aws: true)
+        // A dry run past the grace period names the key it would delete, and deletes nothing.
+        let dry = try f.run(Self.rotate + ["--secret", name, "--finalize", "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("would delete inactive keys \(k3.id)") && dry.stdout.contains("would-finalize"), "\(dry.stdout)\(dry.stderr)")
+        #expect(try await f.keys("qsl-ci") == [k2.id: true, k3.id: false], "a dry run deletes no key")
         let late = try f.run(Self.rotate + ["--secret", name, "--finalize"])
         #expect(late.status == 0 && late.stdout.contains("deleted inactive keys \(k3.id)"), "\(late.stdout)\(late.stderr)")
         #expect(try await f.keys("qsl-ci") == [k2.id: true])

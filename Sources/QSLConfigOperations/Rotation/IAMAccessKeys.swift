@@ -222,14 +222,16 @@ public struct IAMAccessKeys: Sendable {
 
     /// After the grace period: deletes every inactive key not in `keep` created before
     /// `olderThan`. A key whose creation date IAM did not give is kept (its age is unknown).
+    /// With `dryRun`, only lists them (`ListAccessKeys`), deleting nothing.
     ///
-    /// - Returns: the keys deleted.
+    /// - Returns: the keys deleted (with `dryRun`, the keys that would be).
     @discardableResult
-    public func finalize(user: String, keep: Set<String>, olderThan: Date, secret: String) async throws(RotationError) -> [Key] {
+    public func finalize(user: String, keep: Set<String>, olderThan: Date, secret: String, dryRun: Bool = false) async throws(RotationError) -> [Key] {
         let expired = try await keys(user: user, secret: secret, step: .finalize).filter { key in
             guard !key.isActive, !keep.contains(key.id), let created = key.created else { return false }
             return created < olderThan
         }
+        if dryRun { return expired }
         for key in expired {
             try await delete(user: user, accessKeyId: key.id, secret: secret, step: .finalize)
         }

@@ -39,8 +39,8 @@ struct IAMKeyStrategy: RotationStrategy {
         }
         let strategy = IAMKeyStrategy(
             store: store, keys: IAMAccessKeys(context: context), attempts: request.iamTestAttempts, delay: request.iamTestDelay, afterStep: request.afterStep)
-        return RotationOperation.KindStrategy(rotation: strategy) { target, now throws(RotationError) in
-            try await strategy.finalize(target, now: now)
+        return RotationOperation.KindStrategy(rotation: strategy) { target, now, dryRun throws(RotationError) in
+            try await strategy.finalize(target, now: now, dryRun: dryRun)
         }
     }
 
@@ -113,8 +113,8 @@ struct IAMKeyStrategy: RotationStrategy {
     }
 
     /// Deletes the user's inactive keys the secret no longer records, once older than the grace
-    /// period.
-    func finalize(_ target: RotationTarget, now: Date) async throws(RotationError) -> String {
+    /// period; with `dryRun`, names them and deletes nothing.
+    func finalize(_ target: RotationTarget, now: Date, dryRun: Bool) async throws(RotationError) -> String {
         let user = try Self.user(target)
         var keep: Set<String> = []
         // The keys the labels that matter record. AWSPREVIOUS's key is not kept: it is inactive
@@ -130,8 +130,9 @@ struct IAMKeyStrategy: RotationStrategy {
             keep.insert(try Self.members(value, secret: target.name, step: .finalize)["AccessKeyId"]!.stringValue!)
         }
         let grace = Double(target.policy?.windowHours ?? 0) * 3_600
-        let deleted = try await keys.finalize(user: user, keep: keep, olderThan: now.addingTimeInterval(-grace), secret: target.name)
-        return deleted.isEmpty ? "no inactive key past the grace period" : "deleted inactive keys \(deleted.map(\.id).joined(separator: ", "))"
+        let deleted = try await keys.finalize(user: user, keep: keep, olderThan: now.addingTimeInterval(-grace), secret: target.name, dryRun: dryRun)
+        if deleted.isEmpty { return "no inactive key past the grace period" }
+        return (dryRun ? "would delete inactive keys " : "deleted inactive keys ") + deleted.map(\.id).joined(separator: ", ")
     }
 
     /// Rollback of an IAM key: the previous key reactivated before the labels move back, the key

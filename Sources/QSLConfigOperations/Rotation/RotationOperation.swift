@@ -143,8 +143,8 @@ public struct RotationOperation: Sendable {
                     }
                     do throws(RotationError) {
                         if request.mode == .finalize {
-                            entry.message = try await strategy.finalize(target: target, now: request.now)
-                            entry.status = .finalized
+                            entry.message = try await strategy.finalize(target: target, now: request.now, dryRun: request.dryRun)
+                            entry.status = request.dryRun ? .wouldFinalize : .finalized
                             return (index, entry)
                         }
                         let rotation = SecretRotation(store: store, strategy: strategy.rotation, afterStep: request.afterStep, progress: request.progress)
@@ -168,18 +168,19 @@ public struct RotationOperation: Sendable {
         return RotationReport(environment: definition.name, mode: request.mode, dryRun: request.dryRun, entries: entries)
     }
 
-    /// A kind's strategy, and what `--finalize` does for it.
+    /// A kind's strategy, and what `--finalize` does for it (with `dryRun`: says what it would
+    /// do, and changes nothing).
     struct KindStrategy: Sendable {
         var rotation: any RotationStrategy
-        var finalize: @Sendable (RotationTarget, Date) async throws(RotationError) -> String
-        func finalize(target: RotationTarget, now: Date) async throws(RotationError) -> String { try await finalize(target, now) }
+        var finalize: @Sendable (RotationTarget, Date, _ dryRun: Bool) async throws(RotationError) -> String
+        func finalize(target: RotationTarget, now: Date, dryRun: Bool) async throws(RotationError) -> String { try await finalize(target, now, dryRun) }
     }
 
     func makeStrategies(_ request: RotationRequest, definition: EnvironmentDefinition, store: any SecretStore, needsIAM: Bool) throws(RotationError) -> [String: KindStrategy] {
         var strategies: [String: KindStrategy] = [
-            "generated": KindStrategy(rotation: GeneratedStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
-            "redis": KindStrategy(rotation: RedisStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
-            "postgres": KindStrategy(rotation: PostgresStrategy(store: store)) { _, _ throws(RotationError) in "nothing to finalize" },
+            "generated": KindStrategy(rotation: GeneratedStrategy(store: store)) { _, _, _ throws(RotationError) in "nothing to finalize" },
+            "redis": KindStrategy(rotation: RedisStrategy(store: store)) { _, _, _ throws(RotationError) in "nothing to finalize" },
+            "postgres": KindStrategy(rotation: PostgresStrategy(store: store)) { _, _, _ throws(RotationError) in "nothing to finalize" },
         ]
         if needsIAM, let iam = try IAMKeyStrategy.make(request, definition: definition, store: store) { strategies["iam-access-key"] = iam }
         return strategies

@@ -35,6 +35,8 @@ public struct RotationReport: Sendable {
             case failed
             /// `--finalize`: inactive IAM keys deleted.
             case finalized
+            /// `--finalize --dry-run`: the inactive IAM keys it would delete are named; none is.
+            case wouldFinalize = "would-finalize"
         }
 
         public var name: String
@@ -80,7 +82,7 @@ public struct RotationReport: Sendable {
         }
         if !rows.isEmpty { out += MigrationReport.table(header: ["status", "secret", "kind", "current since", "due", "note"], rows: rows) }
         var parts: [String] = []
-        for status in [Entry.Status.rotated, .resumed, .wouldRotate, .due, .overdue, .notDue, .external, .disabled, .unsupported, .superseded, .testFailed, .failed, .finalized] {
+        for status in [Entry.Status.rotated, .resumed, .wouldRotate, .due, .overdue, .notDue, .external, .disabled, .unsupported, .superseded, .testFailed, .failed, .finalized, .wouldFinalize] {
             let n = count(status)
             if n > 0 { parts.append("\(n) \(status.rawValue)") }
         }

@@ -223,6 +223,10 @@ struct IAMAccessKeysTests {
         let recorded = try await f.keys.finalize(user: user.name, keep: [old.accessKeyId], olderThan: Date().addingTimeInterval(3600), secret: Self.secret)
         #expect(recorded.isEmpty)
         #expect(try await f.ids(user.name) == [user.accessKeyId, old.accessKeyId])
+        // A dry run past the grace period: names the inactive one, deletes nothing.
+        let dry = try await f.keys.finalize(user: user.name, keep: [], olderThan: Date().addingTimeInterval(3600), secret: Self.secret, dryRun: true)
+        #expect(dry.map(\.id) == [old.accessKeyId])
+        #expect(try await f.ids(user.name) == [user.accessKeyId, old.accessKeyId])
         // Past the grace period: the inactive one goes, the active one stays though not recorded.
         let late = try await f.keys.finalize(user: user.name, keep: [], olderThan: Date().addingTimeInterval(3600), secret: Self.secret)
         #expect(late.map(\.id) == [old.accessKeyId])
