@@ -78,7 +78,7 @@ public struct RedisConnectionString: Sendable, Equatable, CustomStringConvertibl
                 try Self.validate(key: key, value: value)
                 options.append(Option(key: key, value: value, valueRange: valueStart..<hi))
             } else {
-                endpoints.append(try Self.endpoint(String(decoding: bytes[lo..<hi], as: UTF8.self)))
+                endpoints.append(try Self.endpoint(String(decoding: bytes[lo..<hi], as: UTF8.self), part: options.count + endpoints.count + 1))
             }
         }
         self.text = text
@@ -164,45 +164,61 @@ public struct RedisConnectionString: Sendable, Equatable, CustomStringConvertibl
     static func validate(key: String, value: String) throws(RedisConnectionStringError) {
         let lower = key.lowercased()
         if booleanKeys.contains(lower), boolean(value) == nil {
-            throw .invalidValue(key: key, value: value, expected: "True or False")
+            throw .invalidValue(key: key, expected: "True or False")
         }
         if integerKeys.contains(lower), Int32(value) == nil {
-            throw .invalidValue(key: key, value: value, expected: "a whole number")
+            throw .invalidValue(key: key, expected: "a whole number")
         }
     }
 
-    static func endpoint(_ part: String) throws(RedisConnectionStringError) -> Endpoint {
+    /// The endpoint part number `part` (1-based, among the non-empty parts). A part that is not
+    /// an endpoint is refused without its text: it may be a URL with a password in it
+    /// (`redis://user:password@host`), or the rest of a password that held a `,`.
+    static func endpoint(_ part: String, part index: Int) throws(RedisConnectionStringError) -> Endpoint {
+        let invalid = RedisConnectionStringError.invalidEndpoint(part: index)
+        if part.contains("@") || part.contains("/") { throw .urlEndpoint(part: index) }
         func port(_ text: Substring) throws(RedisConnectionStringError) -> Int {
-            guard let port = Int(text), (1...65535).contains(port) else { throw .invalidEndpoint(part) }
+            guard let port = Int(text), (1...65535).contains(port) else { throw invalid }
             return port
         }
+        func isIPv6(_ text: Substring) -> Bool {
+            let address = text.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            return address.count { $0 == ":" } >= 2 && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
         if part.hasPrefix("[") {
-            guard let close = part.firstIndex(of: "]") else { throw .invalidEndpoint(part) }
-            let host = String(part[part.index(after: part.startIndex)..<close])
+            guard let close = part.firstIndex(of: "]") else { throw invalid }
+            let host = part[part.index(after: part.startIndex)..<close]
             let rest = part[part.index(after: close)...]
-            guard !host.isEmpty else { throw .invalidEndpoint(part) }
-            if rest.isEmpty { return Endpoint(host: host, port: nil) }
-            guard rest.hasPrefix(":") else { throw .invalidEndpoint(part) }
-            return Endpoint(host: host, port: try port(rest.dropFirst()))
+            guard isIPv6(host) else { throw invalid }
+            if rest.isEmpty { return Endpoint(host: String(host), port: nil) }
+            guard rest.hasPrefix(":") else { throw invalid }
+            return Endpoint(host: String(host), port: try port(rest.dropFirst()))
         }
         let colons = part.count { $0 == ":" }
-        if colons > 1 { return Endpoint(host: part, port: nil) }  // a bare IPv6 address
+        if colons > 1 {
+            guard isIPv6(part[...]) else { throw invalid }
+            return Endpoint(host: part, port: nil)  // a bare IPv6 address
+        }
         if colons == 1 {
             let colon = part.firstIndex(of: ":")!
             let host = String(part[..<colon])
-            guard !host.isEmpty else { throw .invalidEndpoint(part) }
+            guard !host.isEmpty else { throw invalid }
             return Endpoint(host: host, port: try port(part[part.index(after: colon)...]))
         }
         return Endpoint(host: part, port: nil)
     }
 }
 
-/// Why a StackExchange.Redis string was refused. Never shows a password.
+/// Why a StackExchange.Redis string was refused. Never shows a password, nor any text that could
+/// hold one: a part is named by its number, an option by its key.
 public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertible {
     case emptyKey(part: Int)
-    case invalidEndpoint(String)
+    /// Part `part` (1-based, among the non-empty parts) is neither `key=value` nor an endpoint.
+    case invalidEndpoint(part: Int)
+    /// Part `part` is a URL (`redis://user:password@host:port`), which this format is not.
+    case urlEndpoint(part: Int)
     /// A known option whose value does not read (`ssl=yes`).
-    case invalidValue(key: String, value: String, expected: String)
+    case invalidValue(key: String, expected: String)
     /// A new password the format cannot carry.
     case unwritablePassword(reason: String)
     /// Connection options asked for an endpoint the string does not have.
@@ -211,8 +227,10 @@ public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .emptyKey(let part): "Redis connection string: part \(part) has an `=` but no key"
-        case .invalidEndpoint(let endpoint): "Redis connection string: endpoint `\(endpoint)` is not host, host:port or [address]:port"
-        case .invalidValue(let key, let value, let expected): "Redis connection string: `\(key)` is `\(value)`, expected \(expected)"
+        case .invalidEndpoint(let part): "Redis connection string: part \(part) is not key=value, host, host:port or [address]:port (its text is not shown: it may hold part of a password)"
+        case .urlEndpoint(let part):
+            "Redis connection string: part \(part) is a URL (scheme://user:password@host); write StackExchange.Redis's form, host:port,user=...,password=... (the URL is not shown)"
+        case .invalidValue(let key, let expected): "Redis connection string: `\(key)` must be \(expected) (the value is not shown)"
         case .unwritablePassword(let reason): "Redis connection string: the new password cannot be written: \(reason)"
         case .noEndpoint(let index, let count): "Redis connection string: no endpoint \(index + 1) (it has \(count))"
         }

@@ -147,6 +147,33 @@ struct RedisConnectionStringTests {
         #expect(throws: RedisConnectionStringError.self) { try RedisConnectionString(text) }
     }
 
+    @Test(
+        "a part that is not an endpoint is refused by its number, its text never shown",
+        arguments: [
+            ("redis://app:REDISLEAK1@10.0.0.5:6379,user=app", RedisConnectionStringError.urlEndpoint(part: 1)),
+            ("h:1,password=pa,ss:REDISLEAK2", .invalidEndpoint(part: 3)),
+            ("h:1,user:REDISLEAK3@h2", .urlEndpoint(part: 2)),
+            ("fe80::1:REDISLEAK4", .invalidEndpoint(part: 1)),
+            ("[REDISLEAK5]:6379", .invalidEndpoint(part: 1)),
+            ("h:1,ssl=REDISLEAK6", .invalidValue(key: "ssl", expected: "True or False")),
+        ])
+    func refusesWithoutEchoing(_ text: String, _ expected: RedisConnectionStringError) {
+        do {
+            _ = try RedisConnectionString(text)
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect(error == expected)
+            #expect(!error.description.contains("REDISLEAK"), "\(error.description)")
+        }
+    }
+
+    @Test("IPv6 endpoints: bare, bracketed, with a zone; IPv4-mapped")
+    func ipv6() throws {
+        let parsed = try RedisConnectionString("fe80::1%eth0,[2001:db8::7]:6380,::ffff:10.0.0.5")
+        #expect(parsed.endpoints.map(\.host) == ["fe80::1%eth0", "2001:db8::7", "::ffff:10.0.0.5"])
+        #expect(parsed.endpoints.map(\.port) == [nil, 6380, nil])
+    }
+
     @Test("errors name the key, never a password")
     func errorsHidePassword() {
         do {
