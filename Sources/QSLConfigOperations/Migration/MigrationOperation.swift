@@ -283,8 +283,10 @@ public struct MigrationOperation: Sendable {
                 let reference = try? JSONDocument(parsingAnyValue: Array(edit.replacement.utf8), file: file.path).root.stringValue
             {
                 entry.reference = reference
-            } else if edit.replacement.isEmpty {
-                entry.original = nil  // a removed access key: not restorable
+            } else if edit.replacement.isEmpty || original.contains(UInt8(ascii: "\"")) {
+                // A removed access key (a member, or an array element now `null`): not
+                // restorable, and the journal keeps no string the file held.
+                entry.original = nil
             } else {
                 entry.original = String(decoding: original, as: UTF8.self)
             }

@@ -206,4 +206,32 @@ extension MigrationOperationTests {
         let again = try await MigrationOperation().run(Self.request(root, store: store))
         #expect(again.isNothingToDo)
     }
+
+    @Test("an AWS access key in an array element is taken out, never kept in the journal, and rollback does not put it back")
+    func accessKeyInArrayNotJournalled() async throws {
+        let root = try PlatformFixtures.temporaryDirectory("planted-array")
+        let planted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/planted").path
+        for item in try FileManager.default.contentsOfDirectory(atPath: planted) {
+            try FileManager.default.copyItem(atPath: planted + "/" + item, toPath: root + "/" + item)
+        }
+        let file = root + "/services/payments/appsettings.json"
+        let keyId = "AKIAQSLARRAY0FAKE222"
+        var text = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        text = text.replacingOccurrences(of: "  \"Fees\": {", with: "  \"Backup\": {\n    \"KeyIds\": [\"\(keyId)\"]\n  },\n  \"Fees\": {")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus == 0, "\(report.text())")
+        #expect(report.plan.accessKeys.contains { $0.key.spelling == "Backup:KeyIds:0" })
+        let after = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(!after.contains(keyId))
+        let journal = String(decoding: try FileBytes.read(root + "/.qsl/migrate-journal.json"), as: UTF8.self)
+        #expect(!journal.contains(keyId), "the journal holds no access key")
+
+        let outcome = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(outcome.skipped.isEmpty, "\(outcome.skipped)")
+        let restored = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(!restored.contains(keyId), "rollback does not restore an access key")
+        #expect(outcome.notRestored.contains { $0.hasSuffix("Backup:KeyIds:0") }, "\(outcome.notRestored)")
+    }
 }
