@@ -67,6 +67,9 @@ struct RollbackCommand: AsyncParsableCommand {
             do {
                 let outcome = try await operation.secret(name)
                 printOutput("rolled back \(name): AWSCURRENT is version \(outcome.to) again (was \(outcome.from), now AWSPREVIOUS)\n")
+                if let pending = outcome.withdrawnPending {
+                    printOutput("  withdrew AWSPENDING from version \(pending), so that no rotation resumes it\n")
+                }
             } catch {
                 printError("qsl-config rollback: \(error.description)")
                 status = max(status, error.isStoreFailure ? ExitStatus.awsFailure : ExitStatus.badInput)

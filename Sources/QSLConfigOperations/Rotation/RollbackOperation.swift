@@ -15,15 +15,16 @@ public struct RollbackOperation: Sendable {
         self.makeAWSContext = makeAWSContext
     }
 
-    /// Moves AWSCURRENT back to AWSPREVIOUS; returns the version ids it moved between.
-    public func secret(_ name: String) async throws(RotationError) -> (from: String, to: String) {
+    /// Moves AWSCURRENT back to AWSPREVIOUS; returns the version ids it moved between, and the
+    /// version whose AWSPENDING label it withdrew, if any.
+    public func secret(_ name: String) async throws(RotationError) -> (from: String, to: String, withdrawnPending: String?) {
         let description: SecretDescription
         do { description = try await store.describeSecret(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
         let hooks = try IAMKeyStrategy.rollbackHooks(for: description, makeAWSContext: makeAWSContext)
             ?? RedisStrategy.rollbackHooks(for: description, store: store)
             ?? PostgresStrategy.rollbackHooks(for: description, store: store, policy: definition.rotation?["postgres"])
         let outcome = try await SecretRollback(store: store).run(name, hooks: hooks)
-        return (outcome.from, outcome.to)
+        return (outcome.from, outcome.to, outcome.withdrawnPending)
     }
 
     /// Writes the previous value of a parameter as a new version.

@@ -6,12 +6,18 @@ import QSLConfigCore
 /// version that held it, and the version that was current becomes `AWSPREVIOUS`, so a rollback
 /// can itself be rolled back. A kind with a resource makes the previous value work there again
 /// first and retires the current one after (an IAM key reactivated, the other deactivated).
+///
+/// An `AWSPENDING` label is withdrawn before the move, wherever it is: on the version rolled back
+/// from (a rotation stopped before its last call) or on a staged version (a rotation whose test
+/// failed), the next `rotate` would resume it and promote the value the rollback left.
 struct SecretRollback: Sendable {
     let store: any SecretStore
 
     struct Outcome: Sendable {
         var from: String
         var to: String
+        /// The version whose `AWSPENDING` label the rollback withdrew.
+        var withdrawnPending: String?
     }
 
     /// What a kind does at the resource around the label move, given the previous and the
@@ -38,12 +44,20 @@ struct SecretRollback: Sendable {
             values = (try await value(previous.versionId), try await value(current.versionId))
             try await hooks.before(values!.previous, values!.current)
         }
+        let pending = versions.first { $0.stages.contains("AWSPENDING") }
+        if let pending {
+            do {
+                try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: pending.versionId)
+            } catch {
+                throw RotationError(secret: name, step: .rollback, store: error)
+            }
+        }
         do {
             try await store.updateSecretVersionStage(name, stage: "AWSCURRENT", moveToVersionId: previous.versionId, removeFromVersionId: current.versionId)
         } catch {
             throw RotationError(secret: name, step: .rollback, store: error)
         }
         if let hooks, let values { try await hooks.after(values.previous, values.current) }
-        return Outcome(from: current.versionId, to: previous.versionId)
+        return Outcome(from: current.versionId, to: previous.versionId, withdrawnPending: pending?.versionId)
     }
 }

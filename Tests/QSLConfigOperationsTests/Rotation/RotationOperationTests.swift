@@ -227,4 +227,33 @@ struct RotationOperationTests {
         #expect(try await f.value("qsl/prod/jwt") == rotated)
         #expect(try await f.versions("qsl/prod/jwt").count == 2, "rollback creates no version")
     }
+
+    @Test("rollback withdraws AWSPENDING: a rotation stopped before its last call, or one whose test failed, is not resumed over the rollback")
+    func rollbackWithdrawsPending() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        _ = try await RotationOperation().run(f.request())
+        let rotated = try await f.value("qsl/prod/jwt")
+        // Killed between the two finish calls: AWSPENDING still on the new AWSCURRENT.
+        let current = try #require(try await f.versions("qsl/prod/jwt").first { $0.stages.contains("AWSCURRENT") })
+        try await f.store.updateSecretVersionStage("qsl/prod/jwt", stage: "AWSPENDING", moveToVersionId: current.versionId, removeFromVersionId: nil)
+        let outcome = try await SecretRollback(store: f.store).run("qsl/prod/jwt")
+        #expect(outcome.withdrawnPending == current.versionId)
+        #expect(try await f.value("qsl/prod/jwt") == "v1")
+        #expect(Self.labels(try await f.versions("qsl/prod/jwt")) == ["AWSCURRENT", "AWSPREVIOUS"])
+        let due = try await RotationOperation().run(f.request { $0.onlyDue = true })
+        #expect(!due.entries.contains { $0.status == .resumed }, "\(due.text())")
+        #expect(try await f.value("qsl/prod/jwt") != rotated, "the rolled-back value is never promoted again")
+
+        // A staged version from a rotation whose test failed.
+        let g = try Fixture()
+        try await g.create("qsl/prod/jwt", "v1", kind: "generated")
+        _ = try await RotationOperation().run(g.request())
+        let staged = try await g.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("staged-before-the-rollback")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        let second = try await SecretRollback(store: g.store).run("qsl/prod/jwt")
+        #expect(second.withdrawnPending == staged.versionId)
+        let after = try await RotationOperation().run(g.request())
+        #expect(after.entries.map(\.status) == [.rotated], "\(after.text())")
+        #expect(try await g.value("qsl/prod/jwt") != "staged-before-the-rollback")
+    }
 }
