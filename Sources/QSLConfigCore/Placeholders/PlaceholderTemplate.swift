@@ -81,6 +81,17 @@ public struct PlaceholderTemplate: Sendable, Hashable {
         return out
     }
 
+    /// `text` written so that it parses back as one literal: each `${` and `$<` escaped as `$${`
+    /// and `$$<`.
+    ///
+    /// ```swift
+    /// PlaceholderTemplate.escapingLiteral("a${b")  // "a$${b"
+    /// ```
+    public static func escapingLiteral(_ text: String) -> String {
+        guard mayContainReference(text) else { return text }
+        return text.replacing("${", with: "$${").replacing("$<", with: "$$<")
+    }
+
     /// The value with literal escapes undone and references kept in their canonical spelling.
     public var canonicalText: String {
         render { (reference: PlaceholderReference) -> String in reference.description }

@@ -249,7 +249,7 @@ enum ECSBundle {
         for part in parts {
             switch part {
             case .literal(let literal):
-                text += literal.replacing("${", with: "$${").replacing("$<", with: "$$<")
+                text += PlaceholderTemplate.escapingLiteral(literal)
                 if case .literal(let previous)? = expected.last {
                     expected[expected.count - 1] = .literal(previous + literal)
                 } else {

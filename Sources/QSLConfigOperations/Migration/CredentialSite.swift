@@ -31,8 +31,12 @@ public struct CredentialSite: Sendable {
     public var isOverlay: Bool
     /// The services that load this value (in the source or the target environment).
     public var services: [String]
-    /// The value. Never printed; it goes into the store and is compared after the rewrite.
+    /// The value as the service reads it (a `$${` escape undone). Never printed; it goes into
+    /// the store and is compared after the rewrite.
     var value: SecretValue
+    /// Whether the value holds a `${...}` reference beside its plaintext, which `migrate` cannot
+    /// move part of.
+    var holdsReference = false
 
     /// `file` and key, the site's identity.
     var id: SiteID { SiteID(file: file, key: key.folded) }

@@ -151,9 +151,20 @@ struct MigrationPlanner {
             if let service, !scan.sites[id]!.services.contains(service) { scan.sites[id]!.services.append(service) }
             return
         }
+        // The value the service reads: a `$${` escape is a literal `${`, and a secret's value is
+        // never parsed for references, so it goes into the store unescaped.
+        var value = entry.value ?? ""
+        var holdsReference = false
+        if PlaceholderTemplate.mayContainReference(value) {
+            if let template = try? PlaceholderTemplate(parsing: value), template.references.isEmpty {
+                value = template.render { _ in "" }
+            } else {
+                holdsReference = true
+            }
+        }
         scan.sites[id] = CredentialSite(
             file: json.document.file, key: entry.key, finding: finding, valueRange: json.byteRange, location: json.location, isShared: isShared,
-            isOverlay: isOverlay, services: service.map { [$0] } ?? [], value: SecretValue(entry.value ?? ""))
+            isOverlay: isOverlay, services: service.map { [$0] } ?? [], value: SecretValue(value), holdsReference: holdsReference)
     }
 
     // MARK: Planning
@@ -170,6 +181,13 @@ struct MigrationPlanner {
         var warnings: [Diagnostic] = []
         let ordered = scan.sites.values.sorted { $0.id < $1.id }
         let migrated = ordered.filter { if case .credential = $0.finding { return true } else { return false } }
+        for site in migrated where site.holdsReference {
+            unmigratable.append(
+                Diagnostic(
+                    at: site.location,
+                    "'\(site.key)' holds a reference beside its plaintext, and migrate moves whole values only; move the plaintext part into a secret by hand",
+                    rule: "migrate-reference", keyPath: site.key.spelling))
+        }
 
         // 2. Names: fixed by the target's references where the site is the source's winner. A
         // site the target reads under several names is written under each; the first, the one

@@ -101,7 +101,11 @@ public struct MigrationRollback: Sendable {
                 let document = try JSONDocument(parsing: bytes, file: file.path)
                 let edits = file.replacements.compactMap { replacement -> JSONEdit? in
                     let range = replacement.offset..<(replacement.offset + replacement.length)
-                    if let reference = replacement.reference { return JSONEdit(range: range, replacement: JSONStringEncoding.quoted(values[reference] ?? "")) }
+                    if let reference = replacement.reference {
+                        // The secret holds the value as the service read it; the file spells a
+                        // literal `${` as `$${`.
+                        return JSONEdit(range: range, replacement: JSONStringEncoding.quoted(PlaceholderTemplate.escapingLiteral(values[reference] ?? "")))
+                    }
                     return replacement.original.map { JSONEdit(range: range, replacement: $0) }
                 }
                 try AtomicFile.write(try document.applying(edits), to: file.path, mode: mode_t(file.mode), followingLinks: true)

@@ -214,6 +214,8 @@ struct PolicyCheck {
         guard !value.isEmpty else { return nil }
         if writeOnly {
             guard PlaceholderTemplate.mayContainReference(value) else { return .writeOnly }
+            // Only `$${` escapes: plain text all the same.
+            if let template = try? PlaceholderTemplate(parsing: value), template.references.isEmpty { return .writeOnly }
             return CredentialClassifier.containsCredential(value) ? .writeOnly : nil
         }
         guard let finding = CredentialClassifier.findings(key: key, value: value).first else { return nil }

@@ -234,4 +234,59 @@ extension MigrationOperationTests {
         #expect(!restored.contains(keyId), "rollback does not restore an access key")
         #expect(outcome.notRestored.contains { $0.hasSuffix("Backup:KeyIds:0") }, "\(outcome.notRestored)")
     }
+
+    /// The planted fixture copied into a new folder, with `edit` applied to payments' file.
+    static func plantedCopy(_ label: String, editing edit: (String) -> String) throws -> (root: String, file: String) {
+        let root = try PlatformFixtures.temporaryDirectory(label)
+        let planted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/planted").path
+        for item in try FileManager.default.contentsOfDirectory(atPath: planted) {
+            try FileManager.default.copyItem(atPath: planted + "/" + item, toPath: root + "/" + item)
+        }
+        let file = root + "/services/payments/appsettings.json"
+        let text = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        let edited = edit(text)
+        precondition(edited != text, "the edit changed nothing")
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: file))
+        return (root, file)
+    }
+
+    @Test("a credential written with an escaped `$$` is stored as the service reads it, and resolves to the same text")
+    func escapedDollarStoredUnescaped() async throws {
+        let (root, file) = try Self.plantedCopy("planted-escape") { $0.replacingOccurrences(of: "violet-anchor-7319", with: "violet-$${anchor-7319") }
+        let original = try FileBytes.read(file)
+        #expect(String(decoding: original, as: UTF8.self).contains(#""BankPin": "violet-$${anchor-7319","#))
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus == 0, "\(report.text())")
+        let after = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(!after.contains("anchor-7319"), "\(report.text())")
+        let stored = try await store.getSecret(SecretVersionSelector(secretId: "qsl/production/payments/settlement"))
+        guard case .string(let text) = stored.payload else { Issue.record("not a string secret"); return }
+        let object = try JSONSerialization.jsonObject(with: Data(text.unsafeRevealed.utf8)) as? [String: String]
+        #expect(object?["bankPin"] == "violet-${anchor-7319", "the value the service read, not the file's escape")
+        #expect(report.endCheckFailures.isEmpty)
+
+        let outcome = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(outcome.skipped.isEmpty, "\(outcome.skipped)")
+        // Byte for byte but for the AWS access keys, which rollback never restores.
+        let restored = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        let expected = String(decoding: original, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("AKIA") && !$0.contains("SecretAccessKey") }
+        #expect(restored.split(separator: "\n", omittingEmptySubsequences: false) == expected, "rollback writes the escape back: \(restored)")
+    }
+
+    @Test("a credential with a reference inside it is refused, named by key and line, and nothing is written")
+    func credentialWithReferenceRefused() async throws {
+        let (root, _) = try Self.plantedCopy("planted-reference") {
+            $0.replacingOccurrences(of: "xoxb-2741958301-5820391746-PlAnTeDfAkEsLaCkBoT9xQ", with: "xoxb-2741958301-5820391746-PlAnTeDfAkEsLaCkBoT9xQ${SLACK_SUFFIX:}")
+        }
+        let before = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus != 0 && !report.wrote)
+        let refusal = report.plan.unmigratable.filter { $0.rule == "migrate-reference" }
+        #expect(refusal.count == 1 && refusal.first?.keyPath == "Chat:SlackBot", "\(report.plan.unmigratable.map(\.description))")
+        #expect(refusal.first?.description.contains("PlAnTeD") == false, "no value in the message")
+        #expect(try Self.snapshot(root) == before, "no file changed")
+        #expect(try await store.listSecrets(prefix: nil).isEmpty, "no secret written")
+    }
 }
