@@ -82,6 +82,7 @@ public struct MigrationOperation: Sendable {
         }
         var report = MigrationReport(plan: plan, dryRun: request.dryRun, wrote: false, calls: calls, endCheckFailures: [], resumed: resumed)
         if request.dryRun || report.exitStatus != 0 || report.isNothingToDo { return report }
+        try Self.checkUnchanged(plan.files, written: 0)
 
         // Write the secrets, journaled.
         var journal = MigrationJournal(
@@ -143,8 +144,9 @@ public struct MigrationOperation: Sendable {
         try journal.save(root: root.path)
         request.afterStep?("journal: secrets read back")
 
-        // Rewrite the files.
-        for file in plan.files {
+        // Rewrite the files: none if one changed since the plan read it, and each only as planned.
+        try Self.checkUnchanged(plan.files, written: 0)
+        for (index, file) in plan.files.enumerated() {
             request.progress?("rewrite \(file.path)")
             let before: [UInt8]?
             let after: [UInt8]
@@ -158,6 +160,7 @@ public struct MigrationOperation: Sendable {
                     }
                 } else {
                     let document = try JSONDocument(contentsOfFile: file.path)
+                    guard MigrationJournal.digest(document.bytes) == file.planned else { throw Self.changed(file.path, written: index) }
                     before = document.bytes
                     after = try document.applying(file.edits)
                     if let permissions = FileBytes.permissions(of: file.path) { mode = Int(permissions) }
@@ -265,6 +268,29 @@ public struct MigrationOperation: Sendable {
         tags["qsl:services"] = fit(secret.services.joined(separator: " "))
         tags["qsl:source"] = fit(secret.sites.map { "\($0.file):\($0.location.line) \($0.key.spelling)" }.joined(separator: " "))
         return tags.mapValues { String($0.map { $0.isLetter || $0.isNumber || " _.:/=+-@".contains($0) ? $0 : "_" }) }
+    }
+
+    /// Throws when a file of the plan is not as the plan read it: edited since (its edits would
+    /// land on other bytes, or overwrite the edit), or, for an overlay to create, there now.
+    static func checkUnchanged(_ files: [MigrationPlan.File], written: Int) throws(MigrationError) {
+        for file in files {
+            if file.newText != nil {
+                guard !FileBytes.exists(file.path) else { throw changed(file.path, written: written) }
+                continue
+            }
+            guard let bytes = try? FileBytes.read(file.path, maxBytes: 64 << 20), MigrationJournal.digest(bytes) == file.planned else {
+                throw changed(file.path, written: written)
+            }
+        }
+    }
+
+    static func changed(_ path: String, written: Int) -> MigrationError {
+        let done = written == 0 ? "no file was rewritten" : "\(written) file\(written == 1 ? " was" : "s were") rewritten before it"
+        return MigrationError([
+            Diagnostic(
+                at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
+                "this file changed while migrate ran, and is left as it is now (\(done)); run migrate again to plan from it", rule: "migrate-file")
+        ])
     }
 
     /// Every edit of a file, in the rewritten file's offsets, with what undoes it: the reference

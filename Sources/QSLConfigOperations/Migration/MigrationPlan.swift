@@ -52,6 +52,9 @@ public struct MigrationPlan: Sendable {
         var edits: [JSONEdit]
         /// For a file that does not exist yet (a target overlay): its text.
         var newText: String?
+        /// `sha256:` of the bytes the edits were planned against (`nil` for a new file, which
+        /// must still not exist): a file that changed since is not rewritten.
+        var planned: String?
         /// Keys whose values become references, members added, members removed.
         public var replaced: [String]
         public var added: [String]

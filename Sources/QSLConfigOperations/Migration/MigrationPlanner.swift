@@ -54,6 +54,9 @@ struct MigrationPlanner {
         var targetOther: [String: [ConfigKey: ConfigEntry]] = [:]
         /// Per service: the source's literal `AWS:SecretsManagerPrefix`.
         var sourcePrefix: [String: String] = [:]
+        /// Each file that holds a site, as the scan read it: the byte ranges of its sites are in
+        /// these bytes, so its edits are made against them too.
+        var documents: [String: JSONDocument] = [:]
     }
 
     func scan() throws(MigrationError) -> Scan {
@@ -147,6 +150,7 @@ struct MigrationPlanner {
     /// Adds a site, or a service that reads it; a shared value no service reads has none.
     func record(_ entry: ConfigEntry, json: JSONValue, finding: CredentialSite.Finding, isShared: Bool, isOverlay: Bool, service: String?, into scan: inout Scan) {
         let id = CredentialSite.SiteID(file: json.document.file, key: entry.key.folded)
+        if scan.documents[json.document.file] == nil { scan.documents[json.document.file] = json.document }
         if scan.sites[id] != nil {
             if let service, !scan.sites[id]!.services.contains(service) { scan.sites[id]!.services.append(service) }
             return
@@ -177,6 +181,14 @@ struct MigrationPlanner {
 
     func plan() throws(MigrationError) -> MigrationPlan {
         let scan = try scan()
+        // Every file as planned against: the scan's read, else one read here, kept.
+        var documents = scan.documents
+        func document(_ path: String) -> JSONDocument? {
+            if let known = documents[path] { return known }
+            let read = self.document(path)
+            documents[path] = read
+            return read
+        }
         var unmigratable: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         let ordered = scan.sites.values.sorted { $0.id < $1.id }
@@ -395,7 +407,10 @@ struct MigrationPlanner {
                     newText = JSONDocument.newFile(with: members)
                 }
             }
-            files.append(MigrationPlan.File(path: path, edits: fileEdits, newText: newText, replaced: replaced[path] ?? [], added: added, removed: removed[path] ?? []))
+            files.append(
+                MigrationPlan.File(
+                    path: path, edits: fileEdits, newText: newText, planned: newText == nil ? documents[path].map { MigrationJournal.digest($0.bytes) } : nil,
+                    replaced: replaced[path] ?? [], added: added, removed: removed[path] ?? []))
         }
         // A file is rewritten where it lies, through a symbolic link, so two paths that are one
         // file (a link to another file this plan rewrites) cannot both be: each edit was planned

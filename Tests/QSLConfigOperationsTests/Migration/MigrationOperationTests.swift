@@ -289,4 +289,32 @@ extension MigrationOperationTests {
         #expect(try Self.snapshot(root) == before, "no file changed")
         #expect(try await store.listSecrets(prefix: nil).isEmpty, "no secret written")
     }
+
+    @Test("a file edited while migrate runs is not rewritten over the edit; the next run plans from the edited file")
+    func fileEditedDuringTheRun() async throws {
+        let root = try Self.copyOfRepository()
+        let file = root + "/platform/src/ComplianceService/appsettings.json"
+        let before = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        var request = Self.request(root, store: store)
+        request.afterStep = { step in
+            guard step == "journal: started" else { return }
+            // Someone saves the file between the plan and the rewrite.
+            let text = String(decoding: (try? FileBytes.read(file)) ?? [], as: UTF8.self)
+            try? AtomicFile.write(Array(text.replacingOccurrences(of: "{", with: "{\n  \"EditedByHand\": \"yes\",", options: [], range: text.range(of: "{")).utf8), to: file, mode: 0o644)
+        }
+        let error = await #expect(throws: MigrationError.self) { try await MigrationOperation().run(request) }
+        let message = error?.diagnostics.map(\.description).joined(separator: "\n") ?? ""
+        #expect(message.contains("changed while migrate ran") && message.contains("no file was rewritten"), "\(message)")
+        let edited = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(edited.contains("EditedByHand") && edited.contains(#""ComplyCubeApiUrl": "https://"#), "the edit stays, nothing migrated over it")
+        let relative = "platform/src/ComplianceService/appsettings.json"
+        #expect(before[relative] != nil)
+        #expect(try Self.snapshot(root).filter { $0.key != relative } == before.filter { $0.key != relative }, "no other file rewritten")
+
+        let again = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(again.exitStatus == 0 && again.endCheckFailures.isEmpty, "\(again.text())")
+        let after = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        #expect(after.contains("EditedByHand") && after.contains(#""ComplyCubeApiUrl": "${aws:secrets:"#))
+    }
 }
