@@ -39,7 +39,9 @@ protocol RotationStrategy: Sendable {
 ///
 /// 1. **create**: the new value staged `AWSPENDING` only, with a fresh token that becomes its
 ///    version id. An `AWSPENDING` left on another version than `AWSCURRENT` by an earlier run is
-///    resumed, never generated again.
+///    resumed, never generated again, unless it was staged before the current version was
+///    written (a `secret put` since): it was built from a value no longer current, so it is
+///    withdrawn and a new one made from the current value.
 /// 2. **set**: the value applied at the resource (nothing for generated secrets).
 /// 3. **test**: the value proven to work. A failure promotes nothing: `AWSPENDING` stays for the
 ///    retry.
@@ -72,7 +74,7 @@ struct SecretRotation: Sendable {
         guard let current = versions.first(where: { $0.stages.contains("AWSCURRENT") }) else {
             throw RotationError(secret: name, step: .plan, "the secret has no AWSCURRENT version")
         }
-        let pending = versions.first { $0.stages.contains("AWSPENDING") }
+        var pending = versions.first { $0.stages.contains("AWSPENDING") }
 
         // A run that promoted its version and stopped before removing AWSPENDING: finish it,
         // retiring the old value first (the retire may be what the run did not get to).
@@ -89,6 +91,17 @@ struct SecretRotation: Sendable {
             }
             afterStep?("finish: pending removed")
             return Outcome(status: .resumed, newVersionId: current.versionId, message: "finished a rotation an earlier run had promoted")
+        }
+        // Staged before the current version was written: resuming it would put back (for a JSON
+        // secret, the other keys of) the value it was built from, over the newer one.
+        var withdrawn: String?
+        if let staged = pending, let stagedAt = staged.createdDate, let currentAt = current.createdDate, stagedAt < currentAt {
+            step("withdraw AWSPENDING version \(staged.versionId): staged before the current version was written")
+            try await storeCall(.create) { () async throws(StoreError) in
+                try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: staged.versionId)
+            }
+            withdrawn = staged.versionId
+            pending = nil
         }
         if pending == nil, let expected = target.currentVersionId, expected != current.versionId {
             return Outcome(status: .superseded, message: "another run rotated it since this one started")
@@ -146,7 +159,8 @@ struct SecretRotation: Sendable {
             try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)
         }
         afterStep?("finish: pending removed")
-        return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token)
+        let message = withdrawn.map { "withdrew AWSPENDING version \($0), staged before the current version was written, and rotated from the current value" }
+        return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token, message: message)
     }
 
     func text(of selector: SecretVersionSelector, step: RotationError.Step) async throws(RotationError) -> String {

@@ -256,4 +256,23 @@ struct RotationOperationTests {
         #expect(after.entries.map(\.status) == [.rotated], "\(after.text())")
         #expect(try await g.value("qsl/prod/jwt") != "staged-before-the-rollback")
     }
+
+    @Test("an AWSPENDING staged before a newer AWSCURRENT (a put since) is withdrawn, not resumed over the put")
+    func stalePendingWithdrawn() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/api", #"{"apiKey":"k1","owner":"team-a"}"#, kind: "generated", tags: ["qsl:generated-keys": "apiKey"])
+        // A run staged a value from v1, then stopped; someone then put a new value by hand.
+        let staged = try await f.store.putSecretValue("qsl/prod/api", value: .string(SecretValue(#"{"apiKey":"staged","owner":"team-a"}"#)), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        let put = try await f.store.putSecretValue("qsl/prod/api", value: .string(SecretValue(#"{"apiKey":"k1","owner":"team-b"}"#)), stages: nil, clientRequestToken: UUID().uuidString)
+        #expect(try await f.value("qsl/prod/api").contains("team-b"))
+        let report = try await RotationOperation().run(f.request())
+        #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
+        #expect(report.entries.first?.newVersionId != staged.versionId)
+        #expect(report.entries.first?.message?.contains("withdrew AWSPENDING version \(staged.versionId)") == true, "\(report.text())")
+        let value = try await f.value("qsl/prod/api")
+        #expect(value.contains("team-b") && !value.contains("staged") && !value.contains("\"k1\""), "the put's other keys kept, a new key generated")
+        #expect(try await f.value("qsl/prod/api", stage: "AWSPREVIOUS").contains("team-b"))
+        #expect(try await f.versions("qsl/prod/api").first { $0.versionId == put.versionId }?.stages == ["AWSPREVIOUS"])
+        #expect(Self.labels(try await f.versions("qsl/prod/api")) == ["AWSCURRENT", "AWSPREVIOUS"], "no stray label")
+    }
 }
