@@ -7,6 +7,14 @@ import QSLConfig
 import QSLConfigCore
 import QSLCrypto
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What a migration has done so far, kept under the root (`.qsl/migrate-journal.json`, mode
 /// 0600, written atomically after every step) so that a killed run can be resumed and a finished
 /// one rolled back. It holds no value: secret names, version ids and request tokens, and each
@@ -98,6 +106,39 @@ struct MigrationJournal: Codable, Sendable {
     static let relativePath = ".qsl/migrate-journal.json"
 
     static func path(root: String) -> String { PlatformRoot.join(root, relativePath) }
+
+    /// A finished migration's journal kept aside when another starts: `.qsl/migrate-journal.N.json`,
+    /// N counting up, so that rollbacks undo migrations one at a time, the latest first.
+    static func archivedPath(root: String, number: Int) -> String {
+        PlatformRoot.join(root, ".qsl/migrate-journal.\(number).json")
+    }
+
+    /// The numbers of the journals kept aside, ascending.
+    static func archivedNumbers(root: String) -> [Int] {
+        let folder = PlatformRoot.join(root, ".qsl")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("migrate-journal."), name.hasSuffix(".json") else { return nil }
+            return Int(name.dropFirst("migrate-journal.".count).dropLast(".json".count))
+        }.sorted()
+    }
+
+    /// Moves the finished journal aside before a new migration writes its own.
+    static func archive(root: String) throws(MigrationError) {
+        let target = archivedPath(root: root, number: (archivedNumbers(root: root).last ?? 0) + 1)
+        guard rename(path(root: root), target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw MigrationError([Diagnostic(at: nil, "cannot keep the last migration's journal as \(target): \(reason); nothing was written", rule: "journal")])
+        }
+    }
+
+    /// After a rollback: the journal kept aside last becomes the current one again, so that the
+    /// next rollback undoes the migration before. Returns its path, or `nil` when there is none.
+    static func restoreArchived(root: String) -> String? {
+        guard let last = archivedNumbers(root: root).last else { return nil }
+        let archived = archivedPath(root: root, number: last)
+        return rename(archived, path(root: root)) == 0 ? archived : nil
+    }
 
     /// Reads the journal under `root`, its file paths taken relative to `root` as ``save(root:)``
     /// wrote them, so that a copied or moved tree rolls back and resumes on its own files.

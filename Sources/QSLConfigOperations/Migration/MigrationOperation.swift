@@ -94,6 +94,9 @@ public struct MigrationOperation: Sendable {
             let planned = Set((journal.sites ?? []).map { CredentialSite.SiteID(file: $0.file, key: $0.key) })
             journal.sites! += (previous!.sites ?? []).filter { !planned.contains(CredentialSite.SiteID(file: $0.file, key: $0.key)) }
         }
+        // A finished migration's journal is kept aside, not overwritten: rollback undoes the
+        // migrations one at a time, this one first.
+        if previous != nil, !resumed { try MigrationJournal.archive(root: root.path) }
         try journal.save(root: root.path)
         request.afterStep?("journal: started")
         var written: [String: String] = [:]

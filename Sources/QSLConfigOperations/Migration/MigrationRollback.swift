@@ -19,7 +19,8 @@ import Darwin
 /// added taken out, each file it created removed. The secrets stay in the store.
 ///
 /// A file that changed since the migration wrote it is left alone and named: rolling it back
-/// would undo someone else's edit.
+/// would undo someone else's edit. Each migration's journal is kept, so rollbacks undo them
+/// one at a time, the latest first.
 public struct MigrationRollback: Sendable {
     public init() {}
 
@@ -30,6 +31,8 @@ public struct MigrationRollback: Sendable {
         public var skipped: [String]
         /// AWS access keys the migration took out, which no store holds.
         public var notRestored: [String]
+        /// Whether an earlier migration's journal is now the current one, for the next rollback.
+        public var earlierMigration = false
 
         public func text() -> String {
             var out = ""
@@ -37,6 +40,7 @@ public struct MigrationRollback: Sendable {
             for path in removed { out += "removed \(path) (the migration created it)\n" }
             for path in skipped { out += "warning: \(path) changed since the migration wrote it; left as it is\n" }
             for key in notRestored { out += "note: \(key) (an AWS access key) was removed by the migration and is not restored\n" }
+            if earlierMigration { out += "note: the migration before this one can be rolled back next (run --rollback again)\n" }
             return out + "rollback: \(restored.count) files restored, \(removed.count) removed, \(skipped.count) left as they are\n"
         }
     }
@@ -121,6 +125,7 @@ public struct MigrationRollback: Sendable {
         let journalPath = MigrationJournal.path(root: path)
         try? FileManager.default.removeItem(atPath: journalPath + ".rolled-back")
         try? FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".rolled-back")
+        outcome.earlierMigration = !FileBytes.exists(journalPath) && MigrationJournal.restoreArchived(root: path) != nil
         return outcome
     }
 }

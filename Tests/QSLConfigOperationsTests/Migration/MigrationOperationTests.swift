@@ -317,4 +317,48 @@ extension MigrationOperationTests {
         let after = String(decoding: try FileBytes.read(file), as: UTF8.self)
         #expect(after.contains("EditedByHand") && after.contains(#""ComplyCubeApiUrl": "${aws:secrets:"#))
     }
+
+    @Test("a second migration keeps the first one's journal: two rollbacks undo both, the latest first, back to the original bytes")
+    func secondMigrationKeepsTheFirstJournal() async throws {
+        let root = try Self.copyOfRepository()
+        let original = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let first = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(first.exitStatus == 0 && first.wrote, "\(first.text())")
+        let afterFirst = try Self.snapshot(root)
+        // A service the first migration left alone gets a new credential (development keeps a
+        // value of its own); a second migration moves it.
+        let untouched = try #require(
+            afterFirst.keys.sorted().first {
+                $0.hasPrefix("platform/src/") && $0.hasSuffix("/appsettings.json") && afterFirst[$0] == original[$0]
+                    && afterFirst[$0.replacingOccurrences(of: "appsettings.json", with: "appsettings.Development.json")] != nil
+            })
+        let development = untouched.replacingOccurrences(of: "appsettings.json", with: "appsettings.Development.json")
+        func inserting(_ member: String, into path: String) throws -> [UInt8] {
+            let text = String(decoding: afterFirst[path]!, as: UTF8.self)
+            let edited = text.replacingOccurrences(of: "{", with: "{\n  " + member + ",", options: [], range: text.range(of: "{"))
+            try AtomicFile.write(Array(edited.utf8), to: root + "/" + path, mode: 0o644)
+            return Array(edited.utf8)
+        }
+        let edited = try inserting(#""Partner": { "ApiKey": "sk_live_51SeCoNdMiGrAtIoN0Qx7Vb3Nm" }"#, into: untouched)
+        let editedDevelopment = try inserting(#""Partner": { "ApiKey": "dev-partner-key" }"#, into: development)
+        let second = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(second.exitStatus == 0 && second.wrote, "\(second.text())")
+        #expect(!String(decoding: try FileBytes.read(root + "/" + untouched), as: UTF8.self).contains("SeCoNdMiGrAtIoN"))
+        #expect(FileBytes.exists(root + "/.qsl/migrate-journal.1.json"), "the first journal is kept aside")
+
+        let undoSecond = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(undoSecond.skipped.isEmpty && undoSecond.earlierMigration, "\(undoSecond.text())")
+        var expected = afterFirst
+        expected[untouched] = edited
+        expected[development] = editedDevelopment
+        #expect(try Self.snapshot(root) == expected, "the second migration undone")
+        let undoFirst = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(undoFirst.skipped.isEmpty && !undoFirst.earlierMigration, "\(undoFirst.text())")
+        expected = original
+        expected[untouched] = edited
+        expected[development] = editedDevelopment
+        #expect(try Self.snapshot(root) == expected, "the first migration undone too: every byte as before it")
+        await #expect(throws: MigrationError.self) { try await MigrationRollback().run(root: root) { _ in store } }
+    }
 }
