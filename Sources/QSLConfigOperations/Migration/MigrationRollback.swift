@@ -33,6 +33,10 @@ public struct MigrationRollback: Sendable {
         public var notRestored: [String]
         /// Whether an earlier migration's journal is now the current one, for the next rollback.
         public var earlierMigration = false
+        /// Files restored to the same values but not byte for byte: a restored string's JSON
+        /// escapes (`\u0041`, `\/`) are written as qsl-config writes strings, since the journal
+        /// keeps no trace of a value's spelling.
+        public var reencoded: [String] = []
 
         public func text() -> String {
             var out = ""
@@ -40,6 +44,9 @@ public struct MigrationRollback: Sendable {
             for path in removed { out += "removed \(path) (the migration created it)\n" }
             for path in skipped { out += "warning: \(path) changed since the migration wrote it; left as it is\n" }
             for key in notRestored { out += "note: \(key) (an AWS access key) was removed by the migration and is not restored\n" }
+            for path in reencoded {
+                out += "note: \(path) holds its values again, but not byte for byte: a restored string's JSON escapes are written plainly\n"
+            }
             if earlierMigration { out += "note: the migration before this one can be rolled back next (run --rollback again)\n" }
             return out + "rollback: \(restored.count) files restored, \(removed.count) removed, \(skipped.count) left as they are\n"
         }
@@ -112,8 +119,12 @@ public struct MigrationRollback: Sendable {
                     }
                     return replacement.original.map { JSONEdit(range: range, replacement: $0) }
                 }
-                try AtomicFile.write(try document.applying(edits), to: file.path, mode: mode_t(file.mode), followingLinks: true)
+                let restored = try document.applying(edits)
+                try AtomicFile.write(restored, to: file.path, mode: mode_t(file.mode), followingLinks: true)
                 outcome.restored.append(file.path)
+                // (A file the migration took access keys out of is not its old bytes either; the
+                // note on those keys says why.)
+                if file.removed.isEmpty, MigrationJournal.digest(restored) != file.before { outcome.reencoded.append(file.path) }
                 outcome.notRestored += file.removed.map { "\(file.path): \($0)" }
             } catch let error as Diagnostic {
                 throw MigrationError([error])

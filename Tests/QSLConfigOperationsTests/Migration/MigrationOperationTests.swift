@@ -245,7 +245,6 @@ extension MigrationOperationTests {
         let file = root + "/services/payments/appsettings.json"
         let text = String(decoding: try FileBytes.read(file), as: UTF8.self)
         let edited = edit(text)
-        precondition(edited != text, "the edit changed nothing")
         try Data(edited.utf8).write(to: URL(fileURLWithPath: file))
         return (root, file)
     }
@@ -360,5 +359,27 @@ extension MigrationOperationTests {
         expected[development] = editedDevelopment
         #expect(try Self.snapshot(root) == expected, "the first migration undone too: every byte as before it")
         await #expect(throws: MigrationError.self) { try await MigrationRollback().run(root: root) { _ in store } }
+    }
+
+    @Test("rollback says so when a restored file is not byte for byte what it was (a value written with JSON escapes)")
+    func rollbackNamesReencodedFiles() async throws {
+        let (root, _) = try Self.plantedCopy("planted-escapes") { $0 }
+        let file = root + "/services/orders/appsettings.json"
+        let text = String(decoding: try FileBytes.read(file), as: UTF8.self)
+        try AtomicFile.write(Array(text.replacingOccurrences(of: "blue-harbor-sunrise-42", with: #"blue-harbor-\u0073unrise-42"#).utf8), to: file, mode: 0o644)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus == 0, "\(report.text())")
+        let outcome = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(outcome.reencoded == [file], "\(outcome.text())")
+        #expect(outcome.text().contains("not byte for byte"))
+        let restored = try JSONDocument(parsing: try FileBytes.read(file), file: file)
+        #expect(restored.root["Partner"]?["Handshake"]?.stringValue == "blue-harbor-sunrise-42", "the same value")
+        // The repository's tree, written without escapes, rolls back byte for byte and says nothing.
+        let tree = try Self.copyOfRepository()
+        let treeStore = LocalSecretStore(path: tree + "/.qsl/production.json")
+        _ = try await MigrationOperation().run(Self.request(tree, store: treeStore))
+        let clean = try await MigrationRollback().run(root: tree) { _ in treeStore }
+        #expect(clean.reencoded.isEmpty && !clean.restored.isEmpty, "\(clean.text())")
     }
 }
