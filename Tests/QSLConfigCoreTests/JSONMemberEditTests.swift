@@ -54,6 +54,25 @@ struct JSONMemberEditTests {
                 == "{\n    \"Logging\": {},\n    \"Security\": {\n        \"JWT\": {\n            \"Secret\": \"${aws:secrets:qsl/production/jwt:secret}\",\n            \"Key\": \"k\"\n        }\n    }\n}")
     }
 
+    @Test("a file with CRLF line ends gets CRLF on every line a member adds")
+    func crlfLineEnds() throws {
+        func crlf(_ text: String) -> String { text.replacing("\n", with: "\r\n") }
+        let cases: [(String, [JSONDocument.NewMember], String)] = [
+            (
+                "{\n  \"Kestra\": {\n    \"BaseUrl\": \"http://k\"  // the UI\n  }\n}\n", [.init(path: ["Kestra", "Password"], value: "p")],
+                "{\n  \"Kestra\": {\n    \"BaseUrl\": \"http://k\",  // the UI\n    \"Password\": \"p\"\n  }\n}\n"
+            ),
+            ("{\n  \"A\": \"x\",\n}\n", [.init(path: ["B"], value: "y")], "{\n  \"A\": \"x\",\n  \"B\": \"y\",\n}\n"),
+            ("{\n  \"A\": \"x\"\n}", [.init(path: ["B", "C"], value: "y")], "{\n  \"A\": \"x\",\n  \"B\": {\n    \"C\": \"y\"\n  }\n}"),
+            ("{\n  \"A\": {}\n}", [.init(path: ["A", "b"], value: "v")], "{\n  \"A\": {\n    \"b\": \"v\"\n  }\n}"),
+        ]
+        for (text, members, expected) in cases {
+            #expect(try Self.edited(text, members) == expected, "LF: \(text)")
+            let result = try Self.edited(crlf(text), members)
+            #expect(result == crlf(expected), "CRLF: \(result.debugDescription)")
+        }
+    }
+
     @Test("an empty object and a one-line object take members in their own shape")
     func emptyAndInline() throws {
         #expect(try Self.edited("{\n  \"A\": {}\n}", [.init(path: ["A", "b"], value: "v")]) == "{\n  \"A\": {\n    \"b\": \"v\"\n  }\n}")

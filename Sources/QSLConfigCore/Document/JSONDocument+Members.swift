@@ -134,8 +134,25 @@ extension JSONDocument {
         return object.children.first { $0.key.map(ConfigKey.fold) == folded }
     }
 
-    /// The edits that put `tree` into `object`.
+    /// The file's line break: `\r\n` when its first line ends so, else `\n`.
+    var lineBreak: String {
+        guard let first = bytes.firstIndex(of: UInt8(ascii: "\n")), first > 0, bytes[first - 1] == UInt8(ascii: "\r") else { return "\n" }
+        return "\r\n"
+    }
+
+    /// The edits that put `tree` into `object`, with the file's line breaks.
     func insertion(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
+        let lineBreak = lineBreak
+        guard lineBreak != "\n" else { return insertionLF(of: tree, into: object, unit: unit) }
+        return insertionLF(of: tree, into: object, unit: unit).map { edit in
+            JSONEdit(range: edit.range, replacement: edit.replacement.replacing("\n", with: lineBreak))
+        }
+    }
+
+    /// The edits that put `tree` into `object`, new lines ended by `\n`. A line's end is taken
+    /// before its `\r`, so that on a CRLF file the new text goes between the value (or its
+    /// comment) and the line's `\r\n`.
+    private func insertionLF(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
         let closing = object.byteRange.upperBound - 1  // the closing brace
         let objectIndent = indentation(ofLineStartingAt: lineStart(of: object.byteRange.lowerBound))
         guard let last = object.children.reduce(nil as JSONValue?, { _, child in child }) else {
@@ -149,7 +166,8 @@ extension JSONDocument {
         var afterValue = last.byteRange.upperBound
         while afterValue < closing, Self.isBlank(bytes[afterValue]) { afterValue += 1 }
         let hasTrailingComma = afterValue < closing && bytes[afterValue] == UInt8(ascii: ",")
-        let lineEnd = lineEnd(of: last.byteRange.upperBound)
+        var lineEnd = lineEnd(of: last.byteRange.upperBound)
+        if lineEnd < closing, lineEnd > last.byteRange.upperBound, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
         guard lineEnd < closing else {
             // The object closes on the last member's line (`{"a": 1}`): continue on that line.
             let text = (hasTrailingComma ? " " : ", ") + tree.renderInline()
