@@ -78,7 +78,10 @@ public struct RedisConnectionString: Sendable, Equatable, CustomStringConvertibl
                 try Self.validate(key: key, value: value)
                 options.append(Option(key: key, value: value, valueRange: valueStart..<hi))
             } else {
-                endpoints.append(try Self.endpoint(String(decoding: bytes[lo..<hi], as: UTF8.self), part: options.count + endpoints.count + 1))
+                let part = options.count + endpoints.count + 1
+                // After `password=`, a bare part is most likely the rest of a password with a `,`.
+                if options.contains(where: { $0.key.lowercased() == "password" }) { throw .afterPassword(part: part) }
+                endpoints.append(try Self.endpoint(String(decoding: bytes[lo..<hi], as: UTF8.self), part: part))
             }
         }
         self.text = text
@@ -176,6 +179,7 @@ public struct RedisConnectionString: Sendable, Equatable, CustomStringConvertibl
     /// (`redis://user:password@host`), or the rest of a password that held a `,`.
     static func endpoint(_ part: String, part index: Int) throws(RedisConnectionStringError) -> Endpoint {
         let invalid = RedisConnectionStringError.invalidEndpoint(part: index)
+        if part.hasPrefix("/") { throw .unixSocket(part: index) }
         if part.contains("@") || part.contains("/") { throw .urlEndpoint(part: index) }
         func port(_ text: Substring) throws(RedisConnectionStringError) -> Int {
             guard let port = Int(text), (1...65535).contains(port) else { throw invalid }
@@ -217,6 +221,11 @@ public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertibl
     case invalidEndpoint(part: Int)
     /// Part `part` is a URL (`redis://user:password@host:port`), which this format is not.
     case urlEndpoint(part: Int)
+    /// Part `part` is an endpoint after `password=`: most likely the rest of a password that
+    /// holds a `,`, which the format cannot carry.
+    case afterPassword(part: Int)
+    /// Part `part` is a Unix socket path, which qsl-config's Redis client does not connect to.
+    case unixSocket(part: Int)
     /// A known option whose value does not read (`ssl=yes`).
     case invalidValue(key: String, expected: String)
     /// A new password the format cannot carry.
@@ -230,6 +239,9 @@ public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertibl
         case .invalidEndpoint(let part): "Redis connection string: part \(part) is not key=value, host, host:port or [address]:port (its text is not shown: it may hold part of a password)"
         case .urlEndpoint(let part):
             "Redis connection string: part \(part) is a URL (scheme://user:password@host); write StackExchange.Redis's form, host:port,user=...,password=... (the URL is not shown)"
+        case .afterPassword(let part):
+            "Redis connection string: part \(part) follows `password=` and is not key=value; a password cannot hold a `,` in this format (its text is not shown: it may be part of the password), and endpoints go before the options"
+        case .unixSocket(let part): "Redis connection string: part \(part) is a Unix socket path; qsl-config connects to Redis over TCP only (host:port)"
         case .invalidValue(let key, let expected): "Redis connection string: `\(key)` must be \(expected) (the value is not shown)"
         case .unwritablePassword(let reason): "Redis connection string: the new password cannot be written: \(reason)"
         case .noEndpoint(let index, let count): "Redis connection string: no endpoint \(index + 1) (it has \(count))"

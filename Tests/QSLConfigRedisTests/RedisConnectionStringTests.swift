@@ -151,7 +151,10 @@ struct RedisConnectionStringTests {
         "a part that is not an endpoint is refused by its number, its text never shown",
         arguments: [
             ("redis://app:REDISLEAK1@10.0.0.5:6379,user=app", RedisConnectionStringError.urlEndpoint(part: 1)),
-            ("h:1,password=pa,ss:REDISLEAK2", .invalidEndpoint(part: 3)),
+            ("h:1,password=pa,ss:REDISLEAK2", .afterPassword(part: 3)),
+            ("h:1,user=app,password=Tr0ub,4dorREDISLEAK7", .afterPassword(part: 4)),
+            ("h:1,REDISLEAK8:6379/0", .urlEndpoint(part: 2)),
+            ("/var/run/redis.sock", .unixSocket(part: 1)),
             ("h:1,user:REDISLEAK3@h2", .urlEndpoint(part: 2)),
             ("fe80::1:REDISLEAK4", .invalidEndpoint(part: 1)),
             ("[REDISLEAK5]:6379", .invalidEndpoint(part: 1)),

@@ -116,7 +116,8 @@ public struct RotationOperation: Sendable {
             } else if request.dryRun {
                 entry.status = .wouldRotate
             } else {
-                targets.append((entries.count, RotationTarget(name: description.name, kind: kind, tags: description.tags, policy: policy, currentVersionId: currentVersion)))
+                targets.append(
+                    (entries.count, RotationTarget(name: description.name, kind: kind, tags: description.tags, policy: policy, currentVersionId: currentVersion, isDue: due || !request.onlyDue)))
             }
             entries.append(entry)
         }

@@ -36,6 +36,14 @@ struct SecretRollback: Sendable {
         guard let previous = versions.first(where: { $0.stages.contains("AWSPREVIOUS") }) else {
             throw RotationError(secret: name, step: .rollback, "the secret has no AWSPREVIOUS version to go back to")
         }
+        let pending = versions.first { $0.stages.contains("AWSPENDING") }
+        // A staged version of a kind with a resource (a rotation whose test failed) may already
+        // be set there: withdrawing its label would leave that value live and unrecorded.
+        if let pending, pending.versionId != current.versionId, hooks != nil {
+            throw RotationError(
+                secret: name, step: .rollback,
+                "AWSPENDING version \(pending.versionId) is staged by a rotation that did not finish, and its value may already be set at the resource; finish it (qsl-config rotate --secret \(name)), or check the resource and remove the label, then roll back")
+        }
         var values: (previous: String, current: String)?
         if let hooks {
             func value(_ versionId: String) async throws(RotationError) -> String {
@@ -44,7 +52,6 @@ struct SecretRollback: Sendable {
             values = (try await value(previous.versionId), try await value(current.versionId))
             try await hooks.before(values!.previous, values!.current)
         }
-        let pending = versions.first { $0.stages.contains("AWSPENDING") }
         if let pending {
             do {
                 try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: pending.versionId)

@@ -19,6 +19,9 @@ struct RotationTarget: Sendable {
     /// The AWSCURRENT version when the run looked at it; a run that finds another has been
     /// overtaken by a concurrent one and stops.
     var currentVersionId: String?
+    /// Whether the run rotates it by its schedule (or was asked to whatever the schedule): a
+    /// `--due` run that took it up only for a stale AWSPENDING withdraws that and stops.
+    var isDue = true
 }
 
 /// What a kind of secret does at each step of the protocol. Generated secrets have no resource;
@@ -41,7 +44,9 @@ protocol RotationStrategy: Sendable {
 ///    version id. An `AWSPENDING` left on another version than `AWSCURRENT` by an earlier run is
 ///    resumed, never generated again, unless it was staged before the current version was
 ///    written (a `secret put` since): it was built from a value no longer current, so it is
-///    withdrawn and a new one made from the current value.
+///    withdrawn and a new one made from the current value. For a password that the set step
+///    may already have put at a server (PostgreSQL, Redis) the run stops instead, since only
+///    that version records it.
 /// 2. **set**: the value applied at the resource (nothing for generated secrets).
 /// 3. **test**: the value proven to work. A failure promotes nothing: `AWSPENDING` stays for the
 ///    retry.
@@ -96,15 +101,24 @@ struct SecretRotation: Sendable {
         // secret, the other keys of) the value it was built from, over the newer one.
         var withdrawn: String?
         if let staged = pending, let stagedAt = staged.createdDate, let currentAt = current.createdDate, stagedAt < currentAt {
+            guard !Self.kindsSettingPasswords.contains(target.kind) else {
+                throw RotationError(
+                    secret: name, step: .create,
+                    "AWSPENDING version \(staged.versionId) was staged before the current version was written (a put since), and its password may already be set at the \(target.kind) server, recorded by that version only; check the server, then remove the label (aws secretsmanager update-secret-version-stage --secret-id \(name) --version-stage AWSPENDING --remove-from-version-id \(staged.versionId)) and rotate again")
+            }
             step("withdraw AWSPENDING version \(staged.versionId): staged before the current version was written")
             try await storeCall(.create) { () async throws(StoreError) in
                 try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: staged.versionId)
             }
             withdrawn = staged.versionId
             pending = nil
+            if !target.isDue {
+                return Outcome(status: .notDue, message: "withdrew AWSPENDING version \(staged.versionId), staged before the current version was written; not due")
+            }
         }
         if pending == nil, let expected = target.currentVersionId, expected != current.versionId {
-            return Outcome(status: .superseded, message: "another run rotated it since this one started")
+            let note = withdrawn.map { "; withdrew AWSPENDING version \($0), staged before the current version was written" } ?? ""
+            return Outcome(status: .superseded, message: "another run rotated it since this one started" + note)
         }
 
         let currentValue = try await text(of: SecretVersionSelector(secretId: name, versionId: current.versionId), step: .create)
@@ -162,6 +176,10 @@ struct SecretRotation: Sendable {
         let message = withdrawn.map { "withdrew AWSPENDING version \($0), staged before the current version was written, and rotated from the current value" }
         return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token, message: message)
     }
+
+    /// Kinds whose set step puts the pending password at a server, where a withdrawn version
+    /// would leave it live and recorded nowhere labelled.
+    static let kindsSettingPasswords: Set<String> = ["postgres", "redis"]
 
     func text(of selector: SecretVersionSelector, step: RotationError.Step) async throws(RotationError) -> String {
         try await store.rotationText(selector, step: step)

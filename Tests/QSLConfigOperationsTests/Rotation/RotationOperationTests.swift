@@ -275,4 +275,41 @@ struct RotationOperationTests {
         #expect(try await f.versions("qsl/prod/api").first { $0.versionId == put.versionId }?.stages == ["AWSPREVIOUS"])
         #expect(Self.labels(try await f.versions("qsl/prod/api")) == ["AWSCURRENT", "AWSPREVIOUS"], "no stray label")
     }
+
+    @Test("a stale AWSPENDING of a kind whose password may be set at a server stops the run with the label kept; a --due run not due withdraws a generated one and stops")
+    func stalePendingAtAResourceOrNotDue() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/redis/connection", "cache:6379,user=app,password=p1", kind: "redis")
+        let staged = try await f.store.putSecretValue("qsl/prod/redis/connection", value: .string(SecretValue("cache:6379,user=app,password=p2")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        _ = try await f.store.putSecretValue("qsl/prod/redis/connection", value: .string(SecretValue("cache:6379,user=app,password=p3")), stages: nil, clientRequestToken: UUID().uuidString)
+        let rotation = SecretRotation(store: f.store, strategy: FailingTest(), afterStep: nil, progress: nil)
+        let error = await #expect(throws: RotationError.self) { try await rotation.run(RotationTarget(name: "qsl/prod/redis/connection", kind: "redis", tags: [:])) }
+        #expect(error?.description.contains("may already be set at the redis server") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("p2") == false && error?.description.contains("p3") == false, "no password in the message")
+        #expect(try await f.versions("qsl/prod/redis/connection").first { $0.versionId == staged.versionId }?.stages == ["AWSPENDING"], "the label stays")
+
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        let stale = try await f.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("staged")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        _ = try await f.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("put-by-hand")), stages: nil, clientRequestToken: UUID().uuidString)
+        let due = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.secrets = ["qsl/prod/jwt"] })
+        #expect(due.entries.map(\.status) == [.notDue], "\(due.text())")
+        #expect(due.entries.first?.message?.contains("withdrew AWSPENDING version \(stale.versionId)") == true, "\(due.text())")
+        #expect(try await f.value("qsl/prod/jwt") == "put-by-hand", "a value just put is not rotated by a --due run")
+        #expect(Self.labels(try await f.versions("qsl/prod/jwt")) == ["AWSCURRENT", "AWSPREVIOUS"])
+    }
+
+    @Test("rollback of a kind with a resource refuses while a rotation's staged version may be set there, before touching the resource")
+    func rollbackRefusesStagedAtAResource() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/redis/connection", "cache:6379,user=app,password=p1", kind: "redis")
+        _ = try await f.store.putSecretValue("qsl/prod/redis/connection", value: .string(SecretValue("cache:6379,user=app,password=p2")), stages: nil, clientRequestToken: UUID().uuidString)
+        let staged = try await f.store.putSecretValue("qsl/prod/redis/connection", value: .string(SecretValue("cache:6379,user=app,password=p3")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        let hooks = SecretRollback.Hooks(
+            before: { _, _ throws(RotationError) in throw RotationError(secret: "qsl/prod/redis/connection", step: .rollback, "the resource was touched") },
+            after: { _, _ throws(RotationError) in throw RotationError(secret: "qsl/prod/redis/connection", step: .rollback, "the resource was touched") })
+        let error = await #expect(throws: RotationError.self) { try await SecretRollback(store: f.store).run("qsl/prod/redis/connection", hooks: hooks) }
+        #expect(error?.description.contains("staged by a rotation that did not finish") == true, "\(String(describing: error))")
+        #expect(try await f.value("qsl/prod/redis/connection") == "cache:6379,user=app,password=p2", "nothing moved")
+        #expect(try await f.versions("qsl/prod/redis/connection").first { $0.versionId == staged.versionId }?.stages == ["AWSPENDING"])
+    }
 }
