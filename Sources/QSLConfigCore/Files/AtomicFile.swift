@@ -147,6 +147,12 @@ public enum AtomicFile {
         }
     }
 
+    /// Whether `path` is a symbolic link (to anything, or to nothing).
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// The folder part of `path` (`.` for a bare file name).
     public static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -37,6 +37,8 @@ public struct CredentialSite: Sendable {
     /// Whether the value holds a `${...}` reference beside its plaintext, which `migrate` cannot
     /// move part of.
     var holdsReference = false
+    /// Whether the value holds a `${` or `$<` that is no reference the grammar reads.
+    var malformedReference = false
 
     /// `file` and key, the site's identity.
     var id: SiteID { SiteID(file: file, key: key.folded) }

@@ -156,6 +156,7 @@ public struct MigrationOperation: Sendable {
             var mode = 0o644
             do {
                 if let newText = file.newText {
+                    guard !FileBytes.exists(file.path), !AtomicFile.isSymbolicLink(file.path) else { throw Self.changed(file.path, written: index) }
                     before = nil
                     after = Array(newText.utf8)
                     if let permissions = FileBytes.permissions(of: PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")) {
@@ -278,7 +279,7 @@ public struct MigrationOperation: Sendable {
     static func checkUnchanged(_ files: [MigrationPlan.File], written: Int) throws(MigrationError) {
         for file in files {
             if file.newText != nil {
-                guard !FileBytes.exists(file.path) else { throw changed(file.path, written: written) }
+                guard !FileBytes.exists(file.path), !AtomicFile.isSymbolicLink(file.path) else { throw changed(file.path, written: written) }
                 continue
             }
             guard let bytes = try? FileBytes.read(file.path, maxBytes: 64 << 20), MigrationJournal.digest(bytes) == file.planned else {

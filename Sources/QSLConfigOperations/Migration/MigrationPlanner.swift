@@ -159,16 +159,18 @@ struct MigrationPlanner {
         // never parsed for references, so it goes into the store unescaped.
         var value = entry.value ?? ""
         var holdsReference = false
+        var malformedReference = false
         if PlaceholderTemplate.mayContainReference(value) {
-            if let template = try? PlaceholderTemplate(parsing: value), template.references.isEmpty {
-                value = template.render { _ in "" }
+            if let template = try? PlaceholderTemplate(parsing: value) {
+                if template.references.isEmpty { value = template.render { _ in "" } } else { holdsReference = true }
             } else {
-                holdsReference = true
+                malformedReference = true
             }
         }
         scan.sites[id] = CredentialSite(
             file: json.document.file, key: entry.key, finding: finding, valueRange: json.byteRange, location: json.location, isShared: isShared,
-            isOverlay: isOverlay, services: service.map { [$0] } ?? [], value: SecretValue(value), holdsReference: holdsReference)
+            isOverlay: isOverlay, services: service.map { [$0] } ?? [], value: SecretValue(value), holdsReference: holdsReference,
+            malformedReference: malformedReference)
     }
 
     // MARK: Planning
@@ -193,12 +195,12 @@ struct MigrationPlanner {
         var warnings: [Diagnostic] = []
         let ordered = scan.sites.values.sorted { $0.id < $1.id }
         let migrated = ordered.filter { if case .credential = $0.finding { return true } else { return false } }
-        for site in migrated where site.holdsReference {
-            unmigratable.append(
-                Diagnostic(
-                    at: site.location,
-                    "'\(site.key)' holds a reference beside its plaintext, and migrate moves whole values only; move the plaintext part into a secret by hand",
-                    rule: "migrate-reference", keyPath: site.key.spelling))
+        for site in migrated where site.holdsReference || site.malformedReference {
+            let message =
+                site.holdsReference
+                ? "'\(site.key)' holds a reference beside its plaintext, and migrate moves whole values only; move the plaintext part into a secret by hand"
+                : "'\(site.key)' holds a malformed reference (the value is not shown); write a literal '${' as '$${', then migrate"
+            unmigratable.append(Diagnostic(at: site.location, message, rule: "migrate-reference", keyPath: site.key.spelling))
         }
 
         // 2. Names: fixed by the target's references where the site is the source's winner. A

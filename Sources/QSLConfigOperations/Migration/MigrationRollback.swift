@@ -33,6 +33,9 @@ public struct MigrationRollback: Sendable {
         public var notRestored: [String]
         /// Whether an earlier migration's journal is now the current one, for the next rollback.
         public var earlierMigration = false
+        /// The journal, when it could not be renamed after the rollback: the next rollback would
+        /// take it up again, so it must be moved aside by hand.
+        public var journalNotMoved: String?
         /// Files restored to the same values but not byte for byte: a restored string's JSON
         /// escapes (`\u0041`, `\/`) are written as qsl-config writes strings, since the journal
         /// keeps no trace of a value's spelling.
@@ -45,9 +48,10 @@ public struct MigrationRollback: Sendable {
             for path in skipped { out += "warning: \(path) changed since the migration wrote it; left as it is\n" }
             for key in notRestored { out += "note: \(key) (an AWS access key) was removed by the migration and is not restored\n" }
             for path in reencoded {
-                out += "note: \(path) holds its values again, but not byte for byte: a restored string's JSON escapes are written plainly\n"
+                out += "note: \(path) is not byte for byte what it was before the migration: a restored string's JSON escapes are written plainly, or a secret changed since\n"
             }
             if earlierMigration { out += "note: the migration before this one can be rolled back next (run --rollback again)\n" }
+            if let journalNotMoved { out += "warning: \(journalNotMoved) could not be renamed to .rolled-back; move it aside before migrating or rolling back again\n" }
             return out + "rollback: \(restored.count) files restored, \(removed.count) removed, \(skipped.count) left as they are\n"
         }
     }
@@ -56,6 +60,9 @@ public struct MigrationRollback: Sendable {
         root path: String, makeStore: @Sendable (EnvironmentDefinition) throws(StoreError) -> any SecretStore
     ) async throws(MigrationError) -> Outcome {
         try MigrationJournal.loadCrypto()
+        // A run killed between keeping the last journal aside and saving its own leaves only
+        // the kept one: it is the migration to roll back.
+        if !FileBytes.exists(MigrationJournal.path(root: path)) { _ = MigrationJournal.restoreArchived(root: path) }
         guard let journal = try MigrationJournal.load(root: path) else {
             throw MigrationError([Diagnostic(at: nil, "there is no migration to roll back in \(path) (no \(MigrationJournal.relativePath))", rule: "journal")])
         }
@@ -135,8 +142,13 @@ public struct MigrationRollback: Sendable {
         // The journal is kept beside, renamed, for the record.
         let journalPath = MigrationJournal.path(root: path)
         try? FileManager.default.removeItem(atPath: journalPath + ".rolled-back")
-        try? FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".rolled-back")
-        outcome.earlierMigration = !FileBytes.exists(journalPath) && MigrationJournal.restoreArchived(root: path) != nil
+        do {
+            try FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".rolled-back")
+        } catch {
+            outcome.journalNotMoved = journalPath
+            return outcome
+        }
+        outcome.earlierMigration = MigrationJournal.restoreArchived(root: path) != nil
         return outcome
     }
 }

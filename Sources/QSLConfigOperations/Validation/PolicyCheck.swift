@@ -214,7 +214,7 @@ struct PolicyCheck {
         guard !value.isEmpty else { return nil }
         if writeOnly {
             guard PlaceholderTemplate.mayContainReference(value) else { return .writeOnly }
-            // Only `$${` escapes: plain text all the same.
+            // No reference, only `$${` escapes or a `$` that starts none: plain text all the same.
             if let template = try? PlaceholderTemplate(parsing: value), template.references.isEmpty { return .writeOnly }
             return CredentialClassifier.containsCredential(value) ? .writeOnly : nil
         }

@@ -3,6 +3,7 @@ import QSLConfig
 import QSLConfigCore
 import QSLConfigOperations
 import QSLConfigTesting
+import Synchronization
 import Testing
 
 /// `migrate --from smoke --to production` on a copy of the repository's own tree, against the
@@ -381,5 +382,60 @@ extension MigrationOperationTests {
         _ = try await MigrationOperation().run(Self.request(tree, store: treeStore))
         let clean = try await MigrationRollback().run(root: tree) { _ in treeStore }
         #expect(clean.reencoded.isEmpty && !clean.restored.isEmpty, "\(clean.text())")
+    }
+
+    /// Inserts a member at the top of `path`'s object, as an editor saving the file would.
+    static func editByHand(_ path: String) {
+        let text = String(decoding: (try? FileBytes.read(path)) ?? [], as: UTF8.self)
+        guard let brace = text.range(of: "{") else { return }
+        try? AtomicFile.write(Array(text.replacingCharacters(in: brace, with: "{\n  \"EditedByHand\": \"yes\",").utf8), to: path, mode: 0o644)
+    }
+
+    @Test("a file edited before the secrets are written stops the run with no secret written; one edited mid-rewrite stops it there, naming how many were rewritten")
+    func fileEditedBeforeSecretsOrMidRewrite() async throws {
+        let root = try Self.copyOfRepository()
+        let file = root + "/platform/src/ComplianceService/appsettings.json"
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let early = MigrationRequest(root: root, from: "smoke", to: "production") { _ in
+            Self.editByHand(file)  // while the store is opened, after the plan
+            return store
+        }
+        let error = await #expect(throws: MigrationError.self) { try await MigrationOperation().run(early) }
+        #expect(error?.diagnostics.first?.description.contains("no file was rewritten") == true, "\(String(describing: error))")
+        #expect(try await store.listSecrets(prefix: nil).isEmpty, "no secret written")
+        #expect(!FileBytes.exists(root + "/.qsl/migrate-journal.json"))
+
+        // Mid-rewrite: once the first file is written, a later one is saved by hand.
+        let other = try Self.copyOfRepository()
+        let otherStore = LocalSecretStore(path: other + "/.qsl/production.json")
+        let edited = Mutex<String?>(nil)
+        var late = Self.request(other, store: otherStore)
+        late.afterStep = { step in
+            guard step.hasPrefix("file: "), edited.withLock({ $0 == nil }) else { return }
+            let written = String(step.dropFirst("file: ".count))
+            let target = [other + "/platform/src/ComplianceService/appsettings.json", other + "/platform/src/InfrastructureService/appsettings.json"].first { $0 != written && $0 > written }!
+            edited.withLock { $0 = target }
+            Self.editByHand(target)
+        }
+        let lateError = await #expect(throws: MigrationError.self) { try await MigrationOperation().run(late) }
+        let message = lateError?.diagnostics.first?.description ?? ""
+        let editedPath = try #require(edited.withLock { $0 })
+        #expect(message.contains("rewritten before it") && message.contains(editedPath), "\(message)")
+        let kept = String(decoding: try FileBytes.read(editedPath), as: UTF8.self)
+        #expect(kept.contains("EditedByHand") && !kept.contains("${aws:secrets:"), "the edit stays, nothing migrated over it")
+        let again = try await MigrationOperation().run(Self.request(other, store: otherStore))
+        #expect(again.exitStatus == 0 && again.endCheckFailures.isEmpty, "\(again.text())")
+    }
+
+    @Test("a run killed between keeping the last journal aside and saving its own: rollback takes up the kept journal")
+    func rollbackFindsTheKeptJournal() async throws {
+        let root = try Self.copyOfRepository()
+        let original = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        _ = try await MigrationOperation().run(Self.request(root, store: store))
+        try FileManager.default.moveItem(atPath: root + "/.qsl/migrate-journal.json", toPath: root + "/.qsl/migrate-journal.1.json")
+        let outcome = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty && !outcome.earlierMigration, "\(outcome.text())")
+        #expect(try Self.snapshot(root) == original)
     }
 }
