@@ -156,7 +156,7 @@ public struct MigrationOperation: Sendable {
             var mode = 0o644
             do {
                 if let newText = file.newText {
-                    guard !FileBytes.exists(file.path), !AtomicFile.isSymbolicLink(file.path) else { throw Self.changed(file.path, written: index) }
+                    try Self.checkUnchanged([file], written: index)
                     before = nil
                     after = Array(newText.utf8)
                     if let permissions = FileBytes.permissions(of: PlatformRoot.join(AtomicFile.parentDirectory(of: file.path), "appsettings.json")) {

@@ -30,6 +30,9 @@ import QSLConfigResources
 ///
 /// Errors say which step failed, on which host and as which user; never a password.
 struct PostgresStrategy: RotationStrategy {
+    /// `set` puts the new password at the server(s); only the pending version records it.
+    var setLeavesValueAtResource: Bool { true }
+
     let store: any SecretStore
 
     enum Kind: String {

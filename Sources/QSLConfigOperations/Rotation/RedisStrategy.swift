@@ -21,6 +21,9 @@ import QSLConfigRedis
 ///
 /// The CA to trust is the file the tag `qsl:ca-file` names, else the system's.
 struct RedisStrategy: RotationStrategy {
+    /// `set` puts the new password at the server(s); only the pending version records it.
+    var setLeavesValueAtResource: Bool { true }
+
     let store: any SecretStore
 
     static func parse(_ value: String, target: RotationTarget, step: RotationError.Step) throws(RotationError) -> RedisConnectionString {

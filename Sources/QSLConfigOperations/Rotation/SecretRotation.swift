@@ -35,6 +35,14 @@ protocol RotationStrategy: Sendable {
     func test(pending: String, target: RotationTarget) async throws(RotationError)
     /// After AWSCURRENT moved: retire the old value at the resource (deactivate an old key).
     func retire(old: String, new: String, target: RotationTarget) async throws(RotationError)
+    /// Whether ``set(pending:current:target:)`` makes the pending value work at a server on its
+    /// own, so that a version withdrawn after it would leave that value live and recorded nowhere
+    /// labelled (a PostgreSQL or Redis password). An IAM key is not: the next create finds it.
+    var setLeavesValueAtResource: Bool { get }
+}
+
+extension RotationStrategy {
+    var setLeavesValueAtResource: Bool { false }
 }
 
 /// The four steps of Secrets Manager's rotation protocol for one secret, run from the CLI and
@@ -99,9 +107,9 @@ struct SecretRotation: Sendable {
         }
         // Staged before the current version was written: resuming it would put back (for a JSON
         // secret, the other keys of) the value it was built from, over the newer one.
-        var withdrawn: String?
+        var withdrawal: String?
         if let staged = pending, let stagedAt = staged.createdDate, let currentAt = current.createdDate, stagedAt < currentAt {
-            guard !Self.kindsSettingPasswords.contains(target.kind) else {
+            guard !strategy.setLeavesValueAtResource else {
                 throw RotationError(
                     secret: name, step: .create,
                     "AWSPENDING version \(staged.versionId) was staged before the current version was written (a put since), and its password may already be set at the \(target.kind) server, recorded by that version only; check the server, then remove the label (aws secretsmanager update-secret-version-stage --secret-id \(name) --version-stage AWSPENDING --remove-from-version-id \(staged.versionId)) and rotate again")
@@ -110,15 +118,12 @@ struct SecretRotation: Sendable {
             try await storeCall(.create) { () async throws(StoreError) in
                 try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: staged.versionId)
             }
-            withdrawn = staged.versionId
+            withdrawal = "withdrew AWSPENDING version \(staged.versionId), staged before the current version was written"
             pending = nil
-            if !target.isDue {
-                return Outcome(status: .notDue, message: "withdrew AWSPENDING version \(staged.versionId), staged before the current version was written; not due")
-            }
+            if !target.isDue { return Outcome(status: .notDue, message: withdrawal! + "; not due") }
         }
         if pending == nil, let expected = target.currentVersionId, expected != current.versionId {
-            let note = withdrawn.map { "; withdrew AWSPENDING version \($0), staged before the current version was written" } ?? ""
-            return Outcome(status: .superseded, message: "another run rotated it since this one started" + note)
+            return Outcome(status: .superseded, message: "another run rotated it since this one started" + (withdrawal.map { "; " + $0 } ?? ""))
         }
 
         let currentValue = try await text(of: SecretVersionSelector(secretId: name, versionId: current.versionId), step: .create)
@@ -173,13 +178,8 @@ struct SecretRotation: Sendable {
             try await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)
         }
         afterStep?("finish: pending removed")
-        let message = withdrawn.map { "withdrew AWSPENDING version \($0), staged before the current version was written, and rotated from the current value" }
-        return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token, message: message)
+        return Outcome(status: resumed ? .resumed : .rotated, newVersionId: token, message: withdrawal.map { $0 + ", and rotated from the current value" })
     }
-
-    /// Kinds whose set step puts the pending password at a server, where a withdrawn version
-    /// would leave it live and recorded nowhere labelled.
-    static let kindsSettingPasswords: Set<String> = ["postgres", "redis"]
 
     func text(of selector: SecretVersionSelector, step: RotationError.Step) async throws(RotationError) -> String {
         try await store.rotationText(selector, step: step)

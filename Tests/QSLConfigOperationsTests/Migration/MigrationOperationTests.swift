@@ -186,12 +186,7 @@ struct MigrationOperationTests {
 extension MigrationOperationTests {
     @Test("AWS access keys are taken out of the file, not migrated, and listed for deactivation; the rest of the file stays")
     func accessKeysRemoved() async throws {
-        let root = try PlatformFixtures.temporaryDirectory("planted")
-        let planted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/planted").path
-        for item in try FileManager.default.contentsOfDirectory(atPath: planted) {
-            try FileManager.default.copyItem(atPath: planted + "/" + item, toPath: root + "/" + item)
-        }
-        let file = root + "/services/payments/appsettings.json"
+        let (root, file) = try Self.plantedCopy("planted") { $0 }
         let before = String(decoding: try FileBytes.read(file), as: UTF8.self)
         #expect(before.contains("AKIA"))
         let store = LocalSecretStore(path: root + "/.qsl/production.json")
@@ -210,16 +205,10 @@ extension MigrationOperationTests {
 
     @Test("an AWS access key in an array element is taken out, never kept in the journal, and rollback does not put it back")
     func accessKeyInArrayNotJournalled() async throws {
-        let root = try PlatformFixtures.temporaryDirectory("planted-array")
-        let planted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/planted").path
-        for item in try FileManager.default.contentsOfDirectory(atPath: planted) {
-            try FileManager.default.copyItem(atPath: planted + "/" + item, toPath: root + "/" + item)
-        }
-        let file = root + "/services/payments/appsettings.json"
         let keyId = "AKIAQSLARRAY0FAKE222"
-        var text = String(decoding: try FileBytes.read(file), as: UTF8.self)
-        text = text.replacingOccurrences(of: "  \"Fees\": {", with: "  \"Backup\": {\n    \"KeyIds\": [\"\(keyId)\"]\n  },\n  \"Fees\": {")
-        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let (root, file) = try Self.plantedCopy("planted-array") {
+            $0.replacingOccurrences(of: "  \"Fees\": {", with: "  \"Backup\": {\n    \"KeyIds\": [\"\(keyId)\"]\n  },\n  \"Fees\": {")
+        }
         let store = LocalSecretStore(path: root + "/.qsl/production.json")
         let report = try await MigrationOperation().run(Self.request(root, store: store))
         #expect(report.exitStatus == 0, "\(report.text())")
@@ -236,7 +225,8 @@ extension MigrationOperationTests {
         #expect(outcome.notRestored.contains { $0.hasSuffix("Backup:KeyIds:0") }, "\(outcome.notRestored)")
     }
 
-    /// The planted fixture copied into a new folder, with `edit` applied to payments' file.
+    /// The planted fixture copied into a new folder, with `edit` applied to payments' file (whose
+    /// path is returned with the root).
     static func plantedCopy(_ label: String, editing edit: (String) -> String) throws -> (root: String, file: String) {
         let root = try PlatformFixtures.temporaryDirectory(label)
         let planted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/planted").path

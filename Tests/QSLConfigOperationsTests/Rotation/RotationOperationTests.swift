@@ -55,6 +55,13 @@ struct RotationOperationTests {
         }
 
         func versions(_ name: String) async throws -> [SecretVersionInfo] { try await store.listSecretVersions(name) }
+
+        /// A generated secret created at `v1` and rotated once; returns the rotated value.
+        func createdAndRotated(_ name: String) async throws -> String {
+            try await create(name, "v1", kind: "generated")
+            _ = try await RotationOperation().run(request())
+            return try await value(name)
+        }
     }
 
     static func labels(_ versions: [SecretVersionInfo]) -> [String] { versions.flatMap(\.stages).sorted() }
@@ -115,6 +122,10 @@ struct RotationOperationTests {
 
     /// A strategy whose test always fails.
     struct FailingTest: RotationStrategy {
+        /// Stands for a PostgreSQL or Redis strategy, whose set step leaves its value at a server.
+        var atResource = false
+        var setLeavesValueAtResource: Bool { atResource }
+
         func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String { "never-promoted" }
         func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
         func test(pending: String, target: RotationTarget) async throws(RotationError) {
@@ -216,9 +227,7 @@ struct RotationOperationTests {
     @Test("rollback puts AWSPREVIOUS back as AWSCURRENT, and can itself be rolled back")
     func rollback() async throws {
         let f = try Fixture()
-        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
-        _ = try await RotationOperation().run(f.request())
-        let rotated = try await f.value("qsl/prod/jwt")
+        let rotated = try await f.createdAndRotated("qsl/prod/jwt")
         let rollback = SecretRollback(store: f.store)
         _ = try await rollback.run("qsl/prod/jwt")
         #expect(try await f.value("qsl/prod/jwt") == "v1")
@@ -231,9 +240,7 @@ struct RotationOperationTests {
     @Test("rollback withdraws AWSPENDING: a rotation stopped before its last call, or one whose test failed, is not resumed over the rollback")
     func rollbackWithdrawsPending() async throws {
         let f = try Fixture()
-        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
-        _ = try await RotationOperation().run(f.request())
-        let rotated = try await f.value("qsl/prod/jwt")
+        let rotated = try await f.createdAndRotated("qsl/prod/jwt")
         // Killed between the two finish calls: AWSPENDING still on the new AWSCURRENT.
         let current = try #require(try await f.versions("qsl/prod/jwt").first { $0.stages.contains("AWSCURRENT") })
         try await f.store.updateSecretVersionStage("qsl/prod/jwt", stage: "AWSPENDING", moveToVersionId: current.versionId, removeFromVersionId: nil)
@@ -247,8 +254,7 @@ struct RotationOperationTests {
 
         // A staged version from a rotation whose test failed.
         let g = try Fixture()
-        try await g.create("qsl/prod/jwt", "v1", kind: "generated")
-        _ = try await RotationOperation().run(g.request())
+        _ = try await g.createdAndRotated("qsl/prod/jwt")
         let staged = try await g.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("staged-before-the-rollback")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
         let second = try await SecretRollback(store: g.store).run("qsl/prod/jwt")
         #expect(second.withdrawnPending == staged.versionId)
@@ -282,7 +288,7 @@ struct RotationOperationTests {
         try await f.create("qsl/prod/redis/connection", "cache:6379,user=app,password=p1", kind: "redis")
         let staged = try await f.store.putSecretValue("qsl/prod/redis/connection", value: .string(SecretValue("cache:6379,user=app,password=p2")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
         _ = try await f.store.putSecretValue("qsl/prod/redis/connection", value: .string(SecretValue("cache:6379,user=app,password=p3")), stages: nil, clientRequestToken: UUID().uuidString)
-        let rotation = SecretRotation(store: f.store, strategy: FailingTest(), afterStep: nil, progress: nil)
+        let rotation = SecretRotation(store: f.store, strategy: FailingTest(atResource: true), afterStep: nil, progress: nil)
         let error = await #expect(throws: RotationError.self) { try await rotation.run(RotationTarget(name: "qsl/prod/redis/connection", kind: "redis", tags: [:])) }
         #expect(error?.description.contains("may already be set at the redis server") == true, "\(String(describing: error))")
         #expect(error?.description.contains("p2") == false && error?.description.contains("p3") == false, "no password in the message")
