@@ -128,6 +128,33 @@ struct LocalSecretStoreTests {
         #expect(try Self.mode(elsewhere + "/store.json") == 0o600)
     }
 
+    @Test("writers through a symbolic link and through the file's own path take one lock and lose no update")
+    func oneLockThroughLinks() async throws {
+        let path = try Self.temporaryStorePath()
+        let folder = (path as NSString).deletingLastPathComponent
+        let elsewhere = (folder as NSString).deletingLastPathComponent + "/vault"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let real = elsewhere + "/store.json"
+        _ = try await LocalSecretStore(path: real).createSecret(
+            CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: real)
+        try FileManager.default.copyItem(atPath: real + ".key", toPath: path + ".key")
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<24 {
+                group.addTask {
+                    // Half through the link, half through the file's own path, each a handle of its own.
+                    try await LocalSecretStore(path: i.isMultiple(of: 2) ? path : real).putParameter("/p/\(i)", value: "\(i)", secure: false)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await LocalSecretStore(path: real).getParameters(underPath: "/p").count == 24)
+        #expect(FileManager.default.fileExists(atPath: real + ".lock"), "the lock is beside the file the link leads to")
+        #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "no second lock beside the link")
+    }
+
     @Test("the key file is created once and reused")
     func keyFileReused() async throws {
         let path = try Self.temporaryStorePath()

@@ -23,7 +23,8 @@ import Darwin
 ///
 /// The key comes from `QSL_LOCAL_STORE_KEY` (base64 of 32 bytes) or from the key file beside the
 /// store (`<store>.key`, created with mode 0600 on first use). Writes are atomic and serialised
-/// by an exclusive `flock` on `<store>.lock`, so concurrent writers never lose an update.
+/// by an exclusive `flock` on `<store>.lock` (beside the file a symbolic link leads to), so
+/// concurrent writers never lose an update.
 struct LocalStoreFile: Sendable {
     static let format = "qsl-local-store"
     static let associatedData = Array("qsl-local-store/v1".utf8)
@@ -32,7 +33,10 @@ struct LocalStoreFile: Sendable {
     let environmentKey: String?
 
     var keyPath: String { path + ".key" }
-    var lockPath: String { path + ".lock" }
+    /// Beside the file the store path leads to, so writers reaching one store through a
+    /// symbolic link and through its own path take the same lock. (The key file stays beside the
+    /// path given: existing set-ups keep their key there.)
+    var lockPath: String { (AtomicFile.linkTarget(of: path) ?? path) + ".lock" }
 
     struct Envelope: Codable {
         var format: String
