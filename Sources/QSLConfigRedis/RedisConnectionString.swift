@@ -155,19 +155,28 @@ public struct RedisConnectionString: Sendable, Equatable, CustomStringConvertibl
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
-    /// .NET's `bool.TryParse`: `true`/`false` in any case.
+    /// A boolean option as StackExchange.Redis reads it: `true`/`false`, `yes`/`no` and
+    /// `on`/`off` in any case, or exactly `1`/`0`.
     static func boolean(_ text: String) -> Bool? {
+        switch text {
+        case "1": return true
+        case "0": return false
+        default: break
+        }
         switch text.lowercased() {
-        case "true": true
-        case "false": false
-        default: nil
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
         }
     }
+
+    /// What ``boolean(_:)`` takes, for messages.
+    static let booleanSpellings = "True or False (or yes/no, on/off, 1/0)"
 
     static func validate(key: String, value: String) throws(RedisConnectionStringError) {
         let lower = key.lowercased()
         if booleanKeys.contains(lower), boolean(value) == nil {
-            throw .invalidValue(key: key, expected: "True or False")
+            throw .invalidValue(key: key, expected: Self.booleanSpellings)
         }
         if integerKeys.contains(lower), Int32(value) == nil {
             throw .invalidValue(key: key, expected: "a whole number")

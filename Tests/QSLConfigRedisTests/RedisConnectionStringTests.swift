@@ -53,6 +53,25 @@ struct RedisConnectionStringTests {
         #expect(parsed.text == c.text)
     }
 
+    @Test(
+        "boolean options take StackExchange.Redis's spellings",
+        arguments: [
+            ("True", true), ("FALSE", false), ("yes", true), ("No", false), ("ON", true), ("off", false), ("1", true), ("0", false),
+            (" true ", true),
+        ])
+    func booleanSpellings(_ spelling: String, _ expected: Bool) throws {
+        let parsed = try RedisConnectionString("h:1,ssl=\(spelling),abortConnect=\(spelling)")
+        #expect(parsed.ssl == expected)
+        #expect(parsed.abortConnect == expected)
+    }
+
+    @Test("boolean options refuse what StackExchange.Redis refuses", arguments: ["01", "y", "enabled", "+1", "t", "1.0"])
+    func booleanRefused(_ spelling: String) {
+        #expect(throws: RedisConnectionStringError.invalidValue(key: "ssl", expected: "True or False (or yes/no, on/off, 1/0)")) {
+            try RedisConnectionString("h:1,ssl=\(spelling)")
+        }
+    }
+
     @Test("default ports follow ssl")
     func defaultPorts() throws {
         let plain = try RedisConnectionString("cache")
@@ -142,7 +161,7 @@ struct RedisConnectionStringTests {
 
     @Test(
         "malformed strings are refused",
-        arguments: ["h,=x", "h:notaport", "h:0", "h:70000", "[::1", "[::1]x", ":6379", "h,ssl=yes", "h,connectTimeout=soon", "h,abortConnect="])
+        arguments: ["h,=x", "h:notaport", "h:0", "h:70000", "[::1", "[::1]x", ":6379", "h,ssl=maybe", "h,connectTimeout=soon", "h,abortConnect="])
     func refusesMalformed(_ text: String) {
         #expect(throws: RedisConnectionStringError.self) { try RedisConnectionString(text) }
     }
@@ -158,7 +177,7 @@ struct RedisConnectionStringTests {
             ("h:1,user:REDISLEAK3@h2", .urlEndpoint(part: 2)),
             ("fe80::1:REDISLEAK4", .invalidEndpoint(part: 1)),
             ("[REDISLEAK5]:6379", .invalidEndpoint(part: 1)),
-            ("h:1,ssl=REDISLEAK6", .invalidValue(key: "ssl", expected: "True or False")),
+            ("h:1,ssl=REDISLEAK6", .invalidValue(key: "ssl", expected: "True or False (or yes/no, on/off, 1/0)")),
         ])
     func refusesWithoutEchoing(_ text: String, _ expected: RedisConnectionStringError) {
         do {
