@@ -103,4 +103,31 @@ struct JSONMemberEditTests {
         #expect(text == "{\n  \"ConnectionStrings\": {\n    \"cache\": \"${aws:secrets:x}\"\n  }\n}\n")
         _ = try JSONDocument(parsing: Array(text.utf8), file: "new.json")
     }
+
+    @Test("a new file takes the style of the file it is modelled on: its indentation and its line break")
+    func newFileStyledLikeItsModel() throws {
+        let members: [JSONDocument.NewMember] = [.init(path: ["ConnectionStrings", "cache"], value: "${aws:secrets:x}")]
+        let crlfModel = try JSONDocument(parsing: Array("{\r\n    \"Logging\": {}\r\n}\r\n".utf8), file: "appsettings.json")
+        let text = JSONDocument.newFile(with: members, styledLike: crlfModel)
+        #expect(text == "{\r\n    \"ConnectionStrings\": {\r\n        \"cache\": \"${aws:secrets:x}\"\r\n    }\r\n}\r\n")
+        _ = try JSONDocument(parsing: Array(text.utf8), file: "new.json")
+        let tabModel = try JSONDocument(parsing: Array("{\n\t\"Logging\": {}\n}".utf8), file: "appsettings.json")
+        #expect(JSONDocument.newFile(with: members, styledLike: tabModel) == "{\n\t\"ConnectionStrings\": {\n\t\t\"cache\": \"${aws:secrets:x}\"\n\t}\n}\n")
+    }
+
+    @Test("in a file that mixes line breaks, added lines take the break of the lines around them")
+    func mixedLineEnds() throws {
+        // The first line ends in LF, the section the member goes into in CRLF.
+        let lfFirst = "{\n  \"A\": {\r\n    \"x\": \"1\"\r\n  }\r\n}\r\n"
+        #expect(
+            try Self.edited(lfFirst, [.init(path: ["A", "y"], value: "2")])
+                == "{\n  \"A\": {\r\n    \"x\": \"1\",\r\n    \"y\": \"2\"\r\n  }\r\n}\r\n")
+        // The reverse: the first line in CRLF, the rest in LF.
+        let crlfFirst = "{\r\n  \"A\": {\n    \"x\": \"1\"\n  }\n}\n"
+        #expect(
+            try Self.edited(crlfFirst, [.init(path: ["A", "y"], value: "2")])
+                == "{\r\n  \"A\": {\n    \"x\": \"1\",\n    \"y\": \"2\"\n  }\n}\n")
+        // The last line of a file has no break of its own: the one before it counts.
+        #expect(try Self.edited("{\"A\": \"x\",\r\n\"B\": {}}", [.init(path: ["B", "c"], value: "v")]) == "{\"A\": \"x\",\r\n\"B\": {\r\n  \"c\": \"v\"\r\n}}")
+    }
 }

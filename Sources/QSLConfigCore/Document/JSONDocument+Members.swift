@@ -79,10 +79,17 @@ extension JSONDocument {
     }
 
     /// A new appsettings file holding `members`, indented by two spaces.
-    public static func newFile(with members: [NewMember]) -> String {
+    ///
+    /// - Parameter model: A file of the same folder whose style the new one takes: its
+    ///   indentation unit and its line break. Without one, two spaces and `\n`.
+    public static func newFile(with members: [NewMember], styledLike model: JSONDocument? = nil) -> String {
         var tree = PendingTree()
         for member in members { tree.insert(member.path, value: member.value) }
-        return "{\n" + tree.render(indent: "  ", unit: "  ", trailingCommas: false) + "\n}\n"
+        let unit = model?.indentUnit ?? "  "
+        // Names and values are rendered quoted, so every `\n` here is a line break.
+        let text = "{\n" + tree.render(indent: unit, unit: unit, trailingCommas: false) + "\n}\n"
+        guard let lineBreak = model?.lineBreak(near: model!.root.byteRange.lowerBound), lineBreak != "\n" else { return text }
+        return text.replacing("\n", with: lineBreak)
     }
 
     // MARK: Style
@@ -134,15 +141,24 @@ extension JSONDocument {
         return object.children.first { $0.key.map(ConfigKey.fold) == folded }
     }
 
-    /// The file's line break: `\r\n` when its first line ends so, else `\n`.
-    var lineBreak: String {
-        guard let first = bytes.firstIndex(of: UInt8(ascii: "\n")), first > 0, bytes[first - 1] == UInt8(ascii: "\r") else { return "\n" }
-        return "\r\n"
+    /// The line break of the line holding `offset` (`\r\n` or `\n`); on the last line, which
+    /// has none, that of the line before; `\n` in a file of one line. A file that mixes the two
+    /// gets, at each place, the break of the lines around it.
+    func lineBreak(near offset: Int) -> String {
+        var end = lineEnd(of: offset)
+        if end == bytes.count {
+            let start = lineStart(of: offset)
+            guard start > 0 else { return "\n" }
+            end = start - 1
+        }
+        return end > 0 && bytes[end - 1] == UInt8(ascii: "\r") ? "\r\n" : "\n"
     }
 
-    /// The edits that put `tree` into `object`, with the file's line breaks.
+    /// The edits that put `tree` into `object`, with the line break of the lines they go
+    /// between: those of the last member, or of the object's opening brace when it is empty.
     func insertion(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
-        let lineBreak = lineBreak
+        let last = object.children.reduce(nil as JSONValue?, { _, child in child })
+        let lineBreak = lineBreak(near: last?.byteRange.upperBound ?? object.byteRange.lowerBound)
         guard lineBreak != "\n" else { return insertionLF(of: tree, into: object, unit: unit) }
         return insertionLF(of: tree, into: object, unit: unit).map { edit in
             JSONEdit(range: edit.range, replacement: edit.replacement.replacing("\n", with: lineBreak))

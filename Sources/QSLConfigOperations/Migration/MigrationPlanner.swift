@@ -406,7 +406,8 @@ struct MigrationPlanner {
                 } else if FileBytes.exists(path) {
                     unmigratable.append(Diagnostic(at: SourceLocation(file: path, line: 1, column: 1, offset: 0), "cannot read this file to add references to it", rule: "migrate-file"))
                 } else {
-                    newText = JSONDocument.newFile(with: members)
+                    // In the style of the folder's base file, CRLF line ends included.
+                    newText = JSONDocument.newFile(with: members, styledLike: document(PlatformRoot.join(AtomicFile.parentDirectory(of: path), "appsettings.json")))
                 }
             }
             files.append(

@@ -428,4 +428,31 @@ extension MigrationOperationTests {
         #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty && !outcome.earlierMigration, "\(outcome.text())")
         #expect(try Self.snapshot(root) == original)
     }
+
+    @Test("a tree whose files end their lines in CRLF keeps CRLF: in the lines a migration adds, and in the overlays it creates")
+    func crlfTreeStaysCRLF() async throws {
+        let root = try Self.copyOfRepository()
+        // Without its production overlay, UserService reads its base credentials in production:
+        // the migration creates the overlay to reference them.
+        try FileManager.default.removeItem(atPath: root + "/platform/src/UserService/appsettings.Production.json")
+        for (path, bytes) in try Self.snapshot(root) where path.hasPrefix("platform/") && path.hasSuffix(".json") {
+            let text = String(decoding: bytes, as: UTF8.self)
+            try AtomicFile.write(Array(text.replacing("\r\n", with: "\n").replacing("\n", with: "\r\n").utf8), to: root + "/" + path)
+        }
+        let original = try Self.snapshot(root)
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(Self.request(root, store: store))
+        #expect(report.exitStatus == 0 && report.wrote, "\(report.text())")
+
+        let migrated = try Self.snapshot(root)
+        let created = Set(migrated.keys).subtracting(original.keys).filter { $0.hasPrefix("platform/") }
+        #expect(created == ["platform/src/UserService/appsettings.Production.json"], "the migration creates the overlay: \(created)")
+        for (path, bytes) in migrated where path.hasPrefix("platform/") && bytes != original[path] {
+            let bareLineFeeds = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") && ($0 == 0 || bytes[$0 - 1] != UInt8(ascii: "\r")) }
+            #expect(bareLineFeeds.isEmpty, "\(path) (\(created.contains(path) ? "created" : "rewritten")) has \(bareLineFeeds.count) lines ended by a bare LF")
+        }
+
+        _ = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(try Self.snapshot(root) == original)
+    }
 }
