@@ -235,7 +235,7 @@ public enum RedisConnectionStringError: Error, Equatable, CustomStringConvertibl
     case afterPassword(part: Int)
     /// Part `part` is a Unix socket path, which qsl-config's Redis client does not connect to.
     case unixSocket(part: Int)
-    /// A known option whose value does not read (`ssl=yes`).
+    /// A known option whose value does not read (`ssl=maybe`).
     case invalidValue(key: String, expected: String)
     /// A new password the format cannot carry.
     case unwritablePassword(reason: String)

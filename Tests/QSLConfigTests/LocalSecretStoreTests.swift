@@ -155,6 +155,42 @@ struct LocalSecretStoreTests {
         #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "no second lock beside the link")
     }
 
+    @Test("a relative link to a link shares the lock too; a link that leads to no file is refused before anything is created")
+    func linkChainsAndDanglingLinks() async throws {
+        let path = try Self.temporaryStorePath()
+        let folder = (path as NSString).deletingLastPathComponent
+        let top = (folder as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: top + "/vault", withIntermediateDirectories: true)
+        let real = top + "/vault/store.json"
+        _ = try await LocalSecretStore(path: real).createSecret(
+            CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        // path → ./middle.json (relative) → ../vault/store.json (relative)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/middle.json", withDestinationPath: "../vault/store.json")
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "middle.json")
+        try FileManager.default.copyItem(atPath: real + ".key", toPath: path + ".key")
+        _ = try await LocalSecretStore(path: path).createSecret(
+            CreateSecretRequest(name: "b", value: .string(SecretValue("2")), clientRequestToken: UUID().uuidString))
+        #expect(try await LocalSecretStore(path: real).listSecrets(prefix: nil).map(\.name).sorted() == ["a", "b"])
+        #expect(!FileManager.default.fileExists(atPath: path + ".lock") && !FileManager.default.fileExists(atPath: folder + "/middle.json.lock"))
+
+        // A link to a store that does not exist yet: refused, with no key, lock or store made.
+        let dangling = folder + "/dangling.json"
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: "../vault/new-store.json")
+        var refused: StoreError?
+        do {
+            _ = try await LocalSecretStore(path: dangling).createSecret(
+                CreateSecretRequest(name: "c", value: .string(SecretValue("LEAKCHECK")), clientRequestToken: UUID().uuidString))
+            Issue.record("expected a store error")
+        } catch {
+            refused = error
+        }
+        #expect(refused?.message == "local store \(dangling) is a symbolic link that leads to no file; create the store where it leads, or name the store's own path")
+        for leftover in [dangling + ".key", dangling + ".lock", top + "/vault/new-store.json", top + "/vault/new-store.json.lock"] {
+            #expect(!FileManager.default.fileExists(atPath: leftover), "\(leftover) was created")
+        }
+    }
+
     @Test("the key file is created once and reused")
     func keyFileReused() async throws {
         let path = try Self.temporaryStorePath()

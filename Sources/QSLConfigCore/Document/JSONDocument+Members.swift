@@ -78,18 +78,20 @@ extension JSONDocument {
         return JSONEdit(range: start..<end, replacement: "")
     }
 
-    /// A new appsettings file holding `members`, indented by two spaces.
+    /// A new appsettings file holding `members`, in the style of `model`.
     ///
     /// - Parameter model: A file of the same folder whose style the new one takes: its
-    ///   indentation unit and its line break. Without one, two spaces and `\n`.
+    ///   indentation unit, and the line break of the line its root opens on. Without one, two
+    ///   spaces and `\n`.
     public static func newFile(with members: [NewMember], styledLike model: JSONDocument? = nil) -> String {
         var tree = PendingTree()
         for member in members { tree.insert(member.path, value: member.value) }
         let unit = model?.indentUnit ?? "  "
         // Names and values are rendered quoted, so every `\n` here is a line break.
         let text = "{\n" + tree.render(indent: unit, unit: unit, trailingCommas: false) + "\n}\n"
-        guard let lineBreak = model?.lineBreak(near: model!.root.byteRange.lowerBound), lineBreak != "\n" else { return text }
-        return text.replacing("\n", with: lineBreak)
+        guard let model else { return text }
+        let lineBreak = model.lineBreak(near: model.root.byteRange.lowerBound)
+        return lineBreak == "\n" ? text : text.replacing("\n", with: lineBreak)
     }
 
     // MARK: Style
@@ -145,6 +147,7 @@ extension JSONDocument {
     /// has none, that of the line before; `\n` in a file of one line. A file that mixes the two
     /// gets, at each place, the break of the lines around it.
     func lineBreak(near offset: Int) -> String {
+        let offset = min(max(offset, 0), bytes.count)
         var end = lineEnd(of: offset)
         if end == bytes.count {
             let start = lineStart(of: offset)

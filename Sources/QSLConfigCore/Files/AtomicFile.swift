@@ -32,13 +32,15 @@ public enum AtomicFile {
     ///
     /// - Throws: A ``Diagnostic`` naming the file.
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, followingLinks: Bool = false) throws(Diagnostic) {
-        if followingLinks, isSymbolicLink(path) {
-            guard let resolved = linkTarget(of: path) else {
+        var linkInfo = stat()
+        if followingLinks, lstat(path, &linkInfo) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(path, nil) else {
                 throw Diagnostic(
                     at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
                     "is a symbolic link whose target cannot be reached (\(String(cString: strerror(errno)))); nothing was written", rule: "io")
             }
-            return try write(bytes, to: resolved, mode: mode)
+            defer { free(resolved) }
+            return try write(bytes, to: String(cString: resolved), mode: mode)
         }
         func failure(_ what: String) -> Diagnostic {
             Diagnostic(at: SourceLocation(file: path, line: 1, column: 1, offset: 0), "\(what): \(String(cString: strerror(errno)))", rule: "io")
@@ -152,8 +154,7 @@ public enum AtomicFile {
     }
 
     /// The file `path` leads to when it is a symbolic link (every link on the way followed), as
-    /// an absolute path; `nil` when `path` is not a link, or leads to nothing (`errno` then says
-    /// why).
+    /// an absolute path; `nil` when `path` is not a link, or leads to nothing.
     public static func linkTarget(of path: String) -> String? {
         guard isSymbolicLink(path), let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }

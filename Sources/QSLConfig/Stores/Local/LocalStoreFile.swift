@@ -33,10 +33,7 @@ struct LocalStoreFile: Sendable {
     let environmentKey: String?
 
     var keyPath: String { path + ".key" }
-    /// Beside the file the store path leads to, so writers reaching one store through a
-    /// symbolic link and through its own path take the same lock. (The key file stays beside the
-    /// path given: existing set-ups keep their key there.)
-    var lockPath: String { (AtomicFile.linkTarget(of: path) ?? path) + ".lock" }
+
 
     struct Envelope: Codable {
         var format: String
@@ -89,7 +86,21 @@ struct LocalStoreFile: Sendable {
         }
     }
 
+    /// The lock on the store, taken beside the file the store path leads to, so writers reaching
+    /// one store through a symbolic link and through its own path take the same lock. (The key
+    /// file stays beside the path given: existing set-ups keep their key there.) A link that
+    /// leads to no file is refused here, before anything is read or created: the write would be
+    /// refused at the end, and until the file exists its lock cannot be told.
     private func acquire(_ kind: FileLock.Kind) throws(StoreError) -> FileLock {
+        var lockPath = path + ".lock"
+        if AtomicFile.isSymbolicLink(path) {
+            guard let target = AtomicFile.linkTarget(of: path) else {
+                throw StoreError(
+                    .invalidRequest,
+                    "local store \(path) is a symbolic link that leads to no file; create the store where it leads, or name the store's own path")
+            }
+            lockPath = target + ".lock"
+        }
         do throws(Diagnostic) {
             try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path))
             return try FileLock(path: lockPath, kind: kind)
