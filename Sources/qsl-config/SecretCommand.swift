@@ -47,6 +47,15 @@ struct SecretCommand: AsyncParsableCommand {
 
         @OptionGroup var stores: StoreOptions
 
+        /// `--description` and `--kms-key-id` make a new secret, whose first version is always
+        /// `AWSCURRENT`; `--stage` needs an existing one. Together, one would be ignored.
+        func validate() throws {
+            if !stages.isEmpty, description != nil || kmsKeyId != nil {
+                throw ValidationError(
+                    "--stage stages a version of an existing secret, and --description and --kms-key-id apply only to a new one (whose first version is AWSCURRENT); drop one of them")
+            }
+        }
+
         func run() async throws {
             var bytes: [UInt8]
             do {
@@ -176,7 +185,7 @@ struct SecretCommand: AsyncParsableCommand {
             do {
                 let store = try stores.makeStore(environment: ProcessInfo.processInfo.environment)
                 let description = try await store.describeSecret(name)
-                printOutput(format == .json ? SecretListing.json([description]) : SecretListing.text(description))
+                printOutput(format == .json ? SecretListing.json(description) : SecretListing.text(description))
             } catch {
                 throw error.exitCode
             }
@@ -198,7 +207,7 @@ struct SecretCommand: AsyncParsableCommand {
             do {
                 let store = try stores.makeStore(environment: ProcessInfo.processInfo.environment)
                 let secrets = try await store.listSecrets(prefix: prefix)
-                printOutput(format == .json ? SecretListing.json(secrets) : secrets.map { "\($0.name)\t\($0.arn)\n" }.joined())
+                printOutput(format == .json ? SecretListing.json(list: secrets) : secrets.map { "\($0.name)\t\($0.arn)\n" }.joined())
             } catch {
                 throw error.exitCode
             }
@@ -232,16 +241,27 @@ enum SecretListing {
         var KmsKeyId: String?
         var Tags: [String: String]
         var VersionIdsToStages: [String: [String]]
+
+        init(_ secret: SecretDescription) {
+            (Name, ARN, Description, KmsKeyId, Tags, VersionIdsToStages) =
+                (secret.name, secret.arn, secret.description, secret.kmsKeyId, secret.tags, secret.versions)
+        }
     }
 
-    static func json(_ secrets: [SecretDescription]) -> String {
-        let entries = secrets.map {
-            Entry(Name: $0.name, ARN: $0.arn, Description: $0.description, KmsKeyId: $0.kmsKeyId, Tags: $0.tags, VersionIdsToStages: $0.versions)
-        }
+    /// `describe`'s JSON: one object.
+    static func json(_ secret: SecretDescription) -> String {
+        encoded(Entry(secret))
+    }
+
+    /// `list`'s JSON: an array, whatever the number of secrets (one included).
+    static func json(list secrets: [SecretDescription]) -> String {
+        encoded(secrets.map(Entry.init))
+    }
+
+    private static func encoded(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = entries.count == 1 ? try! encoder.encode(entries[0]) : try! encoder.encode(entries)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
     }
 }
 

@@ -175,6 +175,9 @@ struct SecretAndExecCommandTests {
         let described = try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local", "--description", "again"], stdin: "other")
         #expect(described.status == 2)
         #expect(described.stderr.contains("already exists"), "\(described.stderr)")
+        let both = try w.run(["secret", "put", "qsl/dev/new", "--store", "local", "--description", "d", "--stage", "FOO"], stdin: "v")
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--stage stages a version of an existing secret"), "\(both.stderr)")
         let listed = try w.run(["secret", "list", "--store", "local"])
         #expect(!listed.stdout.contains("qsl/dev/new"), "nothing was created")
         let current = try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--show-secrets"])
@@ -182,5 +185,54 @@ struct SecretAndExecCommandTests {
         let pending = try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local", "--stage", "AWSPENDING"], stdin: "next")
         #expect(pending.status == 0, "\(pending.stderr)")
         #expect(try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--show-secrets"]).stdout.contains(Self.canary), "AWSPENDING left AWSCURRENT alone")
+    }
+
+    @Test("secret list --format json prints an array however many secrets match, one included; describe prints an object")
+    func listJSONIsAlwaysAnArray() throws {
+        let w = try workspace()
+        for (prefix, count) in [("qsl/dev/kestra", 1), ("qsl/dev/", 2), ("qsl/none/", 0)] {
+            let listed = try w.run(["secret", "list", "--store", "local", "--prefix", prefix, "--format", "json"])
+            #expect(listed.status == 0, "\(listed.stderr)")
+            let array = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]
+            #expect(array?.count == count, "\(prefix): \(listed.stdout)")
+        }
+        let described = try w.run(["secret", "describe", "qsl/dev/kestra", "--store", "local", "--format", "json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(described.stdout.utf8)) as? [String: Any])?["Name"] as? String == "qsl/dev/kestra")
+    }
+
+    @Test("--local-store chooses the local store even where AWS is configured; options that name two stores are refused")
+    func storeChoice() throws {
+        let w = try workspace()
+        // AWS is configured (credentials and an endpoint where nothing listens): `auto` would pick it.
+        let aws = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"]
+        let elsewhere = w.root.appendingPathComponent("other/store.json").path
+        let put = try w.run(["secret", "put", "qsl/dev/chosen", "--local-store", elsewhere], stdin: "v", environment: aws)
+        #expect(put.status == 0, "\(put.stderr)")
+        #expect(put.stdout.contains("in local store"), "\(put.stdout)")
+        #expect(FileManager.default.fileExists(atPath: elsewhere))
+        let read = try w.run(["secret", "get", "qsl/dev/chosen", "--local-store", elsewhere, "--show-secrets"], environment: aws)
+        #expect(read.stdout == "v\n", "\(read.stderr)")
+
+        for (arguments, message) in [
+            (["--store", "aws", "--local-store", elsewhere], "--local-store names the embedded store, but --store aws was given"),
+            (["--store", "local", "--endpoint-url", "http://127.0.0.1:9"], "--endpoint-url is for AWS, but --store local was given"),
+            (["--store", "local", "--profile", "p", "--endpoint-url", "http://127.0.0.1:9"], "--endpoint-url and --profile are for AWS, but --store local was given"),
+            (["--local-store", elsewhere, "--profile", "p"], "--local-store names the embedded store and --profile AWS"),
+        ] {
+            let refused = try w.run(["secret", "list"] + arguments)
+            #expect(refused.status == 2, "\(arguments)")
+            #expect(refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+    }
+
+    @Test("with --root, --endpoint-url sends an environment whose store is local to AWS, as the help says")
+    func endpointOverridesTheEnvironmentsLocalStore() throws {
+        let root = CLIRunner.repositoryRoot.path
+        // Nothing listens on port 9: the command reaches for AWS and fails as a network failure (3),
+        // where before it read the local store and succeeded.
+        let result = try CLIRunner.run(
+            ["resolve", "--root", root, "--environment", "development", "--service", "userservice", "--endpoint-url", "http://127.0.0.1:9"],
+            environment: CLIRunner.environment(["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x", "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"]))
+        #expect(result.status == 3, "\(result.stderr)")
     }
 }
