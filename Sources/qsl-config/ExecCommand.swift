@@ -111,8 +111,16 @@ enum ProcessReplacement {
         }
         let arguments = command.map { strdup($0) } + [nil]
         let variables = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // The new program keeps this thread's signal mask, and this runs on a thread of the
+        // concurrency pool, which blocks most signals: unblocked, SIGTERM and SIGINT reach the
+        // command (`docker stop`, an ECS task stopping) as they would without qsl-config.
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
         execve(executable, arguments, variables)
         let code = errno
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
         // Only reached when exec failed: the environment strings hold secrets, so wipe them.
         for pointer in variables.compactMap({ $0 }) {
             memset(pointer, 0, strlen(pointer))

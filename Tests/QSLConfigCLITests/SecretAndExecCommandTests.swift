@@ -127,6 +127,12 @@ struct SecretAndExecCommandTests {
         #expect(fields[2] == "svc")
         #expect(fields[3] == "visible-value")
 
+        // Signals reach the command: none is blocked, and SIGTERM ends it as it would without qsl-config.
+        let mask = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "grep", "^SigBlk:", "/proc/self/status"])
+        #expect(mask.stdout == "SigBlk:\t0000000000000000\n", "\(mask.stdout)")
+        let terminated = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c", "kill -TERM $$; echo survived"])
+        #expect(terminated.stdout.isEmpty && terminated.signal == SIGTERM, "stdout \(terminated.stdout), status \(terminated.status), signal \(String(describing: terminated.signal))")
+
         let notFound = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "no-such-command-qsl"])
         #expect(notFound.status == 127)
         #expect(!notFound.stderr.contains(Self.canary))
