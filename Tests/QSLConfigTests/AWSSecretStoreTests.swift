@@ -201,6 +201,32 @@ extension AWSSecretStoreTests {
         #expect(transport.operations.count == 6)
     }
 
+    @Test("a partial ARN names its own secret, not another whose name it begins (qsl/db and qsl/db-replica)")
+    func partialARNMatchesExactly() async throws {
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let store = try Self.store(moto)
+        // The replica is created first, so a prefix match would find it first in the batch.
+        let replica = try await store.createSecret(CreateSecretRequest(name: "qsl/test/db-replica", value: .string(SecretValue("value-of-replica")), clientRequestToken: Self.token()))
+        let primary = try await store.createSecret(CreateSecretRequest(name: "qsl/test/db", value: .string(SecretValue("value-of-db")), clientRequestToken: Self.token()))
+        let partial = String(primary.arn.dropLast(7))
+        #expect(primary.arn.hasPrefix(partial + "-") && !replica.arn.hasPrefix(primary.arn))
+        let text = """
+            {
+              "Replica": "${aws:secrets:qsl/test/db-replica}",
+              "ByPartialARN": "${aws:secrets:\(partial)}",
+              "ByFullARN": "${aws:secrets:\(replica.arn)}"
+            }
+            """
+        let configuration = LayeredConfiguration(layers: [try .json(JSONDocument(parsing: Array(text.utf8), file: "svc/appsettings.json"))])
+        let resolved = try await ReferenceResolver(store: store, environmentVariables: [:]).resolve(configuration)
+        #expect(resolved[ConfigKey("Replica")]?.unsafeRevealedValue == "value-of-replica")
+        #expect(resolved[ConfigKey("ByPartialARN")]?.unsafeRevealedValue == "value-of-db")
+        #expect(resolved[ConfigKey("ByFullARN")]?.unsafeRevealedValue == "value-of-replica")
+        #expect(AWSSecretStore.arn(primary.arn, isRequested: partial))
+        #expect(!AWSSecretStore.arn(replica.arn, isRequested: partial))
+    }
+
     @Test("a non-JSON secret asked for a key, a missing JSON key and a binary secret each get a clear error")
     func valueShapeErrors() async throws {
         let moto = try await MotoServer.start()

@@ -99,13 +99,17 @@ public struct AWSSecretStore: SecretStore {
         var result = SecretFetchResult(calls: 1)
         for selector in batch {
             let id = selector.secretId
-            let match = output.secretValues.first { $0.arn == id || $0.name == id || ($0.arn?.hasPrefix(id + "-") ?? false) }
+            // An exact name or ARN first: a name that itself ends like a suffix (`app/db-AbCdEf`)
+            // must not give way to a longer one.
+            let match =
+                output.secretValues.first { $0.name == id || $0.arn == id }
+                ?? output.secretValues.first { $0.arn.map { Self.arn($0, isRequested: id) } ?? false }
             if let match {
                 // A value that cannot be decoded is this secret's failure, not the batch's.
                 do { result.secrets[selector] = try Self.stored(match, requested: id) } catch { result.failures[selector] = error }
                 continue
             }
-            let error = output.errors.first { $0.secretId == id || (id.hasPrefix("arn:") && $0.secretId.map { id.hasPrefix($0) } == true) }
+            let error = output.errors.first { $0.secretId == id || (id.hasPrefix("arn:") && $0.secretId.map { Self.arn(id, isRequested: $0) } == true) }
             let code = error?.errorCode ?? "ResourceNotFoundException"
             let message = code == "ResourceNotFoundException"
                 ? "secret \(id) does not exist in Secrets Manager"
@@ -113,6 +117,13 @@ public struct AWSSecretStore: SecretStore {
             result.failures[selector] = StoreError(Self.code(for: code, status: nil), message, subject: id, awsCode: code)
         }
         return result
+    }
+
+    /// Whether the secret whose full ARN is `arn` is the one `requested` names: that ARN, or it
+    /// without its suffix (a partial ARN), which Secrets Manager makes a `-` and six characters.
+    /// A plain prefix test would also take `qsl/db-replica`'s ARN for a partial `qsl/db`.
+    static func arn(_ arn: String, isRequested requested: String) -> Bool {
+        arn == requested || (arn.utf8.count == requested.utf8.count + 7 && arn.hasPrefix(requested + "-"))
     }
 
     public func getSecret(_ selector: SecretVersionSelector) async throws(StoreError) -> StoredSecret {
