@@ -102,7 +102,7 @@ public struct AWSContext: Sendable, CustomStringConvertible, CustomDebugStringCo
         if let containerBaseURL { settings.containerBaseURL = containerBaseURL }
         var sources: [any CredentialSource] = []
         if let credentials { sources.append(ExplicitCredentialSource(credentials: credentials)) }
-        if explicitProfile != nil { sources.append(ProfileCredentialSource(settings: settings)) }
+        if explicitProfile != nil { sources.append(ProfileCredentialSource(settings: settings, isRequired: true)) }
         sources.append(EnvironmentCredentialSource(settings: settings))
         sources.append(WebIdentityCredentialSource(settings: settings))
         if explicitProfile == nil { sources.append(ProfileCredentialSource(settings: settings)) }

@@ -2,18 +2,39 @@ import QSLConfigCore
 
 /// A profile of the shared `config`/`credentials` files: `role_arn` (with `source_profile`,
 /// `credential_source` or `web_identity_token_file`), static keys, or `credential_process`,
-/// in that order of precedence, as the AWS SDKs resolve them.
+/// in that order of precedence, as the AWS SDKs resolve them. A profile used as another's
+/// `source_profile` takes its static keys before its own `role_arn`, as the SDKs do, so a role
+/// is assumed with the base keys rather than through a second role.
+///
+/// An IAM Identity Center (SSO) profile is an error naming the way to use it, not a profile
+/// without credentials: the chain must not go on to other credentials, which may be another
+/// principal in another account.
 struct ProfileCredentialSource: CredentialSource {
     let settings: CredentialSettings
+    /// The profile was chosen with `--profile`: a profile without credentials is then an error,
+    /// never a reason to try the rest of the chain.
+    var isRequired = false
     var name: String { "profile \(settings.profileName)" }
 
     func load() async throws -> CredentialLookup {
-        try await load(profileName: settings.profileName, visited: [])
+        let lookup = try await load(profileName: settings.profileName, visited: [], asSource: false)
+        if isRequired, case .notConfigured(let reason) = lookup {
+            throw AWSCredentialsError(
+                .misconfigured, source: name,
+                "Profile \(settings.profileName) was chosen with --profile, and \(reason); give it aws_access_key_id/aws_secret_access_key, role_arn or credential_process, or choose another profile.")
+        }
+        return lookup
     }
 
-    private func load(profileName: String, visited: [String]) async throws -> CredentialLookup {
+    /// The SSO settings that mark an IAM Identity Center profile.
+    static let ssoKeys = ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name"]
+
+    private func load(profileName: String, visited: [String], asSource: Bool) async throws -> CredentialLookup {
         guard let profile = settings.files.profiles[profileName] else {
             return .notConfigured("no [\(profileName)] in \(settings.files.credentialsPath) or \(settings.files.configPath)")
+        }
+        if asSource, let credentials = try staticKeys(profileName: profileName, profile: profile) {
+            return .found(credentials)
         }
         if let roleArn = profile["role_arn"] {
             return .found(try await assumeRole(profileName: profileName, profile: profile, roleArn: roleArn, visited: visited))
@@ -24,6 +45,11 @@ struct ProfileCredentialSource: CredentialSource {
         if let command = profile["credential_process"] {
             return .found(try await CredentialProcess.run(
                 command: command, environment: settings.environment, profile: profileName))
+        }
+        if Self.ssoKeys.contains(where: { profile[$0] != nil }) {
+            throw AWSCredentialsError(
+                .misconfigured, source: "profile \(profileName)",
+                "Profile \(profileName) is an IAM Identity Center (SSO) profile, which qsl-config does not sign in with; add `credential_process = aws configure export-credentials --profile \(profileName) --format process` to it (after `aws sso login`), or pass the credentials in the environment.")
         }
         return .notConfigured("profile \(profileName) has no credentials")
     }
@@ -73,7 +99,7 @@ struct ProfileCredentialSource: CredentialSource {
                         .misconfigured, source: source,
                         "The source_profile chain \((chain + [sourceProfile]).joined(separator: " -> ")) loops; make one profile in it hold keys.")
                 }
-                switch try await load(profileName: sourceProfile, visited: chain) {
+                switch try await load(profileName: sourceProfile, visited: chain, asSource: true) {
                 case .found(let credentials): sourceCredentials = credentials
                 case .notConfigured(let reason):
                     throw AWSCredentialsError(

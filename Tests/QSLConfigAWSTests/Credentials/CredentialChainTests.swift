@@ -195,6 +195,63 @@ struct CredentialChainTests {
         #expect(request.headers["Authorization"]?.contains("Credential=AKIABASE000000000001/") == true)
     }
 
+    @Test("a profile chosen with --profile that has no credentials, or an SSO profile however chosen, is an error: never another identity")
+    func chosenProfileNeverFallsThrough() async throws {
+        let files = try Files(config: """
+            [profile empty]
+            region = eu-west-1
+            [profile prod-admin]
+            sso_session = corp
+            sso_account_id = 999999999999
+            sso_role_name = Admin
+            """)
+        defer { files.remove() }
+        let withEnvironmentKeys = files.environment.merging(Self.envKeys) { $1 }
+        let empty = await #expect(throws: AWSCredentialsError.self) {
+            try await context(withEnvironmentKeys, profile: "empty").credentialsProvider.credentials()
+        }
+        #expect("\(empty!)".contains("Profile empty was chosen with --profile, and profile empty has no credentials"), "\(empty!)")
+        let sso = await #expect(throws: AWSCredentialsError.self) {
+            try await context(withEnvironmentKeys, profile: "prod-admin").credentialsProvider.credentials()
+        }
+        #expect("\(sso!)".contains("IAM Identity Center (SSO) profile"), "\(sso!)")
+        #expect("\(sso!)".contains("aws configure export-credentials --profile prod-admin --format process"))
+        // Through AWS_PROFILE, the environment's keys still come first (as the SDKs do); without
+        // them, the SSO profile stops the chain instead of falling through to the container's or
+        // the instance's credentials.
+        let viaVariable = try await context(withEnvironmentKeys.merging(["AWS_PROFILE": "prod-admin"]) { $1 }).credentialsProvider.credentials()
+        #expect(viaVariable.source == "environment")
+        let container = files.environment.merging(["AWS_PROFILE": "prod-admin", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"]) { $1 }
+        let transport = ScriptedTransport([.respond(AWSHTTPResponse(status: 200, body: Array(Self.metadataDocument.utf8)))])
+        await #expect(throws: AWSCredentialsError.self) {
+            try await context(container, transport: transport).credentialsProvider.credentials()
+        }
+        #expect(transport.requests.isEmpty, "the container was not asked")
+    }
+
+    @Test("a source profile with static keys and a role of its own lends its keys: one AssumeRole, signed with them")
+    func sourceProfileKeysBeforeItsRole() async throws {
+        let files = try Files(
+            credentials: "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n",
+            config: """
+                [profile base]
+                role_arn = arn:aws:iam::111122223333:role/base
+                source_profile = base
+                [profile app]
+                role_arn = arn:aws:iam::111122223333:role/app
+                source_profile = base
+                duration_seconds = 7200
+                """)
+        defer { files.remove() }
+        let transport = ScriptedTransport([.respond(.xml(status: 200, Self.assumeRoleResponse(expiration: "2099-01-01T00:00:00Z")))])
+        let credentials = try await context(files.environment, profile: "app", transport: transport).credentialsProvider.credentials()
+        #expect(credentials.source == "assume-role via profile app")
+        #expect(transport.requests.count == 1)
+        let request = try #require(transport.requests.first)
+        #expect(String(decoding: request.body, as: UTF8.self).contains("RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fapp"))
+        #expect(request.headers["Authorization"]?.contains("Credential=AKIABASE000000000001/") == true)
+    }
+
     @Test("a source_profile loop and a role without a source are explained")
     func roleMisconfiguration() async throws {
         let files = try Files(config: """
