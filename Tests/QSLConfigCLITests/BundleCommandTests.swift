@@ -261,6 +261,15 @@ struct BundleCommandTests {
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!FileManager.default.fileExists(atPath: leftover.path))
         #expect(try Self.bundle(root, ["--check"]).status == 0)
+
+        // A run for one service sees, and sweeps, the leftovers of the others it keeps.
+        let other = root.appendingPathComponent("out/beta/.service.env.tmp-Z9y8X7")
+        try Data("App__Password=fake-beta-pw\n".utf8).write(to: other)
+        let subsetCheck = try Self.bundle(root, ["--service", "alpha", "--check"])
+        #expect(subsetCheck.status == 1, "\(subsetCheck.stdout)\(subsetCheck.stderr)")
+        #expect(subsetCheck.stderr.contains("out/beta/.service.env.tmp-Z9y8X7: temporary file left by an interrupted run"), "\(subsetCheck.stderr)")
+        #expect(try Self.bundle(root, ["--service", "alpha"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: other.path))
     }
 
     @Test("a run killed after its first file leaves old and new services; --check reports the rest, the next run finishes")
@@ -283,6 +292,29 @@ struct BundleCommandTests {
         #expect(try Self.bundle(root).status == 0)
         #expect(try Self.bundle(root, ["--check"]).status == 0)
         #expect(try String(contentsOf: root.appendingPathComponent("out/beta/service.env"), encoding: .utf8).contains("App__Version=2"))
+    }
+
+    @Test("a run of another format killed after its first file: --check of the bundle there reports the file, the next run removes it")
+    func killedRunOfAnotherFormat() throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        func run(_ format: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> CLIRunner.Result {
+            try CLIRunner.run(
+                ["bundle", "--root", ".", "--environment", "development", "--format", format, "--output", "out"] + extra,
+                environment: CLIRunner.environment(environment), directory: root)
+        }
+        #expect(try run("ecs").status == 0)
+        let killed = try run("dotenv", environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
+        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        let written = root.appendingPathComponent("out/alpha/service.env")
+        #expect(FileManager.default.fileExists(atPath: written.path), "the killed run wrote a file of values")
+
+        let check = try run("ecs", ["--check"])
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stderr.contains("out/alpha/service.env: no longer part of the bundle"), "\(check.stderr)")
+        #expect(!check.stderr.contains("fake-"), "no value in the report")
+        #expect(try run("ecs").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: written.path), "the next run removed it")
+        #expect(try run("ecs", ["--check"]).status == 0)
     }
 
     @Test("an existing output folder at 0755 becomes 0700; --check reports a service folder at 0755")

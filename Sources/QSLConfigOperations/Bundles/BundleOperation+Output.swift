@@ -46,23 +46,27 @@ extension BundleOperation.Result {
         BundleFile(path: manifestPath, bytes: BundleJSON.encode(manifest), mode: 0o644)
     }
 
-    /// What writing into `directory` means: the files to write (the manifest last) and the
-    /// files to remove. A run for some services (`--service`) into a folder that holds bundles
-    /// of the same environment and format updates those services and keeps the others, their
-    /// manifest entries included; anything else replaces the folder's bundle.
+    /// What writing into `directory` means: the files to write (the manifest last), the files
+    /// to remove, and the files of other services the folder keeps. A run for some services
+    /// (`--service`) into a folder that holds bundles of the same environment and format
+    /// updates those services and keeps the others, their manifest entries included; anything
+    /// else replaces the folder's bundle. A file an interrupted run may have written (listed as
+    /// ``pendingDigest``) is never kept: the next run replaces or removes it.
     ///
     /// - Throws: a diagnostic when the folder's `manifest.json` exists but cannot be read: the
     ///   files it lists could then neither be kept nor cleaned up.
-    func plan(for directory: String) throws(Diagnostic) -> (files: [BundleFile], stale: [String]) {
+    func plan(for directory: String) throws(Diagnostic) -> (files: [BundleFile], stale: [String], kept: [String]) {
         var manifest = ownManifest
         var stale: [String] = []
+        var kept: [String] = []
         if let previous = try Self.readManifest(in: directory) {
             let mergeable = previous.environment == environment && previous.format == format.rawValue
             let bundled = Set(services)
             for (path, digest) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
                 let service = String(path.prefix { $0 != "/" })
-                if mergeable && !bundled.contains(service) && previous.services.contains(service) {
+                if mergeable && digest != Self.pendingDigest && !bundled.contains(service) && previous.services.contains(service) {
                     manifest.files[path] = digest
+                    kept.append(path)
                 } else {
                     stale.append(path)
                 }
@@ -71,7 +75,25 @@ extension BundleOperation.Result {
                 manifest.services = Array(Set(manifest.services).union(previous.services.filter { !bundled.contains($0) })).sorted()
             }
         }
-        return (files + [Self.encode(manifest)], stale.sorted())
+        return (files + [Self.encode(manifest)], stale.sorted(), kept.sorted())
+    }
+
+    /// The digest a manifest gives a file a run is about to write: the manifest written before
+    /// the first file lists every file the run may leave, so a run killed part-way leaves none
+    /// that `--check` cannot see or the next run (of any format) cannot remove.
+    static let pendingDigest = "pending"
+
+    /// The manifest on disk before the first file is written: the previous one (or, in a new
+    /// folder, an empty one of this run's environment and format) with every file this run
+    /// writes that it does not list yet added as ``pendingDigest``.
+    func provisionalManifest(for directory: String, planned: [BundleFile]) throws(Diagnostic) -> Manifest? {
+        var manifest = try Self.readManifest(in: directory) ?? Manifest(environment: environment, format: format.rawValue, services: [], files: [:])
+        var added = false
+        for file in planned where file.path != Self.manifestPath && manifest.files[file.path] == nil {
+            manifest.files[file.path] = Self.pendingDigest
+            added = true
+        }
+        return added ? manifest : nil
     }
 
     /// How a file on disk differs from what the run would write.
@@ -108,11 +130,11 @@ extension BundleOperation.Result {
     /// mode is not the bundle's (paths ending in `/`), and service folders that are symbolic
     /// links. Empty when the directory is up to date.
     public func drift(in directory: String) -> [Drift] {
-        guard let (planned, stale) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
+        guard let (planned, stale, kept) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
         let output = BundleOutputFolder(path: directory)
         let folderMode = UInt32(Self.folderMode(holdsValues: format.holdsValues))
         let written = Set(BundleOutputFolder.serviceFolders(of: planned.map(\.path)))
-        let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
+        let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale + kept)
         var drifted: [Drift] = []
         var unusable: Set<String> = []
         // Folders of value bundles must be 0700; an ecs folder someone made stricter is fine.
@@ -162,8 +184,9 @@ extension BundleOperation.Result {
     /// the bundle no longer has, and writes the manifest last.
     ///
     /// Each file is replaced atomically, but the run as a whole is not: a run killed part-way
-    /// may leave some services new and some old, and temporary files never renamed. The
-    /// manifest on disk then still lists every file the run may have left, `drift(in:)`
+    /// may leave some services new and some old, and temporary files never renamed. A manifest
+    /// written before the first file lists every file the run may leave (``pendingDigest``), so
+    /// the manifest on disk then still lists every file the run may have left, `drift(in:)`
     /// reports the differences and the leftovers, and the next run removes the leftovers first,
     /// holding an exclusive lock on the output folder. A service folder that is a symbolic link
     /// is refused: nothing is written or deleted through it.
@@ -178,11 +201,14 @@ extension BundleOperation.Result {
             // one leaves, and never sweeps this one's temporary files.
             let lock = try BundleOutputFolder.Lock(directory)
             defer { withExtendedLifetime(lock) {} }
-            let (planned, stale) = try plan(for: directory)
+            let (planned, stale, kept) = try plan(for: directory)
             let output = BundleOutputFolder(path: directory)
-            let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale)
+            let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale + kept)
             try output.prepare(services: BundleOutputFolder.serviceFolders(of: planned.map(\.path)), mode: folderMode, enforcingMode: format.holdsValues)
             try output.sweepLeftovers(services: services)
+            if let provisional = try provisionalManifest(for: directory, planned: planned) {
+                try AtomicFile.write(Self.encode(provisional).bytes, to: PlatformRoot.join(directory, Self.manifestPath), mode: 0o644)
+            }
             for file in planned {
                 if file.path == Self.manifestPath {
                     try output.remove(stale)
@@ -208,12 +234,12 @@ extension BundleOperation.Result {
         return manifest
     }
 
-    /// Only plain relative paths of a manifest on disk are acted on, so a tampered manifest
-    /// cannot point outside the folder.
+    /// Only the paths a bundle writes, `SERVICE/FILE`, of a manifest on disk are acted on, so a
+    /// tampered manifest cannot point outside the folder: not up with `..`, and not through a
+    /// link below a service folder (only the service folder itself is checked not to be one).
     static func isPlainRelativePath(_ path: String) -> Bool {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        return !path.hasPrefix("/") && path != manifestPath && !components.isEmpty
-            && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        return components.count == 2 && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
     }
 }
 

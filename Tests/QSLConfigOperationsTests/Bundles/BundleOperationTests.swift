@@ -258,6 +258,28 @@ struct BundleOperationTests {
         #expect(FileBytes.exists(directory + "/userservice/container-definition.json"))
     }
 
+    @Test("a manifest tampered to list a path below a service folder (through a link there) removes nothing outside the folder")
+    func tamperedManifestStaysInside() async throws {
+        let store = try await PlatformFixtures.developmentStore()
+        let result = try await Self.build(.json, store: store)
+        let scratch = try PlatformFixtures.temporaryDirectory("tampered")
+        let directory = scratch + "/out"
+        try result.write(to: directory)
+        try FileManager.default.createDirectory(atPath: scratch + "/victim", withIntermediateDirectories: true)
+        try AtomicFile.write(Array("keep".utf8), to: scratch + "/victim/data")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/userservice/sub", withDestinationPath: scratch + "/victim")
+        let manifestPath = directory + "/manifest.json"
+        var manifest = try JSONSerialization.jsonObject(with: Data(try FileBytes.read(manifestPath))) as! [String: Any]
+        var files = manifest["files"] as! [String: String]
+        files["userservice/sub/data"] = "sha256:" + String(repeating: "0", count: 64)
+        manifest["files"] = files
+        try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: manifest)), to: manifestPath)
+
+        try result.write(to: directory)
+        #expect(FileBytes.exists(scratch + "/victim/data"), "nothing outside the output folder was removed")
+        #expect(result.drift(in: directory).isEmpty)
+    }
+
     @Test("an unknown service, or a reference the store lacks, fails with nothing written")
     func badInputWritesNothing() async throws {
         let root = try PlatformFixtures.root()
