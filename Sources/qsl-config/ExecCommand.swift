@@ -70,17 +70,26 @@ struct ExecCommand: AsyncParsableCommand {
         } catch let error as ResolutionError {
             throw error.exitCode
         }
-        var childEnvironment = environment
+        // The child's environment starts as this process's, byte for byte (a value that is not
+        // UTF-8 stays as it is).
+        var childEnvironment = RawEnvironment.current()
         for value in resolved.values {
             let name = EnvironmentName.variable(for: value.key)
-            // A value read from a variable of another name (`CUSTOMCONNSTR_Db` for
-            // `ConnectionStrings:Db`) leaves that variable too, so the child cannot read the
-            // unresolved text through it.
-            if case .environment(let source) = value.origin.source, source != name { childEnvironment.removeValue(forKey: source) }
-            childEnvironment[name] = value.unsafeRevealedValue ?? ""
+            let text = value.unsafeRevealedValue ?? ""
+            if case .environment(let source) = value.origin.source {
+                // A variable resolution left as it was reaches the child as it is: under its own
+                // name, so variables that differ only in case (`http_proxy` and `HTTP_PROXY`), one
+                // key here, stay two variables there.
+                if environment[source] == text { continue }
+                // A value read from a variable of another name (`CUSTOMCONNSTR_Db` for
+                // `ConnectionStrings:Db`) leaves that variable too, so the child cannot read the
+                // unresolved text through it.
+                if source != name { childEnvironment.remove(source) }
+            }
+            childEnvironment.set(name, text)
         }
         // The local store's key is qsl-config's own credential, not the service's configuration.
-        childEnvironment.removeValue(forKey: LocalSecretStore.keyVariable)
+        childEnvironment.remove(LocalSecretStore.keyVariable)
         let failure = ProcessReplacement.exec(command, environment: childEnvironment)
         printError("qsl-config exec: cannot run \(command[0]): \(failure.message)")
         throw ExitCode(failure.notFound ? 127 : 126)
@@ -105,12 +114,19 @@ enum ProcessReplacement {
         var notFound: Bool
     }
 
-    static func exec(_ command: [String], environment: [String: String]) -> Failure {
-        guard let executable = locate(command[0], path: environment["PATH"]) else {
+    static func exec(_ command: [String], environment: RawEnvironment) -> Failure {
+        guard let executable = locate(command[0], path: environment.value(of: "PATH")) else {
             return Failure(message: "not found on PATH", notFound: true)
         }
         let arguments = command.map { strdup($0) } + [nil]
-        let variables = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let variables = environment.entries.map { entry -> UnsafeMutablePointer<CChar>? in
+            let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: entry.count + 1)
+            entry.withUnsafeBufferPointer { bytes in
+                for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
+            }
+            pointer[entry.count] = 0
+            return pointer
+        } + [nil]
         // The new program keeps this thread's signal mask, and this runs on a thread of the
         // concurrency pool, which blocks most signals: unblocked, SIGTERM and SIGINT reach the
         // command (`docker stop`, an ECS task stopping) as they would without qsl-config.
@@ -124,9 +140,50 @@ enum ProcessReplacement {
         // Only reached when exec failed: the environment strings hold secrets, so wipe them.
         for pointer in variables.compactMap({ $0 }) {
             memset(pointer, 0, strlen(pointer))
-            free(pointer)
+            pointer.deallocate()
         }
         for pointer in arguments.compactMap({ $0 }) { free(pointer) }
         return Failure(message: String(cString: strerror(code)), notFound: code == ENOENT)
+    }
+}
+
+/// A process environment as the bytes `environ` holds, `NAME=VALUE` each, in its order: what
+/// `exec` hands its command, so variables it does not change pass through unaltered.
+struct RawEnvironment {
+    private(set) var entries: [[UInt8]]
+
+    /// This process's environment.
+    static func current() -> RawEnvironment {
+        var entries: [[UInt8]] = []
+        var cursor: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        while let current = cursor, let entry = current.pointee {
+            entries.append(Array(UnsafeBufferPointer(start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry))))
+            cursor = current.successor()
+        }
+        return RawEnvironment(entries: entries)
+    }
+
+    private static func name(of entry: [UInt8]) -> ArraySlice<UInt8> {
+        entry[..<(entry.firstIndex(of: UInt8(ascii: "=")) ?? entry.endIndex)]
+    }
+
+    /// The value of the first variable named exactly `name`, when it is UTF-8.
+    func value(of name: String) -> String? {
+        let wanted = Array(name.utf8)
+        guard let entry = entries.first(where: { Self.name(of: $0).elementsEqual(wanted) }) else { return nil }
+        return String(validating: entry[(wanted.count + 1)...], as: UTF8.self)
+    }
+
+    /// Removes every variable named exactly `name` (names are compared byte for byte, as the
+    /// child will).
+    mutating func remove(_ name: String) {
+        let wanted = Array(name.utf8)
+        entries.removeAll { Self.name(of: $0).elementsEqual(wanted) }
+    }
+
+    /// Sets `name` to `value`, replacing every variable of that exact name.
+    mutating func set(_ name: String, _ value: String) {
+        remove(name)
+        entries.append(Array(name.utf8) + [UInt8(ascii: "=")] + Array(value.utf8))
     }
 }

@@ -172,6 +172,23 @@ struct SecretAndExecCommandTests {
         #expect(child.stdout == "[unset][\(Self.canary)]", "the unresolved variable reached the child")
     }
 
+    @Test("exec passes variables it resolves nothing in as they are: case twins stay two variables, bytes that are not UTF-8 stay bytes")
+    func unchangedVariablesPassThrough() throws {
+        let w = try workspace()
+        let twins = try w.run(
+            ["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c", #"printf '[%s][%s][%s][%s]' "$HTTP_PROXY" "$http_proxy" "$no_proxy" "$NO_PROXY""#],
+            environment: ["HTTP_PROXY": "http://p:3128", "http_proxy": "http://q:3128", "no_proxy": "localhost", "NO_PROXY": "localhost,169.254.169.254"])
+        #expect(twins.status == 0, "\(twins.stderr)")
+        #expect(twins.stdout == "[http://p:3128][http://q:3128][localhost][localhost,169.254.169.254]")
+
+        // Process takes only String environments: a shell puts the raw bytes in place.
+        let script = #"BIN=$(printf '\377\376'); export BIN; exec "$QSL" exec --config-dir svc --store local -- /bin/sh -c 'printf %s "$BIN" | od -An -tx1'"#
+        let raw = try CLIRunner.run(
+            ["-c", script], environment: CLIRunner.environment(["QSL": CLIRunner.executable.path]), directory: w.root, program: URL(fileURLWithPath: "/bin/sh"))
+        #expect(raw.status == 0, "\(raw.stderr)")
+        #expect(raw.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ff fe", "\(raw.stdout)")
+    }
+
     @Test("secret put never ignores an option: --stage needs an existing secret, --description a new one")
     func putRefusesIgnoredOptions() throws {
         let w = try workspace()
