@@ -32,6 +32,31 @@ struct ResolveCommandTests {
         #expect(json["DOTNET_ENVIRONMENT"] as? String == "Staging")
     }
 
+    @Test("a reference error in a secret's value quotes none of it", arguments: [
+        (#"{"Smtp": {"Password": "hunter${2 secret}"}}"#, [String: String](), "the value of 'Smtp:Password' holds a malformed reference", ["2 secret", "hunter"]),
+        (#"{"ConnectionStrings": {"Db": "Host=db;Password=Tr0ub${ad0r}&x"}}"#, [:], "the value references an environment variable that is not set", ["ad0r", "Tr0ub"]),
+        (#"{"Plain": "1"}"#, ["Api__Token": "tok${abc def}"], "the value of 'Api:Token' holds a malformed reference", ["abc def", "tok"]),
+    ])
+    func referenceErrorsInSecretsQuoteNothing(_ file: String, _ variables: [String: String], _ expected: String, _ hidden: [String]) throws {
+        let dir = try folder(["appsettings.json": file])
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment(variables))
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        for fragment in hidden { #expect(!result.stderr.contains(fragment), "\(fragment) in \(result.stderr)") }
+    }
+
+    @Test("a reference error outside a secret still names what is wrong")
+    func referenceErrorsElsewhereNameTheVariable() throws {
+        let dir = try folder(["appsettings.json": #"{"Feature": {"Url": "https://x/${FEATURE_HOST_UNSET}"}, "Bad": "${2 x}"}"#])
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path], environment: CLIRunner.environment())
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("'2 x' is not a valid environment variable name"), "\(result.stderr)")
+        #expect(result.stderr.contains("(in the value of 'Bad')"), "\(result.stderr)")
+        let unset = try CLIRunner.run(["resolve", "--config-dir", try folder(["appsettings.json": #"{"Feature": {"Url": "https://x/${FEATURE_HOST_UNSET}"}}"#]).path], environment: CLIRunner.environment())
+        #expect(unset.status == 2)
+        #expect(unset.stderr.contains("environment variable FEATURE_HOST_UNSET is not set"), "\(unset.stderr)")
+    }
+
     @Test("QSL_LOG_LEVEL: a level turns logging on, an unknown one is bad usage (exit 2) naming the levels")
     func logLevel() throws {
         let dir = try folder(["appsettings.json": #"{"A": "1"}"#])

@@ -66,7 +66,8 @@ public struct ReferenceResolver: Sendable {
     /// Resolves several configurations in one pass (the bundles of many services): a secret
     /// shared by all of them is fetched once.
     public func resolveAll(_ configurations: [LayeredConfiguration]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
-        let scans = configurations.map(ReferenceScan.init)
+        let isSecret = { (key: ConfigKey) in CredentialClassifier.isCredentialKey(key) || self.secretKeys.contains(key) }
+        let scans = configurations.map { ReferenceScan($0, isSecret: isSecret) }
         var problems = scans.flatMap(\.diagnostics)
         if !problems.isEmpty { throw ResolutionError(problems) }
 
@@ -130,8 +131,8 @@ public struct ReferenceResolver: Sendable {
             var values: [ResolvedValue] = []
             values.reserveCapacity(configuration.merged.count)
             for entry in configuration.merged.values {
-                var sensitivity: ResolvedValue.Sensitivity =
-                    CredentialClassifier.isCredentialKey(entry.key) || secretKeys.contains(entry.key) ? .secretKey : .plain
+                let isSecretKey = isSecret(entry.key)
+                var sensitivity: ResolvedValue.Sensitivity = isSecretKey ? .secretKey : .plain
                 guard let template = scan.templates[entry.key] else {
                     values.append(ResolvedValue(key: entry.key, value: entry.value, sensitivity: sensitivity, origin: entry.origin))
                     continue
@@ -152,6 +153,10 @@ public struct ReferenceResolver: Sendable {
                         case .environment(let variable):
                             if let value = environmentVariables[variable.name] ?? variable.defaultValue {
                                 rendered += value
+                            } else if isSecretKey {
+                                // In a secret's value, `${...}` may be part of a literal password
+                                // that should have been written `$${`: name nothing of it.
+                                fail("the value references an environment variable that is not set and has no default; a literal '${' is written '$${' (the value is not shown: the key is secret)")
                             } else {
                                 fail("environment variable \(variable.name) is not set and \(variable) has no default")
                             }

@@ -119,6 +119,20 @@ public struct PlaceholderSyntaxError: Error, Sendable, Hashable, CustomStringCon
     }
 
     public var description: String { message }
+
+    /// The error as said of the value of `key`. With `concealed` (a secret key: a malformed
+    /// reference there may be the secret itself, a literal `${` in a password), it says what is
+    /// wrong without quoting any of the value.
+    public func message(inValueOf key: ConfigKey, concealed: Bool) -> String {
+        switch (reason, concealed) {
+        case (_, false):
+            "\(message) (in the value of '\(key)')"
+        case (.unknownKind, true):
+            "the value of '\(key)' holds an ${aws:...} reference of an unknown kind; the kinds are 'secrets', 'parameter' and 'ssm' (the value is not shown: the key is secret)"
+        case (.malformed, true):
+            "the value of '\(key)' holds a malformed reference; write ${aws:secrets:NAME[:KEY]}, ${aws:parameter:/path} or ${VAR}, and a literal '${' as '$${' (the value is not shown: the key is secret)"
+        }
+    }
 }
 
 struct PlaceholderParser {

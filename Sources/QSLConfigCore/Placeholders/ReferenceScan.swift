@@ -27,7 +27,10 @@ public struct ReferenceScan: Sendable {
     /// Scans the winning value of every key. Relative secret references come back made absolute
     /// under the configuration's own `AWS:SecretsManagerPrefix` (in ``sites`` and ``templates``
     /// alike); one where no literal prefix is set is a diagnostic.
-    public init(_ configuration: LayeredConfiguration) {
+    ///
+    /// - Parameter isSecret: Whether a key's value is secret, so that a malformed reference in
+    ///   it is reported without quoting it; by default, a key named like a credential.
+    public init(_ configuration: LayeredConfiguration, isSecret: (ConfigKey) -> Bool = CredentialClassifier.isCredentialKey) {
         let prefix = Self.secretsPrefix(of: configuration)
         // Only values that may hold a reference are sorted (into the order diagnostics come in),
         // not a copy of the whole configuration.
@@ -56,10 +59,11 @@ public struct ReferenceScan: Sendable {
                     }
                 }
             } catch {
+                let from = entry.origin.location == nil ? " (from \(entry.origin))" : ""
                 diagnostics.append(
                     Diagnostic(
                         at: entry.origin.location(ofScalarOffset: error.offset),
-                        "\(error.message) (in the value of '\(entry.key)'\(entry.origin.location == nil ? ", from \(entry.origin)" : ""))",
+                        error.message(inValueOf: entry.key, concealed: isSecret(entry.key)) + from,
                         rule: "reference", keyPath: entry.key.spelling))
             }
         }

@@ -112,16 +112,7 @@ struct PolicyCheck {
         let rule = error.reason == .unknownKind ? "reference-kind" : "reference"
         // A malformed reference in a secret key may be the secret itself: say what is wrong
         // without quoting any of it.
-        let concealed = isSecret || CredentialClassifier.isCredentialKey(entry.key)
-        let message: String
-        switch (error.reason, concealed) {
-        case (_, false):
-            message = "\(error.message) (in the value of '\(entry.key)')"
-        case (.unknownKind, true):
-            message = "the value of '\(entry.key)' holds an ${aws:...} reference of an unknown kind; the kinds are 'secrets', 'parameter' and 'ssm' (the value is not shown: the key is secret)"
-        case (.malformed, true):
-            message = "the value of '\(entry.key)' holds a malformed reference; write ${aws:secrets:NAME[:KEY]}, ${aws:parameter:/path} or ${VAR}, and a literal '${' as '$${' (the value is not shown: the key is secret)"
-        }
+        let message = error.message(inValueOf: entry.key, concealed: isSecret || CredentialClassifier.isCredentialKey(entry.key))
         return Diagnostic(at: entry.origin.location(ofScalarOffset: error.offset), message, rule: rule, keyPath: entry.key.spelling)
     }
 
