@@ -57,6 +57,24 @@ struct ResolveCommandTests {
         #expect(unset.stderr.contains("environment variable FEATURE_HOST_UNSET is not set"), "\(unset.stderr)")
     }
 
+    @Test("ASPNETCORE_ and DOTNET_ variables also count with their prefix removed, beneath the files, as WebApplication.CreateBuilder adds them (rule L5)")
+    func hostPrefixedVariables() throws {
+        let dir = try folder(["appsettings.json": #"{"Feature": {"Owned": "file"}}"#])
+        let result = try CLIRunner.run(
+            ["resolve", "--config-dir", dir.path, "--keep-references"],
+            environment: CLIRunner.environment([
+                "DOTNET_Feature__Flag": "on", "ASPNETCORE_URLS": "http://+:8080", "DOTNET_Feature__Owned": "host",
+                "ASPNETCORE_Both": "aspnetcore", "DOTNET_Both": "dotnet",
+            ]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["Feature:Flag"] as? String == "on")
+        #expect(json["URLS"] as? String == "http://+:8080")
+        #expect(json["Feature:Owned"] as? String == "file", "the files are above the host's variables")
+        #expect(json["Both"] as? String == "dotnet", "DOTNET_ comes after ASPNETCORE_")
+        #expect(json["DOTNET_Feature:Flag"] as? String == "on", "and every variable as it is, above the files")
+    }
+
     @Test("QSL_LOG_LEVEL: a level turns logging on, an unknown one is bad usage (exit 2) naming the levels")
     func logLevel() throws {
         let dir = try folder(["appsettings.json": #"{"A": "1"}"#])

@@ -51,10 +51,16 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         var environmentLayer: ConfigurationLayer?
+        var hostLayers: [ConfigurationLayer] = []
         if options.environmentIsLayer {
             switch options.environmentStyle {
             case .aspNet:
                 environmentLayer = .environment(options.environmentVariables, compatibility: options.compatibility)
+                // The host configuration beneath the files, as `WebApplication.CreateBuilder`
+                // builds it (the command line, also part of it, is on top already).
+                hostLayers = ["ASPNETCORE_", "DOTNET_"]
+                    .map { ConfigurationLayer.environment(options.environmentVariables, prefix: $0, compatibility: options.compatibility) }
+                    .filter { $0.count > 0 }
             case .verbatim(let only):
                 let variables = options.environmentVariables.filter { only?.contains($0.key) ?? true }.sorted { $0.key < $1.key }
                 environmentLayer = ConfigurationLayer(
@@ -67,6 +73,7 @@ public struct ConfigurationLoader: Sendable {
         guard problems.isEmpty else { throw ResolutionError(problems) }
 
         var read = ServiceLayers(files: files, environment: environmentLayer, environmentFiles: options.environmentFiles, arguments: argumentLayer)
+        read.hostEnvironment = hostLayers
         let merged = read.assembled()
         if options.loadsParameterStore, !options.keepAWSReferences, let prefixValue = merged["AWS:ParameterStorePrefix"], let prefix = prefixValue, !prefix.isEmpty {
             let location = merged.entry("AWS:ParameterStorePrefix")?.origin.location

@@ -16,6 +16,10 @@ public struct ServiceLayers: Sendable {
         public var isShared: Bool
     }
 
+    /// The host configuration `WebApplication.CreateBuilder` puts beneath the files: the
+    /// `ASPNETCORE_`-prefixed variables, then the `DOTNET_`-prefixed ones, each with its prefix
+    /// removed (`ASPNETCORE_URLS` → `URLS`). Empty when the environment is not a layer.
+    public var hostEnvironment: [ConfigurationLayer] = []
     public var files: [FileLayer]
     /// The process environment (`Section__Key`), or the named variables verbatim (`exec
     /// --from-environment`); `nil` when the environment is not a layer.
@@ -26,9 +30,10 @@ public struct ServiceLayers: Sendable {
     /// `AWS:ParameterStorePrefix` when the layers set it and the Parameter Store layer is due.
     public var parameterStorePrefix: (prefix: String, location: SourceLocation?)?
 
-    /// Lowest priority first: files, the Parameter Store layer, environment, environment files,
-    /// command line.
+    /// Lowest priority first: the host's prefixed variables, files, the Parameter Store layer,
+    /// environment, environment files, command line.
     public func assembled(parameterStore: ConfigurationLayer? = nil) -> LayeredConfiguration {
-        LayeredConfiguration(layers: files.map(\.layer) + [parameterStore, environment].compactMap { $0 } + environmentFiles + [arguments])
+        LayeredConfiguration(
+            layers: hostEnvironment + files.map(\.layer) + [parameterStore, environment].compactMap { $0 } + environmentFiles + [arguments])
     }
 }
