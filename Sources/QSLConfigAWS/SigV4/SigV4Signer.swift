@@ -35,11 +35,17 @@ public struct SigV4Signer: Sendable {
         /// Sign `X-Amz-Security-Token`; when `false` the token is still sent but left out of
         /// `SignedHeaders` (a few services require this).
         public var signSessionToken: Bool
+        /// The request's `path` is decoded, and the path sent is it percent-encoded; every
+        /// service but S3 signs the path as sent encoded once more, so `/a b/` is sent as
+        /// `/a%20b/` and signed as `/a%2520b/`. `false` signs `path` encoded once: for a `path`
+        /// that is already the path as sent (the published vectors' request lines), or S3.
+        public var doubleEncodePath: Bool
 
-        public init(normalizePath: Bool = true, addContentSHA256Header: Bool = false, signSessionToken: Bool = true) {
+        public init(normalizePath: Bool = true, addContentSHA256Header: Bool = false, signSessionToken: Bool = true, doubleEncodePath: Bool = true) {
             self.normalizePath = normalizePath
             self.addContentSHA256Header = addContentSHA256Header
             self.signSessionToken = signSessionToken
+            self.doubleEncodePath = doubleEncodePath
         }
     }
 
@@ -158,7 +164,8 @@ extension SigV4Signer {
         payloadHash: String
     ) -> CanonicalRequest {
         let path = options.normalizePath ? SigV4Encoding.normalizePath(request.path) : request.path
-        let uri = SigV4Encoding.encodePath(path)
+        let sent = SigV4Encoding.encodePath(path)
+        let uri = options.doubleEncodePath ? SigV4Encoding.encodePath(sent) : sent
         let query = SigV4Encoding.canonicalQuery(request.query)
 
         // Group by lower-cased name, keeping the order values appeared in.

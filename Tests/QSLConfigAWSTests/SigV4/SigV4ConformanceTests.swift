@@ -101,6 +101,19 @@ struct SigV4Vector: Sendable, CustomTestStringConvertible {
 
 @Suite("SigV4 conformance vectors")
 struct SigV4ConformanceTests {
+    @Test("a decoded path is signed as sent, encoded once more, as every service but S3 signs it")
+    func pathSignedAsSent() throws {
+        let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: SecretValue("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), source: "test")
+        let request = AWSHTTPRequest(method: "POST", host: "127.0.0.1:45125", path: "/pre fix/", query: "", headers: AWSHTTPHeaders([("Host", "127.0.0.1:45125")]), body: [])
+        let date = try #require(ISO8601DateFormatter().date(from: "2015-08-30T12:36:00Z"))
+        let signed = SigV4Signer(region: "us-east-1", service: "secretsmanager").sign(request, credentials: credentials, date: date)
+        #expect(signed.canonicalRequest.split(separator: "\n")[1] == "/pre%2520fix/")
+        let plain = AWSHTTPRequest(method: "POST", host: "h", path: "/", query: "", headers: AWSHTTPHeaders([("Host", "h")]), body: [])
+        #expect(SigV4Signer(region: "us-east-1", service: "ssm").sign(plain, credentials: credentials, date: date).canonicalRequest.split(separator: "\n")[1] == "/")
+        let s3Style = SigV4Signer(region: "us-east-1", service: "s3", options: .init(doubleEncodePath: false)).sign(request, credentials: credentials, date: date)
+        #expect(s3Style.canonicalRequest.split(separator: "\n")[1] == "/pre%20fix/")
+    }
+
     @Test("all 38 published cases are present")
     func vectorCount() throws {
         #expect(try SigV4Vector.all().count == 38)
@@ -119,10 +132,12 @@ struct SigV4ConformanceTests {
         let signer = SigV4Signer(
             region: context.region,
             service: context.service,
+            // A vector's request line is the path as sent: it is signed encoded once.
             options: .init(
                 normalizePath: context.normalize,
                 addContentSHA256Header: context.sign_body,
-                signSessionToken: !(context.omit_session_token ?? false)))
+                signSessionToken: !(context.omit_session_token ?? false),
+                doubleEncodePath: false))
 
         let signed = signer.sign(request, credentials: credentials, date: date)
 
