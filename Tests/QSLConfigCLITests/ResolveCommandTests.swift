@@ -75,6 +75,20 @@ struct ResolveCommandTests {
         #expect(json["DOTNET_Feature:Flag"] as? String == "on", "and every variable as it is, above the files")
     }
 
+    @Test("--keep-references writes literal '${' escaped again, so the output reads back as the same configuration")
+    func keptReferencesRoundTrip() throws {
+        let dir = try folder(["appsettings.json": #"{"Mixed": "cost $${5} and ${aws:secrets:qsl/x}", "Only": "$${literal}", "FromDefault": "${UNSET_QSL_VAR:a$b}"}"#])
+        let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--keep-references"], environment: CLIRunner.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["Mixed"] as? String == "cost $${5} and ${aws:secrets:qsl/x}")
+        #expect(json["Only"] as? String == "$${literal}")
+        #expect(json["FromDefault"] as? String == "a$b", "a `$` that starts nothing stays as it is")
+        // Without --keep-references the escapes are undone, as a service reads them.
+        let plain = try CLIRunner.run(["resolve", "--config-dir", try folder(["appsettings.json": #"{"Only": "$${literal}"}"#]).path], environment: CLIRunner.environment())
+        #expect((try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: Any])["Only"] as? String == "${literal}")
+    }
+
     @Test("QSL_LOG_LEVEL: a level turns logging on, an unknown one is bad usage (exit 2) naming the levels")
     func logLevel() throws {
         let dir = try folder(["appsettings.json": #"{"A": "1"}"#])

@@ -140,10 +140,14 @@ public struct ReferenceResolver: Sendable {
                 var rendered = ""
                 // Positions are worked out only for problems, in one walk over the value.
                 var locator = ScalarLocator(entry.origin)
+                // With references kept, the value stays in the source's syntax: a literal `${`
+                // (written `$${`) is written escaped again, so that it is not read back as one.
+                let keeps = keepAWSReferences
+                func literal(_ text: String) -> String { keeps ? PlaceholderTemplate.escapingLiteral(text) : text }
                 for part in template.parts {
                     switch part {
                     case .literal(let text):
-                        rendered += text
+                        rendered += literal(text)
                     case .reference(let reference, let offset):
                         func fail(_ message: String, rule: String = "reference") {
                             let location = locator.location(ofScalarOffset: offset)
@@ -152,7 +156,7 @@ public struct ReferenceResolver: Sendable {
                         switch reference {
                         case .environment(let variable):
                             if let value = environmentVariables[variable.name] ?? variable.defaultValue {
-                                rendered += value
+                                rendered += literal(value)
                             } else if isSecretKey {
                                 // In a secret's value, `${...}` may be part of a literal password
                                 // that should have been written `$${`: name nothing of it.
