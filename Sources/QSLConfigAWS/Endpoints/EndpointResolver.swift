@@ -7,7 +7,7 @@ import QSLConfigCore
 
 /// Chooses each service's endpoint from, in order: the explicit `--endpoint-url`,
 /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services` section, the
-/// profile's `endpoint_url`, then the real AWS endpoint (FIPS when asked).
+/// profile's `endpoint_url`, then the real AWS endpoint (FIPS, dual-stack, or both, when asked).
 ///
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or `ignore_configured_endpoint_urls` in the
 /// profile) skips the environment and profile settings, as the AWS SDKs do.
@@ -18,6 +18,9 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
     private let configured: [AWSService: (url: String, source: String)]
     let region: String?
     let useFIPS: Bool
+    /// `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`: endpoints that answer over IPv6
+    /// as well as IPv4 (`SERVICE.REGION.api.aws`).
+    let useDualStack: Bool
 
     init(
         explicitURL: String?, environment: [String: String], profileName: String, profile: [String: String],
@@ -25,6 +28,7 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
     ) {
         self.region = region
         self.useFIPS = Self.flag(environment["AWS_USE_FIPS_ENDPOINT"] ?? profile["use_fips_endpoint"])
+        self.useDualStack = Self.flag(environment["AWS_USE_DUALSTACK_ENDPOINT"] ?? profile["use_dualstack_endpoint"])
         let ignoreConfigured = Self.flag(
             environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? profile["ignore_configured_endpoint_urls"])
         var configured: [AWSService: (url: String, source: String)] = [:]
@@ -104,23 +108,28 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
 
     private func defaultEndpoint(for service: AWSService) throws(AWSConfigurationError) -> AWSEndpoint {
         let fips = useFIPS
-        let source = fips ? "default (FIPS)" : "default"
+        let dualStack = useDualStack
+        let source = "default" + (fips || dualStack ? " (\([fips ? "FIPS" : nil, dualStack ? "dual-stack" : nil].compactMap { $0 }.joined(separator: ", ")))" : "")
         let prefix = fips ? "\(service.signingName)-fips" : service.signingName
         if service.isGlobal {
             let signing = Self.globalSigningRegion(region)
             let host: String
-            switch signing {
-            case "cn-north-1": host = "iam.cn-north-1.amazonaws.com.cn"
-            case "us-gov-west-1": host = "iam.us-gov.amazonaws.com"  // already FIPS-validated
+            switch (signing, dualStack && !fips) {
+            case ("cn-north-1", true): host = "iam.global.api.amazonwebservices.com.cn"
+            case ("cn-north-1", false): host = "iam.cn-north-1.amazonaws.com.cn"
+            case ("us-gov-west-1", _): host = "iam.us-gov.amazonaws.com"  // already FIPS-validated
+            case (_, true): host = "iam.global.api.aws"
             default: host = "\(prefix).amazonaws.com"
             }
             return AWSEndpoint(scheme: "https", host: host, signingRegion: signing, source: source)
         }
-        if service == .sts && region == nil {
+        // STS's global endpoint answers over IPv4 only: dual-stack goes to us-east-1's own.
+        if service == .sts && region == nil && !dualStack {
             return AWSEndpoint(scheme: "https", host: fips ? "sts-fips.us-east-1.amazonaws.com" : "sts.amazonaws.com", signingRegion: "us-east-1", source: source + ", global")
         }
-        guard let region else { throw Self.missingRegion(service) }
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        guard let region = region ?? (service == .sts ? "us-east-1" : nil) else { throw Self.missingRegion(service) }
+        let china = region.hasPrefix("cn-")
+        let suffix = dualStack ? (china ? "api.amazonwebservices.com.cn" : "api.aws") : (china ? "amazonaws.com.cn" : "amazonaws.com")
         return AWSEndpoint(scheme: "https", host: "\(prefix).\(region).\(suffix)", signingRegion: region, source: source)
     }
 

@@ -38,6 +38,32 @@ struct EndpointResolverTests {
         #expect(try c.endpoint(for: .iam).url == "https://iam-fips.amazonaws.com")
     }
 
+    @Test("AWS_USE_DUALSTACK_ENDPOINT=true (or the profile's use_dualstack_endpoint) selects the dual-stack endpoints, with FIPS too")
+    func dualStack() throws {
+        let c = try context(environment: ["AWS_USE_DUALSTACK_ENDPOINT": "true"])
+        #expect(try c.endpoint(for: .secretsManager).url == "https://secretsmanager.eu-west-1.api.aws")
+        #expect(try c.endpoint(for: .ssm).url == "https://ssm.eu-west-1.api.aws")
+        #expect(try c.endpoint(for: .sts).url == "https://sts.eu-west-1.api.aws")
+        #expect(try c.endpoint(for: .iam).url == "https://iam.global.api.aws")
+        #expect(try c.endpoint(for: .iam).signingRegion == "us-east-1")
+        #expect(try c.endpoint(for: .ssm).source == "default (dual-stack)")
+        let both = try context(environment: ["AWS_USE_DUALSTACK_ENDPOINT": "true", "AWS_USE_FIPS_ENDPOINT": "true"])
+        #expect(try both.endpoint(for: .secretsManager).url == "https://secretsmanager-fips.eu-west-1.api.aws")
+        #expect(try both.endpoint(for: .secretsManager).source == "default (FIPS, dual-stack)")
+        let china = try context(region: "cn-north-1", environment: ["AWS_USE_DUALSTACK_ENDPOINT": "true"])
+        #expect(try china.endpoint(for: .sts).url == "https://sts.cn-north-1.api.amazonwebservices.com.cn")
+        // With no region, STS's global endpoint has no dual-stack form: us-east-1's regional one.
+        let noRegion = try context(region: nil, environment: ["AWS_USE_DUALSTACK_ENDPOINT": "true"])
+        #expect(try noRegion.endpoint(for: .sts).url == "https://sts.us-east-1.api.aws")
+
+        let directory = try TestContexts.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config")
+        try TestContexts.write("[profile v6]\nregion = eu-west-1\nuse_dualstack_endpoint = true\n", to: config)
+        let profiled = try context(environment: ["AWS_CONFIG_FILE": config.path], profile: "v6")
+        #expect(try profiled.endpoint(for: .ssm).url == "https://ssm.eu-west-1.api.aws")
+    }
+
     @Test("precedence: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, services section, profile endpoint_url")
     func precedence() throws {
         let directory = try TestContexts.temporaryDirectory()
