@@ -17,8 +17,9 @@ struct ExecCommand: AsyncParsableCommand {
         commandName: "exec",
         abstract: "Resolve a service's configuration, then replace this process with COMMAND.",
         discussion: """
-            COMMAND inherits this process's environment plus every resolved key as an ASP.NET-style \
-            variable (Section:Key becomes Section__Key). Secrets go only into COMMAND's environment: \
+            COMMAND inherits this process's environment, byte for byte, plus every key resolved from the \
+            files, and every variable that held a reference, as an ASP.NET-style variable (Section:Key \
+            becomes Section__Key). Secrets go only into COMMAND's environment: \
             never onto a command line, into a file or a log. Use it as a container's entrypoint:
 
               qsl-config exec --config-dir /app -- dotnet UserService.dll
@@ -73,21 +74,25 @@ struct ExecCommand: AsyncParsableCommand {
         // The child's environment starts as this process's, byte for byte (a value that is not
         // UTF-8 stays as it is).
         var childEnvironment = RawEnvironment.current()
-        for value in resolved.values {
-            let name = EnvironmentName.variable(for: value.key)
-            let text = value.unsafeRevealedValue ?? ""
-            if case .environment(let source) = value.origin.source {
-                // A variable resolution left as it was reaches the child as it is: under its own
-                // name, so variables that differ only in case (`http_proxy` and `HTTP_PROXY`), one
-                // key here, stay two variables there.
-                if environment[source] == text { continue }
-                // A value read from a variable of another name (`CUSTOMCONNSTR_Db` for
-                // `ConnectionStrings:Db`) leaves that variable too, so the child cannot read the
-                // unresolved text through it.
-                if source != name { childEnvironment.remove(source) }
-            }
-            childEnvironment.set(name, text)
+        // A variable resolution rewrote (it held references) is replaced by every key read from
+        // it, each under its own name: a variable of another name (`CUSTOMCONNSTR_Db` for
+        // `ConnectionStrings:Db` and `ConnectionStrings:Db_ProviderName`) is removed, so the child
+        // cannot read the unresolved text through it. A variable resolution left as it was
+        // reaches the child as it is, under its own name: variables that differ only in case
+        // (`http_proxy` and `HTTP_PROXY`), one key here, stay two variables there.
+        var rewritten: Set<String> = []
+        for value in resolved.values where value.isRendered {
+            if case .environment(let source) = value.origin.source { rewritten.insert(source) }
         }
+        var settings: [(name: String, text: String)] = []
+        for value in resolved.values {
+            if case .environment(let source) = value.origin.source, !rewritten.contains(source) { continue }
+            settings.append((EnvironmentName.variable(for: value.key), value.unsafeRevealedValue ?? ""))
+        }
+        // Removals first, so that a variable another key sets (`DOTNET_X`, read both as itself
+        // and as `X`) is set, not removed, whatever the order of the keys.
+        for source in rewritten.sorted() { childEnvironment.remove(source) }
+        for (name, text) in settings { childEnvironment.set(name, text) }
         // The local store's key is qsl-config's own credential, not the service's configuration.
         childEnvironment.remove(LocalSecretStore.keyVariable)
         let failure = ProcessReplacement.exec(command, environment: childEnvironment)
@@ -138,8 +143,9 @@ enum ProcessReplacement {
         let code = errno
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         // Only reached when exec failed: the environment strings hold secrets, so wipe them.
-        for pointer in variables.compactMap({ $0 }) {
-            memset(pointer, 0, strlen(pointer))
+        for (pointer, entry) in zip(variables, environment.entries) {
+            guard let pointer else { continue }
+            memset(pointer, 0, entry.count)
             pointer.deallocate()
         }
         for pointer in arguments.compactMap({ $0 }) { free(pointer) }
@@ -171,7 +177,8 @@ struct RawEnvironment {
     func value(of name: String) -> String? {
         let wanted = Array(name.utf8)
         guard let entry = entries.first(where: { Self.name(of: $0).elementsEqual(wanted) }) else { return nil }
-        return String(validating: entry[(wanted.count + 1)...], as: UTF8.self)
+        // An entry without `=` (which `environ` may hold) has no value.
+        return String(validating: entry.dropFirst(wanted.count + 1), as: UTF8.self)
     }
 
     /// Removes every variable named exactly `name` (names are compared byte for byte, as the

@@ -50,7 +50,7 @@ struct RollbackCommand: AsyncParsableCommand {
         do {
             platform = try PlatformRoot(path: root)
             definition = try platform.environment(environment)
-            store = try stores.makeStore(platform: platform, environment: definition, variables: variables)
+            store = try stores.makeStore(platform: platform, environment: definition, variables: variables, awsOptionsChooseStore: false)
         } catch let error as DiagnosticList {
             throw error.exitCode
         } catch let error as StoreError {

@@ -89,7 +89,7 @@ struct RotateCommand: AsyncParsableCommand {
         let platform: PlatformRoot
         do { platform = try PlatformRoot(path: root) } catch { throw error.exitCode }
         var request = RotationRequest(root: root, environment: environment) { definition throws(StoreError) in
-            try stores.makeStore(platform: platform, environment: definition, variables: variables)
+            try stores.makeStore(platform: platform, environment: definition, variables: variables, awsOptionsChooseStore: false)
         }
         request.makeAWSContext = { definition in
             try AWSContext(

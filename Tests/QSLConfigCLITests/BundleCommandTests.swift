@@ -317,6 +317,53 @@ struct BundleCommandTests {
         #expect(try run("ecs", ["--check"]).status == 0)
     }
 
+    @Test("a reference error in a secret's value quotes none of it, in every format", arguments: ["dotenv", "ecs"])
+    func referenceErrorsInSecretsQuoteNothing(_ format: String) throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        for (file, expected) in [
+            (#"{"ConnectionStrings": {"Db": "Host=db;Password=Tr0ub${ad0r}&x"}}"#, "the value references an environment variable that is not set"),
+            (#"{"Smtp": {"Password": "hunter${2 secret}"}}"#, "the value of 'Smtp:Password' holds a malformed reference"),
+        ] {
+            try Data(file.utf8).write(to: root.appendingPathComponent("alpha/appsettings.json"))
+            let result = try CLIRunner.run(
+                ["bundle", "--root", ".", "--environment", "development", "--format", format, "--output", "out"], environment: CLIRunner.environment(), directory: root)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+            for fragment in ["ad0r", "Tr0ub", "2 secret", "hunter"] { #expect(!result.stderr.contains(fragment), "\(fragment): \(result.stderr)") }
+        }
+    }
+
+    @Test("a file a killed run replaced is kept by no later run: a --service run for another service removes it")
+    func killedRunsFilesAreNotKept() throws {
+        let root = try Self.twoServiceRoot(version: "1")
+        #expect(try Self.bundle(root).status == 0)
+        _ = try Self.twoServiceRoot(version: "2", at: root)
+        let killed = try Self.bundle(root, environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
+        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        let alpha = root.appendingPathComponent("out/alpha/service.env")
+        #expect(try String(contentsOf: alpha, encoding: .utf8).contains("App__Version=2"), "the killed run replaced alpha's file")
+
+        // The manifest vouched for alpha's old content; the file holds the new: a run for beta
+        // alone must not keep it under the old digest.
+        #expect(try Self.bundle(root, ["--service", "beta"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: alpha.path), "a file no manifest vouches for is removed")
+        let manifest = try String(contentsOf: root.appendingPathComponent("out/manifest.json"), encoding: .utf8)
+        #expect(!manifest.contains("alpha/service.env"), "\(manifest)")
+        #expect(try Self.bundle(root).status == 0)
+        #expect(try Self.bundle(root, ["--check"]).status == 0)
+    }
+
+    @Test("rotate and rollback take --profile and --endpoint-url for their AWS identity without moving a local store to AWS")
+    func rotateKeepsTheLocalStore() throws {
+        let root = try Self.seededPlatform()
+        for extra in [["--profile", "nonexistent"], ["--endpoint-url", "http://127.0.0.1:9"], ["--local-store", ".qsl/local-store.json", "--profile", "nonexistent"]] {
+            let check = try CLIRunner.run(
+                ["rotate", "--root", ".", "--environment", "development", "--check"] + extra, environment: CLIRunner.environment(), directory: root)
+            #expect(check.status == 0, "\(extra): \(check.stderr)")
+            #expect(check.stdout.contains("rotate development --check: 51 secrets"), "\(extra): \(check.stdout)")
+        }
+    }
+
     @Test("an existing output folder at 0755 becomes 0700; --check reports a service folder at 0755")
     func folderModes() throws {
         let root = try Self.twoServiceRoot(version: "1")

@@ -181,6 +181,26 @@ struct SecretAndExecCommandTests {
         #expect(twins.status == 0, "\(twins.stderr)")
         #expect(twins.stdout == "[http://p:3128][http://q:3128][localhost][localhost,169.254.169.254]")
 
+        // A connection-string variable of a provider prefix, unchanged: it reaches the child as
+        // it is (its two keys, the string and the provider name, are not split up); with a
+        // reference, both keys are set under their own names and the variable goes.
+        let provider = try w.run(
+            ["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c",
+             #"printf '[%s][%s][%s]' "${SQLCONNSTR_Db-unset}" "${ConnectionStrings__Db-unset}" "${ConnectionStrings__Db_ProviderName-unset}""#],
+            environment: ["SQLCONNSTR_Db": "Server=db;Database=app"])
+        #expect(provider.stdout == "[Server=db;Database=app][unset][unset]", "\(provider.stdout)")
+        let providerResolved = try w.run(
+            ["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c",
+             #"printf '[%s][%s][%s]' "${SQLCONNSTR_Db-unset}" "${ConnectionStrings__Db-unset}" "${ConnectionStrings__Db_ProviderName-unset}""#],
+            environment: ["SQLCONNSTR_Db": "Server=db;Password=${aws:secrets:qsl/dev/kestra}"])
+        #expect(providerResolved.stdout == "[unset][Server=db;Password=\(Self.canary)][System.Data.SqlClient]", "\(providerResolved.stdout)")
+        // A DOTNET_ variable with a reference is read as itself and as its unprefixed key: both
+        // are set, whatever the order.
+        let host = try w.run(
+            ["exec", "--config-dir", "svc", "--store", "local", "--", "/bin/sh", "-c", #"printf '[%s][%s]' "${DOTNET_Feature__Key-unset}" "${Feature__Key-unset}""#],
+            environment: ["DOTNET_Feature__Key": "${aws:secrets:qsl/dev/db:username}"])
+        #expect(host.stdout == "[svc][svc]", "\(host.stdout)")
+
         // Process takes only String environments: a shell puts the raw bytes in place.
         let script = #"BIN=$(printf '\377\376'); export BIN; exec "$QSL" exec --config-dir svc --store local -- /bin/sh -c 'printf %s "$BIN" | od -An -tx1'"#
         let raw = try CLIRunner.run(

@@ -157,12 +157,8 @@ public struct ReferenceResolver: Sendable {
                         case .environment(let variable):
                             if let value = environmentVariables[variable.name] ?? variable.defaultValue {
                                 rendered += literal(value)
-                            } else if isSecretKey {
-                                // In a secret's value, `${...}` may be part of a literal password
-                                // that should have been written `$${`: name nothing of it.
-                                fail("the value references an environment variable that is not set and has no default; a literal '${' is written '$${' (the value is not shown: the key is secret)")
                             } else {
-                                fail("environment variable \(variable.name) is not set and \(variable) has no default")
+                                fail(ReferenceScan.unsetVariableMessage(variable, concealed: isSecretKey))
                             }
                         case .secret(let secret):
                             if keepAWSReferences {
@@ -199,7 +195,9 @@ public struct ReferenceResolver: Sendable {
                         }
                     }
                 }
-                values.append(ResolvedValue(key: entry.key, value: rendered, sensitivity: sensitivity, origin: entry.origin))
+                var value = ResolvedValue(key: entry.key, value: rendered, sensitivity: sensitivity, origin: entry.origin)
+                value.isRendered = true
+                values.append(value)
             }
             results.append(ResolvedConfiguration(values: values))
         }

@@ -17,6 +17,9 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
     private let storage: String?
     public var sensitivity: Sensitivity
     public var origin: ValueOrigin
+    /// Whether the value as written held references or escapes, so that resolution rewrote it;
+    /// `false` for a value taken as written.
+    public var isRendered = false
 
     public init(key: ConfigKey, value: String?, sensitivity: Sensitivity, origin: ValueOrigin) {
         self.key = key

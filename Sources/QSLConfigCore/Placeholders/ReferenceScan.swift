@@ -77,6 +77,15 @@ public struct ReferenceScan: Sendable {
         return value
     }
 
+    /// What to say of a `${VAR}` whose variable is not set and that has no default. In a
+    /// secret's value (`concealed`) it names nothing: the `${...}` may be part of a literal
+    /// password that should have been written `$${`.
+    public static func unsetVariableMessage(_ variable: EnvironmentReference, concealed: Bool) -> String {
+        concealed
+            ? "the value references an environment variable that is not set and has no default; a literal '${' is written '$${' (the value is not shown: the key is secret)"
+            : "environment variable \(variable.name) is not set and \(variable) has no default"
+    }
+
     /// The finding for a relative secret reference in a configuration that sets no prefix.
     public static func relativeWithoutPrefix(_ entry: ConfigEntry) -> Diagnostic {
         Diagnostic(

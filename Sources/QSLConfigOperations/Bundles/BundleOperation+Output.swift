@@ -85,15 +85,17 @@ extension BundleOperation.Result {
 
     /// The manifest on disk before the first file is written: the previous one (or, in a new
     /// folder, an empty one of this run's environment and format) with every file this run
-    /// writes that it does not list yet added as ``pendingDigest``.
+    /// writes that it does not list with the same content marked ``pendingDigest``: a file a
+    /// killed run may have replaced is vouched for by no manifest, so no later run keeps it.
     func provisionalManifest(for directory: String, planned: [BundleFile]) throws(Diagnostic) -> Manifest? {
         var manifest = try Self.readManifest(in: directory) ?? Manifest(environment: environment, format: format.rawValue, services: [], files: [:])
-        var added = false
-        for file in planned where file.path != Self.manifestPath && manifest.files[file.path] == nil {
+        let written = ownManifest.files
+        var changed = false
+        for file in planned where file.path != Self.manifestPath && manifest.files[file.path] != written[file.path] {
             manifest.files[file.path] = Self.pendingDigest
-            added = true
+            changed = true
         }
-        return added ? manifest : nil
+        return changed ? manifest : nil
     }
 
     /// How a file on disk differs from what the run would write.

@@ -116,7 +116,7 @@ public struct BundleOperation: Sendable {
 
         var statistics = Statistics()
         statistics.prefixLoads = prefixListings
-        let scans = layered.map { ReferenceScan($0) }
+        let scans = layered.map { ReferenceScan($0, isSecret: { CredentialClassifier.isCredentialKey($0) || secureKeys.contains($0) }) }
         statistics.uniqueSecrets = Set(scans.flatMap(\.sites).compactMap { site -> SecretVersionSelector? in
             if case .secret(let secret) = site.reference { return secret.version }
             return nil

@@ -149,7 +149,8 @@ enum ECSBundle {
                         problems.append(
                             Diagnostic(
                                 at: entry.origin.location(ofScalarOffset: offset),
-                                "environment variable \(variable.name) is not set and \(variable) has no default (referenced by '\(entry.key)')",
+                                ReferenceScan.unsetVariableMessage(variable, concealed: CredentialClassifier.isCredentialKey(entry.key))
+                                    + " (referenced by '\(entry.key)')",
                                 rule: "reference", keyPath: entry.key.spelling))
                     }
                 case .secret(let secret):

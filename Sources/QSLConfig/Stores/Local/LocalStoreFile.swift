@@ -34,7 +34,6 @@ struct LocalStoreFile: Sendable {
 
     var keyPath: String { path + ".key" }
 
-
     struct Envelope: Codable {
         var format: String
         var version: Int
