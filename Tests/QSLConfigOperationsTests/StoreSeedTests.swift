@@ -38,6 +38,29 @@ struct StoreSeedTests {
         #expect(keyTwice.map(\.message) == ["secret qsl/development/jwt: the key secret is written twice"])
     }
 
+    @Test("a value in another Unicode spelling of the same text is a change: stores compare bytes")
+    func unicodeSpellingsDiffer() async throws {
+        let store = LocalSecretStore(path: try PlatformFixtures.temporaryDirectory("seed-nfc") + "/store.json", key: PlatformFixtures.testKey)
+        let composed = "pa\u{e9}ss"
+        let decomposed = "pae\u{301}ss"
+        #expect(composed == decomposed, "Swift's String equality takes them as one")
+        #expect(SecretValue(composed) != SecretValue(decomposed))
+        func seed(_ value: String) throws -> StoreSeed {
+            try StoreSeed(file: try Self.seed(#"{"secrets": {"qsl/development/s": "\#(value)"}, "parameters": {"/qsl/development/config/p": "\#(value)"}}"#))
+        }
+        _ = try await seed(composed).apply(to: store)
+        let second = try await seed(decomposed).apply(to: store)
+        #expect(second.secretsUpdated == ["qsl/development/s"] && second.secretsUnchanged.isEmpty)
+        #expect(second.parametersUnchanged.isEmpty)
+        guard case .string(let stored) = try await store.getSecret(SecretVersionSelector(secretId: "qsl/development/s")).payload else {
+            Issue.record("a string secret")
+            return
+        }
+        #expect(Array(stored.unsafeRevealed.utf8) == Array(decomposed.utf8))
+        let again = try await seed(decomposed).apply(to: store)
+        #expect(again.secretsUnchanged == ["qsl/development/s"] && again.parametersUnchanged == ["/qsl/development/config/p"])
+    }
+
     @Test("a value secret put would refuse is refused the same way: empty, or above 65,536 bytes; never quoted")
     func valueRules() throws {
         let empty = try Self.problems(#"{"secrets": {"qsl/development/empty": ""}, "parameters": {"/qsl/development/config/p": ""}}"#)

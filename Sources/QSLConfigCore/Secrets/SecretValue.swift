@@ -26,4 +26,15 @@ public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDe
         var container = encoder.singleValueContainer()
         try container.encode(Self.redactionMarker)
     }
+
+    /// Equal when the bytes are: Secrets Manager and Parameter Store compare values byte for byte,
+    /// where `String` equality takes two Unicode spellings of one text (`é` and `e` + U+0301) as
+    /// the same, and a store holding one would be "unchanged" for the other.
+    public static func == (a: SecretValue, b: SecretValue) -> Bool {
+        a.storage.utf8.elementsEqual(b.storage.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for byte in storage.utf8 { hasher.combine(byte) }
+    }
 }
