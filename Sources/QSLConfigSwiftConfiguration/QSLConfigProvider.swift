@@ -112,7 +112,7 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
             switch type {
             case .string, .int, .double, .bool, .bytes:
                 guard let value = configuration[path], let text = value.unsafeRevealedValue else { return nil }
-                return (try Self.convert(text, of: value, to: type, key: path), value.isSecret)
+                return (try Self.convert(text, of: value, to: type, key: path), value.needsRedaction)
             case .stringArray, .intArray, .doubleArray, .boolArray, .byteChunkArray:
                 let elementType: ConfigType =
                     switch type {
@@ -128,7 +128,7 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
                 while let value = configuration[QSLConfigCore.ConfigKey(path.spelling + ":" + String(index))], let text = value.unsafeRevealedValue {
                     let element = QSLConfigCore.ConfigKey(path.spelling + ":" + String(index))
                     elements.append(try Self.convert(text, of: value, to: elementType, key: element))
-                    isSecret = isSecret || value.isSecret
+                    isSecret = isSecret || value.needsRedaction
                     index += 1
                 }
                 guard !elements.isEmpty else { return nil }

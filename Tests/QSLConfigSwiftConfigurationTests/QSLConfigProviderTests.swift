@@ -81,6 +81,24 @@ struct QSLConfigProviderTests {
         #expect(host.value?.isSecret == false)
     }
 
+    @Test("a plain value holding a credential (a URL or connection-string password, a credential-named key) is marked secret too")
+    func embeddedCredentialsAreMarked() throws {
+        let configuration = ResolvedConfiguration(values: [
+            ResolvedValue(key: "Chain:Rpc", value: "https://admin:canary-sc-4@rpc.example", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+            ResolvedValue(key: "ConnectionStrings:Db", value: "Host=db;Password=canary-sc-5", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+            ResolvedValue(key: "Db:Password", value: "canary-sc-6", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+            ResolvedValue(key: "Chain:Name", value: "polygon", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+            ResolvedValue(key: "Peers:0", value: "https://a.example", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+            ResolvedValue(key: "Peers:1", value: "https://u:canary-sc-7@b.example", sensitivity: .plain, origin: ValueOrigin(.other("test"))),
+        ])
+        let provider = QSLConfigProvider(configuration)
+        for key in [["chain", "rpc"], ["connectionstrings", "db"], ["db", "password"]] {
+            #expect(try provider.value(forKey: AbsoluteConfigKey(key), type: .string).value?.isSecret == true, "\(key)")
+        }
+        #expect(try provider.value(forKey: AbsoluteConfigKey(["chain", "name"]), type: .string).value?.isSecret == false)
+        #expect(try provider.value(forKey: AbsoluteConfigKey(["peers"]), type: .stringArray).value?.isSecret == true, "one element holds a password")
+    }
+
     @Test("a value of the wrong type is named without its embedded password, and values print redacted")
     func typeErrorsRedactEmbeddedPasswords() throws {
         let url = ResolvedValue(key: "Chain:Rpc", value: "https://user:canary-sc-2@rpc.example", sensitivity: .plain, origin: ValueOrigin(.other("test")))

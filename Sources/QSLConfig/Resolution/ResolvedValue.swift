@@ -46,6 +46,15 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
         return CredentialClassifier.redacting(storage, key: key) ?? storage
     }
 
+    /// Whether any of the value must be hidden wherever it is shown: a secret, a key named like
+    /// a credential, or a value whose shape holds one (a password in a URL or a connection
+    /// string). What ``displayValue`` masks, as one answer for consumers that redact whole
+    /// values (swift-configuration's `isSecret`).
+    public var needsRedaction: Bool {
+        guard let storage else { return isSecret }
+        return isSecret || CredentialClassifier.redacting(storage, key: key) != nil
+    }
+
     public var description: String { "\(key) = \(displayValue ?? "null")" }
     public var debugDescription: String { description }
 }
