@@ -52,9 +52,12 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
         try Snapshot(configuration: current).value(forKey: key, type: type)
     }
 
+    /// Reloads first, at most once per ``RefreshPolicy/minimumForcedInterval`` (joining a reload
+    /// already running), so fetching ten keys costs one reload, not ten. A reload that fails is
+    /// logged and the last good configuration answers, as it does for every other read.
     public func fetchValue(forKey key: AbsoluteConfigKey, type: ConfigType) async throws -> LookupResult {
         if case .refreshing(let refreshing) = source {
-            try await refreshing.refresh()
+            _ = try? await refreshing.refreshAfterAuthenticationFailure()
         }
         return try value(forKey: key, type: type)
     }

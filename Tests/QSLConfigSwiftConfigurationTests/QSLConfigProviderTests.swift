@@ -4,6 +4,8 @@ import Foundation
 import QSLConfig
 import QSLConfigCore
 import QSLConfigSwiftConfiguration
+import QSLConfigTesting
+import Synchronization
 import Testing
 
 @Suite("swift-configuration adapter")
@@ -54,6 +56,38 @@ struct QSLConfigProviderTests {
         let refreshing = try await RefreshingConfiguration(
             options: ConfigurationOptions(configDirectory: directory.path, environmentVariables: [:], environmentIsLayer: false))
         try await ProviderCompatTest(provider: QSLConfigProvider(refreshing: refreshing)).runTest()
+    }
+
+    @Test("fetchValue reloads at most once per minimum interval, and a failed reload answers from the last good configuration")
+    func fetchValueIsRateLimitedAndKeepsTheLastGood() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-sc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(#"{"Kestrel": {"Port": "9090"}, "Db": {"Password": "${aws:secrets:svc/db}"}}"#.utf8).write(to: directory.appendingPathComponent("appsettings.json"))
+        let local = LocalSecretStore(path: directory.appendingPathComponent(".qsl/store.json").path)
+        _ = try await local.createSecret(CreateSecretRequest(name: "svc/db", value: .string(SecretValue("v1")), clientRequestToken: UUID().uuidString))
+        let state = Mutex((reads: 0, failing: false))
+        let store = InterceptingSecretStore(local) { (base, selectors) async throws(StoreError) -> SecretFetchResult in
+            let failing = state.withLock { $0.reads += 1; return $0.failing }
+            if failing { throw StoreError(.unavailable, "the store is down") }
+            return try await base.getSecrets(selectors)
+        }
+        let refreshing = try await RefreshingConfiguration(
+            options: ConfigurationOptions(configDirectory: directory.path, environmentVariables: [:], environmentIsLayer: false, store: store),
+            policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .seconds(3600)))
+        let provider = QSLConfigProvider(refreshing: refreshing)
+        for _ in 0..<10 { _ = try await provider.fetchValue(forKey: AbsoluteConfigKey(["kestrel", "port"]), type: .int) }
+        #expect(state.withLock { $0.reads } == 1, "only the first load read the store")
+
+        // Every fetch may reload now, and the store fails after the first load: fetches still
+        // answer from the last good configuration.
+        let eager = try await RefreshingConfiguration(
+            options: ConfigurationOptions(configDirectory: directory.path, environmentVariables: [:], environmentIsLayer: false, store: store),
+            policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .zero))
+        state.withLock { $0.failing = true }
+        let reader = ConfigReader(provider: QSLConfigProvider(refreshing: eager))
+        #expect(try await reader.fetchInt(forKey: "kestrel.port", default: 8080) == 9090)
+        #expect(try await reader.fetchString(forKey: "db.password") == "v1")
+        #expect(state.withLock { $0.reads } >= 3, "the eager provider did try to reload")
     }
 
     static func insert(_ value: String, at path: [String], into object: [String: Any]) -> [String: Any] {

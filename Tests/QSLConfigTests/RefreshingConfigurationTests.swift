@@ -67,6 +67,41 @@ struct RefreshingConfigurationTests {
         #expect(previous.string("ConnectionStrings:db") == "Host=db;Password=v1")
     }
 
+    @Test("previous() reads a never-rotated secret at AWSCURRENT, a pinned AWSPREVIOUS still fails, and 100 callers share one load")
+    func previousFallsBackAndIsShared() async throws {
+        let f = try await fixture()
+        // A second secret, never rotated: it has no AWSPREVIOUS.
+        _ = try await f.store.createSecret(CreateSecretRequest(name: "svc/api", value: .string(SecretValue("api-v1")), clientRequestToken: UUID().uuidString))
+        try Data(
+            #"{"ConnectionStrings": {"db": "Host=db;Password=${aws:secrets:svc/db:password}"}, "Api": {"Key": "${aws:secrets:svc/api}"}}"#.utf8
+        ).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        let reads = Mutex(0)
+        let counted = InterceptingSecretStore(f.store) { (base, selectors) async throws(StoreError) -> SecretFetchResult in
+            reads.withLock { $0 += 1 }
+            return try await base.getSecrets(selectors)
+        }
+        var options = f.options
+        options.store = counted
+        let refreshing = try await RefreshingConfiguration(options: options, policy: RefreshPolicy(interval: .seconds(3600), minimumForcedInterval: .zero))
+        _ = try await f.store.putSecretValue("svc/db", value: .string(SecretValue(#"{"password":"v2"}"#)), stages: nil, clientRequestToken: UUID().uuidString)
+        _ = try await refreshing.refresh()
+        reads.withLock { $0 = 0 }
+
+        let previous = try await withThrowingTaskGroup(of: ResolvedConfiguration.self) { group in
+            for _ in 0..<100 { group.addTask { try await refreshing.previous() } }
+            var last: ResolvedConfiguration?
+            for try await result in group { last = result }
+            return last!
+        }
+        #expect(previous.string("ConnectionStrings:db") == "Host=db;Password=v1", "the rotated secret at AWSPREVIOUS")
+        #expect(previous.string("Api:Key") == "api-v1", "the never-rotated one at AWSCURRENT")
+        #expect(reads.withLock { $0 } <= 2, "one load for 100 callers (its AWSPREVIOUS batch and the AWSCURRENT fallback): \(reads.withLock { $0 })")
+
+        // A reference that pins AWSPREVIOUS itself gets no fallback.
+        try Data(#"{"Api": {"Key": "${aws:secrets:svc/api::AWSPREVIOUS}"}}"#.utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        await #expect(throws: ResolutionError.self) { try await ConfigurationLoader().load(f.options) }
+    }
+
     @Test("forced refreshes are rate limited")
     func rateLimited() async throws {
         let f = try await fixture()

@@ -36,7 +36,7 @@ public struct ConfigurationOptions: Sendable {
     /// SecureString's value.
     public var parameterStoreNamesOnly: Bool = false
     /// Resolve unpinned secret references at this staging label instead of `AWSCURRENT`
-    /// (`AWSPREVIOUS` during a rotation).
+    /// (`AWSPREVIOUS` during a rotation); a secret with no version there reads `AWSCURRENT`.
     public var defaultVersionStage: String?
     public var compatibility: AspNetCompatibility
     public var limits: ReaderLimits

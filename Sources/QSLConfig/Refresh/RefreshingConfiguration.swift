@@ -38,6 +38,18 @@ public final class RefreshingConfiguration: Sendable {
         var refreshCount = 0
         var subscribers: [Int: AsyncStream<ResolvedConfiguration>.Continuation] = [:]
         var nextSubscriber = 0
+        /// The ``previous()`` load for the configuration of ``refreshCount``, shared by every
+        /// caller until the next reload; a failed one is tried again only after
+        /// ``RefreshPolicy/minimumForcedInterval``.
+        var previous: PreviousLoad?
+    }
+
+    struct PreviousLoad {
+        /// The ``State/refreshCount`` it was started for.
+        var generation: Int
+        var task: Task<Result<ResolvedConfiguration, ResolutionError>, Never>
+        /// When it failed; `nil` while it runs or once it succeeded.
+        var failedAt: ContinuousClock.Instant?
     }
 
     /// Loads the configuration once; fails if that first load fails.
@@ -92,13 +104,14 @@ public final class RefreshingConfiguration: Sendable {
     private func reload() async -> Result<ResolvedConfiguration, ResolutionError> {
         do {
             let fresh = try await loader.load(options)
-            let subscribers = state.withLock {
+            // Delivered under the lock (`yield` does not wait): a later reload cannot deliver its
+            // configuration first and then be overtaken by this older one.
+            state.withLock {
                 $0.current = fresh
                 $0.refreshCount += 1
                 $0.inFlight = nil
-                return Array($0.subscribers.values)
+                for subscriber in $0.subscribers.values { subscriber.yield(fresh) }
             }
-            for subscriber in subscribers { subscriber.yield(fresh) }
             return .success(fresh)
         } catch {
             state.withLock { $0.inFlight = nil }
@@ -124,11 +137,34 @@ public final class RefreshingConfiguration: Sendable {
         return true
     }
 
-    /// The configuration with every unpinned secret reference resolved at `AWSPREVIOUS`.
+    /// The configuration with every unpinned secret reference resolved at `AWSPREVIOUS` (a
+    /// secret never rotated, with no `AWSPREVIOUS`, at `AWSCURRENT`).
+    ///
+    /// Loaded once per configuration: every caller shares the load until the next reload, so a
+    /// burst of tokens signed with an old key costs one load, not one per token. A failed load is
+    /// tried again only after ``RefreshPolicy/minimumForcedInterval``.
     public func previous() async throws(ResolutionError) -> ResolvedConfiguration {
-        var previousOptions = options
-        previousOptions.defaultVersionStage = "AWSPREVIOUS"
-        return try await loader.load(previousOptions)
+        let task = state.withLock { state -> Task<Result<ResolvedConfiguration, ResolutionError>, Never> in
+            if let cached = state.previous, cached.generation == state.refreshCount {
+                guard let failedAt = cached.failedAt, clock.now - failedAt >= policy.minimumForcedInterval else { return cached.task }
+            }
+            var previousOptions = options
+            previousOptions.defaultVersionStage = "AWSPREVIOUS"
+            let generation = state.refreshCount
+            let task = Task { () -> Result<ResolvedConfiguration, ResolutionError> in
+                do throws(ResolutionError) {
+                    return .success(try await self.loader.load(previousOptions))
+                } catch {
+                    self.state.withLock { state in
+                        if state.previous?.generation == generation, state.previous?.failedAt == nil { state.previous?.failedAt = self.clock.now }
+                    }
+                    return .failure(error)
+                }
+            }
+            state.previous = PreviousLoad(generation: generation, task: task)
+            return task
+        }
+        return try await task.value.get()
     }
 
     /// Refreshes every ``RefreshPolicy/interval`` until the task is cancelled. Failed refreshes

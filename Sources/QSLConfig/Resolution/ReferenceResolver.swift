@@ -23,7 +23,8 @@ public struct ReferenceResolver: Sendable {
     /// Keys a schema marks as secret (`writeOnly`), beyond those ``CredentialClassifier`` recognises by name.
     public var secretKeys: Set<ConfigKey>
     /// The staging label unpinned secret references resolve at; `nil` is `AWSCURRENT`.
-    /// `AWSPREVIOUS` gives the values from before the last rotation.
+    /// `AWSPREVIOUS` gives the values from before the last rotation; a secret with no version at
+    /// the label (never rotated) gives its `AWSCURRENT` value.
     public var defaultVersionStage: String?
 
     public init(
@@ -74,6 +75,9 @@ public struct ReferenceResolver: Sendable {
         // 1. Gather and deduplicate.
         var selectors: [SecretVersionSelector] = []
         var seenSelectors: Set<SecretVersionSelector> = []
+        // Selectors ``defaultVersionStage`` made, and those a reference pins itself.
+        var defaulted: Set<SecretVersionSelector> = []
+        var pinned: Set<SecretVersionSelector> = []
         var parameters: [ParameterReference] = []
         var seenParameters: Set<ParameterReference> = []
         if !keepAWSReferences {
@@ -83,6 +87,7 @@ public struct ReferenceResolver: Sendable {
                     case .secret(let reference):
                         let selector = selector(for: reference)
                         if seenSelectors.insert(selector).inserted { selectors.append(selector) }
+                        if selector != reference.version { defaulted.insert(selector) } else { pinned.insert(selector) }
                     case .parameter(let reference):
                         if seenParameters.insert(reference).inserted { parameters.append(reference) }
                     case .environment:
@@ -118,6 +123,28 @@ public struct ReferenceResolver: Sendable {
                 throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
             } catch {
                 throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error)", rule: "store")], isStoreFailure: true)
+            }
+            // A secret with no version at the default stage (never rotated: no AWSPREVIOUS) reads
+            // AWSCURRENT, in one more call for all such secrets; a reference that pins the stage
+            // itself does not.
+            let fallBack = selectors.filter { defaulted.contains($0) && !pinned.contains($0) && secretResult.failures[$0]?.code == .notFound }
+            if !fallBack.isEmpty {
+                let current = fallBack.map { SecretVersionSelector(secretId: $0.secretId) }
+                let again: SecretFetchResult
+                do {
+                    again = try await store.getSecrets(current)
+                } catch {
+                    throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
+                }
+                for (original, plain) in zip(fallBack, current) {
+                    if let stored = again.secrets[plain] {
+                        secretResult.secrets[original] = stored
+                        secretResult.failures[original] = nil
+                    } else if let failure = again.failures[plain] {
+                        secretResult.failures[original] = failure
+                    }
+                }
+                secretResult.calls += again.calls
             }
             statistics.secretCalls = secretResult.calls
             statistics.parameterCalls = parameterResult.calls
@@ -205,7 +232,8 @@ public struct ReferenceResolver: Sendable {
         return (results, statistics)
     }
 
-    /// The version a reference fetches: its own pin, else ``defaultVersionStage``.
+    /// The version a reference fetches: its own pin, else ``defaultVersionStage`` (falling back to
+    /// `AWSCURRENT` for a secret that has no version at that stage).
     func selector(for reference: SecretReference) -> SecretVersionSelector {
         var selector = reference.version
         if selector.versionStage == nil, selector.versionId == nil, let defaultVersionStage {
