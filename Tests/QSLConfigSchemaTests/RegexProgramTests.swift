@@ -128,6 +128,20 @@ struct RegexProgramTests {
         #expect(try SchemaPattern(#"^x(a){0}y$"#).matches("xy") && !SchemaPattern(#"^x(a){0}y$"#).matches("xay"))
     }
 
+    @Test("a property name patternProperties or additionalProperties cannot decide within the step budget fails, saying so; never a silent no-match")
+    func undecidedPropertyNames() throws {
+        let name = String(repeating: "a", count: 40) + "b"
+        let message = #"property name "\#(name)" could not be checked against the pattern "^(?:a|aa)+c$" within 100000 matching steps (the pattern backtracks too much on this name); simplify the pattern"#
+        let instance = try SchemaFixtures.value(#"{"\#(name)": "str", "aaac": 1}"#)
+        let patterned = try SchemaFixtures.validator(#"{"patternProperties": {"^(?:a|aa)+c$": {"type": "integer"}}}"#)
+        #expect(patterned.validate(instance).failures.map(\.message) == [message])
+        let closed = try SchemaFixtures.validator(#"{"patternProperties": {"^(?:a|aa)+c$": {"type": "integer"}}, "additionalProperties": false}"#)
+        #expect(closed.validate(instance).failures.map(\.message) == [message, message])
+        #expect(!closed.validate(instance).isValid)
+        // Names the pattern decides are unaffected.
+        #expect(patterned.validate(try SchemaFixtures.value(#"{"aaac": 1, "b": "x"}"#)).isValid)
+    }
+
     @Test("inputs the matcher declines (over its step budget, nesting too deep through a repeated group) are answered by Swift's engine")
     func declinedInputs() throws {
         let (catastrophic, _) = try both(#"^(a|aa)+$"#)

@@ -53,7 +53,18 @@ extension Evaluator {
             var valid = true
             var none: Evaluated?
             for (key, value) in view.members() {
-                for (pattern, schema) in schemas where pattern.matches(key) {
+                for (pattern, schema) in schemas {
+                    // A name the pattern cannot decide within its step budget neither matches nor
+                    // escapes it: the keyword fails, saying so (as `pattern` does).
+                    switch pattern.answer(key) {
+                    case .noMatch: continue
+                    case .tooComplex:
+                        valid = false
+                        guard collecting else { return false }
+                        recordUndecided(pattern, key: key, node: node, keyword: keyword.name, instance: view.instance)
+                        continue
+                    case .match: break
+                    }
                     evaluated?.properties.insert(key)
                     if !evaluateChild(schema, value, keywordToken: keyword.name, subToken: pattern.source, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here" }) {
                         valid = false
@@ -65,7 +76,15 @@ extension Evaluator {
         case .additionalProperties(let schema, let known, let patterns):
             var valid = true
             var none: Evaluated?
-            for (key, value) in view.members() where !known.contains(options.propertyKey(key)) && !patterns.contains(where: { $0.matches(key) }) {
+            for (key, value) in view.members() where !known.contains(options.propertyKey(key)) {
+                let answers = patterns.map { ($0, $0.answer(key)) }
+                if answers.contains(where: { $0.1 == .match }) { continue }
+                if let (pattern, _) = answers.first(where: { $0.1 == .tooComplex }) {
+                    valid = false
+                    guard collecting else { return false }
+                    recordUndecided(pattern, key: key, node: node, keyword: keyword.name, instance: view.instance)
+                    continue
+                }
                 if !evaluateChild(schema, value, keywordToken: keyword.name, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here (additionalProperties)" }) {
                     valid = false
                     if !collecting { return false }
@@ -129,5 +148,12 @@ extension Evaluator {
             instancePath.removeLast()
         }
         return valid
+    }
+
+    /// A property name `pattern` cannot decide within ``RegexProgram/stepBudget`` steps.
+    private mutating func recordUndecided(_ pattern: SchemaPattern, key: String, node: SchemaNode, keyword: String, instance: Instance) {
+        record(
+            node: node, keyword: keyword, instance: instance,
+            message: "property name \(JSONTree.quoted(key)) could not be checked against the pattern \(JSONTree.quoted(pattern.source)) within \(RegexProgram.stepBudget) matching steps (the pattern backtracks too much on this name); simplify the pattern")
     }
 }
