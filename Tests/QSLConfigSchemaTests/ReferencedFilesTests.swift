@@ -38,6 +38,23 @@ struct ReferencedFilesTests {
         }
     }
 
+    @Test("a reference to a resource the schema embeds under its own $id, or a $ref inside data (examples, const, enum, default), reads no file")
+    func embeddedResourcesAndDataAreNotFiles() throws {
+        let folder = try Self.folder([
+            "embedded.schema.json": #"{"$id": "https://example.com/root.json", "$defs": {"a": {"$id": "a.json", "type": "integer"}}, "properties": {"x": {"$ref": "a.json"}}}"#,
+            "data.schema.json": #"{"examples": [{"$ref": "nope.json"}], "properties": {"y": {"const": {"$ref": "nope.json"}, "default": {"$ref": "nope.json"}, "enum": [{"$ref": "nope.json"}]}}}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var registry = SchemaRegistry()
+        let embedded = try registry.addFileWithReferences(atPath: folder + "/embedded.schema.json")
+        let validator = try SchemaValidator(registeredURI: embedded, registry: registry, options: SchemaValidationOptions())
+        #expect(!validator.validate(try SchemaFixtures.value(#"{"x": "s"}"#)).isValid, "a.json is the embedded integer schema")
+        #expect(validator.validate(try SchemaFixtures.value(#"{"x": 1}"#)).isValid)
+        let data = try registry.addFileWithReferences(atPath: folder + "/data.schema.json")
+        let dataValidator = try SchemaValidator(registeredURI: data, registry: registry, options: SchemaValidationOptions())
+        #expect(dataValidator.validate(try SchemaFixtures.value(#"{"y": {"$ref": "nope.json"}}"#)).isValid)
+    }
+
     @Test("each referenced file is read once, however often and from however many files it is named")
     func sharedFileReadOnce() throws {
         let folder = try Self.folder([

@@ -41,9 +41,14 @@ extension SchemaRegistry {
             // A document repeats its references (a shared definition for every secret key), and
             // many name the same file: each text is resolved, and each file checked, once per
             // document, at its first reference.
-            var seenTexts: Set<String> = []
+            // A reference names a file by its path relative to the file it is written in (the
+            // schemas' `$id`s mirror their folders); what it resolves to under the `$id` in force
+            // tells whether it may be a resource of this document or of the registry instead.
+            let (references, embedded) = Self.references(in: value, base: next.uri)
             var seenFiles: Set<String> = []
-            for reference in Self.references(in: value) where seenTexts.insert(reference.text).inserted {
+            for reference in references {
+                // A resource the document embeds under an `$id` of its own is not a file to read.
+                guard !embedded.contains(reference.target.withoutFragment) else { continue }
                 let target = URIReference.resolve(reference.text, against: next.uri)
                 guard target.scheme == "file", target.authority == nil || target.authority == "" else { continue }
                 let targetURI = target.withoutFragment
@@ -52,6 +57,9 @@ extension SchemaRegistry {
                 guard !visited.contains(targetURI), document(for: targetURI)?.uri != targetURI else { continue }
                 let targetPath = PercentDecoding.lenientText(target.path)
                 guard FileBytes.exists(targetPath) else {
+                    // Under an `$id` that is not a file, the reference may name a resource the
+                    // registry holds: the compiler says so if it does not.
+                    guard reference.target.scheme == "file" else { continue }
                     throw SchemaError(
                         .unresolvableReference,
                         "\"$ref\": \"\(reference.text)\" names the file \(targetPath), which does not exist",
@@ -78,22 +86,40 @@ extension SchemaRegistry {
         }
     }
 
-    /// Every `$ref` string below `value` that points outside its document, with its value (whose
-    /// position is worked out only for an error).
-    private static func references(in value: JSONValue) -> [(text: String, value: JSONValue)] {
-        var found: [(String, JSONValue)] = []
-        func walk(_ node: JSONValue) {
+    /// Every `$ref` string below `value` that points outside its document, resolved against the
+    /// base URI in force where it is written (the file's, or the closest enclosing `$id`), with
+    /// its value (whose position is worked out only for an error); and the URIs of the resources
+    /// the document embeds under `$id`s of its own.
+    ///
+    /// Values that are data, not schemas (`const`, `enum`, `default`, `examples`), are not
+    /// searched: a `"$ref"` member there is an instance's, not a reference.
+    private static func references(in value: JSONValue, base: String) -> (
+        references: [(text: String, target: URIReference, value: JSONValue)], embedded: Set<String>
+    ) {
+        var found: [(String, URIReference, JSONValue)] = []
+        var embedded: Set<String> = []
+        func walk(_ node: JSONValue, base: String) {
+            var base = base
+            if node.kind == .object, let id = node["$id"]?.stringValue {
+                base = URIReference.resolve(id, against: base).withoutFragment
+                embedded.insert(base)
+            }
             for child in node.children {
                 if child.key == "$ref", let text = child.stringValue {
-                    if !text.hasPrefix("#") { found.append((text, child)) }
-                } else if child.kind.isContainer {
-                    walk(child)
+                    if !text.hasPrefix("#") { found.append((text, URIReference.resolve(text, against: base), child)) }
+                } else if child.kind.isContainer, !(node.kind == .object && dataKeywords.contains(child.key ?? "")) {
+                    walk(child, base: base)
                 }
             }
         }
-        walk(value)
-        return found
+        walk(value, base: base)
+        // The document itself is read under its file's URI, not embedded in it.
+        embedded.remove(base)
+        return (found, embedded)
     }
+
+    /// Keywords whose values are instances, never schemas.
+    private static let dataKeywords: Set<String> = ["const", "enum", "default", "examples"]
 
 }
 
