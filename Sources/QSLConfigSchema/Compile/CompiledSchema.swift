@@ -76,6 +76,10 @@ final class SchemaNode: @unchecked Sendable {
     /// Whether this subschema, or one it applies to the same value (passing or not), declares
     /// `writeOnly: true`: the value is secret and no message may quote it.
     var marksSecret = false
+    /// Whether a `writeOnly: true` can be reached from this subschema at all, here or at any
+    /// member or element below: a branch of a combination that was only probed is then
+    /// evaluated once more, for its marks alone.
+    var reachesSecret = false
 
     init(
         constant: Bool?, resource: Int, location: String, keywords: [SchemaKeyword], types: TypeSet?,

@@ -58,6 +58,35 @@ extension SchemaCompiler {
         }
     }
 
+    /// Sets ``SchemaNode/reachesSecret``: a node marks a value secret, or a subschema it applies
+    /// (to the same value or to a member or element) reaches one. Repeated until nothing
+    /// changes, since subschemas may refer back up (`{"items": {"$ref": "#"}}`).
+    mutating func markSecretReach() {
+        let edges: [[Int]] = nodes.map { $0.keywords.flatMap(Self.subschemas(of:)) }
+        for id in nodes.indices { nodes[id].reachesSecret = nodes[id].marksSecret }
+        var changed = true
+        while changed {
+            changed = false
+            for id in nodes.indices where !nodes[id].reachesSecret && edges[id].contains(where: { nodes[$0].reachesSecret }) {
+                nodes[id].reachesSecret = true
+                changed = true
+            }
+        }
+    }
+
+    /// Every subschema `keyword` applies, in place or below.
+    private static func subschemas(of keyword: SchemaKeyword) -> [Int] {
+        switch keyword.operation {
+        case .prefixItems(let schemas): schemas
+        case .items(let schema, _), .contains(let schema, _, _), .propertyNames(let schema), .unevaluatedItems(let schema),
+            .unevaluatedProperties(let schema), .additionalProperties(let schema, _, _):
+            [schema]
+        case .properties(let schemas): Array(schemas.values)
+        case .patternProperties(let schemas): schemas.map(\.1)
+        default: inPlaceTargets(of: keyword)
+        }
+    }
+
     /// The subschemas `node` applies to the very instance it is given.
     private static func inPlaceTargets(of node: SchemaNode) -> [Int] {
         node.keywords.flatMap(inPlaceTargets(of:))

@@ -78,6 +78,7 @@ struct SchemaCompiler {
         try compiler.buildPending()
         try compiler.compileDynamicAnchors()
         compiler.markSecretValues(in: try compiler.checkInPlaceCycles())
+        compiler.markSecretReach()
         return rootNodes.map { CompiledSchema(nodes: compiler.nodes, root: $0, resources: compiler.resources) }
     }
 

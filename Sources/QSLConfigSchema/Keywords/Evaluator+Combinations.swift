@@ -15,6 +15,20 @@ extension Evaluator {
         return closest
     }
 
+    /// The `writeOnly` marks of branches that were only probed (they failed, and the keyword
+    /// did not need their messages): evaluated once more, collecting, for the marks alone, so a
+    /// value a failing alternative calls secret is still never quoted. Only branches that can
+    /// reach a `writeOnly` at all are evaluated again.
+    mutating func collectSecretMarks(_ keyword: SchemaKeyword, _ schemas: [Int], _ failed: [Int], _ instance: Instance) {
+        guard collecting else { return }
+        for i in failed where program.nodes[schemas[i]].reachesSecret {
+            var none: Evaluated?
+            _ = alternative { evaluator in
+                evaluator.evaluateChild(schemas[i], instance, keywordToken: keyword.name, subToken: String(i), instanceToken: nil, evaluated: &none, keyword: keyword.name)
+            }
+        }
+    }
+
     mutating func applyCombination(_ keyword: SchemaKeyword, of node: SchemaNode, to view: inout InstanceView<Instance>, evaluated: inout Evaluated?) -> Bool {
         let instance = view.instance
         switch keyword.operation {
@@ -51,7 +65,10 @@ extension Evaluator {
                     failed.append(i)
                 }
             }
-            if anyValid { return true }
+            if anyValid {
+                collectSecretMarks(keyword, schemas, failed, instance)
+                return true
+            }
             if collecting {
                 let closest = closestFailure(keyword, schemas, failed, instance, tracking: evaluated != nil)
                 recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
@@ -83,6 +100,7 @@ extension Evaluator {
             }
             if passing.count == 1 {
                 if let passingEvaluated { evaluated?.merge(passingEvaluated) }
+                collectSecretMarks(keyword, schemas, failed, instance)
                 return true
             }
             if collecting {
@@ -100,7 +118,10 @@ extension Evaluator {
             if collecting { evaluationPath.append(keyword.name) }
             let matched = probe(schema, instance)
             if collecting { evaluationPath.removeLast() }
-            if !matched { return true }
+            if !matched {
+                collectSecretMarks(keyword, [schema], [0], instance)
+                return true
+            }
             if collecting {
                 record(node: node, keyword: keyword.name, instance: instance, message: "\(subject) must not match the schema under not")
             }

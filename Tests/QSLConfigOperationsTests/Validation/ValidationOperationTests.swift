@@ -249,6 +249,46 @@ struct ValidationOperationTests {
         #expect(!ValidationFixture.allOutput(report).contains(canary), "a value marked writeOnly in a failing branch is quoted")
     }
 
+    @Test("a writeOnly on a member inside a failing alternative, while the combination passes, still hides the member's value")
+    func writeOnlyBelowAFailingAlternative() async throws {
+        let canary = "48213577"
+        let fixture = try ValidationFixture([
+            "appsettings.json": """
+            {
+              "Kestrel": { "Port": 80 },
+              "Sms": { "Provider": "none", "Pin": "\(canary)" },
+              "Mail": { "Provider": "none", "Code": "\(canary)" }
+            }
+            """
+        ])
+        try fixture.write("service.schema.json", """
+            {
+              "type": "object",
+              "properties": {
+                "Sms": {
+                  "oneOf": [
+                    { "properties": { "Provider": { "const": "twilio" }, "Pin": { "writeOnly": true } } },
+                    { "properties": { "Provider": { "const": "none" } } }
+                  ],
+                  "properties": { "Pin": { "type": "integer", "maximum": 9999 } }
+                },
+                "Mail": {
+                  "anyOf": [
+                    { "properties": { "Provider": { "const": "smtp" }, "Code": { "writeOnly": true } } },
+                    { "properties": { "Provider": { "const": "none" } } }
+                  ],
+                  "properties": { "Code": { "enum": [1, 2] } }
+                }
+              }
+            }
+            """)
+        let report = try await fixture.run(fixture.request())
+        let failures = report.diagnostics.filter { $0.rule == "schema" }
+        #expect(Set(failures.compactMap(\.keyPath)) == ["Sms:Pin", "Mail:Code"], "\(failures.map(\.description))")
+        #expect(failures.allSatisfy { $0.message.contains("the value is not shown: the key is secret") }, "\(failures.map(\.message))")
+        #expect(!ValidationFixture.allOutput(report).contains(canary), "a value a failing alternative marks writeOnly is quoted")
+    }
+
     @Test("malformed references and unknown kinds are errors at the reference's column")
     func referenceSyntax() async throws {
         let fixture = try ValidationFixture([
