@@ -54,7 +54,9 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
 
     /// Reloads first, at most once per ``RefreshPolicy/minimumForcedInterval`` (joining a reload
     /// already running), so fetching ten keys costs one reload, not ten. A reload that fails is
-    /// logged and the last good configuration answers, as it does for every other read.
+    /// logged and the last good configuration answers, as it does for every other read. The
+    /// interval is the one ``RefreshingConfiguration/refreshAfterAuthenticationFailure()`` keeps:
+    /// a reload a fetch started counts for it too.
     public func fetchValue(forKey key: AbsoluteConfigKey, type: ConfigType) async throws -> LookupResult {
         if case .refreshing(let refreshing) = source {
             _ = try? await refreshing.refreshAfterAuthenticationFailure()

@@ -55,6 +55,20 @@ struct ReferencedFilesTests {
         #expect(dataValidator.validate(try SchemaFixtures.value(#"{"y": {"$ref": "nope.json"}}"#)).isValid)
     }
 
+    @Test("a property named like a data keyword (default, const, enum, examples) is a schema: its references are read")
+    func propertiesNamedLikeDataKeywords() throws {
+        let folder = try Self.folder([
+            "root.schema.json": #"{"properties": {"default": {"$ref": "shared.schema.json#/$defs/n"}, "enum": {"$ref": "shared.schema.json#/$defs/n"}}, "$defs": {"const": {"$ref": "shared.schema.json"}}}"#,
+            "shared.schema.json": #"{"$defs": {"n": {"type": "integer"}}}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var registry = SchemaRegistry()
+        let root = try registry.addFileWithReferences(atPath: folder + "/root.schema.json")
+        let validator = try SchemaValidator(registeredURI: root, registry: registry, options: SchemaValidationOptions())
+        #expect(!validator.validate(try SchemaFixtures.value(#"{"default": "s"}"#)).isValid)
+        #expect(validator.validate(try SchemaFixtures.value(#"{"default": 1, "enum": 2}"#)).isValid)
+    }
+
     @Test("each referenced file is read once, however often and from however many files it is named")
     func sharedFileReadOnce() throws {
         let folder = try Self.folder([

@@ -97,9 +97,20 @@ struct RefreshingConfigurationTests {
         #expect(previous.string("Api:Key") == "api-v1", "the never-rotated one at AWSCURRENT")
         #expect(reads.withLock { $0 } <= 2, "one load for 100 callers (its AWSPREVIOUS batch and the AWSCURRENT fallback): \(reads.withLock { $0 })")
 
-        // A reference that pins AWSPREVIOUS itself gets no fallback.
-        try Data(#"{"Api": {"Key": "${aws:secrets:svc/api::AWSPREVIOUS}"}}"#.utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
-        await #expect(throws: ResolutionError.self) { try await ConfigurationLoader().load(f.options) }
+        // A reference that pins AWSPREVIOUS itself gets no fallback, even beside one that
+        // reaches the stage by default and does.
+        var atPrevious = f.options
+        atPrevious.defaultVersionStage = "AWSPREVIOUS"
+        try Data(#"{"Api": {"Key": "${aws:secrets:svc/api}"}}"#.utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        #expect(try await ConfigurationLoader().load(atPrevious).string("Api:Key") == "api-v1")
+        try Data(#"{"Api": {"Key": "${aws:secrets:svc/api}", "Pinned": "${aws:secrets:svc/api::AWSPREVIOUS}"}}"#.utf8).write(to: f.directory.appendingPathComponent("appsettings.json"))
+        do {
+            _ = try await ConfigurationLoader().load(atPrevious)
+            Issue.record("the pinned AWSPREVIOUS of a never-rotated secret resolved")
+        } catch {
+            #expect(error.diagnostics.count == 1, "\(error.diagnostics.map(\.description))")
+            #expect(error.diagnostics.first?.keyPath == "Api:Pinned")
+        }
     }
 
     @Test("forced refreshes are rate limited")

@@ -9,8 +9,9 @@ import Synchronization
 ///   credential, call ``refreshAfterAuthenticationFailure()``; it reloads at once (at most once
 ///   per ``RefreshPolicy/minimumForcedInterval``), so a rotated password is picked up without
 ///   waiting for the next period.
-/// - **During a rotation**: ``previous()`` resolves the same references at `AWSPREVIOUS`, for a
-///   service that must accept both the old and the new credential for a while.
+/// - **During a rotation**: ``previous()`` resolves the same references at `AWSPREVIOUS` (a
+///   secret never rotated at `AWSCURRENT`), for a service that must accept both the old and the
+///   new credential for a while; one load per configuration, shared by every caller.
 ///
 /// A failed refresh keeps the last good configuration and is reported to the caller and the log
 /// (never with a value). Reloads never overlap: callers that ask while one is running share it,

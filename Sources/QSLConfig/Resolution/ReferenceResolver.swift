@@ -75,9 +75,8 @@ public struct ReferenceResolver: Sendable {
         // 1. Gather and deduplicate.
         var selectors: [SecretVersionSelector] = []
         var seenSelectors: Set<SecretVersionSelector> = []
-        // Selectors ``defaultVersionStage`` made, and those a reference pins itself.
+        // Selectors ``defaultVersionStage`` made.
         var defaulted: Set<SecretVersionSelector> = []
-        var pinned: Set<SecretVersionSelector> = []
         var parameters: [ParameterReference] = []
         var seenParameters: Set<ParameterReference> = []
         if !keepAWSReferences {
@@ -87,7 +86,7 @@ public struct ReferenceResolver: Sendable {
                     case .secret(let reference):
                         let selector = selector(for: reference)
                         if seenSelectors.insert(selector).inserted { selectors.append(selector) }
-                        if selector != reference.version { defaulted.insert(selector) } else { pinned.insert(selector) }
+                        if selector != reference.version { defaulted.insert(selector) }
                     case .parameter(let reference):
                         if seenParameters.insert(reference).inserted { parameters.append(reference) }
                     case .environment:
@@ -100,6 +99,9 @@ public struct ReferenceResolver: Sendable {
 
         // 2. Fetch everything, secrets and parameters concurrently.
         var secretResult = SecretFetchResult()
+        // What a reference that reached the default stage reads when its secret has no version
+        // there: the secret's AWSCURRENT, by the defaulted selector.
+        var fallbackResult = SecretFetchResult()
         var parameterResult = ParameterFetchResult()
         if !selectors.isEmpty || !parameters.isEmpty {
             guard let store else {
@@ -127,7 +129,9 @@ public struct ReferenceResolver: Sendable {
             // A secret with no version at the default stage (never rotated: no AWSPREVIOUS) reads
             // AWSCURRENT, in one more call for all such secrets; a reference that pins the stage
             // itself does not.
-            let fallBack = selectors.filter { defaulted.contains($0) && !pinned.contains($0) && secretResult.failures[$0]?.code == .notFound }
+            // Kept apart from the pinned results: one reference may pin the stage that another
+            // reaches by default.
+            let fallBack = selectors.filter { defaulted.contains($0) && secretResult.failures[$0]?.code == .notFound }
             if !fallBack.isEmpty {
                 let current = fallBack.map { SecretVersionSelector(secretId: $0.secretId) }
                 let again: SecretFetchResult
@@ -138,10 +142,9 @@ public struct ReferenceResolver: Sendable {
                 }
                 for (original, plain) in zip(fallBack, current) {
                     if let stored = again.secrets[plain] {
-                        secretResult.secrets[original] = stored
-                        secretResult.failures[original] = nil
+                        fallbackResult.secrets[original] = stored
                     } else if let failure = again.failures[plain] {
-                        secretResult.failures[original] = failure
+                        fallbackResult.failures[original] = failure
                     }
                 }
                 secretResult.calls += again.calls
@@ -194,7 +197,8 @@ public struct ReferenceResolver: Sendable {
                             }
                             sensitivity = .fromSecret
                             let selector = selector(for: secret)
-                            if let stored = secretResult.secrets[selector] {
+                            let isDefaulted = selector != secret.version
+                            if let stored = secretResult.secrets[selector] ?? (isDefaulted ? fallbackResult.secrets[selector] : nil) {
                                 var text = parsedSecrets.removeValue(forKey: selector) ?? SecretText(stored)
                                 let wasParsed = text.isParsed
                                 switch text.extract(secret) {
@@ -204,7 +208,7 @@ public struct ReferenceResolver: Sendable {
                                 if text.isParsed && !wasParsed { statistics.secretDocumentsParsed += 1 }
                                 parsedSecrets[selector] = text
                             } else {
-                                let failure = secretResult.failures[selector]
+                                let failure = (isDefaulted ? fallbackResult.failures[selector] : nil) ?? secretResult.failures[selector]
                                 if failure?.isStoreFailure == true { storeFailure = true }
                                 fail(failure?.message ?? "secret \(selector) was not returned by \(store?.storeDescription ?? "the store")", rule: "missing-secret")
                             }

@@ -35,6 +35,9 @@ public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDe
     }
 
     public func hash(into hasher: inout Hasher) {
-        for byte in storage.utf8 { hasher.combine(byte) }
+        var bytes = Array(storage.utf8)
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
     }
 }

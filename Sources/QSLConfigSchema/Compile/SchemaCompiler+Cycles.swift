@@ -59,17 +59,21 @@ extension SchemaCompiler {
     }
 
     /// Sets ``SchemaNode/reachesSecret``: a node marks a value secret, or a subschema it applies
-    /// (to the same value or to a member or element) reaches one. Repeated until nothing
-    /// changes, since subschemas may refer back up (`{"items": {"$ref": "#"}}`).
+    /// (to the same value or to a member or element) reaches one, however the subschemas refer
+    /// back up (`{"items": {"$ref": "#"}}`).
     mutating func markSecretReach() {
-        let edges: [[Int]] = nodes.map { $0.keywords.flatMap(Self.subschemas(of:)) }
-        for id in nodes.indices { nodes[id].reachesSecret = nodes[id].marksSecret }
-        var changed = true
-        while changed {
-            changed = false
-            for id in nodes.indices where !nodes[id].reachesSecret && edges[id].contains(where: { nodes[$0].reachesSecret }) {
-                nodes[id].reachesSecret = true
-                changed = true
+        // From every node that marks a value secret, back along the edges that lead to it: each
+        // node and edge is visited once.
+        var parents = [[Int]](repeating: [], count: nodes.count)
+        for id in nodes.indices {
+            for target in nodes[id].keywords.flatMap(Self.subschemas(of:)) { parents[target].append(id) }
+        }
+        var work = nodes.indices.filter { nodes[$0].marksSecret }
+        for id in work { nodes[id].reachesSecret = true }
+        while let id = work.popLast() {
+            for parent in parents[id] where !nodes[parent].reachesSecret {
+                nodes[parent].reachesSecret = true
+                work.append(parent)
             }
         }
     }

@@ -108,6 +108,7 @@ extension Evaluator {
                     closest = closestFailure(keyword, schemas, failed, instance, tracking: evaluated != nil)
                     recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
                 } else {
+                    collectSecretMarks(keyword, schemas, failed, instance)
                     let list = passing.map(String.init).joined(separator: ", ")
                     record(node: node, keyword: keyword.name, instance: instance, message: "\(subject) matches \(passing.count) alternatives of oneOf (\(list)); exactly one must match")
                 }

@@ -77,12 +77,21 @@ extension Evaluator {
             var valid = true
             var none: Evaluated?
             for (key, value) in view.members() where !known.contains(options.propertyKey(key)) {
-                let answers = patterns.map { ($0, $0.answer(key)) }
-                if answers.contains(where: { $0.1 == .match }) { continue }
-                if let (pattern, _) = answers.first(where: { $0.1 == .tooComplex }) {
+                var matched = false
+                var undecided = false
+                for pattern in patterns {
+                    switch pattern.answer(key) {
+                    case .match: matched = true
+                    case .tooComplex: undecided = true
+                    case .noMatch: continue
+                    }
+                    if matched { break }
+                }
+                if matched { continue }
+                // An undecided name fails here too; `patternProperties`, beside it, says why.
+                if undecided {
                     valid = false
-                    guard collecting else { return false }
-                    recordUndecided(pattern, key: key, node: node, keyword: keyword.name, instance: view.instance)
+                    if !collecting { return false }
                     continue
                 }
                 if !evaluateChild(schema, value, keywordToken: keyword.name, instanceToken: .key(key), evaluated: &none, keyword: keyword.name, falseMessage: { "property \(JSONTree.quoted(key)) is not allowed here (additionalProperties)" }) {

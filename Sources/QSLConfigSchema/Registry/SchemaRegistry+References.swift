@@ -39,8 +39,8 @@ extension SchemaRegistry {
             let value = try Self.parse(next.path)
             add(value, uri: next.uri)
             // A document repeats its references (a shared definition for every secret key), and
-            // many name the same file: each text is resolved, and each file checked, once per
-            // document, at its first reference.
+            // many name the same file: each file is checked once per document, at its first
+            // reference.
             // A reference names a file by its path relative to the file it is written in (the
             // schemas' `$id`s mirror their folders); what it resolves to under the `$id` in force
             // tells whether it may be a resource of this document or of the registry instead.
@@ -98,21 +98,24 @@ extension SchemaRegistry {
     ) {
         var found: [(String, URIReference, JSONValue)] = []
         var embedded: Set<String> = []
-        func walk(_ node: JSONValue, base: String) {
+        // `isSchema`: `node` is a schema, whose members are keywords; otherwise it is a map of
+        // names to schemas (`properties`, `$defs`), where `default` may be a property's name.
+        func walk(_ node: JSONValue, base: String, isSchema: Bool) {
             var base = base
-            if node.kind == .object, let id = node["$id"]?.stringValue {
+            if isSchema, node.kind == .object, let id = node["$id"]?.stringValue {
                 base = URIReference.resolve(id, against: base).withoutFragment
                 embedded.insert(base)
             }
             for child in node.children {
-                if child.key == "$ref", let text = child.stringValue {
+                let key = child.key ?? ""
+                if isSchema, key == "$ref", let text = child.stringValue {
                     if !text.hasPrefix("#") { found.append((text, URIReference.resolve(text, against: base), child)) }
-                } else if child.kind.isContainer, !(node.kind == .object && dataKeywords.contains(child.key ?? "")) {
-                    walk(child, base: base)
+                } else if child.kind.isContainer, !(isSchema && node.kind == .object && dataKeywords.contains(key)) {
+                    walk(child, base: base, isSchema: !(isSchema && node.kind == .object && mapKeywords.contains(key)))
                 }
             }
         }
-        walk(value, base: base)
+        walk(value, base: base, isSchema: true)
         // The document itself is read under its file's URI, not embedded in it.
         embedded.remove(base)
         return (found, embedded)
@@ -120,6 +123,8 @@ extension SchemaRegistry {
 
     /// Keywords whose values are instances, never schemas.
     private static let dataKeywords: Set<String> = ["const", "enum", "default", "examples"]
+    /// Keywords whose values map names to schemas.
+    private static let mapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"]
 
 }
 
