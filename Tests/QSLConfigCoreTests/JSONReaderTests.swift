@@ -81,6 +81,30 @@ struct JSONReaderTests {
         #expect(document.root["Logto"]?["Scopes"]?.count == 2)
     }
 
+    @Test("a // comment ends at a carriage return too, and one holding U+2028 or U+2029 is refused, as System.Text.Json does")
+    func lineCommentEnds() throws {
+        let crOnly = try JSONDocument(parsing: Array("{ // c\r \"a\": 1\r}".utf8), file: "t.json")
+        #expect(crOnly.root["a"]?.scalarText == "1")
+        for separator in ["\u{2028}", "\u{2029}"] {
+            let refused = Self.failure("{ // c \(separator) x\n \"a\": 1}")
+            #expect(refused?.message.contains("U+2028 or U+2029") == true, "\(String(describing: refused))")
+        }
+        // Elsewhere in a comment, and in a /* */ comment, they are text.
+        #expect(try Self.parse("{ /* \u{2028} */ \"a\": 1}").root["a"] != nil)
+    }
+
+    @Test("a file in UTF-16 or UTF-32 (a byte order mark says so) is asked to be saved as UTF-8, not misread")
+    func otherEncodings() {
+        for bom in [[0xFF, 0xFE], [0xFE, 0xFF], [0x00, 0x00, 0xFE, 0xFF]] as [[UInt8]] {
+            do {
+                _ = try JSONDocument(parsing: bom + Array("{\"a\":1}".utf8), file: "t.json")
+                Issue.record("accepted a byte order mark \(bom)")
+            } catch {
+                #expect(error.message == "this file is UTF-16 or UTF-32 (it starts with a byte order mark); save it as UTF-8")
+            }
+        }
+    }
+
     @Test("columns count characters and skip a byte order mark")
     func columns() throws {
         let bom = try JSONDocument(parsing: try Self.bytes("bom-crlf.json"), file: "bom.json")

@@ -155,6 +155,11 @@ struct JSONReader: ~Copyable {
 
     mutating func readDocument() throws(Failure) {
         if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3 }
+        // .NET reads a file with a UTF-16 or UTF-32 byte order mark in that encoding; this
+        // reader keeps byte positions for edits, so it asks for UTF-8 instead of misreading it.
+        if n >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) || (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF) {
+            throw Failure(offset: 0, message: "this file is UTF-16 or UTF-32 (it starts with a byte order mark); save it as UTF-8")
+        }
         try skipTrivia()
         guard i < n else {
             throw Failure(offset: i, message: requireObject ? "the file is empty; an appsettings file must hold a JSON object" : "the file is empty; expected a JSON value")
@@ -194,7 +199,12 @@ struct JSONReader: ~Copyable {
         guard i + 1 < n else { throw Failure(offset: i, message: "unexpected '/'; comments start with '//' or '/*'") }
         if p[i + 1] == UInt8(ascii: "/") {
             i += 2
-            while i < n, p[i] != 0x0A {
+            // As System.Text.Json: the comment ends at a line feed or a carriage return, and a
+            // U+2028 or U+2029 inside it is an error (.NET refuses to load such a file).
+            while i < n, p[i] != 0x0A, p[i] != 0x0D {
+                if p[i] == 0xE2, i + 2 < n, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
+                    throw Failure(offset: i, message: "this '//' comment holds a U+2028 or U+2029 line separator, which .NET's JSON reader refuses; remove it")
+                }
                 if p[i] >= 0x80 { try skipUTF8Sequence() } else { i += 1 }
             }
             comments.append(start..<i)

@@ -44,11 +44,17 @@ public struct EnvironmentFileSource: Sendable {
             defer { offset += rawLine.count + 1 }
             var line = Array(rawLine)
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            // A UTF-8 byte order mark before the first name is not part of it (docker drops it too).
+            var lineOffset = offset
+            if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) {
+                line.removeFirst(3)
+                lineOffset += 3
+            }
             let indent = line.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count
             let content = line[indent...]
             if content.isEmpty || content.first == UInt8(ascii: "#") { continue }
             func at(_ column: Int) -> SourceLocation {
-                SourceLocation(file: file, line: lineNumber, column: column, offset: offset + column - 1)
+                SourceLocation(file: file, line: lineNumber, column: column, offset: lineOffset + column - 1)
             }
             guard let equals = content.firstIndex(of: UInt8(ascii: "=")) else {
                 problems.append(
