@@ -201,7 +201,7 @@ struct BundleCommandTests {
         let data = try Data(contentsOf: root.appendingPathComponent("out/userservice/container-definition.json"))
         let definition = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let entryPoint = try #require(definition["entryPoint"] as? [String])
-        #expect(entryPoint == ["/usr/local/bin/qsl-config", "exec", "--from-environment", "--variable", "Monitoring__OpenTelemetry__Headers", "--"])
+        #expect(entryPoint == ["/usr/local/bin/qsl-config", "exec", "--from-environment", "--variable=Monitoring__OpenTelemetry__Headers", "--"])
         #expect(definition["command"] as? [String] == ["dotnet", "UserService.dll"])
 
         // The container: the fragment's environment, plus a value ECS injected that looks like a reference.

@@ -25,7 +25,7 @@ enum DotenvEncoding {
             }
             if name.isEmpty || name.hasPrefix("#") || name.contains(where: { $0.isWhitespace || $0 == "=" }) {
                 problem("'\(value.key)' becomes the variable name '\(name)', which docker --env-file cannot carry (no whitespace, '=' or leading '#')")
-            } else if let other = seen.updateValue(value.key, forKey: name) {
+            } else if let other = seen.updateValue(value.key, forKey: ConfigKey.fold(name)) {
                 problem("'\(other)' and '\(value.key)' both become the variable \(name)")
             } else if text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
                 problem("'\(value.key)' holds a line break or NUL, which docker --env-file cannot carry; use the json, ecs or k8s format")

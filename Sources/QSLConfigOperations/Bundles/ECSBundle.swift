@@ -92,7 +92,16 @@ enum ECSBundle {
 
         for entry in configuration.sortedEntries {
             let name = EnvironmentName.variable(for: entry.key)
-            if let other = names.updateValue(entry.key, forKey: name), other != entry.key {
+            // `docker run --env` splits at the first `=`; a NUL ends the variable.
+            if name.isEmpty || name.contains("=") || name.unicodeScalars.contains("\0") {
+                problems.append(
+                    Diagnostic(
+                        at: entry.origin.location, "\(service.id): '\(entry.key)' becomes the variable name '\(name)', which a container's environment cannot carry (no '=' or NUL)",
+                        rule: "variable-name", keyPath: entry.key.spelling))
+                continue
+            }
+            // ASP.NET reads variables ignoring case: names that differ only in case are one key.
+            if let other = names.updateValue(entry.key, forKey: ConfigKey.fold(name)), other != entry.key {
                 problems.append(
                     Diagnostic(
                         at: entry.origin.location, "\(service.id): '\(other)' and '\(entry.key)' both become the variable \(name)",
@@ -144,7 +153,8 @@ enum ECSBundle {
                 switch reference {
                 case .environment(let variable):
                     if let value = environmentVariables[variable.name] ?? variable.defaultValue {
-                        parts.append(.literal(value))
+                        // An empty value adds nothing: a literal part of none would not read back.
+                        if !value.isEmpty { parts.append(.literal(value)) }
                     } else {
                         problems.append(
                             Diagnostic(
@@ -213,7 +223,8 @@ enum ECSBundle {
         let folderName = service.folder.split(separator: "/").last.map(String.init) ?? service.id
         let definition = ContainerDefinition(
             name: service.id,
-            entryPoint: execVariables.isEmpty ? nil : [qslConfigPath, "exec", "--from-environment"] + execVariables.flatMap { ["--variable", $0] } + ["--"],
+            // `--variable=NAME`, one word: a name starting with `-` is not taken for an option.
+            entryPoint: execVariables.isEmpty ? nil : [qslConfigPath, "exec", "--from-environment"] + execVariables.map { "--variable=" + $0 } + ["--"],
             command: execVariables.isEmpty ? nil : ["dotnet", "\(folderName).dll"],
             environment: variables,
             secrets: secrets)

@@ -29,7 +29,9 @@ enum KubernetesManifests {
                         rule: "k8s", keyPath: value.key.spelling))
                 continue
             }
-            if let other = seen.updateValue(value.key, forKey: name) {
+            // Read back as environment variables (`envFrom`), names that differ only in case
+            // are one ASP.NET key.
+            if let other = seen.updateValue(value.key, forKey: ConfigKey.fold(name)) {
                 problems.append(
                     Diagnostic(at: value.origin.location, "\(service): '\(other)' and '\(value.key)' both become the key \(name)", rule: "k8s", keyPath: value.key.spelling))
                 continue

@@ -85,5 +85,30 @@ struct DotenvBundleTests {
             #expect(error?.diagnostics.count == 1, "\(format)")
             #expect(error?.diagnostics.first?.message.contains("both become the") == true, "\(format): \(error?.diagnostics ?? [])")
         }
+        // Names that differ only in case are one key to ASP.NET, which reads variables ignoring case.
+        let cased = try await ECSBundleTests.platform(#"{"Zz": {"A__B": "one", "a": {"b": "two"}}}"#, plainSecretsAllowed: true)
+        for format in [BundleFormat.dotenv, .k8s, .ecs] {
+            let error = await #expect(throws: ResolutionError.self) {
+                try await BundleOperation(root: cased.root, environment: cased.environment, store: cased.store, format: format).build(services: [])
+            }
+            #expect(error?.diagnostics.first?.message.contains("both become the") == true, "\(format): \(error?.diagnostics ?? [])")
+        }
+    }
+
+    @Test("ecs: a key that becomes a name with '=' is refused; an empty ${VAR} beside a reference adds nothing; a name starting with '-' is one --variable= word")
+    func ecsVariableNames() async throws {
+        let equals = try await ECSBundleTests.platform(#"{"Eq=Name": "x"}"#, plainSecretsAllowed: true)
+        let error = await #expect(throws: ResolutionError.self) {
+            try await BundleOperation(root: equals.root, environment: equals.environment, store: equals.store, format: .ecs).build(services: [])
+        }
+        #expect(error?.diagnostics.first?.rule == "variable-name", "\(error?.diagnostics ?? [])")
+
+        let platform = try await ECSBundleTests.platform(
+            #"{"Opt": "${QSL_UNSET_PREFIX:}${aws:secrets:qsl/prod/jwt:secret}", "-Dash": "x${aws:secrets:qsl/prod/jwt:secret}"}"#,
+            secrets: ["qsl/prod/jwt": #"{"secret":"s"}"#])
+        let (definition, _) = try await ECSBundleTests.bundle(platform)
+        let arn = try #require(try await platform.store.listSecrets(prefix: nil).first?.arn)
+        #expect(ECSBundleTests.pairs(definition["secrets"], "valueFrom") == ["Opt": arn + ":secret::"])
+        #expect((definition["entryPoint"] as? [String])?.contains("--variable=-Dash") == true, "\(definition["entryPoint"] ?? "none")")
     }
 }

@@ -125,7 +125,7 @@ struct ECSBundleTests {
         let (definition, policy) = try await Self.bundle(platform)
         #expect(definition["entryPoint"] as? [String] == [
             "/usr/local/bin/qsl-config", "exec", "--from-environment",
-            "--variable", "Feature__Flag", "--variable", "Monitoring__Headers", "--variable", "Rpc__Url", "--",
+            "--variable=Feature__Flag", "--variable=Monitoring__Headers", "--variable=Rpc__Url", "--",
         ])
         #expect(definition["command"] as? [String] == ["dotnet", "Svc.dll"])
         #expect(Self.pairs(definition["environment"], "value") == [
