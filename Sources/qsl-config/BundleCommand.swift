@@ -22,7 +22,7 @@ struct BundleCommand: AsyncParsableCommand {
               json    OUTPUT/<id>/config.json          the flat resolved map, mode 0600
               ecs     OUTPUT/<id>/container-definition.json and iam-policy.json: secrets as valueFrom \
             ARNs, never values, and the least-privilege policy that reads them; values with a reference \
-            inside a longer string run under `qsl-config exec --from-environment --variable NAME` as \
+            inside a longer string run under `qsl-config exec --from-environment --variable=NAME` as \
             the entrypoint
               k8s     OUTPUT/<id>/configmap.yaml and secret.yaml (mode 0600)
 

@@ -87,10 +87,20 @@ struct JSONReaderTests {
         #expect(crOnly.root["a"]?.scalarText == "1")
         for separator in ["\u{2028}", "\u{2029}"] {
             let refused = Self.failure("{ // c \(separator) x\n \"a\": 1}")
-            #expect(refused?.message.contains("U+2028 or U+2029") == true, "\(String(describing: refused))")
+            #expect(refused?.message.contains(separator == "\u{2028}" ? "U+2028 (line separator)" : "U+2029 (paragraph separator)") == true, "\(String(describing: refused))")
         }
         // Elsewhere in a comment, and in a /* */ comment, they are text.
         #expect(try Self.parse("{ /* \u{2028} */ \"a\": 1}").root["a"] != nil)
+        // A lone CR ends a line for positions and edits too: removing "a" keeps "b", which
+        // follows a comment on a line of its own.
+        let text = "{\r  \"a\": 1, // c\r  \"b\": 2\r}"
+        let document = try JSONDocument(parsing: Array(text.utf8), file: "t.json")
+        #expect(document.root["b"]?.location.line == 3)
+        let a = try #require(document.root["a"])
+        let removed = String(decoding: try document.applying([document.removingMember(a)]), as: UTF8.self)
+        #expect(removed == "{\r  \"b\": 2\r}", "\(removed.debugDescription)")
+        let added = String(decoding: try document.applying(try document.addingMembers([.init(path: ["c"], value: "3")])), as: UTF8.self)
+        #expect(added == "{\r  \"a\": 1, // c\r  \"b\": 2,\r  \"c\": \"3\"\r}", "\(added.debugDescription)")
     }
 
     @Test("a file in UTF-16 or UTF-32 (a byte order mark says so) is asked to be saved as UTF-8, not misread")

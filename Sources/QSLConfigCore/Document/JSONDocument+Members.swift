@@ -109,15 +109,22 @@ extension JSONDocument {
 
     func lineStart(of offset: Int) -> Int {
         var index = min(offset, bytes.count)
-        while index > 0, bytes[index - 1] != UInt8(ascii: "\n") { index -= 1 }
+        while index > 0, !isLineBreak(at: index - 1) { index -= 1 }
         return index
     }
 
-    /// The offset of the line feed ending the line that holds `offset`, or the file's end.
+    /// The offset of the line break ending the line that holds `offset` (its line feed, or a
+    /// carriage return that no line feed follows), or the file's end.
     func lineEnd(of offset: Int) -> Int {
         var index = offset
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        while index < bytes.count, !isLineBreak(at: index) { index += 1 }
         return index
+    }
+
+    /// Whether the byte at `index` ends a line: a line feed, or a lone carriage return (which
+    /// ends a `//` comment for the reader, so it ends a line for every edit too).
+    func isLineBreak(at index: Int) -> Bool {
+        bytes[index] == UInt8(ascii: "\n") || (bytes[index] == UInt8(ascii: "\r") && (index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "\n")))
     }
 
     func indentation(ofLineStartingAt start: Int) -> String {
@@ -154,6 +161,7 @@ extension JSONDocument {
             guard start > 0 else { return "\n" }
             end = start - 1
         }
+        if bytes[end] == UInt8(ascii: "\r") { return "\r" }
         return end > 0 && bytes[end - 1] == UInt8(ascii: "\r") ? "\r\n" : "\n"
     }
 

@@ -106,7 +106,8 @@ extension JSONDocument {
             var i = 0
             let n = buffer.count
             while i < n {
-                if buffer[i] == 0x0A { starts.append(i + 1) }
+                // A line feed, or a carriage return no line feed follows, ends a line.
+                if buffer[i] == 0x0A || (buffer[i] == 0x0D && (i + 1 == n || buffer[i + 1] != 0x0A)) { starts.append(i + 1) }
                 i += 1
             }
         }
@@ -203,7 +204,8 @@ struct JSONReader: ~Copyable {
             // U+2028 or U+2029 inside it is an error (.NET refuses to load such a file).
             while i < n, p[i] != 0x0A, p[i] != 0x0D {
                 if p[i] == 0xE2, i + 2 < n, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
-                    throw Failure(offset: i, message: "this '//' comment holds a U+2028 or U+2029 line separator, which .NET's JSON reader refuses; remove it")
+                    let character = p[i + 2] == 0xA8 ? "U+2028 (line separator)" : "U+2029 (paragraph separator)"
+                    throw Failure(offset: i, message: "this '//' comment holds \(character), which .NET's JSON reader refuses; remove it")
                 }
                 if p[i] >= 0x80 { try skipUTF8Sequence() } else { i += 1 }
             }

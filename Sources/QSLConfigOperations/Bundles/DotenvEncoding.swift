@@ -6,7 +6,7 @@ import QSLConfigCore
 /// line — it strips no quotes and expands nothing — so values are written exactly as resolved,
 /// never quoted or escaped. What docker cannot read back is reported instead of written:
 /// a value holding a line break or NUL, a line of 64 KiB or more, a name that is empty, holds whitespace or `=`, or
-/// starts with `#`, and two keys that become the same name.
+/// starts with `#`, and two keys that become the same name, ignoring case (as ASP.NET reads them).
 ///
 /// (Compose's `env_file` parses quotes and `$` differently; use it with `format: raw`.)
 enum DotenvEncoding {
@@ -26,7 +26,7 @@ enum DotenvEncoding {
             if name.isEmpty || name.hasPrefix("#") || name.contains(where: { $0.isWhitespace || $0 == "=" }) {
                 problem("'\(value.key)' becomes the variable name '\(name)', which docker --env-file cannot carry (no whitespace, '=' or leading '#')")
             } else if let other = seen.updateValue(value.key, forKey: ConfigKey.fold(name)) {
-                problem("'\(other)' and '\(value.key)' both become the variable \(name)")
+                problem("'\(other)' and '\(value.key)' both become the variable \(name) (ASP.NET reads variable names ignoring case)")
             } else if text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
                 problem("'\(value.key)' holds a line break or NUL, which docker --env-file cannot carry; use the json, ecs or k8s format")
             } else if name.utf8.count + 1 + text.utf8.count >= maxLineBytes {

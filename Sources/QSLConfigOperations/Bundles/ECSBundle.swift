@@ -20,7 +20,7 @@ import QSLConfigCore
 /// - A value with an `aws:` reference inside a longer string (`api-key=${aws:secrets:...}`), or
 ///   a parameter pinned to a version or label (which ECS cannot inject), cannot be a
 ///   `valueFrom`. It goes into `environment` with its references kept, and the fragment's
-///   `entryPoint` becomes `qsl-config exec --from-environment --variable NAME... --`: at start
+///   `entryPoint` becomes `qsl-config exec --from-environment --variable=NAME... --`: at start
 ///   the container's qsl-config resolves exactly those variables with the task role's
 ///   credentials (every other variable, ECS-injected secrets included, passes through
 ///   untouched) and then runs `command` (`dotnet <Folder>.dll`). The image must carry
@@ -104,7 +104,8 @@ enum ECSBundle {
             if let other = names.updateValue(entry.key, forKey: ConfigKey.fold(name)), other != entry.key {
                 problems.append(
                     Diagnostic(
-                        at: entry.origin.location, "\(service.id): '\(other)' and '\(entry.key)' both become the variable \(name)",
+                        at: entry.origin.location,
+                        "\(service.id): '\(other)' and '\(entry.key)' both become the variable \(name) (ASP.NET reads variable names ignoring case)",
                         rule: "variable-name", keyPath: entry.key.spelling))
                 continue
             }

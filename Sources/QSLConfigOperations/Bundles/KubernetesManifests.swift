@@ -33,7 +33,7 @@ enum KubernetesManifests {
             // are one ASP.NET key.
             if let other = seen.updateValue(value.key, forKey: ConfigKey.fold(name)) {
                 problems.append(
-                    Diagnostic(at: value.origin.location, "\(service): '\(other)' and '\(value.key)' both become the key \(name)", rule: "k8s", keyPath: value.key.spelling))
+                    Diagnostic(at: value.origin.location, "\(service): '\(other)' and '\(value.key)' both become the key \(name) (ASP.NET reads variable names ignoring case)", rule: "k8s", keyPath: value.key.spelling))
                 continue
             }
             if value.isSecret || CredentialClassifier.containsCredential(text) {
