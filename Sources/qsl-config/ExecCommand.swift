@@ -87,7 +87,12 @@ struct ExecCommand: AsyncParsableCommand {
         var settings: [(name: String, text: String)] = []
         for value in resolved.values {
             if case .environment(let source) = value.origin.source, !rewritten.contains(source) { continue }
-            settings.append((EnvironmentName.variable(for: value.key), value.unsafeRevealedValue ?? ""))
+            let name = EnvironmentName.variable(for: value.key)
+            // The child would read `A=B=v` as the variable `A`.
+            guard !name.contains("=") else {
+                throw fail([Diagnostic(at: value.origin.location, "'\(value.key)' becomes the variable name '\(name)', which an environment cannot carry (no '=')", rule: "variable-name")], status: ExitStatus.badInput)
+            }
+            settings.append((name, value.unsafeRevealedValue ?? ""))
         }
         // Removals first, so that a variable another key sets (`DOTNET_X`, read both as itself
         // and as `X`) is set, not removed, whatever the order of the keys.
@@ -176,8 +181,8 @@ struct RawEnvironment {
     /// The value of the first variable named exactly `name`, when it is UTF-8.
     func value(of name: String) -> String? {
         let wanted = Array(name.utf8)
-        guard let entry = entries.first(where: { Self.name(of: $0).elementsEqual(wanted) }) else { return nil }
         // An entry without `=` (which `environ` may hold) has no value.
+        guard let entry = entries.first(where: { Self.name(of: $0).elementsEqual(wanted) }), entry.count > wanted.count else { return nil }
         return String(validating: entry.dropFirst(wanted.count + 1), as: UTF8.self)
     }
 

@@ -240,10 +240,21 @@ struct BundleCommandTests {
         return root
     }
 
-    static func bundle(_ root: URL, _ extra: [String] = [], environment: [String: String] = [:]) throws -> CLIRunner.Result {
+    static func bundle(_ root: URL, _ extra: [String] = [], format: String = "dotenv", environment: [String: String] = [:]) throws -> CLIRunner.Result {
         try CLIRunner.run(
-            ["bundle", "--root", ".", "--environment", "development", "--format", "dotenv", "--output", "out"] + extra,
+            ["bundle", "--root", ".", "--environment", "development", "--format", format, "--output", "out"] + extra,
             environment: CLIRunner.environment(environment), directory: root)
+    }
+
+    /// A two-service root bundled at version 1, then changed to version 2 and bundled by a run
+    /// killed after its first file (alpha's).
+    static func killedAfterFirstFile() throws -> URL {
+        let root = try twoServiceRoot(version: "1")
+        #expect(try bundle(root).status == 0)
+        _ = try twoServiceRoot(version: "2", at: root)
+        let killed = try bundle(root, environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
+        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        return root
     }
 
     @Test("a temporary file left by a killed run: --check exits 1 naming it, the next run removes it")
@@ -274,11 +285,7 @@ struct BundleCommandTests {
 
     @Test("a run killed after its first file leaves old and new services; --check reports the rest, the next run finishes")
     func killedMidRun() throws {
-        let root = try Self.twoServiceRoot(version: "1")
-        #expect(try Self.bundle(root).status == 0)
-        _ = try Self.twoServiceRoot(version: "2", at: root)
-        let killed = try Self.bundle(root, environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
-        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        let root = try Self.killedAfterFirstFile()
         let alpha = try String(contentsOf: root.appendingPathComponent("out/alpha/service.env"), encoding: .utf8)
         let beta = try String(contentsOf: root.appendingPathComponent("out/beta/service.env"), encoding: .utf8)
         #expect(alpha.contains("App__Version=2") && beta.contains("App__Version=1"), "the kill left a mix, which --check must see")
@@ -298,9 +305,7 @@ struct BundleCommandTests {
     func killedRunOfAnotherFormat() throws {
         let root = try Self.twoServiceRoot(version: "1")
         func run(_ format: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> CLIRunner.Result {
-            try CLIRunner.run(
-                ["bundle", "--root", ".", "--environment", "development", "--format", format, "--output", "out"] + extra,
-                environment: CLIRunner.environment(environment), directory: root)
+            try Self.bundle(root, extra, format: format, environment: environment)
         }
         #expect(try run("ecs").status == 0)
         let killed = try run("dotenv", environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
@@ -325,8 +330,7 @@ struct BundleCommandTests {
             (#"{"Smtp": {"Password": "hunter${2 secret}"}}"#, "the value of 'Smtp:Password' holds a malformed reference"),
         ] {
             try Data(file.utf8).write(to: root.appendingPathComponent("alpha/appsettings.json"))
-            let result = try CLIRunner.run(
-                ["bundle", "--root", ".", "--environment", "development", "--format", format, "--output", "out"], environment: CLIRunner.environment(), directory: root)
+            let result = try Self.bundle(root, format: format)
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr.contains(expected), "\(result.stderr)")
             for fragment in ["ad0r", "Tr0ub", "2 secret", "hunter"] { #expect(!result.stderr.contains(fragment), "\(fragment): \(result.stderr)") }
@@ -335,11 +339,7 @@ struct BundleCommandTests {
 
     @Test("a file a killed run replaced is kept by no later run: a --service run for another service removes it")
     func killedRunsFilesAreNotKept() throws {
-        let root = try Self.twoServiceRoot(version: "1")
-        #expect(try Self.bundle(root).status == 0)
-        _ = try Self.twoServiceRoot(version: "2", at: root)
-        let killed = try Self.bundle(root, environment: ["QSL_FAULT_KILL_AFTER_STEP": "1"])
-        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        let root = try Self.killedAfterFirstFile()
         let alpha = root.appendingPathComponent("out/alpha/service.env")
         #expect(try String(contentsOf: alpha, encoding: .utf8).contains("App__Version=2"), "the killed run replaced alpha's file")
 

@@ -209,6 +209,15 @@ struct SecretAndExecCommandTests {
         #expect(raw.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ff fe", "\(raw.stdout)")
     }
 
+    @Test("exec refuses a key that becomes a variable name holding '=', which the command would read as another variable")
+    func execRefusesNamesWithEquals() throws {
+        let w = try workspace()
+        try Data(#"{"A=B": "v"}"#.utf8).write(to: w.service.appendingPathComponent("appsettings.json"))
+        let result = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "/usr/bin/env"])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("'A=B' becomes the variable name 'A=B'"), "\(result.stderr)")
+    }
+
     @Test("secret put never ignores an option: --stage needs an existing secret, --description a new one")
     func putRefusesIgnoredOptions() throws {
         let w = try workspace()

@@ -108,15 +108,23 @@ struct LocalSecretStoreTests {
         }
     }
 
+    /// A store path not yet written (`path`, in `folder`) and a `vault` folder beside `folder`
+    /// holding a store with secret `a` (`real`), for tests that reach it through links.
+    static func storeInVault() async throws -> (path: String, folder: String, vault: String, real: String) {
+        let path = try temporaryStorePath()
+        let folder = (path as NSString).deletingLastPathComponent
+        let vault = (folder as NSString).deletingLastPathComponent + "/vault"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: vault, withIntermediateDirectories: true)
+        let real = vault + "/store.json"
+        _ = try await LocalSecretStore(path: real).createSecret(CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        return (path, folder, vault, real)
+    }
+
     @Test("a store path that is a symbolic link is written where it leads, and stays a link")
     func storeThroughLink() async throws {
-        let path = try Self.temporaryStorePath()
-        let folder = (path as NSString).deletingLastPathComponent
-        let elsewhere = (folder as NSString).deletingLastPathComponent + "/vault"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let (path, _, elsewhere, _) = try await Self.storeInVault()
         let store = LocalSecretStore(path: elsewhere + "/store.json")
-        _ = try await store.createSecret(CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: elsewhere + "/store.json")
         try FileManager.default.copyItem(atPath: elsewhere + "/store.json.key", toPath: path + ".key")
 
@@ -130,14 +138,7 @@ struct LocalSecretStoreTests {
 
     @Test("writers through a symbolic link and through the file's own path take one lock and lose no update")
     func oneLockThroughLinks() async throws {
-        let path = try Self.temporaryStorePath()
-        let folder = (path as NSString).deletingLastPathComponent
-        let elsewhere = (folder as NSString).deletingLastPathComponent + "/vault"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
-        let real = elsewhere + "/store.json"
-        _ = try await LocalSecretStore(path: real).createSecret(
-            CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        let (path, _, _, real) = try await Self.storeInVault()
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: real)
         try FileManager.default.copyItem(atPath: real + ".key", toPath: path + ".key")
 
@@ -157,14 +158,7 @@ struct LocalSecretStoreTests {
 
     @Test("a relative link to a link shares the lock too; a link that leads to no file is refused before anything is created")
     func linkChainsAndDanglingLinks() async throws {
-        let path = try Self.temporaryStorePath()
-        let folder = (path as NSString).deletingLastPathComponent
-        let top = (folder as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: top + "/vault", withIntermediateDirectories: true)
-        let real = top + "/vault/store.json"
-        _ = try await LocalSecretStore(path: real).createSecret(
-            CreateSecretRequest(name: "a", value: .string(SecretValue("1")), clientRequestToken: UUID().uuidString))
+        let (path, folder, vault, real) = try await Self.storeInVault()
         // path → ./middle.json (relative) → ../vault/store.json (relative)
         try FileManager.default.createSymbolicLink(atPath: folder + "/middle.json", withDestinationPath: "../vault/store.json")
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "middle.json")
@@ -186,7 +180,7 @@ struct LocalSecretStoreTests {
             refused = error
         }
         #expect(refused?.message == "local store \(dangling) is a symbolic link that leads to no file; create the store where it leads, or name the store's own path")
-        for leftover in [dangling + ".key", dangling + ".lock", top + "/vault/new-store.json", top + "/vault/new-store.json.lock"] {
+        for leftover in [dangling + ".key", dangling + ".lock", vault + "/new-store.json", vault + "/new-store.json.lock"] {
             #expect(!FileManager.default.fileExists(atPath: leftover), "\(leftover) was created")
         }
     }

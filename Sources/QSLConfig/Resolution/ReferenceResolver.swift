@@ -67,8 +67,7 @@ public struct ReferenceResolver: Sendable {
     /// Resolves several configurations in one pass (the bundles of many services): a secret
     /// shared by all of them is fetched once.
     public func resolveAll(_ configurations: [LayeredConfiguration]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
-        let isSecret = { (key: ConfigKey) in CredentialClassifier.isCredentialKey(key) || self.secretKeys.contains(key) }
-        let scans = configurations.map { ReferenceScan($0, isSecret: isSecret) }
+        let scans = configurations.map { ReferenceScan($0, marked: secretKeys) }
         var problems = scans.flatMap(\.diagnostics)
         if !problems.isEmpty { throw ResolutionError(problems) }
 
@@ -161,7 +160,7 @@ public struct ReferenceResolver: Sendable {
             var values: [ResolvedValue] = []
             values.reserveCapacity(configuration.merged.count)
             for entry in configuration.merged.values {
-                let isSecretKey = isSecret(entry.key)
+                let isSecretKey = scan.isSecret(entry.key)
                 var sensitivity: ResolvedValue.Sensitivity = isSecretKey ? .secretKey : .plain
                 guard let template = scan.templates[entry.key] else {
                     values.append(ResolvedValue(key: entry.key, value: entry.value, sensitivity: sensitivity, origin: entry.origin))

@@ -52,7 +52,7 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
     /// values (swift-configuration's `isSecret`).
     public var needsRedaction: Bool {
         guard let storage else { return isSecret }
-        return isSecret || CredentialClassifier.redacting(storage, key: key) != nil
+        return isSecret || CredentialClassifier.isCredentialKey(key) || CredentialClassifier.containsCredential(storage)
     }
 
     public var description: String { "\(key) = \(displayValue ?? "null")" }

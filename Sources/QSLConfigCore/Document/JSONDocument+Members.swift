@@ -121,10 +121,12 @@ extension JSONDocument {
         return index
     }
 
+    func isLineBreak(at index: Int) -> Bool { Self.isLineBreak(bytes, at: index) }
+
     /// Whether the byte at `index` ends a line: a line feed, or a lone carriage return (which
-    /// ends a `//` comment for the reader, so it ends a line for every edit too).
-    func isLineBreak(at index: Int) -> Bool {
-        bytes[index] == UInt8(ascii: "\n") || (bytes[index] == UInt8(ascii: "\r") && (index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "\n")))
+    /// ends a `//` comment), for positions and edits alike.
+    static func isLineBreak<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int) -> Bool where Bytes.Index == Int {
+        bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 == bytes.endIndex || bytes[index + 1] != 0x0A))
     }
 
     func indentation(ofLineStartingAt start: Int) -> String {
@@ -170,8 +172,8 @@ extension JSONDocument {
     func insertion(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
         let last = object.children.reduce(nil as JSONValue?, { _, child in child })
         let lineBreak = lineBreak(near: last?.byteRange.upperBound ?? object.byteRange.lowerBound)
-        guard lineBreak != "\n" else { return insertionLF(of: tree, into: object, unit: unit) }
-        return insertionLF(of: tree, into: object, unit: unit).map { edit in
+        guard lineBreak != "\n" else { return insertionLF(of: tree, into: object, after: last, unit: unit) }
+        return insertionLF(of: tree, into: object, after: last, unit: unit).map { edit in
             JSONEdit(range: edit.range, replacement: edit.replacement.replacing("\n", with: lineBreak))
         }
     }
@@ -179,10 +181,10 @@ extension JSONDocument {
     /// The edits that put `tree` into `object`, new lines ended by `\n`. A line's end is taken
     /// before its `\r`, so that on a CRLF file the new text goes between the value (or its
     /// comment) and the line's `\r\n`.
-    private func insertionLF(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
+    private func insertionLF(of tree: PendingTree, into object: JSONValue, after last: JSONValue?, unit: String) -> [JSONEdit] {
         let closing = object.byteRange.upperBound - 1  // the closing brace
         let objectIndent = indentation(ofLineStartingAt: lineStart(of: object.byteRange.lowerBound))
-        guard let last = object.children.reduce(nil as JSONValue?, { _, child in child }) else {
+        guard let last else {
             // An empty object: the members on lines of their own, the brace on the next.
             let text = "\n" + tree.render(indent: objectIndent + unit, unit: unit, trailingCommas: false) + "\n" + objectIndent
             let inner = (object.byteRange.lowerBound + 1)..<closing

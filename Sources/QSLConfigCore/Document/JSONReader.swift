@@ -106,8 +106,7 @@ extension JSONDocument {
             var i = 0
             let n = buffer.count
             while i < n {
-                // A line feed, or a carriage return no line feed follows, ends a line.
-                if buffer[i] == 0x0A || (buffer[i] == 0x0D && (i + 1 == n || buffer[i + 1] != 0x0A)) { starts.append(i + 1) }
+                if JSONDocument.isLineBreak(buffer, at: i) { starts.append(i + 1) }
                 i += 1
             }
         }

@@ -32,15 +32,13 @@ public enum AtomicFile {
     ///
     /// - Throws: A ``Diagnostic`` naming the file.
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, followingLinks: Bool = false) throws(Diagnostic) {
-        var linkInfo = stat()
-        if followingLinks, lstat(path, &linkInfo) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
-            guard let resolved = realpath(path, nil) else {
+        if followingLinks, isSymbolicLink(path) {
+            guard let resolved = realPath(path) else {
                 throw Diagnostic(
                     at: SourceLocation(file: path, line: 1, column: 1, offset: 0),
                     "is a symbolic link whose target cannot be reached (\(String(cString: strerror(errno)))); nothing was written", rule: "io")
             }
-            defer { free(resolved) }
-            return try write(bytes, to: String(cString: resolved), mode: mode)
+            return try write(bytes, to: resolved, mode: mode)
         }
         func failure(_ what: String) -> Diagnostic {
             Diagnostic(at: SourceLocation(file: path, line: 1, column: 1, offset: 0), "\(what): \(String(cString: strerror(errno)))", rule: "io")
@@ -153,10 +151,10 @@ public enum AtomicFile {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
-    /// The file `path` leads to when it is a symbolic link (every link on the way followed), as
-    /// an absolute path; `nil` when `path` is not a link, or leads to nothing.
-    public static func linkTarget(of path: String) -> String? {
-        guard isSymbolicLink(path), let resolved = realpath(path, nil) else { return nil }
+    /// `path` with every symbolic link, `.` and `..` resolved, as an absolute path (`realpath(3)`;
+    /// an empty path is the current folder); `nil` when it leads to nothing, `errno` saying why.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path.isEmpty ? "." : path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }

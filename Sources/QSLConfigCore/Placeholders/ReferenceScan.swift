@@ -21,6 +21,15 @@ public struct ReferenceScan: Sendable {
     /// Malformed references and unknown `aws:` kinds, each at its position.
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// Keys marked secret besides those named like a credential.
+    public let marked: Set<ConfigKey>
+
+    /// Whether `key`'s value is secret, so that nothing of it is quoted: a key named like a
+    /// credential, or one ``marked``. The one rule resolution, `bundle` and their messages use.
+    public func isSecret(_ key: ConfigKey) -> Bool {
+        CredentialClassifier.isCredentialKey(key) || marked.contains(key)
+    }
+
     /// The key whose value relative secret references (`${aws:secrets:./NAME}`) are resolved under.
     public static let secretsPrefixKey: ConfigKey = "AWS:SecretsManagerPrefix"
 
@@ -28,9 +37,10 @@ public struct ReferenceScan: Sendable {
     /// under the configuration's own `AWS:SecretsManagerPrefix` (in ``sites`` and ``templates``
     /// alike); one where no literal prefix is set is a diagnostic.
     ///
-    /// - Parameter isSecret: Whether a key's value is secret, so that a malformed reference in
-    ///   it is reported without quoting it; by default, a key named like a credential.
-    public init(_ configuration: LayeredConfiguration, isSecret: (ConfigKey) -> Bool = CredentialClassifier.isCredentialKey) {
+    /// - Parameter marked: Keys whose values are secret besides those named like a credential
+    ///   (a schema's `writeOnly`, a SecureString's key): see ``isSecret(_:)``.
+    public init(_ configuration: LayeredConfiguration, marked: Set<ConfigKey> = []) {
+        self.marked = marked
         let prefix = Self.secretsPrefix(of: configuration)
         // Only values that may hold a reference are sorted (into the order diagnostics come in),
         // not a copy of the whole configuration.

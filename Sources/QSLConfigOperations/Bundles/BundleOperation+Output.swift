@@ -55,11 +55,13 @@ extension BundleOperation.Result {
     ///
     /// - Throws: a diagnostic when the folder's `manifest.json` exists but cannot be read: the
     ///   files it lists could then neither be kept nor cleaned up.
-    func plan(for directory: String) throws(Diagnostic) -> (files: [BundleFile], stale: [String], kept: [String]) {
-        var manifest = ownManifest
+    func plan(for directory: String) throws(Diagnostic) -> Plan {
+        let own = ownManifest
+        var manifest = own
         var stale: [String] = []
         var kept: [String] = []
-        if let previous = try Self.readManifest(in: directory) {
+        let previous = try Self.readManifest(in: directory)
+        if let previous {
             let mergeable = previous.environment == environment && previous.format == format.rawValue
             let bundled = Set(services)
             for (path, digest) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
@@ -75,28 +77,36 @@ extension BundleOperation.Result {
                 manifest.services = Array(Set(manifest.services).union(previous.services.filter { !bundled.contains($0) })).sorted()
             }
         }
-        return (files + [Self.encode(manifest)], stale.sorted(), kept.sorted())
+        // Before the first file is written: the previous manifest (or, in a new folder, an empty
+        // one of this run's environment and format) with every file this run writes that it does
+        // not list with the same content marked pending: a file a killed run may have replaced is
+        // vouched for by no manifest, so no later run keeps it.
+        var provisional = previous ?? Manifest(environment: environment, format: format.rawValue, services: [], files: [:])
+        var pending = false
+        for (path, digest) in own.files where provisional.files[path] != digest {
+            provisional.files[path] = Self.pendingDigest
+            pending = true
+        }
+        return Plan(files: files + [Self.encode(manifest)], stale: stale.sorted(), kept: kept.sorted(), provisional: pending ? provisional : nil)
+    }
+
+    /// What writing into a folder means (``plan(for:)``).
+    struct Plan {
+        /// The files to write, the manifest last.
+        var files: [BundleFile]
+        /// Files an earlier manifest listed that the bundle no longer has.
+        var stale: [String]
+        /// Files of other services the folder keeps.
+        var kept: [String]
+        /// The manifest to save before the first file is written; `nil` when the one on disk
+        /// already vouches for every file the run writes.
+        var provisional: Manifest?
     }
 
     /// The digest a manifest gives a file a run is about to write: the manifest written before
     /// the first file lists every file the run may leave, so a run killed part-way leaves none
     /// that `--check` cannot see or the next run (of any format) cannot remove.
     static let pendingDigest = "pending"
-
-    /// The manifest on disk before the first file is written: the previous one (or, in a new
-    /// folder, an empty one of this run's environment and format) with every file this run
-    /// writes that it does not list with the same content marked ``pendingDigest``: a file a
-    /// killed run may have replaced is vouched for by no manifest, so no later run keeps it.
-    func provisionalManifest(for directory: String, planned: [BundleFile]) throws(Diagnostic) -> Manifest? {
-        var manifest = try Self.readManifest(in: directory) ?? Manifest(environment: environment, format: format.rawValue, services: [], files: [:])
-        let written = ownManifest.files
-        var changed = false
-        for file in planned where file.path != Self.manifestPath && manifest.files[file.path] != written[file.path] {
-            manifest.files[file.path] = Self.pendingDigest
-            changed = true
-        }
-        return changed ? manifest : nil
-    }
 
     /// How a file on disk differs from what the run would write.
     public struct Drift: Sendable, Hashable, CustomStringConvertible {
@@ -132,7 +142,8 @@ extension BundleOperation.Result {
     /// mode is not the bundle's (paths ending in `/`), and service folders that are symbolic
     /// links. Empty when the directory is up to date.
     public func drift(in directory: String) -> [Drift] {
-        guard let (planned, stale, kept) = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
+        guard let plan = try? plan(for: directory) else { return [Drift(path: Self.manifestPath, kind: .differs)] }
+        let (planned, stale, kept) = (plan.files, plan.stale, plan.kept)
         let output = BundleOutputFolder(path: directory)
         let folderMode = UInt32(Self.folderMode(holdsValues: format.holdsValues))
         let written = Set(BundleOutputFolder.serviceFolders(of: planned.map(\.path)))
@@ -203,12 +214,13 @@ extension BundleOperation.Result {
             // one leaves, and never sweeps this one's temporary files.
             let lock = try BundleOutputFolder.Lock(directory)
             defer { withExtendedLifetime(lock) {} }
-            let (planned, stale, kept) = try plan(for: directory)
+            let plan = try plan(for: directory)
+            let (planned, stale, kept) = (plan.files, plan.stale, plan.kept)
             let output = BundleOutputFolder(path: directory)
             let services = BundleOutputFolder.serviceFolders(of: planned.map(\.path) + stale + kept)
             try output.prepare(services: BundleOutputFolder.serviceFolders(of: planned.map(\.path)), mode: folderMode, enforcingMode: format.holdsValues)
             try output.sweepLeftovers(services: services)
-            if let provisional = try provisionalManifest(for: directory, planned: planned) {
+            if let provisional = plan.provisional {
                 try AtomicFile.write(Self.encode(provisional).bytes, to: PlatformRoot.join(directory, Self.manifestPath), mode: 0o644)
             }
             for file in planned {

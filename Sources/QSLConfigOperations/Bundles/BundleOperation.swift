@@ -116,7 +116,7 @@ public struct BundleOperation: Sendable {
 
         var statistics = Statistics()
         statistics.prefixLoads = prefixListings
-        let scans = layered.map { ReferenceScan($0, isSecret: { CredentialClassifier.isCredentialKey($0) || secureKeys.contains($0) }) }
+        let scans = layered.map { ReferenceScan($0, marked: secureKeys) }
         statistics.uniqueSecrets = Set(scans.flatMap(\.sites).compactMap { site -> SecretVersionSelector? in
             if case .secret(let secret) = site.reference { return secret.version }
             return nil
@@ -190,7 +190,7 @@ public struct BundleOperation: Sendable {
             for id in ids {
                 if id.hasPrefix("arn:") {
                     // A complete ARN, or a partial one without the random suffix.
-                    if let match = listed.first(where: { $0.arn == id || $0.arn.hasPrefix(id + "-") && $0.arn.count == id.count + 7 }) {
+                    if let match = listed.first(where: { $0.arn == id }) ?? listed.first(where: { AWSSecretStore.arn($0.arn, isRequested: id) }) {
                         arns[id] = match.arn
                     }
                 } else if let arn = byName[id] {

@@ -220,9 +220,9 @@ struct MigrationJournal: Codable, Sendable {
     /// resolved; `nil` otherwise. The file itself may be gone (a created file rolled back), so
     /// its folder is resolved.
     static func relativePath(of path: String, inside root: String) -> String? {
-        guard let realRoot = PlatformPaths.realPath(root) else { return nil }
+        guard let realRoot = AtomicFile.realPath(root) else { return nil }
         let folder = AtomicFile.parentDirectory(of: path)
-        guard let realFolder = PlatformPaths.realPath(folder) else { return nil }
+        guard let realFolder = AtomicFile.realPath(folder) else { return nil }
         let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
         let base = realRoot == "/" ? "/" : realRoot + "/"
         if realFolder == realRoot { return name }

@@ -236,7 +236,7 @@ public struct MigrationOperation: Sendable {
                 missing = true
                 continue
             }
-            if !Self.sameBytes(current, value.unsafeRevealed) { return conflict }
+            if SecretValue(current) != value { return conflict }
         }
         return missing ? .addKeys : .unchanged
     }
@@ -257,12 +257,8 @@ public struct MigrationOperation: Sendable {
         guard case .string(let value) = stored.payload else { return false }
         if let whole = secret.whole { return value == whole }
         guard let object = jsonObject(stored) else { return false }
-        return secret.keys.allSatisfy { key in object[key.key].map { sameBytes($0, key.value.unsafeRevealed) } ?? false }
+        return secret.keys.allSatisfy { key in object[key.key].map(SecretValue.init) == key.value }
     }
-
-    /// Whether two texts are the same bytes, as the store compares them: `String`'s `==` takes
-    /// two Unicode spellings of one text as equal.
-    static func sameBytes(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
     /// The environment's tags, and what `rotate` and people need: kind, services, where from.
     static func tags(_ secret: MigrationPlan.Secret, source: EnvironmentDefinition, target: EnvironmentDefinition) -> [String: String] {
@@ -365,7 +361,7 @@ public struct MigrationOperation: Sendable {
         }
         var failures: [Diagnostic] = []
         for (service, configuration) in zip(services, resolved) {
-            for (key, value) in plan.expected[service] ?? [:] where !(configuration.string(key).map { Self.sameBytes($0, value.unsafeRevealed) } ?? false) {
+            for (key, value) in plan.expected[service] ?? [:] where configuration.string(key).map(SecretValue.init) != value {
                 failures.append(
                     Diagnostic(
                         at: configuration[key]?.origin.location,

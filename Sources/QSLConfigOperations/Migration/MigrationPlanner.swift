@@ -420,7 +420,7 @@ struct MigrationPlanner {
         // on the bytes before either write.
         var rewrittenAt: [String: String] = [:]
         for file in files where file.newText == nil {
-            guard let real = PlatformPaths.realPath(file.path) else { continue }
+            guard let real = AtomicFile.realPath(file.path) else { continue }
             if let first = rewrittenAt[real] {
                 unmigratable.append(
                     Diagnostic(

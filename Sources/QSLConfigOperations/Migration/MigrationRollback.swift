@@ -80,7 +80,14 @@ public struct MigrationRollback: Sendable {
         var references: [String: SecretReference] = [:]
         for file in written {
             for text in file.replacements.compactMap(\.reference) {
-                guard let template = try? PlaceholderTemplate(parsing: text), case .secret(let secret)? = template.references.first else { continue }
+                // Before any file is touched: a reference that is not a secret's has no value to restore.
+                guard let template = try? PlaceholderTemplate(parsing: text), case .secret(let secret)? = template.references.first else {
+                    throw MigrationError([
+                        Diagnostic(
+                            at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0),
+                            "the journal records \(text) for this file, which is not a secret reference; nothing was rolled back", rule: "journal")
+                    ])
+                }
                 references[text] = secret.resolvingRelative(under: target.secretsPrefix)
             }
         }
@@ -122,7 +129,8 @@ public struct MigrationRollback: Sendable {
                     if let reference = replacement.reference {
                         // The secret holds the value as the service read it; the file spells a
                         // literal `${` as `$${`.
-                        return JSONEdit(range: range, replacement: JSONStringEncoding.quoted(PlaceholderTemplate.escapingLiteral(values[reference] ?? "")))
+                        // Every reference has its value: reading them above stopped the rollback otherwise.
+                        return JSONEdit(range: range, replacement: JSONStringEncoding.quoted(PlaceholderTemplate.escapingLiteral(values[reference]!)))
                     }
                     return replacement.original.map { JSONEdit(range: range, replacement: $0) }
                 }
@@ -139,11 +147,17 @@ public struct MigrationRollback: Sendable {
                 throw MigrationError([Diagnostic(at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0), "\(error)", rule: "journal")])
             }
         }
-        // The journal is kept beside, renamed, for the record.
+        // The journal is kept beside, renamed, for the record; an earlier rollback's record (the
+        // secrets it left in the store) is kept too, under the next free number.
         let journalPath = MigrationJournal.path(root: path)
-        try? FileManager.default.removeItem(atPath: journalPath + ".rolled-back")
+        var record = journalPath + ".rolled-back"
+        var number = 2
+        while FileManager.default.fileExists(atPath: record) {
+            record = journalPath + ".rolled-back.\(number)"
+            number += 1
+        }
         do {
-            try FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".rolled-back")
+            try FileManager.default.moveItem(atPath: journalPath, toPath: record)
         } catch {
             outcome.journalNotMoved = journalPath
             return outcome

@@ -98,11 +98,6 @@ public enum PlatformPaths {
     }
 
     /// The canonical path, every symbolic link resolved; `nil` when it does not exist.
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path.isEmpty ? "." : path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
 
     private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
@@ -126,14 +121,14 @@ final class RealPathCache {
     }
 
     private func resolve(_ path: String) -> String? {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else { return PlatformPaths.realPath(path) }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else { return AtomicFile.realPath(path) }
         let last = String(path[path.utf8.index(after: slash)...])
-        guard !last.isEmpty, last != ".", last != ".." else { return PlatformPaths.realPath(path) }
+        guard !last.isEmpty, last != ".", last != ".." else { return AtomicFile.realPath(path) }
         guard let parent = real(String(path[..<slash])) else { return nil }
         let candidate = parent == "/" ? "/" + last : parent + "/" + last
         var info = stat()
         guard lstat(candidate, &info) == 0 else { return nil }
-        return info.st_mode & S_IFMT == S_IFLNK ? PlatformPaths.realPath(candidate) : candidate
+        return info.st_mode & S_IFMT == S_IFLNK ? AtomicFile.realPath(candidate) : candidate
     }
 }
 

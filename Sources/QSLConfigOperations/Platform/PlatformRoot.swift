@@ -214,7 +214,7 @@ public struct PlatformRoot: Sendable {
         guard FileBytes.exists(schema) else {
             return [Diagnostic(at: declared.location, "$schema names \(schema), which does not exist", rule: "schema-file")]
         }
-        guard let rootReal = PlatformPaths.realPath(root), let schemaReal = PlatformPaths.realPath(schema),
+        guard let rootReal = AtomicFile.realPath(root), let schemaReal = AtomicFile.realPath(schema),
             rootReal == "/" || schemaReal.hasPrefix(rootReal + "/")
         else {
             return [Diagnostic(at: declared.location, "$schema names \(schema), which is outside the platform root \(root)", rule: "schema-file")]

@@ -15,17 +15,15 @@ extension Evaluator {
         return closest
     }
 
-    /// The `writeOnly` marks of branches that were only probed (they failed, and the keyword
-    /// did not need their messages): evaluated once more, collecting, for the marks alone, so a
-    /// value a failing alternative calls secret is still never quoted. Only branches that can
-    /// reach a `writeOnly` at all are evaluated again.
-    mutating func collectSecretMarks(_ keyword: SchemaKeyword, _ schemas: [Int], _ failed: [Int], _ instance: Instance) {
-        guard collecting else { return }
-        for i in failed where program.nodes[schemas[i]].reachesSecret {
-            var none: Evaluated?
-            _ = alternative { evaluator in
-                evaluator.evaluateChild(schemas[i], instance, keywordToken: keyword.name, subToken: String(i), instanceToken: nil, evaluated: &none, keyword: keyword.name)
-            }
+    /// The `writeOnly` marks of the schema under `not` that did not match: it was only probed,
+    /// so it is evaluated once more, collecting, for its marks alone (it fails again, so nothing
+    /// else it collects is kept). Only when it can reach a `writeOnly` at all. (Branches of
+    /// `anyOf` and `oneOf` that can are evaluated in full in the first place.)
+    mutating func collectSecretMarks(_ keyword: SchemaKeyword, _ schema: Int, _ instance: Instance) {
+        guard collecting, program.nodes[schema].reachesSecret else { return }
+        var none: Evaluated?
+        _ = alternative { evaluator in
+            evaluator.evaluateChild(schema, instance, keywordToken: keyword.name, instanceToken: nil, evaluated: &none, keyword: keyword.name)
         }
     }
 
@@ -50,7 +48,9 @@ extension Evaluator {
                 if anyValid && !collecting && evaluated == nil { break }
                 // A failing branch's messages matter only when every branch fails: find out
                 // cheaply first, and collect them below if it comes to that.
-                if collecting && !probe(schema, instance) {
+                // A branch that can reach a `writeOnly` is evaluated in full at once: its marks
+                // must be collected even when it fails.
+                if collecting && !program.nodes[schema].reachesSecret && !probe(schema, instance) {
                     failed.append(i)
                     continue
                 }
@@ -65,10 +65,7 @@ extension Evaluator {
                     failed.append(i)
                 }
             }
-            if anyValid {
-                collectSecretMarks(keyword, schemas, failed, instance)
-                return true
-            }
+            if anyValid { return true }
             if collecting {
                 let closest = closestFailure(keyword, schemas, failed, instance, tracking: evaluated != nil)
                 recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
@@ -82,7 +79,9 @@ extension Evaluator {
             var failed: [Int] = []
             for (i, schema) in schemas.enumerated() {
                 // As for anyOf: failing branches' messages are collected only if none passes.
-                if collecting && !probe(schema, instance) {
+                // A branch that can reach a `writeOnly` is evaluated in full at once: its marks
+                // must be collected even when it fails.
+                if collecting && !program.nodes[schema].reachesSecret && !probe(schema, instance) {
                     failed.append(i)
                     continue
                 }
@@ -100,7 +99,6 @@ extension Evaluator {
             }
             if passing.count == 1 {
                 if let passingEvaluated { evaluated?.merge(passingEvaluated) }
-                collectSecretMarks(keyword, schemas, failed, instance)
                 return true
             }
             if collecting {
@@ -108,7 +106,6 @@ extension Evaluator {
                     closest = closestFailure(keyword, schemas, failed, instance, tracking: evaluated != nil)
                     recordNoMatch(keyword, schemas.count, closest, node: node, instance: instance)
                 } else {
-                    collectSecretMarks(keyword, schemas, failed, instance)
                     let list = passing.map(String.init).joined(separator: ", ")
                     record(node: node, keyword: keyword.name, instance: instance, message: "\(subject) matches \(passing.count) alternatives of oneOf (\(list)); exactly one must match")
                 }
@@ -120,7 +117,7 @@ extension Evaluator {
             let matched = probe(schema, instance)
             if collecting { evaluationPath.removeLast() }
             if !matched {
-                collectSecretMarks(keyword, [schema], [0], instance)
+                collectSecretMarks(keyword, schema, instance)
                 return true
             }
             if collecting {

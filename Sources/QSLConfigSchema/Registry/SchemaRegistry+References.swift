@@ -49,7 +49,7 @@ extension SchemaRegistry {
             for reference in references {
                 // A resource the document embeds under an `$id` of its own is not a file to read.
                 guard !embedded.contains(reference.target.withoutFragment) else { continue }
-                let target = URIReference.resolve(reference.text, against: next.uri)
+                let target = reference.base == next.uri ? reference.target : URIReference.resolve(reference.text, against: next.uri)
                 guard target.scheme == "file", target.authority == nil || target.authority == "" else { continue }
                 let targetURI = target.withoutFragment
                 guard seenFiles.insert(targetURI).inserted else { continue }
@@ -94,9 +94,11 @@ extension SchemaRegistry {
     /// Values that are data, not schemas (`const`, `enum`, `default`, `examples`), are not
     /// searched: a `"$ref"` member there is an instance's, not a reference.
     private static func references(in value: JSONValue, base: String) -> (
-        references: [(text: String, target: URIReference, value: JSONValue)], embedded: Set<String>
+        references: [(text: String, base: String, target: URIReference, value: JSONValue)], embedded: Set<String>
     ) {
-        var found: [(String, URIReference, JSONValue)] = []
+        var found: [(String, String, URIReference, JSONValue)] = []
+        // A document repeats its references: each text is resolved once per base, at its first.
+        var seen: Set<String> = []
         var embedded: Set<String> = []
         // `isSchema`: `node` is a schema, whose members are keywords; otherwise it is a map of
         // names to schemas (`properties`, `$defs`), where `default` may be a property's name.
@@ -109,7 +111,9 @@ extension SchemaRegistry {
             for child in node.children {
                 let key = child.key ?? ""
                 if isSchema, key == "$ref", let text = child.stringValue {
-                    if !text.hasPrefix("#") { found.append((text, URIReference.resolve(text, against: base), child)) }
+                    if !text.hasPrefix("#"), seen.insert(base + "\u{0}" + text).inserted {
+                        found.append((text, base, URIReference.resolve(text, against: base), child))
+                    }
                 } else if child.kind.isContainer, !(isSchema && node.kind == .object && dataKeywords.contains(key)) {
                     walk(child, base: base, isSchema: !(isSchema && node.kind == .object && mapKeywords.contains(key)))
                 }
@@ -138,18 +142,13 @@ struct SchemaFileConfinement: Sendable {
 
     init(folder: String) {
         displayName = folder
-        canonical = Self.canonicalPath(folder)
+        canonical = AtomicFile.realPath(folder)
     }
 
     /// Whether `path` (an existing file) lies inside the folder.
     func contains(_ path: String) -> Bool {
-        guard let canonical, let target = Self.canonicalPath(path) else { return false }
+        guard let canonical, let target = AtomicFile.realPath(path) else { return false }
         return canonical == "/" || target.hasPrefix(canonical + "/")
     }
 
-    static func canonicalPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
 }

@@ -165,22 +165,29 @@ struct CredentialChainTests {
         #expect(!"\(error!)".contains("leaked-if-quoted"))
     }
 
-    @Test("role_arn with source_profile signs AssumeRole with the source profile's keys")
-    func assumeRoleRequest() async throws {
-        let files = try Files(
-            credentials: "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n",
-            config: """
-                [profile ops]
-                role_arn = arn:aws:iam::111122223333:role/ops
-                source_profile = base
-                external_id = ext-1
-                role_session_name = qsl-ops
-                """)
+    /// The credentials `profile` gives from `config` over a `[base]` profile of static keys,
+    /// STS answering one `AssumeRole`; and what reached STS.
+    func assumed(
+        _ config: String, profile: String, environment extra: [String: String] = [:], region: String? = "us-east-1"
+    ) async throws -> (credentials: AWSCredentials, transport: ScriptedTransport) {
+        let files = try Files(credentials: "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n", config: config)
         defer { files.remove() }
         let transport = ScriptedTransport([.respond(.xml(status: 200, Self.assumeRoleResponse(expiration: "2099-01-01T00:00:00Z")))])
-        let credentials = try await context(
-            files.environment.merging(["AWS_REGION": "eu-west-1"]) { $1 }, profile: "ops", transport: transport, region: nil)
+        let credentials = try await context(files.environment.merging(extra) { $1 }, profile: profile, transport: transport, region: region)
             .credentialsProvider.credentials()
+        return (credentials, transport)
+    }
+
+    @Test("role_arn with source_profile signs AssumeRole with the source profile's keys")
+    func assumeRoleRequest() async throws {
+        let (credentials, transport) = try await assumed(
+            """
+            [profile ops]
+            role_arn = arn:aws:iam::111122223333:role/ops
+            source_profile = base
+            external_id = ext-1
+            role_session_name = qsl-ops
+            """, profile: "ops", environment: ["AWS_REGION": "eu-west-1"], region: nil)
         #expect(credentials.source == "assume-role via profile ops")
         #expect(credentials.accessKeyId == "ASIAASSUMED000000001")
         #expect(credentials.sessionToken?.unsafeRevealed == "assumed-token")
@@ -231,20 +238,16 @@ struct CredentialChainTests {
 
     @Test("a source profile with static keys and a role of its own lends its keys: one AssumeRole, signed with them")
     func sourceProfileKeysBeforeItsRole() async throws {
-        let files = try Files(
-            credentials: "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n",
-            config: """
-                [profile base]
-                role_arn = arn:aws:iam::111122223333:role/base
-                source_profile = base
-                [profile app]
-                role_arn = arn:aws:iam::111122223333:role/app
-                source_profile = base
-                duration_seconds = 7200
-                """)
-        defer { files.remove() }
-        let transport = ScriptedTransport([.respond(.xml(status: 200, Self.assumeRoleResponse(expiration: "2099-01-01T00:00:00Z")))])
-        let credentials = try await context(files.environment, profile: "app", transport: transport).credentialsProvider.credentials()
+        let (credentials, transport) = try await assumed(
+            """
+            [profile base]
+            role_arn = arn:aws:iam::111122223333:role/base
+            source_profile = base
+            [profile app]
+            role_arn = arn:aws:iam::111122223333:role/app
+            source_profile = base
+            duration_seconds = 7200
+            """, profile: "app")
         #expect(credentials.source == "assume-role via profile app")
         #expect(transport.requests.count == 1)
         let request = try #require(transport.requests.first)

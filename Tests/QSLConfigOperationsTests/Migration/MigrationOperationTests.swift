@@ -36,6 +36,15 @@ struct MigrationOperationTests {
         MigrationRequest(root: root, from: "smoke", to: "production") { _ in store }
     }
 
+    /// `root` migrated smoke → production into an embedded store under it, expected to succeed
+    /// and write; the store and the report.
+    static func migrated(_ root: String) async throws -> (store: LocalSecretStore, report: MigrationReport) {
+        let store = LocalSecretStore(path: root + "/.qsl/production.json")
+        let report = try await MigrationOperation().run(request(root, store: store))
+        #expect(report.exitStatus == 0 && report.wrote, "\(report.text())")
+        return (store, report)
+    }
+
     /// The smoke-test values the fake platform holds, which nothing may print.
     static let plantedValues = ["npg_FAKE0000example", "fake-smoke-redis-pass", "fake-smoke-kestra-password", "FAKE-smoke-jwt-signing-secret"]
 
@@ -105,9 +114,7 @@ struct MigrationOperationTests {
     func copiedTreeRollsBackItsOwnFiles() async throws {
         let original = try Self.copyOfRepository()
         let before = try Self.snapshot(original)
-        let store = LocalSecretStore(path: original + "/.qsl/production.json")
-        let report = try await MigrationOperation().run(Self.request(original, store: store))
-        #expect(report.exitStatus == 0 && report.wrote, "\(report.text())")
+        _ = try await Self.migrated(original)
         let migrated = try Self.snapshot(original)
         #expect(migrated != before)
 
@@ -312,9 +319,7 @@ extension MigrationOperationTests {
     func secondMigrationKeepsTheFirstJournal() async throws {
         let root = try Self.copyOfRepository()
         let original = try Self.snapshot(root)
-        let store = LocalSecretStore(path: root + "/.qsl/production.json")
-        let first = try await MigrationOperation().run(Self.request(root, store: store))
-        #expect(first.exitStatus == 0 && first.wrote, "\(first.text())")
+        let (store, _) = try await Self.migrated(root)
         let afterFirst = try Self.snapshot(root)
         // A service the first migration left alone gets a new credential (development keeps a
         // value of its own); a second migration moves it.
@@ -350,6 +355,9 @@ extension MigrationOperationTests {
         expected[development] = editedDevelopment
         #expect(try Self.snapshot(root) == expected, "the first migration undone too: every byte as before it")
         await #expect(throws: MigrationError.self) { try await MigrationRollback().run(root: root) { _ in store } }
+        // Each rollback's record of the secrets it left in the store is kept.
+        let journal = root + "/.qsl/migrate-journal.json"
+        #expect(FileManager.default.fileExists(atPath: journal + ".rolled-back") && FileManager.default.fileExists(atPath: journal + ".rolled-back.2"))
     }
 
     @Test("rollback says so when a restored file is not byte for byte what it was (a value written with JSON escapes)")
@@ -440,9 +448,7 @@ extension MigrationOperationTests {
             try AtomicFile.write(Array(text.replacing("\r\n", with: "\n").replacing("\n", with: "\r\n").utf8), to: root + "/" + path)
         }
         let original = try Self.snapshot(root)
-        let store = LocalSecretStore(path: root + "/.qsl/production.json")
-        let report = try await MigrationOperation().run(Self.request(root, store: store))
-        #expect(report.exitStatus == 0 && report.wrote, "\(report.text())")
+        let (store, _) = try await Self.migrated(root)
 
         let migrated = try Self.snapshot(root)
         let created = Set(migrated.keys).subtracting(original.keys).filter { $0.hasPrefix("platform/") }

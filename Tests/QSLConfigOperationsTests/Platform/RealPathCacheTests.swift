@@ -1,4 +1,5 @@
 import Foundation
+import QSLConfigCore
 @testable import QSLConfigOperations
 import Testing
 
@@ -26,8 +27,8 @@ struct RealPathCacheTests {
         let cache = RealPathCache()
         for relative in paths + paths {  // twice: the second round answers from the cache
             let path = base + "/" + relative
-            #expect(cache.real(path) == PlatformPaths.realPath(path), "\(relative)")
+            #expect(cache.real(path) == AtomicFile.realPath(path), "\(relative)")
         }
-        #expect(cache.real(base + "/root/toOutside/c") == PlatformPaths.realPath(base + "/outside/c"))
+        #expect(cache.real(base + "/root/toOutside/c") == AtomicFile.realPath(base + "/outside/c"))
     }
 }

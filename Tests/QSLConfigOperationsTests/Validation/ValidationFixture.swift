@@ -65,6 +65,14 @@ struct ValidationFixture {
         try await ValidationOperation().run(request)
     }
 
+    /// The report for a service holding `settings` (its `appsettings.json`) against `schema`,
+    /// in production.
+    static func report(settings: String, schema: String) async throws -> ValidationReport {
+        let fixture = try ValidationFixture(["appsettings.json": settings])
+        try fixture.write("service.schema.json", schema)
+        return try await fixture.run(fixture.request())
+    }
+
     /// Every string a report can print, in every format.
     static func allOutput(_ report: ValidationReport) -> String {
         ValidationReportFormat.allCases.map { $0.render(report, toolVersion: "test") }.joined(separator: "\n")
@@ -73,6 +81,8 @@ struct ValidationFixture {
 
 extension ValidationReport {
     var diagnostics: [Diagnostic] { platformDiagnostics + services.flatMap(\.diagnostics) }
+    /// The failures the schema reported.
+    var schemaFailures: [Diagnostic] { diagnostics.filter { $0.rule == "schema" } }
     func rules(_ severity: Diagnostic.Severity = .error) -> [String] {
         diagnostics.filter { $0.severity == severity }.compactMap(\.rule)
     }

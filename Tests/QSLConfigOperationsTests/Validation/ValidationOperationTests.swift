@@ -215,8 +215,8 @@ struct ValidationOperationTests {
     @Test("a writeOnly declared only inside failing anyOf branches still hides the value in every report format")
     func writeOnlyInFailingBranches() async throws {
         let canary = "84736251"
-        let fixture = try ValidationFixture([
-            "appsettings.json": """
+        let report = try await ValidationFixture.report(
+            settings: """
             {
               "Kestrel": { "Port": 80 },
               "Pin": \(canary),
@@ -224,9 +224,8 @@ struct ValidationOperationTests {
               "Vault": { "Code": "\(canary)" },
               "Ref": "${aws:vault:\(canary)}"
             }
-            """
-        ])
-        try fixture.write("service.schema.json", """
+            """,
+            schema: """
             {
               "type": "object",
               "$defs": { "secretInteger": { "type": "integer", "writeOnly": true, "maximum": 9999 } },
@@ -238,8 +237,7 @@ struct ValidationOperationTests {
               }
             }
             """)
-        let report = try await fixture.run(fixture.request())
-        let failures = report.diagnostics.filter { $0.rule == "schema" }
+        let failures = report.schemaFailures
         #expect(Set(failures.compactMap(\.keyPath)).isSuperset(of: ["Pin", "Code", "Vault:Code"]))
         func message(_ key: String) -> String { failures.first { $0.keyPath == key }?.message ?? "" }
         #expect(message("Pin").contains("the value is not shown: the key is secret"))
@@ -252,16 +250,15 @@ struct ValidationOperationTests {
     @Test("a writeOnly on a member inside a failing alternative, while the combination passes, still hides the member's value")
     func writeOnlyBelowAFailingAlternative() async throws {
         let canary = "48213577"
-        let fixture = try ValidationFixture([
-            "appsettings.json": """
+        let report = try await ValidationFixture.report(
+            settings: """
             {
               "Kestrel": { "Port": 80 },
               "Sms": { "Provider": "none", "Pin": "\(canary)" },
               "Mail": { "Provider": "none", "Code": "\(canary)" }
             }
-            """
-        ])
-        try fixture.write("service.schema.json", """
+            """,
+            schema: """
             {
               "type": "object",
               "properties": {
@@ -282,8 +279,7 @@ struct ValidationOperationTests {
               }
             }
             """)
-        let report = try await fixture.run(fixture.request())
-        let failures = report.diagnostics.filter { $0.rule == "schema" }
+        let failures = report.schemaFailures
         #expect(Set(failures.compactMap(\.keyPath)) == ["Sms:Pin", "Mail:Code"], "\(failures.map(\.description))")
         #expect(failures.allSatisfy { $0.message.contains("the value is not shown: the key is secret") }, "\(failures.map(\.message))")
         #expect(!ValidationFixture.allOutput(report).contains(canary), "a value a failing alternative marks writeOnly is quoted")

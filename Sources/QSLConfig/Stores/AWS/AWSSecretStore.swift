@@ -122,7 +122,7 @@ public struct AWSSecretStore: SecretStore {
     /// Whether the secret whose full ARN is `arn` is the one `requested` names: that ARN, or it
     /// without its suffix (a partial ARN), which Secrets Manager makes a `-` and six characters.
     /// A plain prefix test would also take `qsl/db-replica`'s ARN for a partial `qsl/db`.
-    static func arn(_ arn: String, isRequested requested: String) -> Bool {
+    public static func arn(_ arn: String, isRequested requested: String) -> Bool {
         arn == requested || (arn.utf8.count == requested.utf8.count + 7 && arn.hasPrefix(requested + "-"))
     }
 

@@ -55,7 +55,9 @@ struct LocalStoreFile: Sendable {
     /// store whose key is missing is an error, never re-keyed.
     func update<T>(_ update: (inout LocalStoreContents) throws(StoreError) -> T) throws(StoreError) -> T {
         try checkStorePath()
-        let lock = try acquire(.exclusive)
+        // Resolved once: the file locked is the file written, even if the link is repointed.
+        let file = try storeFile()
+        let lock = try acquire(.exclusive, beside: file)
         let result = Result { () throws(StoreError) -> T in
             var (contents, key): (LocalStoreContents, [UInt8])
             if FileBytes.exists(path) {
@@ -64,7 +66,7 @@ struct LocalStoreFile: Sendable {
                 (contents, key) = (LocalStoreContents(), try loadKey(create: true))
             }
             let value = try update(&contents)
-            try write(contents, key: key)
+            try write(contents, key: key, to: file)
             return value
         }
         lock.release()
@@ -85,24 +87,27 @@ struct LocalStoreFile: Sendable {
         }
     }
 
-    /// The lock on the store, taken beside the file the store path leads to, so writers reaching
-    /// one store through a symbolic link and through its own path take the same lock. (The key
-    /// file stays beside the path given: existing set-ups keep their key there.) A link that
-    /// leads to no file is refused here, before anything is read or created: the write would be
-    /// refused at the end, and until the file exists its lock cannot be told.
-    private func acquire(_ kind: FileLock.Kind) throws(StoreError) -> FileLock {
-        var lockPath = path + ".lock"
-        if AtomicFile.isSymbolicLink(path) {
-            guard let target = AtomicFile.linkTarget(of: path) else {
-                throw StoreError(
-                    .invalidRequest,
-                    "local store \(path) is a symbolic link that leads to no file; create the store where it leads, or name the store's own path")
-            }
-            lockPath = target + ".lock"
+    /// The file the store path leads to: the path itself, or the file a symbolic link leads to,
+    /// so that writers reaching one store through a link and through its own path take the
+    /// same lock and write the same file. (The key file stays beside the path given: existing
+    /// set-ups keep their key there.) A link that leads to no file is refused, before anything
+    /// is read or created: the write would be refused at the end, and until the file exists its
+    /// lock cannot be told.
+    private func storeFile() throws(StoreError) -> String {
+        guard AtomicFile.isSymbolicLink(path) else { return path }
+        guard let target = AtomicFile.realPath(path) else {
+            throw StoreError(
+                .invalidRequest,
+                "local store \(path) is a symbolic link that leads to no file; create the store where it leads, or name the store's own path")
         }
+        return target
+    }
+
+    /// The lock on the store `file` (``storeFile()``), `file.lock`.
+    private func acquire(_ kind: FileLock.Kind, beside file: String) throws(StoreError) -> FileLock {
         do throws(Diagnostic) {
             try AtomicFile.createDirectory(AtomicFile.parentDirectory(of: path))
-            return try FileLock(path: lockPath, kind: kind)
+            return try FileLock(path: file + ".lock", kind: kind)
         } catch {
             throw StoreError(.unavailable, "local store \(path): \(error.message)")
         }
@@ -135,14 +140,14 @@ struct LocalStoreFile: Sendable {
         }
     }
 
-    private func write(_ contents: LocalStoreContents, key: [UInt8]) throws(StoreError) {
+    private func write(_ contents: LocalStoreContents, key: [UInt8], to file: String) throws(StoreError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
             let plaintext = Array(try encoder.encode(contents))
             let sealed = try AESGCM.seal(plaintext, key: key, associatedData: Self.associatedData)
             let envelope = Envelope(format: Self.format, version: 1, cipher: "AES-256-GCM", data: Data(sealed).base64EncodedString())
-            try AtomicFile.write(Array(try encoder.encode(envelope)) + [0x0A], to: path, mode: 0o600, followingLinks: true)
+            try AtomicFile.write(Array(try encoder.encode(envelope)) + [0x0A], to: file, mode: 0o600, followingLinks: true)
         } catch let error as Diagnostic {
             throw StoreError(.unavailable, "local store \(path): \(error.message)")
         } catch {
