@@ -128,8 +128,10 @@ struct WhoamiCommandTests {
         var env = TestContexts.isolatedEnvironment
         env["AWS_ACCESS_KEY_ID"] = "AKIAEXAMPLE"
         env["AWS_SECRET_ACCESS_KEY"] = "x"
-        let port = try HTTPWireProbe.closedPort()
+        let closed = try ClosedPort()
+        let port = closed.port
         let result = try await CommandLineRun.run(["whoami", "--endpoint-url", "http://127.0.0.1:\(port)"], environment: env)
+        withExtendedLifetime(closed) {}
         #expect(result.status == 3)
         #expect(result.stderr.contains("Could not connect to 127.0.0.1:\(port)"))
     }
@@ -150,13 +152,34 @@ struct WhoamiCommandTests {
     }
 }
 
-/// A loopback port nothing listens on.
-enum HTTPWireProbe {
-    static func closedPort() throws -> Int {
-        let server = try LocalHTTPServer { _ in .reset }
-        let port = server.port
-        server.stop()
-        Thread.sleep(forTimeInterval: 0.3)  // the listener closes within 100 ms of stop()
-        return port
+/// A loopback port nothing listens on, and nothing else can take while this lives: a socket is
+/// bound to it but never listens, so a connection is refused. (A port a listener had and let go
+/// of could be handed to another test's server, moto's say, during a run that lasts a minute.)
+final class ClosedPort {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
+
+    deinit { close(fd) }
 }
