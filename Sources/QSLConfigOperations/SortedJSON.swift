@@ -34,8 +34,8 @@ enum SortedJSON {
         var writer = Writer(pretty: true, escapingSlashes: false)
         writer.out.reserveCapacity(4096)
         writer.write(value, indent: 0)
-        writer.out += "\n"
-        return writer.out
+        writer.append("\n")
+        return writer.text
     }
 
     /// A report: two-space indentation, `"key" : value`, and a final newline.
@@ -43,15 +43,15 @@ enum SortedJSON {
         var writer = Writer(pretty: true, escapingSlashes: escapingSlashes)
         writer.out.reserveCapacity(4096)
         writer.write(object, indent: 0)
-        writer.out += "\n"
-        return writer.out
+        writer.append("\n")
+        return writer.text
     }
 
     /// One line with no spaces and slashes unescaped: a secret's value.
     static func compact(_ object: Any) -> String {
         var writer = Writer(pretty: false, escapingSlashes: false)
         writer.write(object, indent: 0)
-        return writer.out
+        return writer.text
     }
 
     /// The members of the JSON object `text` by name, a repeated name's last value winning (as
@@ -60,8 +60,10 @@ enum SortedJSON {
         JSONDocument.objectMembers(parsing: text, file: "secret")
     }
 
+    /// Writes into bytes: a report is tens of thousands of small pieces, and appending each to a
+    /// `String` cost more than all the rest of rendering it.
     struct Writer {
-        var out = ""
+        var out: [UInt8] = []
         let pretty: Bool
         let escapingSlashes: Bool
 
@@ -70,14 +72,25 @@ enum SortedJSON {
             self.escapingSlashes = escapingSlashes
         }
 
+        /// What was written, as text (the pieces are whole UTF-8 strings, so nothing is repaired).
+        var text: String { String(decoding: out, as: UTF8.self) }
+
+        mutating func append(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        mutating func append(_ text: String) {
+            out.append(contentsOf: text.utf8)
+        }
+
         mutating func write(_ value: Any, indent: Int) {
             switch value {
             case let string as String:
                 quote(string)
             case let flag as Bool where type(of: value) == Bool.self:
-                out += flag ? "true" : "false"
+                append(flag ? "true" : "false")
             case let number as Int:
-                out += String(number)
+                append(String(number))
             case let array as [Any]:
                 writeArray(array.count, indent: indent) { writer, i in writer.write(array[i], indent: indent + 1) }
             case let object as [String: Any]:
@@ -93,10 +106,10 @@ enum SortedJSON {
         mutating func write(_ value: JSONValue, indent: Int) {
             switch value.kind {
             case .string: quote(value.stringValue ?? "")
-            case .number: out += SortedJSON.number(value.sourceText)
-            case .true: out += "true"
-            case .false: out += "false"
-            case .null: out += "null"
+            case .number: append(SortedJSON.number(value.sourceText))
+            case .true: append("true")
+            case .false: append("false")
+            case .null: append("null")
             case .array:
                 let elements = Array(value.children)
                 writeArray(elements.count, indent: indent) { writer, i in writer.write(elements[i], indent: indent + 1) }
@@ -111,8 +124,8 @@ enum SortedJSON {
         mutating func write(_ value: Value, indent: Int) {
             switch value {
             case .string(let string): quote(string)
-            case .bool(let flag): out += flag ? "true" : "false"
-            case .int(let number): out += String(number)
+            case .bool(let flag): append(flag ? "true" : "false")
+            case .int(let number): append(String(number))
             case .array(let elements):
                 writeArray(elements.count, indent: indent) { writer, i in writer.write(elements[i], indent: indent + 1) }
             case .object(let members):
@@ -121,16 +134,16 @@ enum SortedJSON {
         }
 
         mutating func writeArray(_ count: Int, indent: Int, element: (inout Writer, Int) -> Void) {
-            out += "["
-            if pretty { out += count == 0 ? "\n\n" : "\n" }
+            append("[")
+            if pretty { append(count == 0 ? "\n\n" : "\n") }
             for i in 0..<count {
                 if pretty { pad(indent + 1) }
                 element(&self, i)
-                if i < count - 1 { out += "," }
-                if pretty { out += "\n" }
+                if i < count - 1 { append(",") }
+                if pretty { append("\n") }
             }
             if pretty { pad(indent) }
-            out += "]"
+            append("]")
         }
 
         /// An object whose member `i` is named `names[i]` and written by `value`, in key order.
@@ -138,22 +151,22 @@ enum SortedJSON {
             let keys = names.map { Array($0.utf8) }
             let inOrder = zip(keys, keys.dropFirst()).allSatisfy { SortedJSON.compareKeys($0, $1) < 0 }
             let order = inOrder ? Array(keys.indices) : keys.indices.sorted { SortedJSON.compareKeys(keys[$0], keys[$1]) < 0 }
-            out += "{"
-            if pretty { out += names.isEmpty ? "\n\n" : "\n" }
+            append("{")
+            if pretty { append(names.isEmpty ? "\n\n" : "\n") }
             for (position, i) in order.enumerated() {
                 if pretty { pad(indent + 1) }
                 quote(names[i])
-                out += pretty ? " : " : ":"
+                append(pretty ? " : " : ":")
                 value(&self, i)
-                if position < order.count - 1 { out += "," }
-                if pretty { out += "\n" }
+                if position < order.count - 1 { append(",") }
+                if pretty { append("\n") }
             }
             if pretty { pad(indent) }
-            out += "}"
+            append("}")
         }
 
         mutating func pad(_ level: Int) {
-            for _ in 0..<level { out += "  " }
+            for _ in 0..<level { append("  ") }
         }
 
         mutating func quote(_ text: String) {
@@ -162,9 +175,12 @@ enum SortedJSON {
                 return
             }
             // `/` never comes out of an escape, so escaping it afterwards is safe.
-            var quoted = ""
+            var quoted: [UInt8] = []
             JSONStringEncoding.appendQuoted(text, to: &quoted)
-            out += quoted.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "\\/")
+            for byte in quoted {
+                if byte == UInt8(ascii: "/") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
+            }
         }
     }
 

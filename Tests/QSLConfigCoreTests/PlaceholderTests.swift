@@ -60,6 +60,16 @@ struct PlaceholderTests {
         #expect(literal.canonicalText == "${not a reference}")
     }
 
+    @Test("a ':' followed by a combining mark still separates, as it does between a secret's fields")
+    func colonBeforeCombiningMark() throws {
+        // U+0301 after ':' makes one Character of the two; the grammar's delimiters are bytes.
+        #expect(try references("${HOST:\u{301}x}") == [.environment(EnvironmentReference(name: "HOST", defaultValue: "\u{301}x"))])
+        let error = #expect(throws: PlaceholderSyntaxError.self) { try PlaceholderTemplate(parsing: "${aws:parameter:/qsl/x:\u{301}}") }
+        #expect(error?.message.contains("is not a parameter version or label") == true)
+        let kind = #expect(throws: PlaceholderSyntaxError.self) { try PlaceholderTemplate(parsing: "${aws:\u{301}secrets:x}") }
+        #expect(kind?.reason == .unknownKind)
+    }
+
     @Test("aws: is never an environment variable with a default")
     func awsIsReserved() throws {
         #expect(throws: PlaceholderSyntaxError.self) { try PlaceholderTemplate(parsing: "${aws:unknown}") }

@@ -214,13 +214,15 @@ struct PlaceholderParser {
     static func reference(_ body: String, offset: Int) throws(PlaceholderSyntaxError) -> PlaceholderReference {
         func fail(_ message: String) -> PlaceholderSyntaxError { PlaceholderSyntaxError(offset: offset, message: message) }
         guard !body.isEmpty else { throw fail("empty reference '${}'") }
-        if body.hasPrefix("aws:") || body == "aws" {
-            let rest = body.dropFirst(4)
-            guard let colon = rest.firstIndex(of: ":") else {
+        // `:` is ASCII: it is found among the bytes, and cuts only at scalar boundaries.
+        let colonByte = UInt8(ascii: ":")
+        if body.utf8.starts(with: "aws:".utf8) || body == "aws" {
+            let rest = body[body.utf8.index(body.utf8.startIndex, offsetBy: min(4, body.utf8.count))...]
+            guard let colon = rest.utf8.firstIndex(of: colonByte) else {
                 throw fail("'${\(body)}' names no \(rest.isEmpty ? "kind" : "target"); write ${aws:secrets:NAME} or ${aws:parameter:/path}")
             }
             let kind = rest[..<colon]
-            let target = String(rest[rest.index(after: colon)...])
+            let target = String(rest[rest.utf8.index(after: colon)...])
             switch kind {
             case "secrets":
                 return .secret(try secretReference(target, fail: fail))
@@ -234,9 +236,9 @@ struct PlaceholderParser {
         }
         var name = Substring(body)
         var defaultValue: String?
-        if let colon = body.firstIndex(of: ":") {
+        if let colon = body.utf8.firstIndex(of: colonByte) {
             name = body[..<colon]
-            defaultValue = String(body[body.index(after: colon)...])
+            defaultValue = String(body[body.utf8.index(after: colon)...])
         }
         guard isVariableName(name) else {
             throw fail("'\(name)' is not a valid environment variable name (letters, digits and '_', not starting with a digit)")
@@ -296,9 +298,9 @@ struct PlaceholderParser {
             name = fields[0..<6].joined(separator: ":")
             if fields.count == 7 { selector = String(fields[6]) }
             if fields.count > 7 { throw fail("too many ':' fields in '\(target)'") }
-        } else if let colon = target.lastIndex(of: ":") {
+        } else if let colon = target.utf8.lastIndex(of: UInt8(ascii: ":")) {
             name = String(target[..<colon])
-            selector = String(target[target.index(after: colon)...])
+            selector = String(target[target.utf8.index(after: colon)...])
             guard isParameterName(name) else {
                 throw fail("'\(name)' is not a valid parameter name (letters, digits and ._-/)")
             }

@@ -16,6 +16,9 @@ struct PolicyCheck {
     /// Folded key paths whose values no report may quote: ``secretPaths`` and the values a
     /// `writeOnly` marks only in subschemas that failed (an `anyOf` branch, say).
     let concealedPaths: Set<String>
+    /// ``concealedPaths`` that are not ``secretPaths`` (usually none): a key that is not secret
+    /// is concealed when one of these marks it.
+    let concealedOnlyPaths: Set<String>
     let annotations: [SchemaAnnotation]
     private(set) var sites: [ValidationOperation.Site] = []
 
@@ -31,6 +34,7 @@ struct PolicyCheck {
         self.secretPaths = Set(
             annotations.filter { $0.keyword == "writeOnly" && $0.valueText == "true" }.map { ConfigKey.fold($0.keyPath) })
         self.concealedPaths = secretPaths.union(secretPointers.map { ConfigKey.fold(SchemaAnnotation.keyPath(fromPointer: $0)) })
+        self.concealedOnlyPaths = concealedPaths.subtracting(secretPaths)
     }
 
     mutating func run() -> [Diagnostic] {
@@ -40,7 +44,7 @@ struct PolicyCheck {
         for entry in configuration.merged.values {
             guard let value = entry.value else { continue }
             let isSecret = isSecretKey(entry.key)
-            let isConcealed = isSecret || ValidationOperation.isMarked(entry.key, in: concealedPaths)
+            let isConcealed = isSecret || ValidationOperation.isMarked(entry.key, in: concealedOnlyPaths)
             var template: PlaceholderTemplate?
             if PlaceholderTemplate.mayContainReference(value) {
                 do {
@@ -70,7 +74,7 @@ struct PolicyCheck {
                     diagnostics.append(problem)
                 }
             }
-            if !plan.plainSecretsAllowed, let reason = Self.plaintext(value, key: entry.key, writeOnly: isSecret) {
+            if !plan.plainSecretsAllowed, let reason = Self.plaintext(value, key: entry.key, writeOnly: isSecret, parsed: template) {
                 diagnostics.append(
                     Diagnostic(
                         at: entry.origin.location,
@@ -201,12 +205,15 @@ struct PolicyCheck {
     /// ``CredentialClassifier``: a key named like a credential whose value is a literal that is
     /// not a plain setting, or any value with a literal credential in it (a connection-string
     /// or URL password, an API key in a URL, a token). A reference in the password part is fine.
-    static func plaintext(_ value: String, key: ConfigKey, writeOnly: Bool) -> PlaintextReason? {
+    ///
+    /// - Parameter parsed: `value` already parsed as a template, when the caller has it, so it is
+    ///   not parsed again.
+    static func plaintext(_ value: String, key: ConfigKey, writeOnly: Bool, parsed: PlaceholderTemplate? = nil) -> PlaintextReason? {
         guard !value.isEmpty else { return nil }
         if writeOnly {
             guard PlaceholderTemplate.mayContainReference(value) else { return .writeOnly }
             // No reference, only `$${` escapes or a `$` that starts none: plain text all the same.
-            if let template = try? PlaceholderTemplate(parsing: value), template.references.isEmpty { return .writeOnly }
+            if let template = parsed ?? (try? PlaceholderTemplate(parsing: value)), template.references.isEmpty { return .writeOnly }
             return CredentialClassifier.containsCredential(value) ? .writeOnly : nil
         }
         guard let finding = CredentialClassifier.findings(key: key, value: value).first else { return nil }
