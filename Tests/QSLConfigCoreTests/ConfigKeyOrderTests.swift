@@ -80,3 +80,25 @@ struct ConfigKeyOrderTests {
         #expect(reference.secretId == "qsl/prod/jwt" && reference.jsonKey == "signing\u{0600}" && reference.versionStage == "AWSPREVIOUS")
     }
 }
+
+@Suite("key segment ends")
+struct ConfigKeySegmentEndTests {
+    /// Every segment end, found from every segment start, against a split of the code units.
+    @Test("segmentEnd stops at each ':' code unit, marks and non-ASCII included", arguments: [
+        "", ":", "::", "a", "Logging:LogLevel:Default", ":a:", "e\u{301}:x", "a:\u{301}b", "\u{600}:x", "日本:語:", "k:0:1:10",
+    ])
+    func everySegment(_ text: String) {
+        var starts = [text.startIndex]
+        var expectedEnds: [String.Index] = []
+        var index = text.utf8.startIndex
+        while index != text.utf8.endIndex {
+            if text.utf8[index] == UInt8(ascii: ":") {
+                expectedEnds.append(index)
+                starts.append(text.utf8.index(after: index))
+            }
+            index = text.utf8.index(after: index)
+        }
+        expectedEnds.append(text.endIndex)
+        #expect(starts.map { ConfigKey.segmentEnd(in: text, from: $0) } == expectedEnds)
+    }
+}

@@ -24,7 +24,6 @@ extension ConfigurationTree {
     ///   - rootLocation: Where the root object is (the service's own `appsettings.json`).
     init(_ configuration: LayeredConfiguration, sectionLocations: [String: SourceLocation], rootLocation: SourceLocation?) {
         let root = Builder(path: "")
-        let colon = UInt8(ascii: ":")
         // The sections of the previous key, by depth: keys come grouped by section, so most
         // segments are the previous key's and are matched here without a hash look-up.
         var previous: [(folded: Substring, node: Builder)] = []
@@ -32,13 +31,14 @@ extension ConfigurationTree {
             // The spelling and the folded key split at the same colons (folding maps scalar by
             // scalar, and nothing folds to or from `:`), so both are walked in step: each
             // segment's folded name is a slice of the folded key, with nothing split or re-folded.
-            let spelling = entry.key.spelling.utf8, folded = entry.key.folded.utf8
+            let spellingText = entry.key.spelling, foldedText = entry.key.folded
+            let spelling = spellingText.utf8, folded = foldedText.utf8
             var s = spelling.startIndex, f = folded.startIndex
             var node = root
             var depth = 0
             while true {
-                let sEnd = spelling[s...].firstIndex(of: colon) ?? spelling.endIndex
-                let fEnd = folded[f...].firstIndex(of: colon) ?? folded.endIndex
+                let sEnd = ConfigKey.segmentEnd(in: spellingText, from: s)
+                let fEnd = ConfigKey.segmentEnd(in: foldedText, from: f)
                 let segment = Substring(folded[f..<fEnd])
                 if depth < previous.count && previous[depth].folded == segment {
                     node = previous[depth].node
@@ -142,7 +142,9 @@ extension ConfigurationTree {
             // (Run for each layer of each service, so it scans in place instead of splitting.)
             let folded = key.folded
             var index = folded.utf8.startIndex
-            while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
+            while true {
+                let colon = ConfigKey.segmentEnd(in: folded, from: index)
+                guard colon != folded.endIndex else { break }
                 kept.insert(folded[..<colon])
                 index = folded.utf8.index(after: colon)
             }

@@ -38,7 +38,9 @@ extension ValidationOperation {
         guard !paths.isEmpty else { return false }
         let folded = key.folded
         var index = folded.utf8.startIndex
-        while let colon = folded.utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
+        while true {
+            let colon = ConfigKey.segmentEnd(in: folded, from: index)
+            guard colon != folded.endIndex else { break }
             if paths.contains(String(folded[..<colon])) { return true }
             index = folded.utf8.index(after: colon)
         }
