@@ -282,7 +282,7 @@ public struct MigrationOperation: Sendable {
                 guard !FileBytes.exists(file.path), !AtomicFile.isSymbolicLink(file.path) else { throw changed(file.path, written: written) }
                 continue
             }
-            guard let bytes = try? FileBytes.read(file.path, maxBytes: 64 << 20), MigrationJournal.digest(bytes) == file.planned else {
+            guard let bytes = try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes), MigrationJournal.digest(bytes) == file.planned else {
                 throw changed(file.path, written: written)
             }
         }

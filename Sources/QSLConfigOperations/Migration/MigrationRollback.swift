@@ -75,7 +75,7 @@ public struct MigrationRollback: Sendable {
         // A file killed between its write and the journal's note of it holds the bytes its entry
         // names: it was written too (a resumed run no longer plans it, so never marks it).
         let written = journal.files.filter { file in
-            file.written || ((try? FileBytes.read(file.path, maxBytes: 64 << 20)).map { MigrationJournal.digest($0) == file.after } ?? false)
+            file.written || ((try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map { MigrationJournal.digest($0) == file.after } ?? false)
         }
         var references: [String: SecretReference] = [:]
         for file in written {
@@ -113,7 +113,7 @@ public struct MigrationRollback: Sendable {
 
         var outcome = Outcome(restored: [], removed: [], skipped: [], notRestored: [])
         for file in written.reversed() {
-            guard let bytes = try? FileBytes.read(file.path, maxBytes: 64 << 20), MigrationJournal.digest(bytes) == file.after else {
+            guard let bytes = try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes), MigrationJournal.digest(bytes) == file.after else {
                 outcome.skipped.append(file.path)
                 continue
             }
