@@ -86,8 +86,10 @@ struct URIReference: Sendable, Hashable, CustomStringConvertible {
             merged = path
         } else if base.authority != nil && base.path.isEmpty {
             merged = "/" + path
-        } else if let slash = base.path.lastIndex(of: "/") {
-            merged = base.path[...slash] + path
+        } else if let slash = base.path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            // Among the code units, as the reference was split: a `/` is a delimiter even
+            // where a combining mark after it makes one Character of the two.
+            merged = base.path[..<base.path.utf8.index(after: slash)] + path
         } else {
             merged = path
         }
