@@ -95,7 +95,7 @@ struct MigratedSecretKeyOrderTests {
             name: "qsl/production/example", kind: "generated",
             keys: keys.enumerated().map { ($0.element, SecretValue("v\($0.offset)/x")) }, whole: nil, action: .create, sites: [], services: [])
         let existing = ["Zeta": "kept", "alpha2": "kept too", "alpha10": "and this"]
-        let written = secret.secretString(mergingOver: existing)
+        let written = secret.secretString(mergingOver: SortedJSON.object(SortedJSON.compact(existing)))
 
         var object: [String: Any] = existing
         for (index, key) in keys.enumerated() { object[key] = "v\(index)/x" }

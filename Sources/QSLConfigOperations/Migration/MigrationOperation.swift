@@ -236,20 +236,17 @@ public struct MigrationOperation: Sendable {
                 missing = true
                 continue
             }
-            if SecretValue(current) != value { return conflict }
+            // A member that is not a string (a port, a flag) never equals a value read from a file.
+            guard let text = current.stringValue, SecretValue(text) == value else { return conflict }
         }
         return missing ? .addKeys : .unchanged
     }
 
-    /// A stored JSON secret's string members (`nil` when it is not a JSON object of strings).
-    static func jsonObject(_ secret: StoredSecret?) -> [String: String]? {
-        guard let secret, case .string(let value) = secret.payload, let object = SortedJSON.object(value.unsafeRevealed) else { return nil }
-        var strings: [String: String] = [:]
-        for (key, value) in object {
-            guard let string = value.stringValue else { return nil }
-            strings[key] = string
-        }
-        return strings
+    /// A stored JSON secret's members, whatever their type (`nil` when it is not a JSON object):
+    /// what an update merges the migrated keys over, so a member such as `"port": 5432` is kept.
+    static func jsonObject(_ secret: StoredSecret?) -> [String: JSONValue]? {
+        guard let secret, case .string(let value) = secret.payload else { return nil }
+        return SortedJSON.object(value.unsafeRevealed)
     }
 
     /// Whether a stored secret holds every planned value.
@@ -257,7 +254,7 @@ public struct MigrationOperation: Sendable {
         guard case .string(let value) = stored.payload else { return false }
         if let whole = secret.whole { return value == whole }
         guard let object = jsonObject(stored) else { return false }
-        return secret.keys.allSatisfy { key in object[key.key].map(SecretValue.init) == key.value }
+        return secret.keys.allSatisfy { key in object[key.key]?.stringValue.map(SecretValue.init) == key.value }
     }
 
     /// The environment's tags, and what `rotate` and people need: kind, services, where from.

@@ -35,12 +35,13 @@ public struct MigrationPlan: Sendable {
 
         public var jsonKeys: [String] { keys.map(\.key) }
 
-        /// The SecretString to write: the whole value, or the JSON object (merged over the keys an
-        /// existing version holds), its keys in the order rotation writes them back
-        /// (``SortedJSON/compact(_:)``), so the first rotation after a migration reorders nothing.
-        func secretString(mergingOver existing: [String: String]?) -> String {
+        /// The SecretString to write: the whole value, or the JSON object (merged over the
+        /// members an existing version holds, of any type), its keys in the order rotation writes
+        /// them back (``SortedJSON/compact(_:)``), so the first rotation after a migration
+        /// reorders nothing.
+        func secretString(mergingOver existing: [String: JSONValue]?) -> String {
             if let whole { return whole.unsafeRevealed }
-            var object = existing ?? [:]
+            var object: [String: Any] = existing ?? [:]
             for (key, value) in keys { object[key] = value.unsafeRevealed }
             return SortedJSON.compact(object)
         }

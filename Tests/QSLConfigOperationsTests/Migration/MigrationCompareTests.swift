@@ -32,4 +32,21 @@ struct MigrationCompareTests {
         #expect(MigrationOperation.holds(Self.stored(#"{"password":"\#(Self.composed)"}"#), keyed))
         #expect(!MigrationOperation.holds(Self.stored(Self.decomposed), whole))
     }
+
+    @Test("a stored JSON secret with members that are not strings: its matching keys count, and an update keeps every other member")
+    func membersOfAnyType() {
+        let stored = Self.stored(#"{"bankPin":"old","owner":"treasury-team","retries":3,"tls":true,"port":5432}"#)
+        let same = Self.secret(keys: [("bankPin", "old")])
+        #expect(MigrationOperation.action(for: same, existing: stored, updateExisting: false) == .unchanged)
+        #expect(MigrationOperation.holds(stored, same))
+        #expect(MigrationOperation.action(for: Self.secret(keys: [("owner", "treasury-team"), ("region", "eu")]), existing: stored, updateExisting: false) == .addKeys)
+        // A value read from a file is text: it never equals a stored number.
+        #expect(MigrationOperation.action(for: Self.secret(keys: [("retries", "3")]), existing: stored, updateExisting: false) == .conflict)
+        #expect(!MigrationOperation.holds(stored, Self.secret(keys: [("retries", "3")])))
+
+        let changed = Self.secret(keys: [("bankPin", "new")])
+        #expect(MigrationOperation.action(for: changed, existing: stored, updateExisting: true) == .update)
+        let written = changed.secretString(mergingOver: MigrationOperation.jsonObject(stored))
+        #expect(written == #"{"bankPin":"new","owner":"treasury-team","port":5432,"retries":3,"tls":true}"#, "\(written)")
+    }
 }
