@@ -59,7 +59,8 @@ public struct MigrationReport: Sendable {
             if !file.replaced.isEmpty { parts.append("\(file.replaced.count) replaced") }
             if !file.added.isEmpty { parts.append("\(file.added.count) added") }
             if !file.removed.isEmpty { parts.append("\(file.removed.count) removed") }
-            out += "\(dryRun ? "would rewrite" : "rewrote") \(file.path) (\(parts.joined(separator: ", "))\(file.newText != nil ? ", new file" : ""))\n"
+            // A run stopped before writing (a conflict) says what it would have done, as a dry run does.
+            out += "\(wrote ? "rewrote" : "would rewrite") \(file.path) (\(parts.joined(separator: ", "))\(file.newText != nil ? ", new file" : ""))\n"
         }
         for shared in plan.sharedValues {
             let connections = shared.sites.allSatisfy { $0.key.folded.hasPrefix("CONNECTIONSTRINGS:") }
@@ -67,7 +68,7 @@ public struct MigrationReport: Sendable {
                 + shared.sites.prefix(4).map { "'\($0.key)'" }.joined(separator: ", ") + (shared.sites.count > 4 ? ", ..." : "") + "\n"
         }
         for site in plan.accessKeys {
-            out += "\(site.location): warning: '\(site.key)' holds an AWS access key; \(dryRun ? "it would be" : "it was") removed, not migrated: deactivate it (task roles replace it) [migrate-access-key]\n"
+            out += "\(site.location): warning: '\(site.key)' holds an AWS access key; \(wrote ? "it was" : "it would be") removed, not migrated: deactivate it (task roles replace it) [migrate-access-key]\n"
         }
         for site in plan.review {
             out += "\(site.location): note: '\(site.key)' looks random but is not named as a credential; pass --include \(site.key) to migrate it [migrate-review]\n"
@@ -84,8 +85,11 @@ public struct MigrationReport: Sendable {
 
     /// One line: secrets by action, files, findings, calls.
     public func summary() -> String {
+        // A run that stopped before writing (a conflict) counts what it would have done.
+        let stopped = !dryRun && !wrote
         var parts = [
-            "\(count(.create)) created", "\(count(.unchanged)) unchanged", "\(count(.addKeys) + count(.update)) updated", "\(count(.conflict)) conflicting",
+            "\(count(.create)) \(stopped ? "to create" : "created")", "\(count(.unchanged)) unchanged",
+            "\(count(.addKeys) + count(.update)) \(stopped ? "to update" : "updated")", "\(count(.conflict)) conflicting",
             "\(plan.files.count) files \(dryRun ? "to rewrite" : (wrote ? "rewritten" : "not rewritten"))",
         ]
         if !plan.review.isEmpty { parts.append("\(plan.review.count) left for review") }

@@ -113,6 +113,10 @@ struct MigrationStoreTests {
         #expect(conflicting.plan.conflicts.map(\.name) == [other])
         #expect(conflicting.text().contains("error: \(other) exists in production's store with another value"), "\(conflicting.text())")
         #expect(!conflicting.wrote)
+        // It says what it would have done, never that it did it.
+        let said = conflicting.text()
+        #expect(!said.contains("rewrote ") && said.contains("would rewrite "), "\(said)")
+        #expect(conflicting.summary().contains(" to create,") && !conflicting.summary().contains(" created,"), "\(conflicting.summary())")
         #expect(try Self.files(b) == before, "a conflict rewrites no file")
         #expect(try await Self.secrets(store) == seeded, "a conflict writes no secret")
 
