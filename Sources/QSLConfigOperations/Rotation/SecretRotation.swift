@@ -163,6 +163,16 @@ struct SecretRotation: Sendable {
             // Another run moved AWSCURRENT first: leave its result, take our label away.
             let now = (try? await store.listSecretVersions(name)) ?? []
             if now.first(where: { $0.stages.contains("AWSCURRENT") })?.versionId != token {
+                // Unless the set step put this value at a server: then only this version records
+                // the password that works there, and withdrawing its label would lose it.
+                if strategy.setLeavesValueAtResource {
+                    let cause = error.code == .invalidRequest ? "another version became AWSCURRENT first" : "AWSCURRENT could not be moved (\(error.message))"
+                    throw RotationError(
+                        secret: name, step: .finish,
+                        "the new password is set at the \(target.kind) server, but \(cause); AWSPENDING version \(token) keeps it, the only version that records it: "
+                            + "run rotate again to finish, or check the server before removing the label",
+                        isStoreFailure: error.code != .invalidRequest && error.isStoreFailure)
+                }
                 if now.first(where: { $0.versionId == token })?.stages.contains("AWSPENDING") == true {
                     try? await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)
                 }

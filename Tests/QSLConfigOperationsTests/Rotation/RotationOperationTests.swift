@@ -149,6 +149,42 @@ struct RotationOperationTests {
         #expect(try await f.versions("qsl/prod/jwt").count == 2)
     }
 
+    /// A strategy at a resource whose test step sees someone put a new version by hand, so the
+    /// finish step's compare-and-set of AWSCURRENT fails.
+    struct PutDuringTest: RotationStrategy {
+        let store: LocalSecretStore
+        var atResource: Bool
+        var setLeavesValueAtResource: Bool { atResource }
+
+        func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String { "set-at-the-server" }
+        func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
+        func test(pending: String, target: RotationTarget) async throws(RotationError) {
+            do {
+                _ = try await store.putSecretValue(target.name, value: .string(SecretValue("put-by-hand")), stages: nil, clientRequestToken: UUID().uuidString)
+            } catch {
+                throw RotationError(secret: target.name, step: .test, store: error)
+            }
+        }
+        func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {}
+    }
+
+    @Test("a finish step that cannot move AWSCURRENT keeps AWSPENDING when the password is set at a server; a generated secret's is withdrawn")
+    func finishFailsAfterSet() async throws {
+        let f = try Fixture()
+        try await f.create("qsl/prod/db", "Host=db;Username=app;Password=p1", kind: "postgres")
+        let atServer = SecretRotation(store: f.store, strategy: PutDuringTest(store: f.store, atResource: true), afterStep: nil, progress: nil)
+        let error = await #expect(throws: RotationError.self) { try await atServer.run(RotationTarget(name: "qsl/prod/db", kind: "postgres", tags: [:])) }
+        #expect(error?.description.contains("set at the postgres server") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("set-at-the-server") == false, "no password in the message")
+        #expect(try await f.value("qsl/prod/db", stage: "AWSPENDING") == "set-at-the-server", "the only record of the password the server takes keeps its label")
+
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        let generated = SecretRotation(store: f.store, strategy: PutDuringTest(store: f.store, atResource: false), afterStep: nil, progress: nil)
+        let outcome = try await generated.run(RotationTarget(name: "qsl/prod/jwt", kind: "generated", tags: [:]))
+        #expect(outcome.status == .superseded)
+        #expect(Self.labels(try await f.versions("qsl/prod/jwt")) == ["AWSCURRENT", "AWSPREVIOUS"], "no AWSPENDING left")
+    }
+
     @Test("two rotations of one secret at once end with exactly one new AWSCURRENT and no stray label")
     func concurrent() async throws {
         let f = try Fixture()
