@@ -2,6 +2,7 @@ import Foundation
 import QSLConfig
 import QSLConfigAWS
 import QSLConfigCore
+@testable import QSLConfigOperations
 import QSLConfigRedis
 import QSLConfigResources
 import QSLConfigTesting
@@ -444,7 +445,7 @@ struct RotateCommandTests {
 
         // Hold the secret's rotation lock (the one both runs take after planning) until both
         // processes wait for it: then both have read the same AWSCURRENT and neither has finished.
-        let lockPath = w.root.appendingPathComponent(".qsl/.rotate-qsl_prod_jwt.lock").path
+        let lockPath = w.root.appendingPathComponent(".qsl/" + SecretLock.fileName(secret: Self.secret)).path
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         try #require(fd >= 0)
         #expect(flock(fd, LOCK_EX) == 0)

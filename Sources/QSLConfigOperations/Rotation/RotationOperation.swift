@@ -54,6 +54,10 @@ public struct RotationOperation: Sendable {
             throw RotationError(secret: request.secrets.first ?? definition.secretsPrefix, step: .plan, store: error)
         }
         descriptions.sort { $0.name < $1.name }
+        // A secret named twice (or by its name and its ARN) is rotated once: two runs of one
+        // secret in one process would race for its labels.
+        var named: Set<String> = []
+        descriptions.removeAll { !named.insert($0.name).inserted }
 
         var entries: [RotationReport.Entry] = []
         var targets: [(index: Int, target: RotationTarget)] = []

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import QSLConfig
 import QSLConfigCore
+import QSLCrypto
 
 #if canImport(Glibc)
 import Glibc
@@ -231,8 +232,7 @@ final class SecretLock: Sendable {
     private let fd: Int32
 
     init?(directory: String, secret: String) {
-        let name = secret.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        let path = directory + "/.rotate-" + String(name) + ".lock"
+        let path = directory + "/" + Self.fileName(secret: secret)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         while flock(fd, LOCK_EX) != 0 {
@@ -246,5 +246,17 @@ final class SecretLock: Sendable {
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
+    }
+
+    /// The lock file of `secret`: a readable part (ASCII letters, digits and `-`, the rest `_`,
+    /// at most 64 characters) and the first 16 bytes of the name's SHA-256, so two names never
+    /// share a lock (`a.db`, `a_db` and `a/db` once did, and two rotations in one process each
+    /// waited for the other's lock forever) and a long name stays within a file name's limit.
+    static func fileName(secret: String) -> String {
+        let readable = String(
+            decoding: secret.utf8.prefix(64).map { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "-") ? byte : UInt8(ascii: "_")
+            }, as: UTF8.self)
+        return ".rotate-" + readable + "-" + Crypto.hex(Array(Crypto.sha256(secret).prefix(16))) + ".lock"
     }
 }

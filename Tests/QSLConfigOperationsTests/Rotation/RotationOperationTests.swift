@@ -185,6 +185,21 @@ struct RotationOperationTests {
         #expect(Self.labels(try await f.versions("qsl/prod/jwt")) == ["AWSCURRENT", "AWSPREVIOUS"], "no AWSPENDING left")
     }
 
+    @Test("every secret has a lock file of its own, within a file name's length; a secret named twice is rotated once")
+    func oneLockPerSecret() async throws {
+        let names = ["qsl/prod/x.db", "qsl/prod/x_db", "qsl/prod/x/db", "qsl/prod/x-db", "qsl/prod/X.db", String(repeating: "a/", count: 256)]
+        let files = names.map { SecretLock.fileName(secret: $0) }
+        #expect(Set(files).count == names.count, "\(files)")
+        for file in files { #expect(file.utf8.count <= 255 && !file.contains("/") && file.hasPrefix(".rotate-"), "\(file)") }
+        #expect(SecretLock.fileName(secret: "qsl/prod/x.db") == SecretLock.fileName(secret: "qsl/prod/x.db"))
+
+        let f = try Fixture()
+        try await f.create("qsl/prod/jwt", "v1", kind: "generated")
+        let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/jwt", "qsl/prod/jwt"] })
+        #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
+        #expect(try await f.versions("qsl/prod/jwt").count == 2)
+    }
+
     @Test("two rotations of one secret at once end with exactly one new AWSCURRENT and no stray label")
     func concurrent() async throws {
         let f = try Fixture()
