@@ -36,6 +36,28 @@ struct JSONMemberEditTests {
                 """)
     }
 
+    @Test("a member added after a value whose block comment runs over lines goes after the comment, where the file reads it")
+    func afterMultiLineComment() throws {
+        let text = "{\n  \"Settlement\": {\n    \"Currency\": \"EUR\" /* line one\n    line two */\n  }\n}\n"
+        let result = try Self.edited(text, [.init(path: ["Settlement", "BankPin"], value: "${aws:secrets:qsl/production/payments:bankPin}")])
+        #expect(result == "{\n  \"Settlement\": {\n    \"Currency\": \"EUR\", /* line one\n    line two */\n    \"BankPin\": \"${aws:secrets:qsl/production/payments:bankPin}\"\n  }\n}\n")
+        let layer = try ConfigurationLayer.json(try JSONDocument(parsing: Array(result.utf8), file: "f"))
+        #expect(layer[ConfigKey("Settlement:BankPin")]?.value == "${aws:secrets:qsl/production/payments:bankPin}")
+    }
+
+    @Test("members added to a section whose last members are removed in the same batch go after the last one that stays")
+    func besideRemovedLastMembers() throws {
+        let text = "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"AccessKeyId\": \"AKIAEXAMPLE\",\n    \"SecretAccessKey\": \"example\"\n  }\n}\n"
+        let document = try JSONDocument(parsing: Array(text.utf8), file: "appsettings.json")
+        let aws = try #require(document.root["AWS"])
+        let removed = aws.children.filter { $0.key == "AccessKeyId" || $0.key == "SecretAccessKey" }
+        #expect(removed.count == 2)
+        let edits = removed.map { document.removingMember($0) }
+            + (try document.addingMembers([.init(path: ["AWS", "SecretsManagerPrefix"], value: "qsl/production/")], removing: removed))
+        let result = String(decoding: try document.applying(edits), as: UTF8.self)
+        #expect(result == "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"SecretsManagerPrefix\": \"qsl/production/\",\n  }\n}\n")
+    }
+
     @Test("without a trailing comma the comma goes after the value, before a comment on its line")
     func commaBeforeComment() throws {
         let text = "{\n  \"Kestra\": {\n    \"BaseUrl\": \"http://k\"  // the UI\n  }\n}\n"

@@ -26,7 +26,11 @@ extension JSONDocument {
     ///
     /// - Throws: A ``Diagnostic`` when a path is empty, names an existing member, or runs into a
     ///   value that is not an object.
-    public func addingMembers(_ members: [NewMember]) throws(Diagnostic) -> [JSONEdit] {
+    ///
+    /// - Parameter removing: Members that other edits of the same batch remove
+    ///   (``removingMember(_:)``): new members go after the last member that stays, so the
+    ///   edits never meet.
+    public func addingMembers(_ members: [NewMember], removing: [JSONValue] = []) throws(Diagnostic) -> [JSONEdit] {
         // What goes into each existing object, as a tree of new names, in the order given.
         var pending: [Int: PendingTree] = [:]
         var order: [Int] = []
@@ -50,8 +54,9 @@ extension JSONDocument {
         }
         var edits: [JSONEdit] = []
         let unit = indentUnit
+        let removed = Set(removing.map(\.index))
         for index in order {
-            edits += insertion(of: pending[index]!, into: value(atIndex: index), unit: unit)
+            edits += insertion(of: pending[index]!, into: value(atIndex: index), unit: unit, removed: removed)
         }
         return edits
     }
@@ -169,8 +174,8 @@ extension JSONDocument {
 
     /// The edits that put `tree` into `object`, with the line break of the lines they go
     /// between: those of the last member, or of the object's opening brace when it is empty.
-    func insertion(of tree: PendingTree, into object: JSONValue, unit: String) -> [JSONEdit] {
-        let last = object.children.reduce(nil as JSONValue?, { _, child in child })
+    func insertion(of tree: PendingTree, into object: JSONValue, unit: String, removed: Set<Int> = []) -> [JSONEdit] {
+        let last = object.children.reduce(nil as JSONValue?, { kept, child in removed.contains(child.index) ? kept : child })
         let lineBreak = lineBreak(near: last?.byteRange.upperBound ?? object.byteRange.lowerBound)
         guard lineBreak != "\n" else { return insertionLF(of: tree, into: object, after: last, unit: unit) }
         return insertionLF(of: tree, into: object, after: last, unit: unit).map { edit in
@@ -195,8 +200,11 @@ extension JSONDocument {
         var afterValue = last.byteRange.upperBound
         while afterValue < closing, Self.isBlank(bytes[afterValue]) { afterValue += 1 }
         let hasTrailingComma = afterValue < closing && bytes[afterValue] == UInt8(ascii: ",")
-        var lineEnd = lineEnd(of: last.byteRange.upperBound)
-        if lineEnd < closing, lineEnd > last.byteRange.upperBound, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        // The new lines go after the line on which what follows the value ends: a block comment
+        // opened there may run over several lines, and text put inside it would be lost.
+        let trailing = endOfTrailingComments(after: last.byteRange.upperBound, before: closing)
+        var lineEnd = lineEnd(of: trailing)
+        if lineEnd < closing, lineEnd > trailing, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
         guard lineEnd < closing else {
             // The object closes on the last member's line (`{"a": 1}`): continue on that line.
             let text = (hasTrailingComma ? " " : ", ") + tree.renderInline()
@@ -218,6 +226,26 @@ extension JSONDocument {
             }
         }
         return edits
+    }
+
+    /// Where the blanks, commas and block comments after offset `start` end (before `limit`):
+    /// a block comment is skipped to its close, even over line breaks.
+    func endOfTrailingComments(after start: Int, before limit: Int) -> Int {
+        var index = start
+        while index < limit {
+            let byte = bytes[index]
+            // Spaces, tabs and commas; a `\r` is left to the line-end rules.
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: ",") {
+                index += 1
+            } else if byte == UInt8(ascii: "/"), index + 1 < limit, bytes[index + 1] == UInt8(ascii: "*") {
+                var end = index + 2
+                while end + 1 < limit, !(bytes[end] == UInt8(ascii: "*") && bytes[end + 1] == UInt8(ascii: "/")) { end += 1 }
+                index = min(end + 2, limit)
+            } else {
+                break
+            }
+        }
+        return index
     }
 }
 

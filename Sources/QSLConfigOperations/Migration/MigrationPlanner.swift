@@ -298,12 +298,14 @@ struct MigrationPlanner {
         var edits: [String: [JSONEdit]] = [:]
         var replaced: [String: [String]] = [:]
         var removed: [String: [String]] = [:]
+        var removedMembers: [String: [JSONValue]] = [:]
         for site in ordered {
             switch site.finding {
             case .awsAccessKey:
                 guard let document = document(site.file), let value = Self.value(in: document, at: site.valueRange) else { continue }
                 edits[site.file, default: []].append(document.removingMember(value))
                 removed[site.file, default: []].append(site.key.spelling)
+                removedMembers[site.file, default: []].append(value)
             case .credential:
                 guard let destination = primary(site.id) else { continue }
                 let reference = referenceText(destination, relative: !site.isOverlay)
@@ -402,13 +404,19 @@ struct MigrationPlanner {
             if let members = inserts[path] {
                 added = members.map { $0.path.joined(separator: ":") }
                 if let document = document(path) {
-                    do { fileEdits += try document.addingMembers(members) } catch { unmigratable.append(error) }
+                    do { fileEdits += try document.addingMembers(members, removing: removedMembers[path] ?? []) } catch { unmigratable.append(error) }
                 } else if FileBytes.exists(path) {
                     unmigratable.append(Diagnostic(at: SourceLocation(file: path, line: 1, column: 1, offset: 0), "cannot read this file to add references to it", rule: "migrate-file"))
                 } else {
                     // In the style of the folder's base file, CRLF line ends included.
                     newText = JSONDocument.newFile(with: members, styledLike: document(PlatformRoot.join(AtomicFile.parentDirectory(of: path), "appsettings.json")))
                 }
+            }
+            // The edits are applied here, in memory, before anything is written: edits that meet,
+            // or a new member the file would not read (put inside a comment), stop the plan with
+            // the file named instead of stopping a run halfway, its secrets already written.
+            if let document = document(path), let problem = Self.editProblem(document, edits: fileEdits, adding: inserts[path] ?? []) {
+                unmigratable.append(problem)
             }
             files.append(
                 MigrationPlan.File(
@@ -576,5 +584,32 @@ struct MigrationPlanner {
         let passwords = byPassword.values.filter { $0.count > 1 }.map { MigrationPlan.SharedValue(part: "password", sites: $0) }
         let values = byValue.values.filter { $0.count > 1 }.map { MigrationPlan.SharedValue(part: "value", sites: $0) }
         return (passwords + values).sorted { ($0.sites.count, $0.sites[0].id) > ($1.sites.count, $1.sites[0].id) }
+    }
+}
+
+extension MigrationPlanner {
+    /// Why `edits` cannot be applied to `document` as planned, or `nil`: they meet or fall
+    /// outside it, the result does not parse, or a member of `adding` does not read back with its
+    /// value (text that lands inside a comment, say).
+    static func editProblem(_ document: JSONDocument, edits: [JSONEdit], adding: [JSONDocument.NewMember]) -> Diagnostic? {
+        let at = SourceLocation(file: document.file, line: 1, column: 1, offset: 0)
+        let layer: ConfigurationLayer
+        do {
+            let after = try document.applying(edits)
+            layer = try ConfigurationLayer.json(try JSONDocument(parsing: after, file: document.file))
+        } catch {
+            return Diagnostic(
+                at: at, "the planned rewrite of this file does not apply (\(error.message)); edit the file by hand around the keys named above, then migrate again",
+                rule: "migrate-file")
+        }
+        for member in adding {
+            let key = ConfigKey(member.path.joined(separator: ":"))
+            guard (layer[key]?.value ?? nil) == member.value else {
+                return Diagnostic(
+                    at: at, "'\(key)' would be added to this file, but the file would not read it back (a comment around where it goes?); add it by hand, then migrate again",
+                    rule: "migrate-file", keyPath: key.spelling)
+            }
+        }
+        return nil
     }
 }
