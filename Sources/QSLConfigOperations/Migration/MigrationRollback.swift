@@ -18,17 +18,16 @@ import Darwin
 /// each reference replaced by the value read back from the store, each member the migration
 /// added taken out, each file it created removed. The secrets stay in the store.
 ///
-/// A file that changed since the migration wrote it is left alone and named: rolling it back
-/// would undo someone else's edit. Each migration's journal is kept, so rollbacks undo them
-/// one at a time, the latest first.
+/// A file that changed since the migration wrote it stops the rollback before any file is
+/// touched, named: rolling it back would undo someone else's edit, and rolling back the others
+/// alone would leave a tree that half refers to the target's secrets. Each migration's journal
+/// is kept, so rollbacks undo them one at a time, the latest first.
 public struct MigrationRollback: Sendable {
     public init() {}
 
     public struct Outcome: Sendable {
         public var restored: [String]
         public var removed: [String]
-        /// Files changed since the migration, left as they are.
-        public var skipped: [String]
         /// AWS access keys the migration took out, which no store holds.
         public var notRestored: [String]
         /// Whether an earlier migration's journal is now the current one, for the next rollback.
@@ -45,14 +44,13 @@ public struct MigrationRollback: Sendable {
             var out = ""
             for path in restored { out += "restored \(path)\n" }
             for path in removed { out += "removed \(path) (the migration created it)\n" }
-            for path in skipped { out += "warning: \(path) changed since the migration wrote it; left as it is\n" }
             for key in notRestored { out += "note: \(key) (an AWS access key) was removed by the migration and is not restored\n" }
             for path in reencoded {
                 out += "note: \(path) is not byte for byte what it was before the migration: a restored string's JSON escapes are written plainly, or a secret changed since\n"
             }
             if earlierMigration { out += "note: the migration before this one can be rolled back next (run --rollback again)\n" }
             if let journalNotMoved { out += "warning: \(journalNotMoved) could not be renamed to .rolled-back; move it aside before migrating or rolling back again\n" }
-            return out + "rollback: \(restored.count) files restored, \(removed.count) removed, \(skipped.count) left as they are\n"
+            return out + "rollback: \(restored.count) files restored, \(removed.count) removed\n"
         }
     }
 
@@ -77,8 +75,27 @@ public struct MigrationRollback: Sendable {
         let written = journal.files.filter { file in
             file.written || ((try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map { MigrationJournal.digest($0) == file.after } ?? false)
         }
-        var references: [String: SecretReference] = [:]
+        // Every written file as the migration left it, before any is touched; one already back
+        // as it was before (a rollback stopped partway) is done.
+        var changed: [Diagnostic] = []
+        var toRestore: [MigrationJournal.File] = []
         for file in written {
+            let digest = (try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map(MigrationJournal.digest)
+            if digest != nil, digest == file.after {
+                toRestore.append(file)
+            } else if file.before.map({ digest == $0 }) ?? (digest == nil && !FileBytes.exists(file.path)) {
+                continue
+            } else {
+                let state = FileBytes.exists(file.path) ? "changed since the migration wrote it" : "is gone since the migration wrote it"
+                changed.append(
+                    Diagnostic(
+                        at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0),
+                        "\(state); nothing was rolled back: put back what the migration wrote (set the other edit aside), then roll back again", rule: "journal"))
+            }
+        }
+        guard changed.isEmpty else { throw MigrationError(changed) }
+        var references: [String: SecretReference] = [:]
+        for file in toRestore {
             for text in file.replacements.compactMap(\.reference) {
                 // Before any file is touched: a reference that is not a secret's has no value to restore.
                 guard let template = try? PlaceholderTemplate(parsing: text), case .secret(let secret)? = template.references.first else {
@@ -111,11 +128,16 @@ public struct MigrationRollback: Sendable {
             }
         }
 
-        var outcome = Outcome(restored: [], removed: [], skipped: [], notRestored: [])
-        for file in written.reversed() {
+        var outcome = Outcome(restored: [], removed: [], notRestored: [])
+        for file in toRestore.reversed() {
+            // Checked above; read again, and still as written, just before it is restored.
             guard let bytes = try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes), MigrationJournal.digest(bytes) == file.after else {
-                outcome.skipped.append(file.path)
-                continue
+                throw MigrationError([
+                    Diagnostic(
+                        at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0),
+                        "changed while the rollback ran; it and the files not restored yet are left as they are: run the rollback again once it is as the migration wrote it",
+                        rule: "journal")
+                ])
             }
             do {
                 if file.before == nil {

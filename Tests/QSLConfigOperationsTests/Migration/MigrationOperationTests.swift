@@ -104,7 +104,6 @@ struct MigrationOperationTests {
 
         // Rollback: every file as it was, byte for byte; the created overlay removed.
         let outcome = try await MigrationRollback().run(root: root) { _ in store }
-        #expect(outcome.skipped.isEmpty)
         let restored = try Self.snapshot(root)
         #expect(restored.keys.sorted() == original.keys.sorted())
         for (path, bytes) in original where restored[path] != bytes { Issue.record("\(path) differs after rollback") }
@@ -127,10 +126,36 @@ struct MigrationOperationTests {
         try FileManager.default.copyItem(atPath: original, toPath: copy)
         let copyStore = LocalSecretStore(path: copy + "/.qsl/production.json")
         let outcome = try await MigrationRollback().run(root: copy) { _ in copyStore }
-        #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty)
+        #expect(!outcome.restored.isEmpty)
         #expect(outcome.restored.allSatisfy { $0.hasPrefix(copy + "/") }, "\(outcome.restored)")
         #expect(try Self.snapshot(copy) == before, "the copy is back to its state before the migration")
         #expect(try Self.snapshot(original) == migrated, "the original is untouched")
+    }
+
+    @Test("a file edited since the migration stops the rollback before any file is touched, journal kept; put back, the rollback finishes")
+    func rollbackRefusesAnEditedFile() async throws {
+        let root = try Self.copyOfRepository()
+        let before = try Self.snapshot(root)
+        let (store, report) = try await Self.migrated(root)
+        let migrated = try Self.snapshot(root)
+        let edited = try #require(report.plan.files.map(\.path).first { $0.hasSuffix("/appsettings.json") && $0.hasPrefix(root + "/") })
+        let relative = String(edited.dropFirst(root.count + 1))
+        #expect(before[relative] != nil && migrated[relative] != before[relative])
+        let migratedBytes = try FileBytes.read(edited)
+        try AtomicFile.write(migratedBytes + Array("\n".utf8), to: edited)
+
+        let error = await #expect(throws: MigrationError.self) { try await MigrationRollback().run(root: root) { _ in store } }
+        #expect(error?.diagnostics.map(\.location?.file) == [edited], "\(String(describing: error?.diagnostics))")
+        #expect(error?.diagnostics.first?.message.contains("changed since the migration wrote it; nothing was rolled back") == true)
+        var now = try Self.snapshot(root)
+        now[relative] = migrated[relative]
+        #expect(now == migrated, "no other file was touched")
+        #expect(FileBytes.exists(root + "/.qsl/migrate-journal.json"), "the journal stays for the next rollback")
+
+        try AtomicFile.write(migratedBytes, to: edited)
+        let outcome = try await MigrationRollback().run(root: root) { _ in store }
+        #expect(!outcome.restored.isEmpty)
+        #expect(try Self.snapshot(root) == before)
     }
 
     @Test("a journal naming files by absolute paths outside the root (an older version's, in another copy) is refused, and nothing changes")
@@ -165,7 +190,7 @@ struct MigrationOperationTests {
         #expect(try Self.snapshot(copy) == migrated, "nothing changed in the copy either")
 
         let outcome = try await MigrationRollback().run(root: original) { _ in store }
-        #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty, "a version 1 journal in its own tree still rolls back")
+        #expect(!outcome.restored.isEmpty, "a version 1 journal in its own tree still rolls back")
     }
 
     @Test("a dry run writes nothing, to the files or the store, and prints no value")
@@ -226,7 +251,6 @@ extension MigrationOperationTests {
         #expect(!journal.contains(keyId), "the journal holds no access key")
 
         let outcome = try await MigrationRollback().run(root: root) { _ in store }
-        #expect(outcome.skipped.isEmpty, "\(outcome.skipped)")
         let restored = String(decoding: try FileBytes.read(file), as: UTF8.self)
         #expect(!restored.contains(keyId), "rollback does not restore an access key")
         #expect(outcome.notRestored.contains { $0.hasSuffix("Backup:KeyIds:0") }, "\(outcome.notRestored)")
@@ -264,7 +288,6 @@ extension MigrationOperationTests {
         #expect(report.endCheckFailures.isEmpty)
 
         let outcome = try await MigrationRollback().run(root: root) { _ in store }
-        #expect(outcome.skipped.isEmpty, "\(outcome.skipped)")
         // Byte for byte but for the AWS access keys, which rollback never restores.
         let restored = String(decoding: try FileBytes.read(file), as: UTF8.self)
         let expected = String(decoding: original, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("AKIA") && !$0.contains("SecretAccessKey") }
@@ -343,13 +366,13 @@ extension MigrationOperationTests {
         #expect(FileBytes.exists(root + "/.qsl/migrate-journal.1.json"), "the first journal is kept aside")
 
         let undoSecond = try await MigrationRollback().run(root: root) { _ in store }
-        #expect(undoSecond.skipped.isEmpty && undoSecond.earlierMigration, "\(undoSecond.text())")
+        #expect(undoSecond.earlierMigration, "\(undoSecond.text())")
         var expected = afterFirst
         expected[untouched] = edited
         expected[development] = editedDevelopment
         #expect(try Self.snapshot(root) == expected, "the second migration undone")
         let undoFirst = try await MigrationRollback().run(root: root) { _ in store }
-        #expect(undoFirst.skipped.isEmpty && !undoFirst.earlierMigration, "\(undoFirst.text())")
+        #expect(!undoFirst.earlierMigration, "\(undoFirst.text())")
         expected = original
         expected[untouched] = edited
         expected[development] = editedDevelopment
@@ -433,7 +456,7 @@ extension MigrationOperationTests {
         _ = try await MigrationOperation().run(Self.request(root, store: store))
         try FileManager.default.moveItem(atPath: root + "/.qsl/migrate-journal.json", toPath: root + "/.qsl/migrate-journal.1.json")
         let outcome = try await MigrationRollback().run(root: root) { _ in store }
-        #expect(outcome.skipped.isEmpty && !outcome.restored.isEmpty && !outcome.earlierMigration, "\(outcome.text())")
+        #expect(!outcome.restored.isEmpty && !outcome.earlierMigration, "\(outcome.text())")
         #expect(try Self.snapshot(root) == original)
     }
 
