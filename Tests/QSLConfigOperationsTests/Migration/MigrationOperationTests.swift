@@ -158,6 +158,28 @@ struct MigrationOperationTests {
         #expect(try Self.snapshot(root) == before)
     }
 
+    @Test("a store that fails during the end check is a store failure (exit 3), not a finding, and says the migration itself is done")
+    func endCheckStoreFailure() async throws {
+        let root = try Self.copyOfRepository()
+        let local = LocalSecretStore(path: root + "/.qsl/production.json")
+        // The migration's own reads and read-back pass; the end check's reads fail.
+        let reads = Mutex(0)
+        let store = InterceptingSecretStore(local) { base, selectors throws(StoreError) in
+            let call = reads.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            guard call <= 2 else { throw StoreError(.unavailable, "the store stopped answering") }
+            return try await base.getSecrets(selectors)
+        }
+        var request = Self.request(root, store: local)
+        request.makeStore = { _ in store }
+        let error = await #expect(throws: MigrationError.self) { try await MigrationOperation().run(request) }
+        #expect(error?.isStoreFailure == true, "\(String(describing: error))")
+        #expect(error?.diagnostics.contains { $0.message.contains("the migration itself is done") } == true, "\(String(describing: error))")
+        #expect(reads.withLock { $0 } >= 3, "the end check read the store")
+    }
+
     @Test("a journal naming files by absolute paths outside the root (an older version's, in another copy) is refused, and nothing changes")
     func journalWithPathsOutsideTheRoot() async throws {
         let original = try Self.copyOfRepository()
