@@ -200,6 +200,21 @@ struct RotationOperationTests {
         #expect(try await f.versions("qsl/prod/jwt").count == 2)
     }
 
+    @Test("an untagged secret rotated with --kind gets the kind as its qsl:kind tag, so rollback and later runs treat it the same; without --kind it is left alone")
+    func kindRecordedAsTag() async throws {
+        let f = try Fixture()
+        _ = try await f.store.createSecret(CreateSecretRequest(name: "qsl/prod/untagged", value: .string(SecretValue("v1")), clientRequestToken: UUID().uuidString))
+        let plain = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/untagged"] })
+        #expect(plain.entries.map(\.status) == [.unsupported], "\(plain.text())")
+        #expect(try await f.store.describeSecret("qsl/prod/untagged").tags["qsl:kind"] == nil)
+
+        let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/untagged"]; $0.kinds = ["generated"] })
+        #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
+        #expect(try await f.store.describeSecret("qsl/prod/untagged").tags["qsl:kind"] == "generated")
+        let later = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/untagged"]; $0.mode = .check })
+        #expect(later.entries.first?.kind == "generated", "\(later.text())")
+    }
+
     @Test("two rotations of one secret at once end with exactly one new AWSCURRENT and no stray label")
     func concurrent() async throws {
         let f = try Fixture()
