@@ -534,7 +534,9 @@ public final class RedisConnection: @unchecked Sendable {
             self.context = context
             _ = qsl_ssl_ctx_set_min_tls12(context)
             _ = qsl_ssl_ctx_set_auto_retry(context)
-            let name = tls.serverName ?? options.host
+            // An empty name would switch OpenSSL's name check off (`SSL_set1_host` with "" clears it).
+            let name = tls.serverName.flatMap { $0.isEmpty ? nil : $0 } ?? options.host
+            guard !name.isEmpty else { throw failure(.tls, step, "no name to check the server's certificate against") }
             if tls.verifyPeer {
                 SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
                 if let caFile = tls.caFile {

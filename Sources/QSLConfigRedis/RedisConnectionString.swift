@@ -101,8 +101,13 @@ public struct RedisConnectionString: Sendable, Equatable, CustomStringConvertibl
     public var user: String? { value(of: "user") }
     /// `ssl=True`: connect with TLS.
     public var ssl: Bool { value(of: "ssl").flatMap(Self.boolean) ?? false }
-    /// The name the server certificate must carry, when it is not the endpoint's host.
-    public var sslHost: String? { value(of: "sslHost") }
+    /// The name the server certificate must carry, when it is not the endpoint's host. An empty
+    /// or blank `sslHost=` is no name, as StackExchange.Redis reads it (`IsNullOrWhiteSpace`):
+    /// the endpoint's host is checked then, never nothing.
+    public var sslHost: String? {
+        guard let value = value(of: "sslHost"), value.contains(where: { !$0.isWhitespace }) else { return nil }
+        return value
+    }
     public var abortConnect: Bool? { value(of: "abortConnect").flatMap(Self.boolean) }
     /// `connectTimeout`, in milliseconds (StackExchange.Redis's default is 5000).
     public var connectTimeoutMilliseconds: Int? { value(of: "connectTimeout").flatMap { Int($0) } }

@@ -95,6 +95,16 @@ struct RedisConnectionStringTests {
         #expect(try RedisConnectionOptions(try RedisConnectionString("h")).tls == nil)
     }
 
+    @Test("an empty or blank sslHost is no name: the endpoint's host is checked, as StackExchange.Redis does, never nothing")
+    func emptySSLHost() throws {
+        for text in ["cache.internal:6380,ssl=True,sslHost=", "cache.internal:6380,ssl=True,sslHost=  ", "cache.internal:6380,ssl=True,sslHost=x,sslHost="] {
+            let string = try RedisConnectionString(text)
+            #expect(string.sslHost == nil, "\(text)")
+            #expect(try RedisConnectionOptions(string).tls?.serverName == nil, "\(text)")
+        }
+        #expect(try RedisConnectionString("cache.internal:6380,ssl=True,sslHost=cache.example").sslHost == "cache.example")
+    }
+
     @Test("unrecognised keys are listed, known ones in any case are not")
     func unrecognised() throws {
         let parsed = try RedisConnectionString("h,PassWord=x,frobnicate=1,$PING=,SyncTimeout=10")
