@@ -95,19 +95,23 @@ struct NpgsqlConnectionStringTests {
         WriteCase(text: " host = db ; PWD = old ; sslmode=Require;", password: "n3w", expected: " host = db ; PWD = n3w ; sslmode=Require;"),
         WriteCase(text: "Host=db;Password=\"o;ld\";Port=5432", password: "plain", expected: "Host=db;Password=plain;Port=5432"),
         WriteCase(text: "Host=db;Password=old", password: "a;b", expected: "Host=db;Password=\"a;b\""),
-        // A quote inside an unquoted value is a literal: bare. A leading one needs quoting.
-        WriteCase(text: "Host=db;Password=old", password: "say \"hi\"", expected: "Host=db;Password=say \"hi\""),
+        // As DbConnectionStringBuilder writes values: quoted when they hold a quote, `=`, `;`,
+        // white space or a control character (.NET refuses a bare value ending in a quote).
+        WriteCase(text: "Host=db;Password=old", password: "say \"hi\"", expected: "Host=db;Password='say \"hi\"'"),
+        WriteCase(text: "Host=db;Password=old", password: "bob'", expected: "Host=db;Password=\"bob'\""),
+        WriteCase(text: "Host=db;Password=old", password: "a=b", expected: "Host=db;Password=\"a=b\""),
+        WriteCase(text: "Host=db;Password=old", password: "in side", expected: "Host=db;Password=\"in side\""),
         WriteCase(text: "Host=db;Password=old", password: "\"hi\"", expected: "Host=db;Password='\"hi\"'"),
         WriteCase(text: "Host=db;Password=old", password: "'hi'", expected: "Host=db;Password=\"'hi'\""),
         WriteCase(text: "Host=db;Password=old", password: "it's \"x\";", expected: "Host=db;Password=\"it's \"\"x\"\";\""),
         WriteCase(text: "Host=db;Password=old", password: " lead", expected: "Host=db;Password=\" lead\""),
         WriteCase(text: "Host=db;Password=old", password: "", expected: "Host=db;Password=\"\""),
-        WriteCase(text: "Host=db;Password='old'  ;Port=1", password: "x=y", expected: "Host=db;Password=x=y  ;Port=1"),
+        WriteCase(text: "Host=db;Password='old'  ;Port=1", password: "x=y", expected: "Host=db;Password=\"x=y\"  ;Port=1"),
         // Every synonym of the keyword changes: no stale password stays behind.
         WriteCase(text: "Pwd=a;Host=db;Password=b", password: "c", expected: "Pwd=c;Host=db;Password=c"),
         // Alternating users: the user changes too.
         WriteCase(text: "Server=db;User ID=app_blue;Password=old;", password: "new", username: "app_green", expected: "Server=db;User ID=app_green;Password=new;"),
-        WriteCase(text: "Server=db; UID = app_blue ;Pwd=old", password: "new", username: "app green", expected: "Server=db; UID = app green ;Pwd=new"),
+        WriteCase(text: "Server=db; UID = app_blue ;Pwd=old", password: "new", username: "app green", expected: "Server=db; UID = \"app green\" ;Pwd=new"),
         // An absent keyword is appended.
         WriteCase(text: "Host=db", password: "p", expected: "Host=db;Password=p"),
         WriteCase(text: "Host=db;", password: "p", username: "u", expected: "Host=db;Password=p;Username=u;"),

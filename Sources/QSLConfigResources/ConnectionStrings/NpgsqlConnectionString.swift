@@ -204,12 +204,17 @@ public struct NpgsqlConnectionString: Sendable, Equatable, CustomStringConvertib
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A value as it must be written: bare when it can be read back bare, else in `"` with `"`
-    /// doubled (in `'` when it holds `"` but no `'`, as `DbConnectionStringBuilder` does).
+    /// A value as `DbConnectionStringBuilder` writes it: bare only when it holds none of `"`,
+    /// `'`, `=`, `;`, white space and control characters, else in `"` with `"` doubled (in `'`
+    /// when it holds `"` but no `'`); an empty value as `""`. (A bare value ending in a quote,
+    /// `bob'`, is one .NET refuses to read: "unquoted value must not end in quote".)
     public static func encode(_ value: String) -> String {
         let needsQuotes =
-            value.isEmpty || value.first == " " || value.last == " " || value.first == "\"" || value.first == "'"
-            || value.contains(";") || value.contains("\t") || value.contains("\n") || value.contains("\r")
+            value.isEmpty
+            || value.unicodeScalars.contains { scalar in
+                scalar == "\"" || scalar == "'" || scalar == "=" || scalar == ";" || scalar.properties.isWhitespace
+                    || scalar.properties.generalCategory == .control
+            }
         guard needsQuotes else { return value }
         if value.contains("\""), !value.contains("'") { return "'\(value)'" }
         return "\"\(value.replacing("\"", with: "\"\""))\""
