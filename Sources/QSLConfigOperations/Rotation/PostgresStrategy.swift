@@ -128,6 +128,19 @@ struct PostgresStrategy: RotationStrategy {
         }
         do {
             if try await !exists(owner) {
+                // The pair is set up here, once, from the base role: a current user that merely
+                // ends in `_clone`, or a clone role qsl-config did not make, would hand another
+                // role's password and objects to this secret.
+                guard current.username == base else {
+                    throw RotationError(
+                        secret: target.name, step: .set,
+                        "alternating users start from the base role, but the current user \(current.username ?? "") ends in _clone and no role \(owner) exists (qsl-config makes it when it sets the pair up); put the base role's string in the secret, or use the single-user strategy")
+                }
+                guard try await !exists(role) else {
+                    throw RotationError(
+                        secret: target.name, step: .set,
+                        "the role \(role) exists, but no role \(owner) does: qsl-config did not make \(role), and would take it over; drop or rename it, or use the single-user strategy")
+                }
                 try await connection.createRole(owner, login: false)
                 // What the base role owned so far belongs to the owner role from now on.
                 let quotedBase = try await connection.quoteIdentifier(base)
@@ -150,6 +163,8 @@ struct PostgresStrategy: RotationStrategy {
             if let database = new.database {
                 try await connection.grant(privileges: ["CONNECT"], onDatabase: database, to: role)
             }
+        } catch let refusal as RotationError {
+            throw refusal
         } catch {
             let text = "\(error)"
             let hint = text.contains("ADMIN") || text.contains("permission denied")

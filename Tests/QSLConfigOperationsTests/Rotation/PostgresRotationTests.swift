@@ -124,6 +124,37 @@ struct PostgresRotationTests {
         #expect(await Self.logsIn(clone.text), "the clone keeps its password until the next rotation")
     }
 
+    @Test("alternating users never take over a role they did not set up: a current user that merely ends in _clone, or a clone role made by someone else")
+    func alternatingRefusesForeignRoles() async throws {
+        let server = try Self.server()
+        let admin = try await PostgresConnection.connect(server.string(user: server.admin, password: server.adminPassword))
+        defer { Task { await admin.close() } }
+
+        // The secret's user is `report_clone`; `report` is someone else's role.
+        let base = "report_" + UUID().uuidString.prefix(8).lowercased()
+        try await admin.createRole(base, password: "their-password")
+        try await admin.createRole(base + "_clone", password: "clone-password")
+        let f = try RotationOperationTests.Fixture()
+        _ = try await f.store.createSecret(
+            CreateSecretRequest(name: "qsl/prod/neon/master", value: .string(SecretValue(server.string(user: server.admin, password: server.adminPassword))), clientRequestToken: UUID().uuidString))
+        try await f.create(
+            "qsl/prod/neon/app", server.string(user: base + "_clone", password: "clone-password"), kind: "postgres",
+            tags: ["qsl:strategy": "alternating-users", "qsl:master-secret": "qsl/prod/neon/master"])
+        let report = try await Self.rotate(f)
+        #expect(report.entries.map(\.status) == [.failed], "\(report.text())")
+        #expect(report.text().contains("ends in _clone and no role \(base)_owner exists"), "\(report.text())")
+        #expect(await Self.logsIn(server.string(user: base, password: "their-password")), "the other role keeps its password")
+        #expect(try await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [base + "_owner"]).isEmpty, "no owner role made")
+
+        // The secret's user is the base role, but a role named like its clone already exists.
+        let (g, role, _) = try await Self.fixture(server, strategy: "alternating-users")
+        try await admin.createRole(role + "_clone", password: "someone-elses")
+        let second = try await Self.rotate(g)
+        #expect(second.entries.map(\.status) == [.failed], "\(second.text())")
+        #expect(second.text().contains("qsl-config did not make \(role)_clone"), "\(second.text())")
+        #expect(await Self.logsIn(server.string(user: role + "_clone", password: "someone-elses")), "that role keeps its password")
+    }
+
     /// The harness, logging in to PostgreSQL.
     static func harness(_ f: RotationOperationTests.Fixture) async throws -> LoginHarness.Result {
         let result = try await LoginHarness.run(f, secret: "qsl/prod/neon/app") { await logsIn($0) }
