@@ -152,6 +152,22 @@ public final class RedisConnection: @unchecked Sendable {
         try await onQueue { try self.expectOK(try self.roundTrip(["ACL", "SAVE"], step: "ACL SAVE", secrets: []), step: "ACL SAVE") }
     }
 
+    /// Makes this server's users outlive a restart after an `ACL SETUSER`: `ACL SAVE` when it
+    /// keeps them in an ACL file (`aclfile`), else `CONFIG REWRITE`, which writes them as `user`
+    /// lines of its config file. A server started without either keeps no user over a restart,
+    /// before a change or after it: nothing to write then.
+    public func persistUsers() async throws {
+        if let aclFile = try await configGet("aclfile")["aclfile"], !aclFile.isEmpty {
+            try await aclSave()
+            return
+        }
+        do {
+            _ = try await command(["CONFIG", "REWRITE"])
+        } catch let error as RedisError where error.kind == .server && error.detail.contains("without a config file") {
+            return
+        }
+    }
+
     /// `ACL GETUSER user`: `nil` when there is no such user.
     public func aclGetUser(_ name: String) async throws -> RedisACLUser? {
         try await onQueue {

@@ -8,7 +8,8 @@ import QSLConfigRedis
 /// ssl=True,sslHost=...`); only its password changes, every other byte stays.
 ///
 /// - **set:** on every node the string lists, `ACL SETUSER <user> ><new>` while the old password
-///   stays valid, then `ACL SAVE` where the node persists its ACLs (`aclfile`). ACL changes do not
+///   stays valid, then the users written where the node keeps them (`ACL SAVE` with an
+///   `aclfile`, else `CONFIG REWRITE` of its config file), so a restart keeps them. ACL changes do not
 ///   replicate, hence every node; a node that fails leaves the rotation unfinished and resumable.
 ///   The commands run as the user itself (its current, pending or previous password, whichever
 ///   works), or as the admin whose string the secret named by the tag `qsl:master-secret` holds.
@@ -58,7 +59,7 @@ struct RedisStrategy: RotationStrategy {
         let candidates = [old.password, new.password, previous.flatMap { try? RedisConnectionString($0).password }].compactMap { $0 }
         try await onEveryNode(new, target: target, step: .set, login: candidates) { connection, user in
             try await connection.aclAddPassword(user: user, password: new.password ?? "")
-            if let aclFile = try await connection.configGet("aclfile")["aclfile"], !aclFile.isEmpty { try await connection.aclSave() }
+            try await connection.persistUsers()
         }
     }
 
@@ -88,7 +89,7 @@ struct RedisStrategy: RotationStrategy {
             } catch let error as RedisError where error.kind == .passwordNotSet {
                 // Already removed by a run that stopped before recording it.
             }
-            if let aclFile = try await connection.configGet("aclfile")["aclfile"], !aclFile.isEmpty { try await connection.aclSave() }
+            try await connection.persistUsers()
         }
     }
 
