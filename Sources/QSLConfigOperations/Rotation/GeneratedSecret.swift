@@ -47,7 +47,7 @@ enum GeneratedSecret {
         guard !keys.isEmpty else {
             throw RotationError(
                 secret: secret, step: .create,
-                "the secret is a JSON object; name the keys to regenerate in its tag qsl:generated-keys (comma-separated), the others are kept")
+                "the secret is a JSON object; name the keys to regenerate in its tag qsl:generated-keys (space-separated: AWS tag values allow no comma), the others are kept")
         }
         var next: [String: Any] = object
         for key in keys {
