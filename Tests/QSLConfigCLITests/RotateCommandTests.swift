@@ -377,6 +377,30 @@ struct RotateCommandTests {
         #expect(killed == 8, "killed after \(killed) steps")
     }
 
+    @Test("an IAM key rotation killed after AWSCURRENT moved, then rolled back: the snapshot tag is cleared, and the next rotate --due leaves the restored key current")
+    func rollbackOfInterruptedIAMRotation() async throws {
+        let f = try await IAMFixture.make()
+        defer { f.moto.stop() }
+        let name = "qsl/prod/iamrb/aws-key"
+        let user = try await f.user("qsl-iamrb", secret: name)
+        // Step 5: AWSCURRENT moved to the new key, the snapshot still set.
+        let killed = try f.run(Self.rotate + ["--secret", name], environment: ["QSL_FAULT_KILL_AFTER_STEP": "5"])
+        #expect(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        #expect(try await f.adminStore.describeSecret(name).tags["qsl:rotation-snapshot"]?.isEmpty == false)
+
+        let back = try f.run(Self.rollback + ["--secret", name])
+        #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
+        #expect(try await f.key(name).id == user.accessKeyId, "the first key is AWSCURRENT again")
+        #expect(try await f.adminStore.describeSecret(name).tags["qsl:rotation-snapshot"] == "", "the rotation it belonged to is undone")
+
+        let check = try f.run(Self.rotate + ["--secret", name, "--check"])
+        #expect(check.status == 0 && !check.stdout.contains("interrupted"), "\(check.stdout)\(check.stderr)")
+        let due = try f.run(Self.rotate + ["--secret", name, "--due"])
+        #expect(due.status == 0 && due.stdout.contains("1 not-due"), "\(due.stdout)\(due.stderr)")
+        #expect(try await f.key(name).id == user.accessKeyId, "still the restored key")
+        #expect(try await f.oneActiveKeyIsCurrent(user.name, secret: name))
+    }
+
     // MARK: 4. Parameter rollback
 
     @Test("rollback --parameter writes the previous value as a new version and says which versions it moved between")

@@ -137,8 +137,12 @@ struct IAMKeyStrategy: RotationStrategy {
 
     /// Rollback of an IAM key: the previous key reactivated before the labels move back, the key
     /// that was current deactivated after, so exactly one key is active and it is AWSCURRENT's.
+    ///
+    /// The rotation snapshot tag goes last: the rotation it belonged to is undone, and a snapshot
+    /// left would make the next `--due` run "finish" it, rotating again away from the key just
+    /// restored.
     static func rollbackHooks(
-        for description: SecretDescription, makeAWSContext: @escaping @Sendable () throws -> AWSContext
+        for description: SecretDescription, store: any SecretStore, makeAWSContext: @escaping @Sendable () throws -> AWSContext
     ) throws(RotationError) -> SecretRollback.Hooks? {
         guard description.tags["qsl:kind"] == "iam-access-key" else { return nil }
         let target = RotationTarget(name: description.name, kind: "iam-access-key", tags: description.tags)
@@ -158,6 +162,11 @@ struct IAMKeyStrategy: RotationStrategy {
                 let old = try members(current, secret: name, step: .rollback)["AccessKeyId"]!.stringValue!
                 let restored = try members(previous, secret: name, step: .rollback)["AccessKeyId"]!.stringValue!
                 if old != restored { try await keys.deactivate(user: user, accessKeyId: old, secret: name, step: .rollback) }
+                if isInterrupted(tags: description.tags) {
+                    do throws(StoreError) { try await store.tagSecret(name, tags: [snapshotTag: ""]) } catch {
+                        throw RotationError(secret: name, step: .rollback, "clearing the tag \(snapshotTag): \(error.message)", isStoreFailure: error.isStoreFailure)
+                    }
+                }
             })
     }
 }

@@ -20,7 +20,7 @@ public struct RollbackOperation: Sendable {
     public func secret(_ name: String) async throws(RotationError) -> (from: String, to: String, withdrawnPending: String?) {
         let description: SecretDescription
         do { description = try await store.describeSecret(name) } catch { throw RotationError(secret: name, step: .rollback, store: error) }
-        let hooks = try IAMKeyStrategy.rollbackHooks(for: description, makeAWSContext: makeAWSContext)
+        let hooks = try IAMKeyStrategy.rollbackHooks(for: description, store: store, makeAWSContext: makeAWSContext)
             ?? RedisStrategy.rollbackHooks(for: description, store: store)
             ?? PostgresStrategy.rollbackHooks(for: description, store: store, policy: definition.rotation?["postgres"])
         let outcome = try await SecretRollback(store: store).run(name, hooks: hooks)
