@@ -55,7 +55,19 @@ struct JSONMemberEditTests {
         let edits = removed.map { document.removingMember($0) }
             + (try document.addingMembers([.init(path: ["AWS", "SecretsManagerPrefix"], value: "qsl/production/")], removing: removed))
         let result = String(decoding: try document.applying(edits), as: UTF8.self)
-        #expect(result == "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"SecretsManagerPrefix\": \"qsl/production/\",\n  }\n}\n")
+        #expect(result == "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"SecretsManagerPrefix\": \"qsl/production/\"\n  }\n}\n")
+    }
+
+    @Test("members added to a section whose every member is removed in the same batch take the removed members' lines")
+    func besideAllRemovedMembers() throws {
+        let text = "{\n  \"Region\": \"eu\",\n  \"AWS\": {\n    \"AccessKeyId\": \"AKIAEXAMPLE\",\n    \"SecretAccessKey\": \"example\"\n  }\n}\n"
+        let document = try JSONDocument(parsing: Array(text.utf8), file: "appsettings.json")
+        let aws = try #require(document.root["AWS"])
+        let removed = Array(aws.children)
+        let edits = removed.map { document.removingMember($0) }
+            + (try document.addingMembers([.init(path: ["AWS", "SecretsManagerPrefix"], value: "qsl/production/")], removing: removed))
+        let result = String(decoding: try document.applying(edits), as: UTF8.self)
+        #expect(result == "{\n  \"Region\": \"eu\",\n  \"AWS\": {\n    \"SecretsManagerPrefix\": \"qsl/production/\"\n  }\n}\n")
     }
 
     @Test("without a trailing comma the comma goes after the value, before a comment on its line")

@@ -186,9 +186,24 @@ extension JSONDocument {
     /// The edits that put `tree` into `object`, new lines ended by `\n`. A line's end is taken
     /// before its `\r`, so that on a CRLF file the new text goes between the value (or its
     /// comment) and the line's `\r\n`.
+    ///
+    /// `last` is the last member that stays; members after it are removed by other edits of the
+    /// batch. The file's trailing-comma style is read from its real last member, so a comma that
+    /// only separated `last` from a removed member is not taken for one.
     private func insertionLF(of tree: PendingTree, into object: JSONValue, after last: JSONValue?, unit: String) -> [JSONEdit] {
         let closing = object.byteRange.upperBound - 1  // the closing brace
         let objectIndent = indentation(ofLineStartingAt: lineStart(of: object.byteRange.lowerBound))
+        let realLast = object.children.reduce(nil as JSONValue?, { _, child in child })
+        if last == nil, let first = object.children.first(where: { _ in true }) {
+            // Every member is removed: the new ones go on lines of their own before the closing
+            // brace's line, at the removed members' indentation, where the removals leave no line.
+            let braceLine = lineStart(of: closing)
+            if braceLine > first.byteRange.upperBound, bytes[braceLine..<closing].allSatisfy(Self.isBlank) {
+                let memberIndent = indentation(ofLineStartingAt: lineStart(of: first.keyByteRange.map { $0.lowerBound - 1 } ?? first.byteRange.lowerBound))
+                let text = tree.render(indent: memberIndent, unit: unit, trailingCommas: false) + "\n"
+                return [JSONEdit(range: braceLine..<braceLine, replacement: text)]
+            }
+        }
         guard let last else {
             // An empty object: the members on lines of their own, the brace on the next.
             let text = "\n" + tree.render(indent: objectIndent + unit, unit: unit, trailingCommas: false) + "\n" + objectIndent
@@ -200,6 +215,16 @@ extension JSONDocument {
         var afterValue = last.byteRange.upperBound
         while afterValue < closing, Self.isBlank(bytes[afterValue]) { afterValue += 1 }
         let hasTrailingComma = afterValue < closing && bytes[afterValue] == UInt8(ascii: ",")
+        // Whether the file ends its members with a comma: its real last member's, which is `last`
+        // unless the members after `last` are removed (then `last`'s comma only separated them).
+        let trailingStyle: Bool
+        if let realLast, realLast.index != last.index {
+            var after = realLast.byteRange.upperBound
+            while after < closing, Self.isBlank(bytes[after]) { after += 1 }
+            trailingStyle = after < closing && bytes[after] == UInt8(ascii: ",")
+        } else {
+            trailingStyle = hasTrailingComma
+        }
         // The new lines go after the line on which what follows the value ends: a block comment
         // opened there may run over several lines, and text put inside it would be lost.
         let trailing = endOfTrailingComments(after: last.byteRange.upperBound, before: closing)
@@ -212,8 +237,8 @@ extension JSONDocument {
             return [JSONEdit(range: at..<at, replacement: text)]
         }
         let memberIndent = indentation(ofLineStartingAt: lineStart(of: lastStart))
-        var text = "\n" + tree.render(indent: memberIndent, unit: unit, trailingCommas: hasTrailingComma)
-        if hasTrailingComma { text += "," }
+        var text = "\n" + tree.render(indent: memberIndent, unit: unit, trailingCommas: trailingStyle)
+        if trailingStyle { text += "," }
         // The new lines go after the last member's line, comment included; a missing comma goes
         // right after its value.
         var edits = [JSONEdit(range: lineEnd..<lineEnd, replacement: text)]

@@ -63,6 +63,10 @@ struct MigrationJournal: Codable, Sendable {
         /// Members the migration removed (AWS access keys), which rollback cannot restore.
         var removed: [String]
         var written: Bool
+        /// `sha256:` of what a rollback wrote back, once it did: a rollback stopped partway
+        /// takes the file as done on its next run even when that is not `before` (removed access
+        /// keys are not restored, and restored strings lose their JSON escapes).
+        var restored: String? = nil
     }
 
     /// Where a site's value went: the planner's decision, kept so that a resumed run names

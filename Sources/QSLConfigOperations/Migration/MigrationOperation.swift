@@ -197,8 +197,9 @@ public struct MigrationOperation: Sendable {
 
         // The end check: the target resolves every migrated key to the source's value.
         if request.endCheck, !plan.expected.isEmpty {
-            let (failures, checkCalls) = try await Self.endCheck(plan, root: root, store: store)
+            let (failures, checkCalls, storeFailed) = try await Self.endCheck(plan, root: root, store: store)
             report.endCheckFailures = failures
+            report.endCheckStoreFailure = storeFailed
             calls.endCheck += checkCalls
         }
         report.calls = calls
@@ -325,7 +326,9 @@ public struct MigrationOperation: Sendable {
 
     /// Resolves every migrated key of every service of the plan in the target (only those keys:
     /// references the migration did not make are not its to check) and compares each.
-    static func endCheck(_ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore) async throws(MigrationError) -> ([Diagnostic], Int) {
+    /// The end check's findings, its store calls, and whether the store failed (the findings
+    /// then say so instead of comparing anything).
+    static func endCheck(_ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore) async throws(MigrationError) -> ([Diagnostic], Int, storeFailed: Bool) {
         let services = plan.services.filter { plan.expected[$0] != nil }
         var options: [ConfigurationOptions] = []
         do {
@@ -345,7 +348,7 @@ public struct MigrationOperation: Sendable {
             }
         }
         let layered: [LayeredConfiguration]
-        do { layered = try await ConfigurationLoader().layersAll(options).configurations } catch { return (failed(error.diagnostics), 0) }
+        do { layered = try await ConfigurationLoader().layersAll(options).configurations } catch { return (failed(error.diagnostics), 0, false) }
         // Each service's migrated keys, with the prefix relative references need.
         let restricted = zip(services, layered).map { service, configuration in
             let keys = Set((plan.expected[service] ?? [:]).keys).union([ReferenceScan.secretsPrefixKey])
@@ -355,7 +358,8 @@ public struct MigrationOperation: Sendable {
         let statistics: ReferenceResolver.Statistics
         do { (resolved, statistics) = try await ReferenceResolver(store: store, environmentVariables: [:]).resolveAll(restricted) } catch {
             // The store failing is not a finding about the values (exit 3, not 1): the migration
-            // itself is done, and the check can be made again once the store answers.
+            // itself is done, its report still printed, and the check can be made again once the
+            // store answers.
             if error.isStoreFailure {
                 var diagnostics = failed(error.diagnostics)
                 diagnostics.append(
@@ -363,9 +367,9 @@ public struct MigrationOperation: Sendable {
                         at: nil,
                         "end check: the store failed, so the migrated values were not compared; the migration itself is done (secrets written, files rewritten): check \(plan.target.name) with qsl-config resolve --environment \(plan.target.name) once the store answers",
                         rule: "migrate-end-check"))
-                throw MigrationError(diagnostics, isStoreFailure: true)
+                return (diagnostics, 0, true)
             }
-            return (failed(error.diagnostics), 0)
+            return (failed(error.diagnostics), 0, false)
         }
         var failures: [Diagnostic] = []
         for (service, configuration) in zip(services, resolved) {
@@ -377,6 +381,6 @@ public struct MigrationOperation: Sendable {
                         rule: "migrate-end-check", keyPath: key.spelling))
             }
         }
-        return (failures, statistics.secretCalls + statistics.parameterCalls)
+        return (failures, statistics.secretCalls + statistics.parameterCalls, false)
     }
 }

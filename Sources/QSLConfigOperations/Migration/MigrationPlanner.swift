@@ -401,10 +401,14 @@ struct MigrationPlanner {
             var fileEdits = edits[path] ?? []
             var added: [String] = []
             var newText: String?
+            var addingFailed = false
             if let members = inserts[path] {
                 added = members.map { $0.path.joined(separator: ":") }
                 if let document = document(path) {
-                    do { fileEdits += try document.addingMembers(members, removing: removedMembers[path] ?? []) } catch { unmigratable.append(error) }
+                    do { fileEdits += try document.addingMembers(members, removing: removedMembers[path] ?? []) } catch {
+                        unmigratable.append(error)
+                        addingFailed = true
+                    }
                 } else if FileBytes.exists(path) {
                     unmigratable.append(Diagnostic(at: SourceLocation(file: path, line: 1, column: 1, offset: 0), "cannot read this file to add references to it", rule: "migrate-file"))
                 } else {
@@ -415,7 +419,7 @@ struct MigrationPlanner {
             // The edits are applied here, in memory, before anything is written: edits that meet,
             // or a new member the file would not read (put inside a comment), stop the plan with
             // the file named instead of stopping a run halfway, its secrets already written.
-            if let document = document(path), let problem = Self.editProblem(document, edits: fileEdits, adding: inserts[path] ?? []) {
+            if !addingFailed, let document = document(path), let problem = Self.editProblem(document, edits: fileEdits, adding: inserts[path] ?? []) {
                 unmigratable.append(problem)
             }
             files.append(

@@ -11,6 +11,9 @@ public struct MigrationReport: Sendable {
     public var calls: Calls
     /// Keys the end check found resolving to another value than the source had.
     public var endCheckFailures: [Diagnostic]
+    /// Whether the end check could not compare the values because the store failed (exit 3);
+    /// ``endCheckFailures`` says why. The migration itself is done then.
+    public var endCheckStoreFailure = false
     /// A journal of an earlier interrupted run that this one resumed.
     public var resumed: Bool
 
@@ -22,8 +25,10 @@ public struct MigrationReport: Sendable {
         public var total: Int { reads + writes + readBacks + endCheck }
     }
 
-    /// 0 done or nothing to do, 1 conflicts, unmigratable findings or a failed end check.
+    /// 0 done or nothing to do, 1 conflicts, unmigratable findings or a failed end check, 3 an
+    /// end check the store failed.
     public var exitStatus: Int32 {
+        if endCheckStoreFailure { return 3 }
         if !plan.unmigratable.isEmpty || !plan.conflicts.isEmpty || !endCheckFailures.isEmpty { return 1 }
         return 0
     }

@@ -61,7 +61,7 @@ public struct MigrationRollback: Sendable {
         // A run killed between keeping the last journal aside and saving its own leaves only
         // the kept one: it is the migration to roll back.
         if !FileBytes.exists(MigrationJournal.path(root: path)) { _ = MigrationJournal.restoreArchived(root: path) }
-        guard let journal = try MigrationJournal.load(root: path) else {
+        guard var journal = try MigrationJournal.load(root: path) else {
             throw MigrationError([Diagnostic(at: nil, "there is no migration to roll back in \(path) (no \(MigrationJournal.relativePath))", rule: "journal")])
         }
         let target: EnvironmentDefinition
@@ -83,7 +83,7 @@ public struct MigrationRollback: Sendable {
             let digest = (try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map(MigrationJournal.digest)
             if digest != nil, digest == file.after {
                 toRestore.append(file)
-            } else if file.before.map({ digest == $0 }) ?? (digest == nil && !FileBytes.exists(file.path)) {
+            } else if (digest != nil && digest == file.restored) || (file.before.map({ digest == $0 }) ?? (digest == nil && !FileBytes.exists(file.path))) {
                 continue
             } else {
                 let state = FileBytes.exists(file.path) ? "changed since the migration wrote it" : "is gone since the migration wrote it"
@@ -159,12 +159,19 @@ public struct MigrationRollback: Sendable {
                 let restored = try document.applying(edits)
                 try AtomicFile.write(restored, to: file.path, mode: mode_t(file.mode), followingLinks: true)
                 outcome.restored.append(file.path)
+                // Noted at once, so a rollback stopped after this file finds it done.
+                if let entry = journal.files.firstIndex(where: { $0.path == file.path }) {
+                    journal.files[entry].restored = MigrationJournal.digest(restored)
+                    try journal.save(root: path)
+                }
                 // (A file the migration took access keys out of is not its old bytes either; the
                 // note on those keys says why.)
                 if file.removed.isEmpty, MigrationJournal.digest(restored) != file.before { outcome.reencoded.append(file.path) }
                 outcome.notRestored += file.removed.map { "\(file.path): \($0)" }
             } catch let error as Diagnostic {
                 throw MigrationError([error])
+            } catch let error as MigrationError {
+                throw error
             } catch {
                 throw MigrationError([Diagnostic(at: SourceLocation(file: file.path, line: 1, column: 1, offset: 0), "\(error)", rule: "journal")])
             }
