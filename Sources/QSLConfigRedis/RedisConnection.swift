@@ -162,7 +162,7 @@ public final class RedisConnection: @unchecked Sendable {
             return
         }
         do {
-            _ = try await command(["CONFIG", "REWRITE"])
+            try await onQueue { try self.expectOK(try self.roundTrip(["CONFIG", "REWRITE"], step: "CONFIG REWRITE", secrets: []), step: "CONFIG REWRITE") }
         } catch let error as RedisError where error.kind == .server && error.detail.contains("without a config file") {
             return
         }

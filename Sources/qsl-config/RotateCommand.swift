@@ -34,9 +34,10 @@ struct RotateCommand: AsyncParsableCommand {
               qsl-config rotate --root . --environment production --due          # what a scheduler runs
               qsl-config rotate --root . --environment production --secret qsl/production/jwt
 
-            Exit codes: 0 done or nothing due; 1 something due under --check, or a secret not rotated \
-            (its test failed, or it cannot be rotated as it is: the report says why); 2 bad options, \
-            or an environment or catalogue that cannot be read; 3 the store or AWS failed.
+            Exit codes: 0 done or nothing due (a secret of no kind, or of a kind not rotated here, is \
+            listed as unsupported); 1 something due under --check, or a rotation that failed (its \
+            test, or a value it cannot rotate as it is: the report says why); 2 bad options, or an \
+            environment or catalogue that cannot be read; 3 the store or AWS failed.
             """
     )
 

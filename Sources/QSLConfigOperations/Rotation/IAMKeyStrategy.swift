@@ -164,7 +164,11 @@ struct IAMKeyStrategy: RotationStrategy {
                 if old != restored { try await keys.deactivate(user: user, accessKeyId: old, secret: name, step: .rollback) }
                 if isInterrupted(tags: description.tags) {
                     do throws(StoreError) { try await store.tagSecret(name, tags: [snapshotTag: ""]) } catch {
-                        throw RotationError(secret: name, step: .rollback, "clearing the tag \(snapshotTag): \(error.message)", isStoreFailure: error.isStoreFailure)
+                        throw RotationError(
+                            secret: name, step: .rollback,
+                            "the rollback is done (the previous key is AWSCURRENT and active again), but clearing the tag \(snapshotTag) failed: \(error.message); "
+                                + "clear it (aws secretsmanager tag-resource --secret-id \(name) --tags Key=\(snapshotTag),Value=) before the next rotate, which would otherwise rotate again; do not roll back again",
+                            isStoreFailure: error.isStoreFailure)
                     }
                 }
             })

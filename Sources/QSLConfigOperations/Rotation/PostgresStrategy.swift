@@ -126,22 +126,32 @@ struct PostgresStrategy: RotationStrategy {
         func exists(_ name: String) async throws -> Bool {
             try await !connection.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name], step: "look up role \(name)").isEmpty
         }
+        func isMember(_ member: String, of group: String) async throws -> Bool {
+            try await !connection.query(
+                "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = $1 AND u.rolname = $2",
+                [group, member], step: "look up \(member)'s membership of \(group)"
+            ).isEmpty
+        }
         do {
-            if try await !exists(owner) {
-                // The pair is set up here, once, from the base role: a current user that merely
-                // ends in `_clone`, or a clone role qsl-config did not make, would hand another
-                // role's password and objects to this secret.
+            // The pair is set up once, from the base role; it is set up when the base role is a
+            // member of the owner role (a DBA may make the owner role beforehand, to grant it
+            // privileges). Until then, a current user that merely ends in `_clone`, or a clone
+            // role qsl-config did not make, would hand another role's password and objects to
+            // this secret.
+            let ownerExists = try await exists(owner)
+            let setUp = try await ownerExists ? isMember(base, of: owner) : false
+            if !setUp {
                 guard current.username == base else {
                     throw RotationError(
                         secret: target.name, step: .set,
-                        "alternating users start from the base role, but the current user \(current.username ?? "") ends in _clone and no role \(owner) exists (qsl-config makes it when it sets the pair up); put the base role's string in the secret, or use the single-user strategy")
+                        "alternating users start from the base role, but the current user \(current.username ?? "") ends in _clone, and the pair is not set up (\(base) is not a member of \(owner)); put the base role's string in the secret, or use the single-user strategy")
                 }
                 guard try await !exists(role) else {
                     throw RotationError(
                         secret: target.name, step: .set,
-                        "the role \(role) exists, but no role \(owner) does: qsl-config did not make \(role), and would take it over; drop or rename it, or use the single-user strategy")
+                        "the role \(role) exists, but the pair is not set up (\(base) is not a member of \(owner)): qsl-config did not make \(role), and would take it over; drop or rename it, or use the single-user strategy")
                 }
-                try await connection.createRole(owner, login: false)
+                if !ownerExists { try await connection.createRole(owner, login: false) }
                 // What the base role owned so far belongs to the owner role from now on.
                 let quotedBase = try await connection.quoteIdentifier(base)
                 let quotedOwner = try await connection.quoteIdentifier(owner)

@@ -134,7 +134,10 @@ struct RedisStrategy: RotationStrategy {
                 await connection.quit()
             } catch {
                 await connection.close()
-                throw RotationError(secret: target.name, step: step, "\(string.endpoints[index]) for user \(user): \(error)", isStoreFailure: true)
+                // A reply the server refused with (NOPERM, a config file it cannot write) is not the
+                // store or the network failing.
+                let refused = (error as? RedisError).map { $0.kind == .server || $0.kind == .authenticationFailed } ?? false
+                throw RotationError(secret: target.name, step: step, "\(string.endpoints[index]) for user \(user): \(error)", isStoreFailure: !refused)
             }
         }
     }

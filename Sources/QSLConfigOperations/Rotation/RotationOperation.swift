@@ -120,25 +120,13 @@ public struct RotationOperation: Sendable {
             } else if request.dryRun {
                 entry.status = .wouldRotate
             } else {
-                var tags = description.tags
-                if tagged == nil {
-                    // The kind --kind gave, recorded before anything changes, so that rollback
-                    // (which has no --kind) and later runs treat the secret the same way: an
-                    // untagged PostgreSQL secret rolled back by its labels alone would leave the
-                    // server on the password no label holds.
-                    do {
-                        try await store.tagSecret(description.name, tags: ["qsl:kind": kind])
-                    } catch {
-                        entry.status = .failed
-                        entry.message = "recording its kind as the tag qsl:kind: \(error.message)"
-                        entry.isStoreFailure = error.isStoreFailure
-                        entries.append(entry)
-                        continue
-                    }
-                    tags["qsl:kind"] = kind
-                }
                 targets.append(
-                    (entries.count, RotationTarget(name: description.name, kind: kind, tags: tags, policy: policy, currentVersionId: currentVersion, isDue: due || !request.onlyDue)))
+                    (
+                        entries.count,
+                        RotationTarget(
+                            name: description.name, kind: kind, tags: description.tags, policy: policy, currentVersionId: currentVersion,
+                            isDue: due || !request.onlyDue, recordsKind: tagged == nil)
+                    ))
             }
             entries.append(entry)
         }

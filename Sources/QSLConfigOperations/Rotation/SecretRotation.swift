@@ -23,6 +23,12 @@ struct RotationTarget: Sendable {
     /// Whether the run rotates it by its schedule (or was asked to whatever the schedule): a
     /// `--due` run that took it up only for a stale AWSPENDING withdraws that and stops.
     var isDue = true
+    /// Whether the kind came from `--kind` (the secret has no `qsl:kind` tag): the run records it
+    /// as the tag once the new value is made for that kind and before the set step changes the
+    /// resource, so that rollback (which has no `--kind`) and later runs treat the secret the
+    /// same way. An untagged PostgreSQL secret rolled back by its labels alone would leave the
+    /// server on a password no label holds.
+    var recordsKind = false
 }
 
 /// What a kind of secret does at each step of the protocol. Generated secrets have no resource;
@@ -147,6 +153,11 @@ struct SecretRotation: Sendable {
             afterStep?("create: pending staged")
         }
 
+        if target.recordsKind {
+            step("record the kind: tag qsl:kind=\(target.kind)")
+            try await storeCall(.set) { () async throws(StoreError) in try await store.tagSecret(name, tags: ["qsl:kind": target.kind]) }
+        }
+
         // 2. set.
         step("set")
         try await strategy.set(pending: pendingValue, current: currentValue, target: target)
@@ -167,12 +178,21 @@ struct SecretRotation: Sendable {
                 // Unless the set step put this value at a server: then only this version records
                 // the password that works there, and withdrawing its label would lose it.
                 if strategy.setLeavesValueAtResource {
-                    let cause = error.code == .invalidRequest ? "another version became AWSCURRENT first" : "AWSCURRENT could not be moved (\(error.message))"
+                    let labelled = now.first(where: { $0.versionId == token })?.stages.contains("AWSPENDING") == true
+                    let record = labelled ? "AWSPENDING version \(token) keeps it, the only version that records it" : "version \(token) records it"
+                    if error.code == .invalidRequest, let newer = now.first(where: { $0.stages.contains("AWSCURRENT") }) {
+                        // A newer version (a put by hand) is current: the next run would stop at
+                        // the stale AWSPENDING, so say how to promote this one instead.
+                        throw RotationError(
+                            secret: name, step: .finish,
+                            "the new password is set at the \(target.kind) server, but another version (\(newer.versionId)) became AWSCURRENT first; \(record): "
+                                + "promote it (aws secretsmanager update-secret-version-stage --secret-id \(name) --version-stage AWSCURRENT --move-to-version-id \(token) "
+                                + "--remove-from-version-id \(newer.versionId)), or set the server back to that version's password")
+                    }
                     throw RotationError(
                         secret: name, step: .finish,
-                        "the new password is set at the \(target.kind) server, but \(cause); AWSPENDING version \(token) keeps it, the only version that records it: "
-                            + "run rotate again to finish, or check the server before removing the label",
-                        isStoreFailure: error.code != .invalidRequest && error.isStoreFailure)
+                        "the new password is set at the \(target.kind) server, but AWSCURRENT could not be moved (\(error.message)); \(record): run rotate again to finish it",
+                        isStoreFailure: error.isStoreFailure)
                 }
                 if now.first(where: { $0.versionId == token })?.stages.contains("AWSPENDING") == true {
                     try? await store.updateSecretVersionStage(name, stage: "AWSPENDING", moveToVersionId: nil, removeFromVersionId: token)

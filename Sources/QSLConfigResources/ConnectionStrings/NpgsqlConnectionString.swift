@@ -8,7 +8,8 @@
 /// or synonym.
 ///
 /// ``replacing(password:username:)`` changes only the password (and the user) value bytes: every
-/// other byte of the text stays as it was, and the new value is quoted only when it has to be.
+/// other byte of the text stays as it was, and the new value is quoted as `DbConnectionStringBuilder`
+/// quotes it (``encode(_:)``).
 ///
 /// The credential classifier (`CredentialValueScanner.adoNetFields()` in QSLConfigCore) scans the
 /// same grammar for redaction on the reference-folded shape of any configuration value; this
@@ -206,8 +207,9 @@ public struct NpgsqlConnectionString: Sendable, Equatable, CustomStringConvertib
 
     /// A value as `DbConnectionStringBuilder` writes it: bare only when it holds none of `"`,
     /// `'`, `=`, `;`, white space and control characters, else in `"` with `"` doubled (in `'`
-    /// when it holds `"` but no `'`); an empty value as `""`. (A bare value ending in a quote,
-    /// `bob'`, is one .NET refuses to read: "unquoted value must not end in quote".)
+    /// when it holds `"` but no `'`). An empty value is written `""` (.NET writes it bare; both
+    /// read back empty). A bare value ending in a quote, `bob'`, is one .NET refuses to read:
+    /// "unquoted value must not end in quote".
     public static func encode(_ value: String) -> String {
         let needsQuotes =
             value.isEmpty

@@ -142,7 +142,7 @@ struct PostgresRotationTests {
             tags: ["qsl:strategy": "alternating-users", "qsl:master-secret": "qsl/prod/neon/master"])
         let report = try await Self.rotate(f)
         #expect(report.entries.map(\.status) == [.failed], "\(report.text())")
-        #expect(report.text().contains("ends in _clone and no role \(base)_owner exists"), "\(report.text())")
+        #expect(report.text().contains("ends in _clone, and the pair is not set up (\(base) is not a member of \(base)_owner)"), "\(report.text())")
         #expect(await Self.logsIn(server.string(user: base, password: "their-password")), "the other role keeps its password")
         #expect(try await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [base + "_owner"]).isEmpty, "no owner role made")
 
@@ -153,6 +153,14 @@ struct PostgresRotationTests {
         #expect(second.entries.map(\.status) == [.failed], "\(second.text())")
         #expect(second.text().contains("qsl-config did not make \(role)_clone"), "\(second.text())")
         #expect(await Self.logsIn(server.string(user: role + "_clone", password: "someone-elses")), "that role keeps its password")
+
+        // An owner role a DBA made beforehand (to grant it privileges) does not count as the
+        // pair set up: the foreign clone is still refused.
+        try await admin.createRole(role + "_owner", login: false)
+        let third = try await Self.rotate(g)
+        #expect(third.entries.map(\.status) == [.failed], "\(third.text())")
+        #expect(third.text().contains("qsl-config did not make \(role)_clone"), "\(third.text())")
+        #expect(await Self.logsIn(server.string(user: role + "_clone", password: "someone-elses")))
     }
 
     /// The harness, logging in to PostgreSQL.

@@ -15,9 +15,12 @@ final class ConfigFileRedis: @unchecked Sendable {
 
     let config: String
     let port: Int
+    /// Whether the server reads `config`; without it, the same lines are its arguments.
+    let usesConfigFile: Bool
+    private let lines: [String]
     private var process: Process?
 
-    init(directory: String, users: [String]) throws {
+    init(directory: String, users: [String], usesConfigFile: Bool = true) throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -28,15 +31,20 @@ final class ConfigFileRedis: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
         close(socket)
         config = directory + "/redis.conf"
-        let text = ["port \(port)", "bind 127.0.0.1", "dir \(directory)", "save \"\"", "appendonly no", "logfile \(directory)/redis.log"] + users
-        try (text.joined(separator: "\n") + "\n").write(toFile: config, atomically: true, encoding: .utf8)
+        lines = ["port \(port)", "bind 127.0.0.1", "dir \(directory)", "save \"\"", "appendonly no", "logfile \(directory)/redis.log"] + users
+        self.usesConfigFile = usesConfigFile
+        if usesConfigFile { try (lines.joined(separator: "\n") + "\n").write(toFile: config, atomically: true, encoding: .utf8) }
     }
 
     /// Starts the server on its config file and waits until `user` logs in with `password`.
     func start(user: String, password: String) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.binary))
-        process.arguments = [config]
+        // Arguments are config lines too, one word each after `--name`; `save ""` is `--save ''`.
+        process.arguments = usesConfigFile ? [config] : lines.flatMap { line -> [String] in
+            let words = line.split(separator: " ").map(String.init)
+            return ["--" + words[0]] + words.dropFirst().map { $0 == "\"\"" ? "" : $0 }
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -94,5 +102,24 @@ struct RedisPersistenceTests {
         #expect(await server.login(user: "app", password: "first-pw") == false, "the old one was removed for good")
         let written = try String(contentsOfFile: server.config, encoding: .utf8)
         #expect(!written.contains(new) && !written.contains("first-pw"), "the config file holds password hashes, not passwords")
+    }
+
+    @Test("a server started without a config file (users as arguments) rotates: there is nothing to write, and that is not a failure")
+    func withoutConfigFile() async throws {
+        let f = try RotationOperationTests.Fixture()
+        let directory = try PlatformFixtures.temporaryDirectory("redis-args")
+        let server = try ConfigFileRedis(
+            directory: directory, users: ["user default off nopass -@all", "user admin on >admin-pw ~* &* +@all", "user app on >first-pw ~* +@all"],
+            usesConfigFile: false)
+        try await server.start(user: "admin", password: "admin-pw")
+        defer { server.stop() }
+        _ = try await f.store.createSecret(
+            CreateSecretRequest(name: "qsl/prod/redis/admin", value: .string(SecretValue("127.0.0.1:\(server.port),user=admin,password=admin-pw")), clientRequestToken: UUID().uuidString))
+        try await f.create("qsl/prod/redis/connection", "127.0.0.1:\(server.port),user=app,password=first-pw", kind: "redis", tags: ["qsl:master-secret": "qsl/prod/redis/admin"])
+        let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
+        #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
+        let new = try #require(try RedisConnectionString(try await f.value("qsl/prod/redis/connection")).password)
+        #expect(await server.login(user: "app", password: new))
+        #expect(!FileManager.default.fileExists(atPath: server.config))
     }
 }

@@ -175,8 +175,13 @@ struct RotationOperationTests {
         let atServer = SecretRotation(store: f.store, strategy: PutDuringTest(store: f.store, atResource: true), afterStep: nil, progress: nil)
         let error = await #expect(throws: RotationError.self) { try await atServer.run(RotationTarget(name: "qsl/prod/db", kind: "postgres", tags: [:])) }
         #expect(error?.description.contains("set at the postgres server") == true, "\(String(describing: error))")
-        #expect(error?.description.contains("set-at-the-server") == false, "no password in the message")
         #expect(try await f.value("qsl/prod/db", stage: "AWSPENDING") == "set-at-the-server", "the only record of the password the server takes keeps its label")
+        // The command the message gives promotes that version.
+        let pending = try #require(try await f.versions("qsl/prod/db").first { $0.stages.contains("AWSPENDING") })
+        let current = try #require(try await f.versions("qsl/prod/db").first { $0.stages.contains("AWSCURRENT") })
+        #expect(
+            error?.description.contains("--move-to-version-id \(pending.versionId) --remove-from-version-id \(current.versionId)") == true,
+            "\(String(describing: error))")
 
         try await f.create("qsl/prod/jwt", "v1", kind: "generated")
         let generated = SecretRotation(store: f.store, strategy: PutDuringTest(store: f.store, atResource: false), afterStep: nil, progress: nil)
@@ -213,6 +218,14 @@ struct RotationOperationTests {
         #expect(try await f.store.describeSecret("qsl/prod/untagged").tags["qsl:kind"] == "generated")
         let later = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/untagged"]; $0.mode = .check })
         #expect(later.entries.first?.kind == "generated", "\(later.text())")
+
+        // A kind the value is not (a PostgreSQL kind for a plain string): the rotation fails
+        // before any change, and no tag records the wrong kind.
+        _ = try await f.store.createSecret(CreateSecretRequest(name: "qsl/prod/plain", value: .string(SecretValue("just-text")), clientRequestToken: UUID().uuidString))
+        let wrong = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/plain"]; $0.kinds = ["postgres"] })
+        #expect(wrong.entries.map(\.status) == [.failed], "\(wrong.text())")
+        #expect(try await f.store.describeSecret("qsl/prod/plain").tags["qsl:kind"] == nil)
+        #expect(try await f.versions("qsl/prod/plain").count == 1)
     }
 
     @Test("two rotations of one secret at once end with exactly one new AWSCURRENT and no stray label")
