@@ -48,25 +48,25 @@ struct JSONMemberEditTests {
     @Test("members added to a section whose last members are removed in the same batch go after the last one that stays")
     func besideRemovedLastMembers() throws {
         let text = "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"AccessKeyId\": \"AKIAEXAMPLE\",\n    \"SecretAccessKey\": \"example\"\n  }\n}\n"
+        let result = try Self.prefixAdded(text) { $0.key == "AccessKeyId" || $0.key == "SecretAccessKey" }
+        #expect(result == "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"SecretsManagerPrefix\": \"qsl/production/\"\n  }\n}\n")
+    }
+
+    /// `text` with the members of its `AWS` section that `removing` picks removed and
+    /// `AWS:SecretsManagerPrefix` added, in one batch of edits, as migrate plans them.
+    static func prefixAdded(_ text: String, removing: (JSONValue) -> Bool) throws -> String {
         let document = try JSONDocument(parsing: Array(text.utf8), file: "appsettings.json")
-        let aws = try #require(document.root["AWS"])
-        let removed = aws.children.filter { $0.key == "AccessKeyId" || $0.key == "SecretAccessKey" }
+        let removed = try #require(document.root["AWS"]).children.filter(removing)
         #expect(removed.count == 2)
         let edits = removed.map { document.removingMember($0) }
             + (try document.addingMembers([.init(path: ["AWS", "SecretsManagerPrefix"], value: "qsl/production/")], removing: removed))
-        let result = String(decoding: try document.applying(edits), as: UTF8.self)
-        #expect(result == "{\n  \"AWS\": {\n    \"Region\": \"us-east-1\",\n    \"SecretsManagerPrefix\": \"qsl/production/\"\n  }\n}\n")
+        return String(decoding: try document.applying(edits), as: UTF8.self)
     }
 
     @Test("members added to a section whose every member is removed in the same batch take the removed members' lines")
     func besideAllRemovedMembers() throws {
         let text = "{\n  \"Region\": \"eu\",\n  \"AWS\": {\n    \"AccessKeyId\": \"AKIAEXAMPLE\",\n    \"SecretAccessKey\": \"example\"\n  }\n}\n"
-        let document = try JSONDocument(parsing: Array(text.utf8), file: "appsettings.json")
-        let aws = try #require(document.root["AWS"])
-        let removed = Array(aws.children)
-        let edits = removed.map { document.removingMember($0) }
-            + (try document.addingMembers([.init(path: ["AWS", "SecretsManagerPrefix"], value: "qsl/production/")], removing: removed))
-        let result = String(decoding: try document.applying(edits), as: UTF8.self)
+        let result = try Self.prefixAdded(text) { _ in true }
         #expect(result == "{\n  \"Region\": \"eu\",\n  \"AWS\": {\n    \"SecretsManagerPrefix\": \"qsl/production/\"\n  }\n}\n")
     }
 

@@ -79,23 +79,34 @@ final class ConfigFileRedis: @unchecked Sendable {
 
 @Suite("Redis users kept over a restart", .serialized, .enabled(if: ConfigFileRedis.binary != nil, "redis-server is not on PATH (scripts/test.sh installs it)"))
 struct RedisPersistenceTests {
+    /// A server of its own with an admin and an application user (first password `first-pw`), a
+    /// local store whose secret for the application user is rotated once; the server (running)
+    /// and the new password.
+    static func rotatedOnce(usesConfigFile: Bool) async throws -> (server: ConfigFileRedis, new: String) {
+        let f = try RotationOperationTests.Fixture()
+        let server = try ConfigFileRedis(
+            directory: try PlatformFixtures.temporaryDirectory("redis-users"),
+            users: ["user default off nopass -@all", "user admin on >admin-pw ~* &* +@all", "user app on >first-pw ~* +@all"], usesConfigFile: usesConfigFile)
+        try await server.start(user: "admin", password: "admin-pw")
+        do {
+            _ = try await f.store.createSecret(
+                CreateSecretRequest(name: "qsl/prod/redis/admin", value: .string(SecretValue("127.0.0.1:\(server.port),user=admin,password=admin-pw")), clientRequestToken: UUID().uuidString))
+            try await f.create("qsl/prod/redis/connection", "127.0.0.1:\(server.port),user=app,password=first-pw", kind: "redis", tags: ["qsl:master-secret": "qsl/prod/redis/admin"])
+            let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
+            #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
+            let new = try #require(try RedisConnectionString(try await f.value("qsl/prod/redis/connection")).password)
+            #expect(await server.login(user: "app", password: new))
+            return (server, new)
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
     @Test("a rotation on a server whose users are lines of its config file outlives a restart: the new password logs in after it, the old one does not")
     func survivesRestart() async throws {
-        let f = try RotationOperationTests.Fixture()
-        let directory = try PlatformFixtures.temporaryDirectory("redis-conf")
-        let server = try ConfigFileRedis(
-            directory: directory, users: ["user default off nopass -@all", "user admin on >admin-pw ~* &* +@all", "user app on >first-pw ~* +@all"])
-        try await server.start(user: "admin", password: "admin-pw")
+        let (server, new) = try await Self.rotatedOnce(usesConfigFile: true)
         defer { server.stop() }
-        _ = try await f.store.createSecret(
-            CreateSecretRequest(name: "qsl/prod/redis/admin", value: .string(SecretValue("127.0.0.1:\(server.port),user=admin,password=admin-pw")), clientRequestToken: UUID().uuidString))
-        try await f.create("qsl/prod/redis/connection", "127.0.0.1:\(server.port),user=app,password=first-pw", kind: "redis", tags: ["qsl:master-secret": "qsl/prod/redis/admin"])
-
-        let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
-        #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
-        let new = try #require(try RedisConnectionString(try await f.value("qsl/prod/redis/connection")).password)
-        #expect(await server.login(user: "app", password: new))
-
         server.stop()
         try await server.start(user: "admin", password: "admin-pw")
         #expect(await server.login(user: "app", password: new), "the new password outlives the restart")
@@ -106,20 +117,8 @@ struct RedisPersistenceTests {
 
     @Test("a server started without a config file (users as arguments) rotates: there is nothing to write, and that is not a failure")
     func withoutConfigFile() async throws {
-        let f = try RotationOperationTests.Fixture()
-        let directory = try PlatformFixtures.temporaryDirectory("redis-args")
-        let server = try ConfigFileRedis(
-            directory: directory, users: ["user default off nopass -@all", "user admin on >admin-pw ~* &* +@all", "user app on >first-pw ~* +@all"],
-            usesConfigFile: false)
-        try await server.start(user: "admin", password: "admin-pw")
+        let (server, _) = try await Self.rotatedOnce(usesConfigFile: false)
         defer { server.stop() }
-        _ = try await f.store.createSecret(
-            CreateSecretRequest(name: "qsl/prod/redis/admin", value: .string(SecretValue("127.0.0.1:\(server.port),user=admin,password=admin-pw")), clientRequestToken: UUID().uuidString))
-        try await f.create("qsl/prod/redis/connection", "127.0.0.1:\(server.port),user=app,password=first-pw", kind: "redis", tags: ["qsl:master-secret": "qsl/prod/redis/admin"])
-        let report = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/redis/connection"] })
-        #expect(report.entries.map(\.status) == [.rotated], "\(report.text())")
-        let new = try #require(try RedisConnectionString(try await f.value("qsl/prod/redis/connection")).password)
-        #expect(await server.login(user: "app", password: new))
         #expect(!FileManager.default.fileExists(atPath: server.config))
     }
 }
