@@ -145,7 +145,7 @@ public struct MigrationReport: Sendable {
             "sharedValues": plan.sharedValues.map { ["part": $0.part, "occurrences": $0.sites.map(site)] as [String: Any] },
             "accessKeys": plan.accessKeys.map(site), "review": plan.review.map(site),
             "unmigratable": plan.unmigratable.map(diagnostic), "warnings": plan.warnings.map(diagnostic),
-            "endCheckFailures": endCheckFailures.map(diagnostic),
+            "endCheckFailures": endCheckFailures.map(diagnostic), "endCheckStoreFailure": endCheckStoreFailure,
             "calls": ["reads": calls.reads, "writes": calls.writes, "readBacks": calls.readBacks, "endCheck": calls.endCheck, "total": calls.total],
             "summary": summary(), "exitStatus": Int(exitStatus),
         ]

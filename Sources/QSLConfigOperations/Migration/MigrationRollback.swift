@@ -157,13 +157,16 @@ public struct MigrationRollback: Sendable {
                     return replacement.original.map { JSONEdit(range: range, replacement: $0) }
                 }
                 let restored = try document.applying(edits)
-                try AtomicFile.write(restored, to: file.path, mode: mode_t(file.mode), followingLinks: true)
-                outcome.restored.append(file.path)
-                // Noted at once, so a rollback stopped after this file finds it done.
+                // Noted before the write, so a rollback stopped right after it finds the file
+                // done (a note for a write that never happened is harmless: the file still holds
+                // the migration's bytes, which come first). A journal that cannot be written
+                // only loses that; the journal's own move below says so.
                 if let entry = journal.files.firstIndex(where: { $0.path == file.path }) {
                     journal.files[entry].restored = MigrationJournal.digest(restored)
-                    try journal.save(root: path)
+                    try? journal.save(root: path)
                 }
+                try AtomicFile.write(restored, to: file.path, mode: mode_t(file.mode), followingLinks: true)
+                outcome.restored.append(file.path)
                 // (A file the migration took access keys out of is not its old bytes either; the
                 // note on those keys says why.)
                 if file.removed.isEmpty, MigrationJournal.digest(restored) != file.before { outcome.reencoded.append(file.path) }

@@ -71,7 +71,11 @@ struct IAMKeyStrategy: RotationStrategy {
             orphans = Set(existing.map(\.id)).subtracting(before).subtracting([currentId])
         }
         let kept = existing.map(\.id).filter { !orphans.contains($0) }
-        do { try await store.tagSecret(target.name, tags: [Self.snapshotTag: kept.sorted().joined(separator: " ")]) } catch {
+        // With the snapshot, and before the key is made, the kind `--kind` gave (an untagged
+        // secret): a run killed after `CreateAccessKey` leaves a secret later runs know as IAM.
+        var tags = [Self.snapshotTag: kept.sorted().joined(separator: " ")]
+        if target.recordsKind { tags["qsl:kind"] = target.kind }
+        do { try await store.tagSecret(target.name, tags: tags) } catch {
             throw RotationError(secret: target.name, step: .create, store: error)
         }
         afterStep?("create: key snapshot tagged")

@@ -132,14 +132,22 @@ struct PostgresStrategy: RotationStrategy {
                 [group, member], step: "look up \(member)'s membership of \(group)"
             ).isEmpty
         }
+        func runsAs(_ member: String, _ group: String) async throws -> Bool {
+            try await !connection.query(
+                "SELECT 1 FROM pg_db_role_setting s JOIN pg_roles u ON u.oid = s.setrole WHERE u.rolname = $1 AND s.setdatabase = 0 AND $2 = ANY(s.setconfig)",
+                [member, "role=" + group], step: "look up \(member)'s session role"
+            ).isEmpty
+        }
         do {
-            // The pair is set up once, from the base role; it is set up when the base role is a
-            // member of the owner role (a DBA may make the owner role beforehand, to grant it
-            // privileges). Until then, a current user that merely ends in `_clone`, or a clone
-            // role qsl-config did not make, would hand another role's password and objects to
-            // this secret.
+            // The pair is set up once, from the base role, and is set up when its last step is
+            // done: the base role a member of the owner role and its sessions run as it (a DBA
+            // may make the owner role, or grant it, beforehand). Until then, a current user that
+            // merely ends in `_clone`, or a clone role qsl-config did not make, would hand another
+            // role's password and objects to this secret; the steps are redone, each idempotent,
+            // after a run that stopped among them.
             let ownerExists = try await exists(owner)
-            let setUp = try await ownerExists ? isMember(base, of: owner) : false
+            let member = try await ownerExists ? isMember(base, of: owner) : false
+            let setUp = try await member ? runsAs(base, owner) : false
             if !setUp {
                 guard current.username == base else {
                     throw RotationError(

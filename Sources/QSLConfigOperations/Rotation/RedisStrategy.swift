@@ -136,7 +136,8 @@ struct RedisStrategy: RotationStrategy {
                 await connection.close()
                 // A reply the server refused with (NOPERM, a config file it cannot write) is not the
                 // store or the network failing.
-                let refused = (error as? RedisError).map { $0.kind == .server || $0.kind == .authenticationFailed } ?? false
+                // (LOADING, BUSY, READONLY, TRYAGAIN and the like are passing states: retried, exit 3.)
+                let refused = (error as? RedisError).map { $0.kind == .authenticationFailed || ($0.kind == .server && ["NOPERM", "ERR"].contains($0.serverCode ?? "")) } ?? false
                 throw RotationError(secret: target.name, step: step, "\(string.endpoints[index]) for user \(user): \(error)", isStoreFailure: !refused)
             }
         }

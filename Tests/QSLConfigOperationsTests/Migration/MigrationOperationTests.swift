@@ -176,6 +176,7 @@ struct MigrationOperationTests {
         request.makeStore = { _ in store }
         let report = try await MigrationOperation().run(request)
         #expect(report.exitStatus == 3 && report.endCheckStoreFailure && report.wrote, "\(report.text())")
+        #expect(report.json().contains(#""endCheckStoreFailure" : true"#), "\(report.json())")
         #expect(report.text().contains("the migration itself is done"), "\(report.text())")
         #expect(report.summary().contains(" files rewritten"), "the report is still printed: \(report.summary())")
         #expect(reads.withLock { $0 } >= 3, "the end check read the store")

@@ -175,6 +175,7 @@ struct RotationOperationTests {
         let atServer = SecretRotation(store: f.store, strategy: PutDuringTest(store: f.store, atResource: true), afterStep: nil, progress: nil)
         let error = await #expect(throws: RotationError.self) { try await atServer.run(RotationTarget(name: "qsl/prod/db", kind: "postgres", tags: [:])) }
         #expect(error?.description.contains("set at the postgres server") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("set-at-the-server") == false && error?.description.contains("p1") == false, "no password in the message")
         #expect(try await f.value("qsl/prod/db", stage: "AWSPENDING") == "set-at-the-server", "the only record of the password the server takes keeps its label")
         // The command the message gives promotes that version.
         let pending = try #require(try await f.versions("qsl/prod/db").first { $0.stages.contains("AWSPENDING") })
