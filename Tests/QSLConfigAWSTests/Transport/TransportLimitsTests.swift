@@ -42,10 +42,13 @@ struct TransportLimitsTests {
         #expect(error?.host == "127.0.0.1:\(server.port)")
         #expect("\(error.map { "\($0)" } ?? "")".contains("deadline for the whole exchange"))
         // When the client let go, as the server saw it (a second or two after the close, at the
-        // next byte it tried to send): the deadline, not the idle timeout, which never fires.
+        // next byte it tried to send): after the 2 s deadline, and long before the 600 bytes
+        // would have trickled in (600 s), which is when a client without a deadline would let go:
+        // the idle timeout never fires. The bound is loose: a fresh-clone CI run under load once
+        // saw 15.04 s, when the libcurl client had taken longer to close the socket.
         let hangUp = try #require(try await Self.hangUps { server.hangUps }.first)
         #expect(hangUp >= .milliseconds(1900))
-        #expect(hangUp < .seconds(15), "the client let go after \(hangUp)")
+        #expect(hangUp < .seconds(60), "the client let go after \(hangUp)")
     }
 
     @Test("a body without Content-Length that never ends is abandoned past the cap", arguments: [false, true])
