@@ -5,9 +5,11 @@ import Foundation
 #endif
 import QSLConfigCore
 
-/// JSON text with sorted keys, byte for byte what `JSONSerialization` wrote with `.sortedKeys`
-/// (and `.prettyPrinted`, `.withoutEscapingSlashes` where asked): the validation, migration and
-/// rotation reports, and the JSON secrets rotation writes back.
+/// JSON text with sorted keys, as `JSONSerialization` wrote it with `.sortedKeys` (and
+/// `.prettyPrinted`, `.withoutEscapingSlashes` where asked): the validation, migration and
+/// rotation reports, and the JSON secrets rotation writes back. One difference, on purpose: a
+/// number read from a secret is written back as it was written (`1.10`, `99999999999999.99`),
+/// where `JSONSerialization` went through `Double` and changed it.
 ///
 /// Why not `JSONSerialization`: it is not in FoundationEssentials, and the CLI would link the
 /// whole of swift-corelibs-foundation (CoreFoundation, ICU data) for it; on Linux it also bridges
@@ -15,8 +17,7 @@ import QSLConfigCore
 /// `validate --format json` run over the platform's 22 services.
 ///
 /// Values are strings, integers, booleans, arrays, `[String: Any]` objects and ``JSONValue``s
-/// read from a secret (written as `JSONSerialization` wrote what it had read: see
-/// ``number(_:)``).
+/// read from a secret.
 enum SortedJSON {
     /// A report value, typed: nothing to box in `Any` and cast back. An object's members are
     /// written in key order; built in that order already (as the validation report's are), they
@@ -106,7 +107,9 @@ enum SortedJSON {
         mutating func write(_ value: JSONValue, indent: Int) {
             switch value.kind {
             case .string: quote(value.stringValue ?? "")
-            case .number: append(SortedJSON.number(value.sourceText))
+            // As written: the reader checked it is a JSON number, and a secret's other members
+            // are kept as they were.
+            case .number: append(value.sourceText)
             case .true: append("true")
             case .false: append("false")
             case .null: append("null")
@@ -182,41 +185,6 @@ enum SortedJSON {
                 out.append(byte)
             }
         }
-    }
-
-    // MARK: Numbers
-
-    /// How `JSONSerialization` wrote back a number it had read from `text` (valid JSON number
-    /// text): an integer that fits 64 bits as that integer (`-0` is `0`); a number written with
-    /// more than 17 characters before its exponent whose exponent is within ±127 as a `Decimal`
-    /// (`1.0000000000000001` stays as written); anything else as a `Double`, without a trailing
-    /// `.0` (`1.50` is `1.5`, `1e2` is `100`, `1e21` is `1e+21`).
-    ///
-    /// Foundation's own rules, quirks included: only a lower-case `e` starts the exponent (an
-    /// upper-case `E` leaves the whole text as the "mantissa"), and the count before it is of
-    /// characters, sign and point included.
-    static func number(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        let negative = bytes.first == UInt8(ascii: "-")
-        let exponentMark = bytes.firstIndex(of: UInt8(ascii: "e"))
-        let mantissaEnd = exponentMark ?? bytes.endIndex
-        let isInteger = exponentMark == nil && !bytes.contains(UInt8(ascii: "."))
-        let length = mantissaEnd
-        if isInteger {
-            if negative, length <= 19, let value = Int64(text) { return String(value) }
-            if !negative, length <= 20, let value = UInt64(text) { return String(value) }
-        }
-        var exponent = 0
-        if mantissaEnd < bytes.endIndex, let value = Int(String(decoding: bytes[(mantissaEnd + 1)...], as: UTF8.self)) {
-            exponent = value
-        }
-        if length > 17, exponent >= -128, exponent <= 127, let decimal = Decimal(string: text), decimal.isFinite {
-            return decimal.description
-        }
-        guard let double = Double(text), double.isFinite else { return text }
-        var written = double.description
-        if written.hasSuffix(".0") { written.removeLast(2) }
-        return written
     }
 
     // MARK: Key order
