@@ -76,10 +76,6 @@ enum SortedJSON {
         /// What was written, as text (the pieces are whole UTF-8 strings, so nothing is repaired).
         var text: String { String(decoding: out, as: UTF8.self) }
 
-        mutating func append(_ text: StaticString) {
-            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-        }
-
         mutating func append(_ text: String) {
             out.append(contentsOf: text.utf8)
         }

@@ -72,15 +72,18 @@ public struct MigrationRollback: Sendable {
         // Every reference of every written file, resolved in one batched read.
         // A file killed between its write and the journal's note of it holds the bytes its entry
         // names: it was written too (a resumed run no longer plans it, so never marks it).
-        let written = journal.files.filter { file in
-            file.written || ((try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map { MigrationJournal.digest($0) == file.after } ?? false)
+        // Each file read and hashed once here (and once more just before it is restored).
+        var digests: [String: String?] = [:]
+        for file in journal.files where digests[file.path] == nil {
+            digests[file.path] = (try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map(MigrationJournal.digest)
         }
+        let written = journal.files.filter { file in file.written || (digests[file.path] ?? nil) == file.after }
         // Every written file as the migration left it, before any is touched; one already back
         // as it was before (a rollback stopped partway) is done.
         var changed: [Diagnostic] = []
         var toRestore: [MigrationJournal.File] = []
         for file in written {
-            let digest = (try? FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)).map(MigrationJournal.digest)
+            let digest = digests[file.path] ?? nil
             if digest != nil, digest == file.after {
                 toRestore.append(file)
             } else if (digest != nil && digest == file.restored) || (file.before.map({ digest == $0 }) ?? (digest == nil && !FileBytes.exists(file.path))) {

@@ -97,8 +97,6 @@ public enum PlatformPaths {
         }
     }
 
-    /// The canonical path, every symbolic link resolved; `nil` when it does not exist.
-
     private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }

@@ -134,10 +134,10 @@ struct RedisStrategy: RotationStrategy {
                 await connection.quit()
             } catch {
                 await connection.close()
-                // A reply the server refused with (NOPERM, a config file it cannot write) is not the
-                // store or the network failing.
-                // (LOADING, BUSY, READONLY, TRYAGAIN and the like are passing states: retried, exit 3.)
-                let refused = (error as? RedisError).map { $0.kind == .authenticationFailed || ($0.kind == .server && ["NOPERM", "ERR"].contains($0.serverCode ?? "")) } ?? false
+                // NOPERM (the user lacks the command) is the server refusing, not the store or the
+                // network failing; any other error reply may pass (LOADING, BUSY, "ERR max number
+                // of clients reached", a config file briefly unwritable): retried, exit 3.
+                let refused = (error as? RedisError).map { $0.kind == .authenticationFailed || ($0.kind == .server && $0.serverCode == "NOPERM") } ?? false
                 throw RotationError(secret: target.name, step: step, "\(string.endpoints[index]) for user \(user): \(error)", isStoreFailure: !refused)
             }
         }

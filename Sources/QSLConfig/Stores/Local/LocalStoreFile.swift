@@ -47,7 +47,7 @@ struct LocalStoreFile: Sendable {
     func read() throws(StoreError) -> LocalStoreContents {
         try checkStorePath()
         guard FileBytes.exists(path) else { return LocalStoreContents() }
-        return try decrypt().contents
+        return try decrypt(path).contents
     }
 
     /// Reads, lets `update` change the contents, and writes the result back atomically, all
@@ -60,8 +60,10 @@ struct LocalStoreFile: Sendable {
         let lock = try acquire(.exclusive, beside: file)
         let result = Result { () throws(StoreError) -> T in
             var (contents, key): (LocalStoreContents, [UInt8])
-            if FileBytes.exists(path) {
-                (contents, key) = try decrypt()
+            // The file locked is also the file read: read through the link, a repointed link
+            // would have another store's secrets written over this one.
+            if FileBytes.exists(file) {
+                (contents, key) = try decrypt(file)
             } else {
                 (contents, key) = (LocalStoreContents(), try loadKey(create: true))
             }
@@ -115,9 +117,9 @@ struct LocalStoreFile: Sendable {
 
     /// The existing store's contents and the key that opened it. The file is checked to be a
     /// store before the key is looked for, so a stray file is named as such.
-    private func decrypt() throws(StoreError) -> (contents: LocalStoreContents, key: [UInt8]) {
+    private func decrypt(_ file: String) throws(StoreError) -> (contents: LocalStoreContents, key: [UInt8]) {
         let bytes: [UInt8]
-        do { bytes = try FileBytes.read(path) } catch { throw StoreError(.unavailable, "local store \(path): \(error.message)") }
+        do { bytes = try FileBytes.read(file) } catch { throw StoreError(.unavailable, "local store \(path): \(error.message)") }
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes)), envelope.format == Self.format else {
             throw StoreError(.unavailable, "local store \(path) is not a qsl-config local store file")
         }
