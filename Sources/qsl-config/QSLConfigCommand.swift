@@ -61,6 +61,10 @@ struct QSLConfigCommand: AsyncParsableCommand {
     /// Ends the process for `error`: a usage error with 2 and its full message, anything else
     /// as argument-parser reports it (an `ExitCode` silently, with its status).
     private nonisolated static func exit(afterFailure error: any Error) -> Never {
+        // A command that has already said what it found (`validate` with findings, a rotation
+        // due) ends with a bare status; argument-parser's own exit path would first build the
+        // whole command tree's help model to learn that there is no message to print.
+        if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
         if exitCode(for: error) == .validationFailure {
             printError(fullMessage(for: error))
             Glibc.exit(ExitStatus.badInput)

@@ -196,7 +196,7 @@ public struct MigrationOperation: Sendable {
         request.afterStep?("journal: done")
 
         // The end check: the target resolves every migrated key to the source's value.
-        if request.endCheck, !plan.expected.isEmpty {
+        if request.endCheck, !plan.expected.isEmpty || !plan.sourceExpected.isEmpty {
             let (failures, checkCalls, storeFailed) = try await Self.endCheck(plan, root: root, store: store)
             report.endCheckFailures = failures
             report.endCheckStoreFailure = storeFailed
@@ -324,16 +324,33 @@ public struct MigrationOperation: Sendable {
         return found
     }
 
-    /// Resolves every migrated key of every service of the plan in the target (only those keys:
-    /// references the migration did not make are not its to check) and compares each.
+    /// Resolves every migrated key of every service of the plan in the target, and in the
+    /// source (which reads the same secrets now), and compares each with the value the source
+    /// had; only those keys: references the migration did not make are not its to check.
     /// The end check's findings, its store calls, and whether the store failed (the findings
     /// then say so instead of comparing anything).
     static func endCheck(_ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore) async throws(MigrationError) -> ([Diagnostic], Int, storeFailed: Bool) {
-        let services = plan.services.filter { plan.expected[$0] != nil }
+        var findings: [Diagnostic] = []
+        var calls = 0
+        for (environment, expected) in [(plan.target, plan.expected), (plan.source, plan.sourceExpected)] where !expected.isEmpty {
+            let (found, made, storeFailed) = try await endCheck(plan, in: environment, expecting: expected, root: root, store: store)
+            findings += found
+            calls += made
+            if storeFailed { return (findings, calls, true) }
+        }
+        return (findings, calls, false)
+    }
+
+    /// ``endCheck(_:root:store:)`` in one environment.
+    static func endCheck(
+        _ plan: MigrationPlan, in environment: EnvironmentDefinition, expecting expected: [String: [ConfigKey: SecretValue]], root: PlatformRoot,
+        store: any SecretStore
+    ) async throws(MigrationError) -> ([Diagnostic], Int, storeFailed: Bool) {
+        let services = plan.services.filter { expected[$0] != nil }
         var options: [ConfigurationOptions] = []
         do {
             for id in services {
-                var option = try root.options(service: id, environment: plan.target, environmentVariables: [:], environmentIsLayer: false, store: store)
+                var option = try root.options(service: id, environment: environment, environmentVariables: [:], environmentIsLayer: false, store: store)
                 option.loadsParameterStore = false
                 options.append(option)
             }
@@ -343,7 +360,7 @@ public struct MigrationOperation: Sendable {
         func failed(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
             diagnostics.map { diagnostic in
                 var copy = diagnostic
-                copy.message = "end check: " + copy.message
+                copy.message = "end check (\(environment.name)): " + copy.message
                 return copy
             }
         }
@@ -351,7 +368,7 @@ public struct MigrationOperation: Sendable {
         do { layered = try await ConfigurationLoader().layersAll(options).configurations } catch { return (failed(error.diagnostics), 0, false) }
         // Each service's migrated keys, with the prefix relative references need.
         let restricted = zip(services, layered).map { service, configuration in
-            let keys = Set((plan.expected[service] ?? [:]).keys).union([ReferenceScan.secretsPrefixKey])
+            let keys = Set((expected[service] ?? [:]).keys).union([ReferenceScan.secretsPrefixKey])
             return LayeredConfiguration(layers: [ConfigurationLayer(name: "migrated keys", entries: configuration.sortedEntries.filter { keys.contains($0.key) })])
         }
         let resolved: [ResolvedConfiguration]
@@ -365,19 +382,20 @@ public struct MigrationOperation: Sendable {
                 diagnostics.append(
                     Diagnostic(
                         at: nil,
-                        "end check: the store failed, so the migrated values were not compared; the migration itself is done (secrets written, files rewritten): check \(plan.target.name) with qsl-config resolve --environment \(plan.target.name) once the store answers",
+                        "end check (\(environment.name)): the store failed, so the migrated values were not compared; the migration itself is done (secrets written, files rewritten): check \(environment.name) with qsl-config resolve --environment \(environment.name) once the store answers",
                         rule: "migrate-end-check"))
                 return (diagnostics, 0, true)
             }
             return (failed(error.diagnostics), 0, false)
         }
         var failures: [Diagnostic] = []
+        let had = environment.name == plan.source.name ? "it had before the migration" : "\(plan.source.name) had"
         for (service, configuration) in zip(services, resolved) {
-            for (key, value) in plan.expected[service] ?? [:] where configuration.string(key).map(SecretValue.init) != value {
+            for (key, value) in expected[service] ?? [:] where configuration.string(key).map(SecretValue.init) != value {
                 failures.append(
                     Diagnostic(
                         at: configuration[key]?.origin.location,
-                        "end check: \(service) resolves '\(key)' in \(plan.target.name) to another value than \(plan.source.name) had (the values are not shown)",
+                        "end check (\(environment.name)): \(service) resolves '\(key)' in \(environment.name) to another value than \(had) (the values are not shown)",
                         rule: "migrate-end-check", keyPath: key.spelling))
             }
         }

@@ -87,6 +87,10 @@ public struct MigrationPlan: Sendable {
     public var warnings: [Diagnostic]
     /// After the rewrite, the value each service must resolve each migrated key to.
     var expected: [String: [ConfigKey: SecretValue]]
+    /// After the rewrite, the value each service must still resolve each migrated key to in the
+    /// source environment (the values it reads under a prefix of its own are left out: a
+    /// warning names them).
+    var sourceExpected: [String: [ConfigKey: SecretValue]] = [:]
     /// Where each migrated site's value goes, kept in the journal for a resumed run.
     var destinations: [CredentialSite.SiteID: [MigrationPlanner.Destination]] = [:]
 

@@ -22,9 +22,10 @@ import QSLConfigCore
 ///    reference (`${aws:secrets:./NAME}`) that each environment resolves under its own
 ///    `AWS:SecretsManagerPrefix`; a site in an environment's overlay becomes an absolute one.
 ///    Where the target reads a credential from a base file, its overlay gets the absolute
-///    reference too (the overlay is created when missing). Where the source environment then
-///    holds relative references and sets no prefix, its shared overlay gets the target's prefix,
-///    which is where its values now live.
+///    reference too (the overlay is created when missing). Where a service of the source then
+///    reads relative references and sets no prefix, the overlay it reads `AWS` from (the shared
+///    one, or its own) gets the target's prefix, which is where its values now live; one that
+///    sets a prefix of its own is warned that it reads the secrets under it.
 /// 4. **Other environments** that read a rewritten base value: with a prefix of their own they
 ///    read the secret under it (a warning names it); without one they would lose the value, which
 ///    stops the migration.
@@ -351,14 +352,41 @@ struct MigrationPlanner {
                 expected[service, default: [:]][key] = winner.value
             }
         }
-        // The source keeps resolving: relative references need a prefix, the target's.
-        let sourceNeedsPrefix = serviceIds.contains { service in
-            scan.sourcePrefix[service] == nil
-                && (scan.sourceWinner[service] ?? [:]).values.contains { scan.sites[$0].map { !$0.isOverlay && edits[$0.file] != nil } ?? false }
-        }
-        if sourceNeedsPrefix, let shared = root.catalogue.shared {
-            let overlay = PlatformRoot.join(PlatformRoot.join(root.path, shared.folder), "appsettings.\(source.hostEnvironmentName).json")
-            inserts[overlay, default: []].append(.init(path: ["AWS", "SecretsManagerPrefix"], value: target.secretsPrefix))
+        // The source keeps resolving. A value it read from a base file is now a relative
+        // reference, which it reads under its own `AWS:SecretsManagerPrefix`. Without one, it
+        // gets the target's, where the value now is, in the file it reads that key from: the
+        // shared overlay when its catalogue entry takes the shared `AWS` section, else its own
+        // overlay. With a prefix of its own (not the target's) it reads the secret under that
+        // prefix, which a warning names. The end check resolves the source too.
+        var sourceExpected: [String: [ConfigKey: SecretValue]] = [:]
+        let prefixPath = ReferenceScan.secretsPrefixKey.segments.map(String.init)
+        for service in serviceIds {
+            var readsRelative = false
+            for (key, winnerID) in (scan.sourceWinner[service] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let winner = scan.sites[winnerID], case .credential = winner.finding, let destination = primary(winnerID) else { continue }
+                if !winner.isOverlay, let prefix = scan.sourcePrefix[service], prefix != target.secretsPrefix {
+                    let name = SecretReference(secretId: "./" + relativeName(destination.name)).resolvingRelative(under: prefix).secretId
+                    warnings.append(
+                        Diagnostic(
+                            .warning, at: winner.location,
+                            "\(source.name) (\(service)) reads '\(key)' from this file under its own prefix \(prefix); after the migration it reads \(name), which \(source.name)'s store must hold",
+                            rule: "migrate-environment", keyPath: key.spelling))
+                    continue
+                }
+                readsRelative = readsRelative || !winner.isOverlay
+                sourceExpected[service, default: [:]][key] = winner.value
+            }
+            guard readsRelative, scan.sourcePrefix[service] == nil, let entry = root.catalogue.service(service) else { continue }
+            let folder: String
+            if let shared = root.catalogue.shared, entry.sharedFilter.accepts(ReferenceScan.secretsPrefixKey) {
+                folder = shared.folder
+            } else {
+                folder = entry.folder
+            }
+            let overlay = PlatformRoot.join(PlatformRoot.join(root.path, folder), "appsettings.\(source.hostEnvironmentName).json")
+            if !(inserts[overlay]?.contains { $0.path.map(ConfigKey.fold) == prefixPath.map(ConfigKey.fold) } ?? false) {
+                inserts[overlay, default: []].append(.init(path: prefixPath, value: target.secretsPrefix))
+            }
         }
 
         // 4. Other environments that read a rewritten base value.
@@ -446,7 +474,7 @@ struct MigrationPlanner {
         return MigrationPlan(
             source: source, target: target, services: serviceIds, secrets: secrets, files: files,
             accessKeys: ordered.filter { $0.finding == .awsAccessKey }, review: ordered.filter { $0.finding == .review },
-            sharedValues: sharedValues(migrated), unmigratable: unmigratable, warnings: warnings, expected: expected,
+            sharedValues: sharedValues(migrated), unmigratable: unmigratable, warnings: warnings, expected: expected, sourceExpected: sourceExpected,
             destinations: destinations.filter { id, chosen in chosen.allSatisfy { !blocked.contains($0.name) } })
     }
 
