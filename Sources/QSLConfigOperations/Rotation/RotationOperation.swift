@@ -20,7 +20,11 @@ import QSLConfigCore
 /// environment's `intervalDays` for its kind has passed, overdue once `windowHours` more have.
 /// The version's creation date is the record: `LastRotatedDate` does not move for rotations made
 /// outside Lambda. A rotation that stopped part-way (an `AWSPENDING` label, or an IAM key's
-/// `qsl:rotation-snapshot` tag not yet emptied) is due whatever the schedule says. A kind whose policy says `"enabled": false` is not rotated.
+/// `qsl:rotation-snapshot` tag not yet emptied) is due whatever the schedule says. A kind whose
+/// policy says `"enabled": false` is not rotated. A secret rolled back (its `qsl:rotation-hold`
+/// tag, written by ``SecretRollback``) is held: `--due` skips it, `--check` lists it as the
+/// schedule has it with the hold named, and a run that rotates it by name or without `--due`
+/// lifts the hold once it has rotated.
 ///
 /// **Fleet.** Up to `concurrency` secrets rotate at once; one that fails leaves the others done
 /// and is listed in the report.
@@ -108,7 +112,11 @@ public struct RotationOperation: Sendable {
                 entry.message = "a third-party key: rotate it at its provider, then qsl-config secret put \(description.name)"
             } else if request.mode == .check {
                 entry.status = due ? (overdue ? .overdue : .due) : (interrupted ? .due : .notDue)
-                if interrupted { entry.message = "a rotation was interrupted; the next rotate (--due included) finishes it" }
+                if interrupted {
+                    entry.message = "a rotation was interrupted; the next rotate (--due included) finishes it"
+                } else if let hold = SecretRollback.hold(in: description.tags) {
+                    entry.message = Self.heldMessage(hold, name: description.name)
+                }
             } else if request.mode == .finalize {
                 entry.status = .notDue
                 if kind == "iam-access-key" { targets.append((entries.count, RotationTarget(name: description.name, kind: kind, tags: description.tags, policy: policy, currentVersionId: currentVersion))) }
@@ -117,6 +125,9 @@ public struct RotationOperation: Sendable {
                 entry.message = "rotation of \(kind) secrets at the resource is not in this version; nothing was changed"
             } else if request.onlyDue && !due && !interrupted {
                 entry.status = .notDue
+            } else if request.onlyDue && !interrupted, let hold = SecretRollback.hold(in: description.tags) {
+                entry.status = .held
+                entry.message = Self.heldMessage(hold, name: description.name)
             } else if request.dryRun {
                 entry.status = .wouldRotate
             } else {
@@ -162,6 +173,15 @@ public struct RotationOperation: Sendable {
                         entry.status = outcome.status
                         entry.newVersionId = outcome.newVersionId
                         entry.message = outcome.message
+                        if [.rotated, .resumed].contains(outcome.status), SecretRollback.hold(in: target.tags) != nil {
+                            do throws(StoreError) {
+                                try await store.tagSecret(target.name, tags: [SecretRollback.holdTag: ""])
+                            } catch let failure {
+                                let note = "the hold from its rollback could not be lifted (\(failure.message)), so the schedule still skips it"
+                                entry.message = outcome.message.map { "\($0); \(note)" } ?? note
+                                entry.isStoreFailure = failure.isStoreFailure
+                            }
+                        }
                     } catch {
                         entry.status = error.isTestFailure ? .testFailed : .failed
                         entry.message = "\(error.step.rawValue) failed: \(error.message)"
@@ -176,6 +196,11 @@ public struct RotationOperation: Sendable {
         }
         for (index, entry) in results { entries[index] = entry }
         return RotationReport(environment: definition.name, mode: request.mode, dryRun: request.dryRun, entries: entries)
+    }
+
+    /// What a held secret's entry says: since when, and how to lift the hold.
+    static func heldMessage(_ hold: String, name: String) -> String {
+        "held since it was \(hold): the schedule (--due) skips it; qsl-config rotate --secret \(name) rotates it and lifts the hold"
     }
 
     /// A kind's strategy, and what `--finalize` does for it (with `dryRun`: says what it would

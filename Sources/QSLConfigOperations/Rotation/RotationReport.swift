@@ -19,6 +19,8 @@ public struct RotationReport: Sendable {
             case wouldRotate = "would-rotate"
             /// Not due (with `--due` or `--check`).
             case notDue = "not-due"
+            /// Due, but held since a rollback (`--due` skips it until it is rotated by name).
+            case held
             /// Due (`--check`), or overdue.
             case due
             case overdue
@@ -82,7 +84,7 @@ public struct RotationReport: Sendable {
         }
         if !rows.isEmpty { out += MigrationReport.table(header: ["status", "secret", "kind", "current since", "due", "note"], rows: rows) }
         var parts: [String] = []
-        for status in [Entry.Status.rotated, .resumed, .wouldRotate, .due, .overdue, .notDue, .external, .disabled, .unsupported, .superseded, .testFailed, .failed, .finalized, .wouldFinalize] {
+        for status in [Entry.Status.rotated, .resumed, .wouldRotate, .due, .overdue, .notDue, .held, .external, .disabled, .unsupported, .superseded, .testFailed, .failed, .finalized, .wouldFinalize] {
             let n = count(status)
             if n > 0 { parts.append("\(n) \(status.rawValue)") }
         }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import QSLConfig
 import QSLConfigCore
 
@@ -10,8 +15,25 @@ import QSLConfigCore
 /// An `AWSPENDING` label is withdrawn before the move, wherever it is: on the version rolled back
 /// from (a rotation stopped before its last call) or on a staged version (a rotation whose test
 /// failed), the next `rotate` would resume it and promote the value the rollback left.
+///
+/// After the move the secret is *held*: its `qsl:rotation-hold` tag says when and from which
+/// version it was rolled back. The schedule (`rotate --due`) skips a held secret, which would
+/// otherwise be due at once (its `AWSCURRENT` version is the old one again) and rotated away
+/// from the value the rollback put back the next night; `rotate --check` still lists it when
+/// due. Rotating it by name (`rotate --secret NAME`) lifts the hold.
 struct SecretRollback: Sendable {
     let store: any SecretStore
+    /// The clock the hold is stamped with.
+    var now: @Sendable () -> Date = { Date() }
+
+    /// The tag that holds a rolled-back secret back from the schedule; empty when lifted.
+    static let holdTag = "qsl:rotation-hold"
+
+    /// The hold `tags` record, if any.
+    static func hold(in tags: [String: String]) -> String? {
+        guard let value = tags[holdTag], !value.isEmpty else { return nil }
+        return value
+    }
 
     struct Outcome: Sendable {
         var from: String
@@ -65,6 +87,15 @@ struct SecretRollback: Sendable {
             throw RotationError(secret: name, step: .rollback, store: error)
         }
         if let hooks, let values { try await hooks.after(values.previous, values.current) }
+        let stamp = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down)).formatted(RotationReport.dateFormat)
+        do {
+            try await store.tagSecret(name, tags: [Self.holdTag: "rolled back \(stamp) from version \(current.versionId)"])
+        } catch {
+            throw RotationError(
+                secret: name, step: .rollback,
+                "rolled back to version \(previous.versionId), but the \(Self.holdTag) tag that keeps the schedule from rotating it again could not be written (\(error.message)); until it is, rotate --due may rotate it away from this version",
+                isStoreFailure: error.isStoreFailure)
+        }
         return Outcome(from: current.versionId, to: previous.versionId, withdrawnPending: pending?.versionId)
     }
 }

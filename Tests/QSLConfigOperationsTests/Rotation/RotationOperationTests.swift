@@ -317,6 +317,34 @@ struct RotationOperationTests {
         #expect(try await f.versions("qsl/prod/jwt").count == 2, "rollback creates no version")
     }
 
+    @Test("a rolled-back secret is held: --due skips it though due, --check lists it with the hold named, and rotating it by name lifts the hold")
+    func rollbackHoldsTheSchedule() async throws {
+        let f = try Fixture(interval: 30)
+        let rotated = try await f.createdAndRotated("qsl/prod/jwt")
+        let outcome = try await SecretRollback(store: f.store).run("qsl/prod/jwt")
+        let hold = try #require(try await f.store.describeSecret("qsl/prod/jwt").tags[SecretRollback.holdTag])
+        #expect(hold.hasPrefix("rolled back ") && hold.hasSuffix("from version \(outcome.from)"), "\(hold)")
+
+        // The next scheduled run, past the interval: v1 is AWSCURRENT again and due, but held.
+        let later = Date().addingTimeInterval(31 * 86_400)
+        let scheduled = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.now = later })
+        #expect(scheduled.exitStatus == 0 && scheduled.entries.map(\.status) == [.held], "\(scheduled.text())")
+        #expect(scheduled.entries.first?.message?.contains("rotate --secret qsl/prod/jwt") == true)
+        #expect(try await f.value("qsl/prod/jwt") == "v1", "the schedule left the rolled-back value")
+        let check = try await RotationOperation().run(f.request { $0.mode = .check; $0.now = later })
+        #expect(check.exitStatus == 1 && check.entries.map(\.status) == [.overdue])
+        #expect(check.entries.first?.message?.contains("held since it was rolled back") == true, "\(check.text())")
+
+        // Rotated by name: a new value, and the hold is lifted, so the schedule takes it again.
+        let named = try await RotationOperation().run(f.request { $0.secrets = ["qsl/prod/jwt"] })
+        #expect(named.entries.map(\.status) == [.rotated], "\(named.text())")
+        let now = try await f.value("qsl/prod/jwt")
+        #expect(now != "v1" && now != rotated)
+        #expect(try await f.store.describeSecret("qsl/prod/jwt").tags[SecretRollback.holdTag] == "")
+        let afterwards = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.now = later.addingTimeInterval(31 * 86_400) })
+        #expect(afterwards.entries.map(\.status) == [.rotated], "\(afterwards.text())")
+    }
+
     @Test("rollback withdraws AWSPENDING: a rotation stopped before its last call, or one whose test failed, is not resumed over the rollback")
     func rollbackWithdrawsPending() async throws {
         let f = try Fixture()
