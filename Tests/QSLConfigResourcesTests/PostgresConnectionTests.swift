@@ -87,6 +87,17 @@ struct PostgresServerTests {
         await connection.close()
     }
 
+    @Test("a port written in Host connects with no Port key, and a second server is tried when the first refuses")
+    func portInHost() async throws {
+        let quoted = NpgsqlConnectionString.encode(server.adminPassword)
+        let common = "Database=\(server.database);Username=\(server.adminUser);Password=\(quoted);SSL Mode=VerifyFull;Root Certificate=\(server.rootCertificate);Timeout=5"
+        for host in ["\(server.host):\(server.port)", "127.0.0.1:1,\(server.host):\(server.port)"] {
+            let connection = try await PostgresConnection.connect("Host=\(host);\(common)")
+            #expect(try await connection.query("SELECT 1") == [["1"]], "\(host)")
+            await connection.close()
+        }
+    }
+
     @Test("VerifyFull without the CA fails the TLS check")
     func verifyFullWithoutRoot() async throws {
         let text = "Host=\(server.host);Port=\(server.port);Username=\(server.adminUser);Password=\(server.adminPassword);SSL Mode=VerifyFull;Root Certificate=/nonexistent/ca.pem"
@@ -216,6 +227,31 @@ struct PostgresConnectionOfflineTests {
         #expect(defaults["sslmode"] == "prefer")
         #expect(throws: PostgresError.self) {
             try PostgresConnection.parameters(for: NpgsqlConnectionString("Host=db;SSL Mode=VerifyFull;Trust Server Certificate=true"))
+        }
+    }
+
+    @Test("Host may name its servers' ports, as Npgsql reads it: libpq gets one host list and one port per host")
+    func hostWithPorts() throws {
+        func mapped(_ text: String) throws -> [String: String] {
+            Dictionary(uniqueKeysWithValues: try PostgresConnection.parameters(for: NpgsqlConnectionString(text)))
+        }
+        let pair = try mapped("Host=db1:5433,db2;Port=6000")
+        #expect(pair["host"] == "db1,db2" && pair["port"] == "5433,6000")
+        let bare = try mapped("Host=db1:5433,db2")
+        #expect(bare["host"] == "db1,db2" && bare["port"] == "5433,5432")
+        let single = try mapped("Host=db.internal:6432")
+        #expect(single["host"] == "db.internal" && single["port"] == "6432")
+        let bracketed = try mapped("Host=[::1]:5433")
+        #expect(bracketed["host"] == "::1" && bracketed["port"] == "5433")
+        let address = try mapped("Host=fe80::1;Port=7000")
+        #expect(address["host"] == "fe80::1" && address["port"] == "7000")
+        let socket = try mapped("Host=/var/run/postgresql")
+        #expect(socket["host"] == "/var/run/postgresql" && socket["port"] == nil)
+        let plain = try mapped("Host=db;Port=6432")
+        #expect(plain["host"] == "db" && plain["port"] == "6432")
+        #expect(PostgresConnection.endpoint(of: try NpgsqlConnectionString("Host=db1:5433,[::1];Port=6000")) == "db1:5433,[::1]:6000")
+        for bad in ["Host=db:http", "Host=db:0", "Host=db1,,db2", "Host=[::1", "Host=[::1]x", "Host=:5432"] {
+            #expect(throws: PostgresError.self, "\(bad)") { try PostgresConnection.parameters(for: NpgsqlConnectionString(bad)) }
         }
     }
 

@@ -212,7 +212,7 @@ struct PostgresStrategy: RotationStrategy {
         // keeps working until the next rotation gives it a new password.
     }
 
-    static func endpoint(_ string: NpgsqlConnectionString) -> String { "\(string.host ?? "?"):\(((try? string.port) ?? nil) ?? 5432)" }
+    static func endpoint(_ string: NpgsqlConnectionString) -> String { PostgresConnection.endpoint(of: string) }
 
     func text(_ name: String, stage: String) async throws(RotationError) -> String {
         try await store.rotationText(SecretVersionSelector(secretId: name, versionStage: stage), step: .set)

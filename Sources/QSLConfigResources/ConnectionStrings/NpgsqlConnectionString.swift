@@ -133,6 +133,57 @@ public struct NpgsqlConnectionString: Sendable, Equatable, CustomStringConvertib
         get throws(ValueError) { try integer(.port, in: 1...65535) }
     }
 
+    /// One server of `Host`: a name, an address or a socket folder, and its own port if the
+    /// host names one.
+    public struct Server: Sendable, Equatable {
+        public var host: String
+        public var port: Int?
+    }
+
+    /// The servers `Host` names, as Npgsql reads it: comma-separated, each optionally with its
+    /// port (`db1:5433,db2`, `[::1]:5433`). A host with one `:` ends in its port; an IPv6
+    /// address is written in brackets to carry one (the brackets are dropped here, as libpq
+    /// wants the bare address), and one with several colons and no brackets is an address with
+    /// no port. A host that starts with `/` is a socket folder, never split. Empty when there is
+    /// no `Host`.
+    public var servers: [Server] {
+        get throws(ValueError) {
+            guard let pair = pairs.last(where: { $0.keyword == .host }) else { return [] }
+            var servers: [Server] = []
+            for part in pair.value.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = String(String(part).trimmingSpaces)
+                guard !text.isEmpty else { throw ValueError(key: pair.key, value: pair.value) }
+                if text.hasPrefix("/") {
+                    servers.append(Server(host: text))
+                    continue
+                }
+                if text.hasPrefix("[") {
+                    // `[address]` or `[address]:port`.
+                    guard let close = text.firstIndex(of: "]"), close > text.index(after: text.startIndex) else { throw ValueError(key: pair.key, value: pair.value) }
+                    let address = String(text[text.index(after: text.startIndex)..<close])
+                    let rest = text[text.index(after: close)...]
+                    if rest.isEmpty {
+                        servers.append(Server(host: address))
+                    } else {
+                        guard rest.first == ":", let port = Int(String(rest.dropFirst())), (1...65535).contains(port) else { throw ValueError(key: pair.key, value: pair.value) }
+                        servers.append(Server(host: address, port: port))
+                    }
+                    continue
+                }
+                let colons = text.count(where: { $0 == ":" })
+                if colons == 1, let colon = text.firstIndex(of: ":") {
+                    guard colon != text.startIndex, let port = Int(String(text[text.index(after: colon)...])), (1...65535).contains(port) else {
+                        throw ValueError(key: pair.key, value: pair.value)
+                    }
+                    servers.append(Server(host: String(text[..<colon]), port: port))
+                } else {
+                    servers.append(Server(host: text))
+                }
+            }
+            return servers
+        }
+    }
+
     /// `Timeout`, in seconds (0 is "wait forever" to Npgsql and libpq alike).
     public var timeout: Int? {
         get throws(ValueError) { try integer(.timeout, in: 0...86400) }

@@ -97,10 +97,12 @@ public final class PostgresConnection: @unchecked Sendable {
         let mode: NpgsqlConnectionString.SSLMode
         let timeout: Int
         let port: Int?
+        let servers: [NpgsqlConnectionString.Server]
         do {
             mode = try connectionString.sslMode ?? .prefer
             timeout = try connectionString.timeout ?? defaultConnectTimeout
             port = try connectionString.port
+            servers = try connectionString.servers
             if try connectionString.trustServerCertificate == true, mode == .verifyCA || mode == .verifyFull {
                 throw configuration("Trust Server Certificate=true contradicts SSL Mode=\(mode.rawValue)")
             }
@@ -109,8 +111,17 @@ public final class PostgresConnection: @unchecked Sendable {
             throw configuration(error.description)
         }
         var parameters: [(String, String)] = []
-        if let host = connectionString.host { parameters.append(("host", host)) }
-        if let port { parameters.append(("port", String(port))) }
+        if !servers.isEmpty {
+            // libpq takes the hosts and, when any names its own, one port per host.
+            parameters.append(("host", servers.map(\.host).joined(separator: ",")))
+            if servers.contains(where: { $0.port != nil }) {
+                parameters.append(("port", servers.map { String($0.port ?? port ?? defaultPort) }.joined(separator: ",")))
+            } else if let port {
+                parameters.append(("port", String(port)))
+            }
+        } else if let port {
+            parameters.append(("port", String(port)))
+        }
         if let database = connectionString.database { parameters.append(("dbname", database)) }
         if !user.isEmpty { parameters.append(("user", user)) }
         if let password = connectionString.password { parameters.append(("password", password)) }
@@ -122,9 +133,19 @@ public final class PostgresConnection: @unchecked Sendable {
         return parameters
     }
 
-    static func endpoint(of connectionString: NpgsqlConnectionString) -> String {
-        let port: Int? = (try? connectionString.port) ?? nil
-        return "\(connectionString.host ?? "localhost"):\(port.map { String($0) } ?? "5432")"
+    /// PostgreSQL's port when neither `Port` nor the host names one.
+    static let defaultPort = 5432
+
+    /// `host:port` of each server the connection string names (`localhost:5432` when it names
+    /// none), for messages; the `Host` text as written when it cannot be read.
+    public static func endpoint(of connectionString: NpgsqlConnectionString) -> String {
+        let port = ((try? connectionString.port) ?? nil) ?? defaultPort
+        guard let servers = try? connectionString.servers else { return connectionString.host ?? "localhost:\(port)" }
+        guard !servers.isEmpty else { return "localhost:\(port)" }
+        return servers.map { server in
+            let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+            return "\(host):\(server.port ?? port)"
+        }.joined(separator: ",")
     }
 
     /// Connects with `PQconnectStartParams` (no `dbname` expansion) on a queue of its own, within
