@@ -88,9 +88,13 @@ struct ExecCommand: AsyncParsableCommand {
         for value in resolved.values {
             if case .environment(let source) = value.origin.source, !rewritten.contains(source) { continue }
             let name = EnvironmentName.variable(for: value.key)
-            // The child would read `A=B=v` as the variable `A`.
-            guard !name.contains("=") else {
-                throw fail([Diagnostic(at: value.origin.location, "'\(value.key)' becomes the variable name '\(name)', which an environment cannot carry (no '=')", rule: "variable-name")], status: ExitStatus.badInput)
+            if let reason = EnvironmentName.unusableReason(name, in: .process) {
+                throw fail(
+                    [
+                        Diagnostic(
+                            at: value.origin.location, "'\(value.key)' becomes the variable name '\(name)', which an environment cannot carry (\(reason))", rule: "variable-name",
+                            keyPath: value.key.spelling)
+                    ], status: ExitStatus.badInput)
             }
             settings.append((name, value.unsafeRevealedValue ?? ""))
         }

@@ -209,13 +209,16 @@ struct SecretAndExecCommandTests {
         #expect(raw.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ff fe", "\(raw.stdout)")
     }
 
-    @Test("exec refuses a key that becomes a variable name holding '=', which the command would read as another variable")
-    func execRefusesNamesWithEquals() throws {
+    @Test(
+        "exec refuses a key that becomes a variable name no environment carries: one holding '=' (read as another variable), an empty one, one holding a NUL",
+        arguments: [(#"{"A=B": "v"}"#, "'A=B' becomes the variable name 'A=B'", "it holds '='"), (#"{"": "v"}"#, "variable name ''", "it is empty"), (#"{"A\u0000B": "v"}"#, "variable name", "it holds a NUL")])
+    func execRefusesUnusableNames(_ json: String, _ named: String, _ reason: String) throws {
         let w = try workspace()
-        try Data(#"{"A=B": "v"}"#.utf8).write(to: w.service.appendingPathComponent("appsettings.json"))
+        try Data(json.utf8).write(to: w.service.appendingPathComponent("appsettings.json"))
         let result = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "/usr/bin/env"])
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
-        #expect(result.stderr.contains("'A=B' becomes the variable name 'A=B'"), "\(result.stderr)")
+        #expect(result.stderr.contains(named) && result.stderr.contains("(\(reason))"), "\(result.stderr)")
+        #expect(!result.stdout.contains("=v"), "the command did not run")
     }
 
     @Test("secret put never ignores an option: --stage needs an existing secret, --description a new one")

@@ -76,6 +76,30 @@ public enum EnvironmentName {
         key.spelling.replacing(":", with: "__")
     }
 
+    /// Where variables go, which decides the names they can have.
+    public enum Carrier: Sendable {
+        /// A process's environment (`execve`, a container definition's `environment`): each
+        /// variable is one `NAME=VALUE` C string.
+        case process
+        /// A `docker run --env-file` line, which docker also splits at whitespace and skips when
+        /// it starts with `#`.
+        case envFile
+    }
+
+    /// Why `carrier` cannot carry a variable named `name`, or `nil` when it can. No environment
+    /// carries an empty name, an `=` (the reader splits `A=B=v` at the first one, into the
+    /// variable `A`) or a NUL (it ends the C string); an env file neither whitespace nor a
+    /// leading `#`. The one rule `exec`, `bundle --format ecs` and `--format dotenv` apply.
+    public static func unusableReason(_ name: String, in carrier: Carrier) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if name.utf8.contains(UInt8(ascii: "=")) { return "it holds '='" }
+        if name.utf8.contains(0) { return "it holds a NUL" }
+        guard carrier == .envFile else { return nil }
+        if name.hasPrefix("#") { return "it starts with '#'" }
+        if name.contains(where: \.isWhitespace) { return "it holds whitespace" }
+        return nil
+    }
+
     /// Line breaks written as `\n` so one value stays on one line.
     static func escapeLineBreaks(_ value: String) -> String {
         guard value.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }

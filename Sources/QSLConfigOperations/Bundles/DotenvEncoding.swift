@@ -5,8 +5,8 @@ import QSLConfigCore
 /// `#` comment line. Docker takes everything after the first `=` literally to the end of the
 /// line — it strips no quotes and expands nothing — so values are written exactly as resolved,
 /// never quoted or escaped. What docker cannot read back is reported instead of written:
-/// a value holding a line break or NUL, a line of 64 KiB or more, a name that is empty, holds whitespace or `=`, or
-/// starts with `#`, and two keys that become the same name, ignoring case (as ASP.NET reads them).
+/// a value holding a line break or NUL, a line of 64 KiB or more, a name an env file cannot carry
+/// (``EnvironmentName/unusableReason(_:in:)``), and two keys that become the same name, ignoring case (as ASP.NET reads them).
 ///
 /// (Compose's `env_file` parses quotes and `$` differently; use it with `format: raw`.)
 enum DotenvEncoding {
@@ -23,8 +23,8 @@ enum DotenvEncoding {
             func problem(_ message: String) {
                 problems.append(Diagnostic(at: value.origin.location, "\(service): \(message)", rule: "dotenv", keyPath: value.key.spelling))
             }
-            if name.isEmpty || name.hasPrefix("#") || name.contains(where: { $0.isWhitespace || $0 == "=" }) {
-                problem("'\(value.key)' becomes the variable name '\(name)', which docker --env-file cannot carry (no whitespace, '=' or leading '#')")
+            if let reason = EnvironmentName.unusableReason(name, in: .envFile) {
+                problem("'\(value.key)' becomes the variable name '\(name)', which docker --env-file cannot carry (\(reason))")
             } else if let other = seen.updateValue(value.key, forKey: ConfigKey.fold(name)) {
                 problem("'\(other)' and '\(value.key)' both become the variable \(name) (ASP.NET reads variable names ignoring case)")
             } else if text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {

@@ -92,11 +92,10 @@ enum ECSBundle {
 
         for entry in configuration.sortedEntries {
             let name = EnvironmentName.variable(for: entry.key)
-            // `docker run --env` splits at the first `=`; a NUL ends the variable.
-            if name.isEmpty || name.contains("=") || name.unicodeScalars.contains("\0") {
+            if let reason = EnvironmentName.unusableReason(name, in: .process) {
                 problems.append(
                     Diagnostic(
-                        at: entry.origin.location, "\(service.id): '\(entry.key)' becomes the variable name '\(name)', which a container's environment cannot carry (no '=' or NUL)",
+                        at: entry.origin.location, "\(service.id): '\(entry.key)' becomes the variable name '\(name)', which a container's environment cannot carry (\(reason))",
                         rule: "variable-name", keyPath: entry.key.spelling))
                 continue
             }
