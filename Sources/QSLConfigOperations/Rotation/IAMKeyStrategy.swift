@@ -87,6 +87,8 @@ struct IAMKeyStrategy: RotationStrategy {
         return SortedJSON.compact(object)
     }
 
+    var newValueRecordsKind: Bool { true }
+
     func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
 
     func test(pending: String, target: RotationTarget) async throws(RotationError) {

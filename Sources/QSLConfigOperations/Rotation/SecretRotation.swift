@@ -46,10 +46,15 @@ protocol RotationStrategy: Sendable {
     /// own, so that a version withdrawn after it would leave that value live and recorded nowhere
     /// labelled (a PostgreSQL or Redis password). An IAM key is not: the next create finds it.
     var setLeavesValueAtResource: Bool { get }
+    /// Whether ``newValue(current:target:)`` itself tags `qsl:kind` when the target records its
+    /// kind (an IAM key tags it with its key snapshot, before the key exists), so the generic
+    /// step does not tag it again; a resumed run, which makes no new value, still does.
+    var newValueRecordsKind: Bool { get }
 }
 
 extension RotationStrategy {
     var setLeavesValueAtResource: Bool { false }
+    var newValueRecordsKind: Bool { false }
 }
 
 /// The four steps of Secrets Manager's rotation protocol for one secret, run from the CLI and
@@ -153,7 +158,7 @@ struct SecretRotation: Sendable {
             afterStep?("create: pending staged")
         }
 
-        if target.recordsKind {
+        if target.recordsKind, resumed || !strategy.newValueRecordsKind {
             step("record the kind: tag qsl:kind=\(target.kind)")
             try await storeCall(.set) { () async throws(StoreError) in try await store.tagSecret(name, tags: ["qsl:kind": target.kind]) }
         }

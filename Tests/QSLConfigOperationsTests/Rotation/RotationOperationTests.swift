@@ -229,6 +229,39 @@ struct RotationOperationTests {
         #expect(try await f.versions("qsl/prod/plain").count == 1)
     }
 
+    /// A strategy that, like the IAM one, tags the kind itself while making the new value.
+    struct TagsKindItself: RotationStrategy {
+        let store: any SecretStore
+        var newValueRecordsKind: Bool { true }
+        func newValue(current: String, target: RotationTarget) async throws(RotationError) -> String {
+            do { try await store.tagSecret(target.name, tags: ["qsl:kind": target.kind]) } catch { throw RotationError(secret: target.name, step: .create, store: error) }
+            return current + "-next"
+        }
+        func set(pending: String, current: String, target: RotationTarget) async throws(RotationError) {}
+        func test(pending: String, target: RotationTarget) async throws(RotationError) {}
+        func retire(old: String, new: String, target: RotationTarget) async throws(RotationError) {}
+    }
+
+    @Test("a strategy that tags the kind with its new value is not tagged again by the generic step; a resumed run, which makes no value, still tags it")
+    func kindTaggedOnce() async throws {
+        let f = try Fixture()
+        _ = try await f.store.createSecret(CreateSecretRequest(name: "qsl/prod/key", value: .string(SecretValue("v1")), clientRequestToken: UUID().uuidString))
+        let counting = CountingSecretStore(f.store)
+        let target = RotationTarget(name: "qsl/prod/key", kind: "iam-access-key", tags: [:], recordsKind: true)
+        let fresh = try await SecretRotation(store: counting, strategy: TagsKindItself(store: counting), afterStep: nil, progress: nil).run(target)
+        #expect(fresh.status == .rotated)
+        #expect(counting.calls["tagSecret"] == 1, "\(counting.calls)")
+
+        _ = try await f.store.createSecret(CreateSecretRequest(name: "qsl/prod/staged", value: .string(SecretValue("v1")), clientRequestToken: UUID().uuidString))
+        _ = try await f.store.putSecretValue("qsl/prod/staged", value: .string(SecretValue("v2")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
+        let resumedStore = CountingSecretStore(f.store)
+        let resumed = try await SecretRotation(store: resumedStore, strategy: TagsKindItself(store: resumedStore), afterStep: nil, progress: nil)
+            .run(RotationTarget(name: "qsl/prod/staged", kind: "iam-access-key", tags: [:], recordsKind: true))
+        #expect(resumed.status == .resumed)
+        #expect(resumedStore.calls["tagSecret"] == 1, "\(resumedStore.calls)")
+        #expect(try await f.store.describeSecret("qsl/prod/staged").tags["qsl:kind"] == "iam-access-key")
+    }
+
     @Test("two rotations of one secret at once end with exactly one new AWSCURRENT and no stray label")
     func concurrent() async throws {
         let f = try Fixture()
