@@ -67,7 +67,16 @@ public struct ReferenceResolver: Sendable {
     /// Resolves several configurations in one pass (the bundles of many services): a secret
     /// shared by all of them is fetched once.
     public func resolveAll(_ configurations: [LayeredConfiguration]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
-        let scans = configurations.map { ReferenceScan($0, marked: secretKeys) }
+        try await resolveAll(configurations, scans: configurations.map { ReferenceScan($0, marked: secretKeys) })
+    }
+
+    /// ``resolveAll(_:)`` with the configurations already scanned, one ``ReferenceScan`` each,
+    /// in order, made with ``secretKeys`` marked (a caller that needed the scans first, for its
+    /// own figures, does not scan twice).
+    public func resolveAll(
+        _ configurations: [LayeredConfiguration], scans: [ReferenceScan]
+    ) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
+        precondition(scans.count == configurations.count, "one scan per configuration")
         var problems = scans.flatMap(\.diagnostics)
         if !problems.isEmpty { throw ResolutionError(problems) }
 

@@ -142,7 +142,7 @@ public struct BundleOperation: Sendable {
             }
         } else {
             let resolver = ReferenceResolver(store: store, environmentVariables: environmentVariables, secretKeys: secureKeys)
-            let (resolved, resolution) = try await resolver.resolveAll(layered)
+            let (resolved, resolution) = try await resolver.resolveAll(layered, scans: scans)
             statistics.resolution = resolution
             for (id, configuration) in zip(ids, resolved) {
                 do {
