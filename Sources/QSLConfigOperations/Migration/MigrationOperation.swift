@@ -163,10 +163,12 @@ public struct MigrationOperation: Sendable {
                         mode = Int(permissions)
                     }
                 } else {
-                    let document = try JSONDocument(contentsOfFile: file.path)
-                    guard MigrationJournal.digest(document.bytes) == file.planned else { throw Self.changed(file.path, written: index) }
-                    before = document.bytes
-                    after = try document.applying(file.edits)
+                    // The bytes the plan read, else nothing is written: the edits were applied
+                    // to those bytes, and tried, when the plan was made.
+                    let bytes = try FileBytes.read(file.path, maxBytes: ReaderLimits.defaultMaxBytes)
+                    guard MigrationJournal.digest(bytes) == file.planned, let rewritten = file.rewritten else { throw Self.changed(file.path, written: index) }
+                    before = bytes
+                    after = rewritten
                     if let permissions = FileBytes.permissions(of: file.path) { mode = Int(permissions) }
                 }
                 var entry = MigrationJournal.File(

@@ -53,6 +53,10 @@ public struct MigrationPlan: Sendable {
         var edits: [JSONEdit]
         /// For a file that does not exist yet (a target overlay): its text.
         var newText: String?
+        /// For a file that exists: its bytes with the edits applied, as the planner tried them
+        /// (``MigrationPlanner/rewritten(_:edits:adding:)``); `nil` when they do not apply, which
+        /// stops the plan.
+        var rewritten: [UInt8]?
         /// `sha256:` of the bytes the edits were planned against (`nil` for a new file, which
         /// must still not exist): a file that changed since is not rewritten.
         var planned: String?

@@ -447,12 +447,17 @@ struct MigrationPlanner {
             // The edits are applied here, in memory, before anything is written: edits that meet,
             // or a new member the file would not read (put inside a comment), stop the plan with
             // the file named instead of stopping a run halfway, its secrets already written.
-            if !addingFailed, let document = document(path), let problem = Self.editProblem(document, edits: fileEdits, adding: inserts[path] ?? []) {
-                unmigratable.append(problem)
+            var after: [UInt8]?
+            if !addingFailed, newText == nil, let document = document(path) {
+                switch Self.rewritten(document, edits: fileEdits, adding: inserts[path] ?? []) {
+                case .success(let bytes): after = bytes
+                case .failure(let problem): unmigratable.append(problem)
+                }
             }
             files.append(
                 MigrationPlan.File(
-                    path: path, edits: fileEdits, newText: newText, planned: newText == nil ? documents[path].map { MigrationJournal.digest($0.bytes) } : nil,
+                    path: path, edits: fileEdits, newText: newText, rewritten: after,
+                    planned: newText == nil ? documents[path].map { MigrationJournal.digest($0.bytes) } : nil,
                     replaced: replaced[path] ?? [], added: added, removed: removed[path] ?? []))
         }
         // A file is rewritten where it lies, through a symbolic link, so two paths that are one
@@ -623,25 +628,28 @@ extension MigrationPlanner {
     /// Why `edits` cannot be applied to `document` as planned, or `nil`: they meet or fall
     /// outside it, the result does not parse, or a member of `adding` does not read back with its
     /// value (text that lands inside a comment, say).
-    static func editProblem(_ document: JSONDocument, edits: [JSONEdit], adding: [JSONDocument.NewMember]) -> Diagnostic? {
+    static func rewritten(_ document: JSONDocument, edits: [JSONEdit], adding: [JSONDocument.NewMember]) -> Result<[UInt8], Diagnostic> {
         let at = SourceLocation(file: document.file, line: 1, column: 1, offset: 0)
+        let after: [UInt8]
         let layer: ConfigurationLayer
         do {
-            let after = try document.applying(edits)
+            after = try document.applying(edits)
             layer = try ConfigurationLayer.json(try JSONDocument(parsing: after, file: document.file))
         } catch {
-            return Diagnostic(
-                at: at, "the planned rewrite of this file does not apply (\(error.message)); edit the file by hand around the keys named above, then migrate again",
-                rule: "migrate-file")
+            return .failure(
+                Diagnostic(
+                    at: at, "the planned rewrite of this file does not apply (\(error.message)); edit the file by hand around the keys named above, then migrate again",
+                    rule: "migrate-file"))
         }
         for member in adding {
             let key = ConfigKey(member.path.joined(separator: ":"))
             guard (layer[key]?.value ?? nil) == member.value else {
-                return Diagnostic(
-                    at: at, "'\(key)' would be added to this file, but the file would not read it back (a comment around where it goes?); add it by hand, then migrate again",
-                    rule: "migrate-file", keyPath: key.spelling)
+                return .failure(
+                    Diagnostic(
+                        at: at, "'\(key)' would be added to this file, but the file would not read it back (a comment around where it goes?); add it by hand, then migrate again",
+                        rule: "migrate-file", keyPath: key.spelling))
             }
         }
-        return nil
+        return .success(after)
     }
 }
