@@ -56,13 +56,15 @@ public struct BundleOperation: Sendable {
         public var secretListings = 0
         /// `ecs`: `DescribeSecret` calls for referenced secrets outside the listing.
         public var secretDescribes = 0
+        /// `ecs`: `GetParameters` calls without decryption that check the referenced parameters exist.
+        public var parameterChecks = 0
         /// Distinct secrets and parameters referenced by all bundles together.
         public var uniqueSecrets = 0
         public var uniqueParameters = 0
 
         /// Store requests of the run, counting each prefix load and listing as one.
         public var storeCalls: Int {
-            resolution.secretCalls + resolution.parameterCalls + prefixLoads + secretListings + secretDescribes
+            resolution.secretCalls + resolution.parameterCalls + prefixLoads + secretListings + secretDescribes + parameterChecks
         }
     }
 
@@ -131,11 +133,12 @@ public struct BundleOperation: Sendable {
         var warnings: [Diagnostic] = []
         if format == .ecs {
             let arns = try await secretARNs(for: scans, statistics: &statistics)
+            let missingParameters = try await missingParameters(for: scans, statistics: &statistics)
             for (index, id) in ids.enumerated() {
                 do {
                     files += try ECSBundle.files(
                         service: root.service(id), configuration: layered[index], scan: scans[index], environment: environment, arns: arns,
-                        environmentVariables: environmentVariables, warnings: &warnings)
+                        missingParameters: missingParameters, environmentVariables: environmentVariables, warnings: &warnings)
                 } catch {
                     problems += error.diagnostics
                 }
@@ -174,6 +177,27 @@ public struct BundleOperation: Sendable {
     /// The full ARN of every secret the configurations reference, from metadata only: one
     /// listing of the environment's prefix, then a `DescribeSecret` for each secret outside it.
     /// A referenced secret that does not exist is left out and reported by ``ECSBundle``.
+    /// The referenced parameters that do not exist, asked in batches without decryption (the
+    /// bundling machine needs no `kms:Decrypt`, and no value is read): a task whose `valueFrom`
+    /// names a missing parameter would fail at its start instead.
+    func missingParameters(for scans: [ReferenceScan], statistics: inout Statistics) async throws(ResolutionError) -> Set<ParameterReference> {
+        var references: [ParameterReference] = []
+        var seen: Set<ParameterReference> = []
+        for scan in scans {
+            for site in scan.sites {
+                if case .parameter(let parameter) = site.reference, seen.insert(parameter).inserted { references.append(parameter) }
+            }
+        }
+        guard !references.isEmpty else { return [] }
+        do {
+            let metadata = try await store.parameterMetadata(references)
+            statistics.parameterChecks += metadata.calls
+            return metadata.missing
+        } catch {
+            throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
+        }
+    }
+
     func secretARNs(for scans: [ReferenceScan], statistics: inout Statistics) async throws(ResolutionError) -> [String: String] {
         var ids: Set<String> = []
         for scan in scans {

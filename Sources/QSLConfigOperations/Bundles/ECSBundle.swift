@@ -79,6 +79,7 @@ enum ECSBundle {
         scan: ReferenceScan,
         environment: EnvironmentDefinition,
         arns: [String: String],
+        missingParameters: Set<ParameterReference> = [],
         environmentVariables: [String: String],
         warnings: inout [Diagnostic]
     ) throws(DiagnosticList) -> [BundleFile] {
@@ -181,6 +182,13 @@ enum ECSBundle {
                     let arn = parameterARN(parameter.name, environment: environment)
                     awsReferences.append((reference, arn))
                     parameterResources.insert(arn)
+                    if missingParameters.contains(parameter) {
+                        problems.append(
+                            Diagnostic(
+                                at: entry.origin.location(ofScalarOffset: offset),
+                                "\(service.id): parameter \(parameter.requestName) does not exist (referenced by '\(entry.key)'); create it, or fix the name",
+                                rule: "missing-parameter", keyPath: entry.key.spelling))
+                    }
                 }
             }
 

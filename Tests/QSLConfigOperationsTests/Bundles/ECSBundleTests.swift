@@ -116,7 +116,7 @@ struct ECSBundleTests {
         let platform = try await Self.platform(
             """
             {"Monitoring": {"Headers": "api-key=${aws:secrets:qsl/prod/otel:apiKey};literal=$${x}"},
-             "Feature": {"Flag": "${aws:parameter:/qsl/prod/config/flag:3}"},
+             "Feature": {"Flag": "${aws:parameter:/qsl/prod/config/flag:1}"},
              "Rpc": {"Url": "https://rpc.example/v3/${aws:secrets:qsl/prod/infura:projectId}"},
              "Plain": "$${kept}"}
             """,
@@ -129,7 +129,7 @@ struct ECSBundleTests {
         ])
         #expect(definition["command"] as? [String] == ["dotnet", "Svc.dll"])
         #expect(Self.pairs(definition["environment"], "value") == [
-            "Feature__Flag": "${aws:parameter:/qsl/prod/config/flag:3}",
+            "Feature__Flag": "${aws:parameter:/qsl/prod/config/flag:1}",
             "Monitoring__Headers": "api-key=${aws:secrets:qsl/prod/otel:apiKey};literal=$${x}",
             "Plain": "${kept}",
             "Rpc__Url": "https://rpc.example/v3/${aws:secrets:qsl/prod/infura:projectId}",
@@ -207,6 +207,18 @@ struct ECSBundleTests {
         #expect(error?.diagnostics.map(\.description).sorted() == [
             "\(platform.path)/src/Svc/appsettings.json:1:16: error: svc: secret qsl/prod/nope does not exist (referenced by 'A:B'); create it, or fix the name [missing-secret]",
             "\(platform.path)/src/Svc/appsettings.json:1:58: error: svc: secret qsl/prod/absent does not exist (referenced by 'C'); create it, or fix the name [missing-secret]",
+        ])
+    }
+
+    @Test("a referenced parameter, or a pinned version of one, that does not exist is reported at the reference, and nothing is built")
+    func missingParameter() async throws {
+        let platform = try await Self.platform(
+            #"{"A": "${aws:parameter:/qsl/prod/config/absent}", "B": "x-${aws:parameter:/qsl/prod/config/flag:7}", "C": "${aws:parameter:/qsl/prod/config/flag}"}"#,
+            parameters: ["/qsl/prod/config/flag": "on"])
+        let error = await #expect(throws: ResolutionError.self) { try await Self.bundle(platform) }
+        #expect(error?.diagnostics.map(\.description).sorted() == [
+            "\(platform.path)/src/Svc/appsettings.json:1:59: error: svc: parameter /qsl/prod/config/flag:7 does not exist (referenced by 'B'); create it, or fix the name [missing-parameter]",
+            "\(platform.path)/src/Svc/appsettings.json:1:8: error: svc: parameter /qsl/prod/config/absent does not exist (referenced by 'A'); create it, or fix the name [missing-parameter]",
         ])
     }
 
