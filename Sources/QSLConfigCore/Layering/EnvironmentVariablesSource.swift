@@ -35,23 +35,31 @@ public struct EnvironmentVariablesSource: Sendable {
         return name.replacing("__", with: ":")
     }
 
+    /// `text` without its first scalars when they fold to `folded` (a prefix already folded),
+    /// else `nil`: compared scalar by scalar, as .NET compares ordinally, never by grapheme.
+    /// Folding maps each scalar to exactly one, so the match is as many scalars of `text` as
+    /// `folded` has, whatever their bytes (`ſ` folds to the one byte `S` from two).
+    static func dropping(_ folded: String, from text: String) -> String? {
+        let count = folded.unicodeScalars.count
+        let head = text.unicodeScalars.prefix(count)
+        guard head.count == count, ConfigKey.fold(String(head)).unicodeScalars.elementsEqual(folded.unicodeScalars) else { return nil }
+        return String(text.unicodeScalars.dropFirst(count))
+    }
+
     public func layer(from variables: [String: String]) -> ConfigurationLayer {
         var layer = ConfigurationLayer(name: prefix.map { "environment (prefix \($0))" } ?? "environment")
         let normalizedPrefix = prefix.map { ConfigKey.fold(Self.normalize($0)) } ?? ""
         let connectionPrefixes = Self.connectionStringPrefixes(for: compatibility)
 
         func add(_ key: String, _ value: String, variable: String) {
-            let folded = ConfigKey.fold(key)
-            guard folded.hasPrefix(normalizedPrefix) else { return }
-            let stripped = String(key.utf8.dropFirst(normalizedPrefix.utf8.count))!
+            guard let stripped = Self.dropping(normalizedPrefix, from: key) else { return }
             layer.set(ConfigEntry(key: ConfigKey(stripped), value: value, origin: ValueOrigin(.environment(variable: variable))))
         }
 
         // Sorted, so that the (rare) collision of two spellings is deterministic.
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
-            let folded = ConfigKey.fold(name)
-            if let match = connectionPrefixes.first(where: { folded.hasPrefix($0.prefix) }) {
-                let rest = Self.normalize(String(name.utf8.dropFirst(match.prefix.utf8.count))!)
+            if let (match, remainder) = connectionPrefixes.lazy.compactMap({ prefix in Self.dropping(prefix.prefix, from: name).map { (prefix, $0) } }).first {
+                let rest = Self.normalize(remainder)
                 add("ConnectionStrings:" + rest, value, variable: name)
                 if let provider = match.provider {
                     add("ConnectionStrings:" + rest + "_ProviderName", provider, variable: name)
