@@ -145,6 +145,25 @@ struct ResolveCommandTests {
         #expect(shown.stdout.contains(canary))
     }
 
+    /// Regression: a password holding a literal `${` (written `$${`, as the README says to) printed
+    /// in clear: redaction read the resolved text's `${...}` as a reference.
+    @Test("a resolved password holding a literal '${' is redacted like any other")
+    func redactsPasswordsWithDollarBrace() throws {
+        let dir = try folder([
+            "appsettings.json": #"""
+            {"Messaging": {"BrokerUrl": "amqp://app:Tr0ub$${4dor}x@mq.internal:5672/", "Redis": "redis.internal:6380,password=Zq9$${k}Lm,ssl=True"}}
+            """#
+        ])
+        for format in ["json", "env", "tree"] {
+            let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--format", format], environment: CLIRunner.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stdout.contains("4dor") && !result.stdout.contains("Zq9"), "\(format): \(result.stdout)")
+            #expect(result.stdout.contains("mq.internal") && result.stdout.contains("<redacted>"))
+        }
+        let shown = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--show-secrets"], environment: CLIRunner.environment())
+        #expect(shown.stdout.contains("Tr0ub${4dor}x"))
+    }
+
     /// Regression: each of these printed in plaintext when redaction knew fewer key names and
     /// connection-string forms than the credential classifier.
     @Test("resolve --format json redacts Pwd, Passphrase, Cookie, Secrets:*, libpq and quoted passwords, and URL passwords with '/'")

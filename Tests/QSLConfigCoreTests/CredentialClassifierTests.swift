@@ -169,6 +169,14 @@ struct CredentialClassifierTests {
         .init("Kms:Key", "arn:aws:kms:eu-west-1:111122223333:key/abc", []), .init("Tls:Key", "/run/secrets/tls.key", []),
         .init("Db:Password", "${aws:secrets:qsl/db}", []), .init("Db:Password", "$<aws:secrets:qsl/db>", []),
         .init("Db:Password", "pre-${VAR}", []),
+        // A variable's default is the value wherever the variable is unset: plaintext, found in
+        // place. A variable without one, or any `aws:` reference (in any case), is not.
+        .init("Logto:AppSecret", "${LOGTO_APP_SECRET:lgt_live_9f8e7d6c5b4a}", [(.credentialKey, "lgt_live_9f8e7d6c5b4a")]),
+        .init("ConnectionStrings:db", "${PG:Host=ep.neon.tech;Password=NeonProdPass123}", [(.embeddedPassword, "NeonProdPass123")]),
+        .init("Api:Token", "${X:}Hunter2-MyRealPassword", [(.credentialKey, "Hunter2-MyRealPassword")]),
+        .init("Bus:Url", "amqp://u:${MQ_PASSWORD:guest2}@h/vhost", [(.embeddedPassword, "guest2")]),
+        .init("Kestrel:Port", "${PORT:5432}", []), .init("Db:Password", "${DB_PASSWORD:30}", []), .init("Db:Password", "${DB_PASSWORD}", []),
+        .init("Db:Password", "${AWS:secrets:qsl/db}", []), .init("Db:Password", "${X:}", []),
         .init("Db:Main", "Host=db;Password=${aws:secrets:qsl/db:password}", []),
         // Regression (fuzz: connection-string): a U+0001 in a password, the byte references fold
         // to, hid the password from redaction.
@@ -246,6 +254,19 @@ struct CredentialClassifierTests {
         .init("Service:Url", "https://api.example", nil), .init(nil, "aB3dE5gH7jK9mN1pQ3sT5vX7z", nil),
         .init(nil, "Host=db;Password=;", nil),
     ]
+
+    @Test(
+        "a resolved value is read literally: a password holding '${' is a password, a reference's text is text",
+        arguments: [
+            ("amqp://app:Tr0ub${4dor}x@mq.internal:5672/", "amqp://app:<redacted>@mq.internal:5672/"),
+            ("redis.internal:6380,password=Zq9${k}Lm,ssl=True", "redis.internal:6380,password=<redacted>,ssl=True"),
+            ("Host=db;Password=${aws:secrets:qsl/db:password}", "Host=db;Password=<redacted>"),
+            ("Host=db;Password=$${x}", "Host=db;Password=<redacted>"),
+        ])
+    func literalValues(_ value: String, _ redacted: String) {
+        #expect(CredentialClassifier.redacting(value, key: nil, readsReferences: false) == redacted)
+        #expect(CredentialClassifier.containsCredential(value, readsReferences: false))
+    }
 
     @Test("redaction masks exactly the credential parts, or the whole value of a credential key", arguments: redactionCases)
     func redaction(_ c: RedactionCase) {

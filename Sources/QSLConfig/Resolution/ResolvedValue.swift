@@ -43,7 +43,8 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
     public var displayValue: String? {
         guard let storage else { return nil }
         if isSecret { return SecretValue.redactionMarker }
-        return CredentialClassifier.redacting(storage, key: key) ?? storage
+        // Resolved: every byte is the value's own, a `${` in a password included.
+        return CredentialClassifier.redacting(storage, key: key, readsReferences: false) ?? storage
     }
 
     /// Whether any of the value must be hidden wherever it is shown: a secret, a key named like
@@ -52,7 +53,7 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
     /// values (swift-configuration's `isSecret`).
     public var needsRedaction: Bool {
         guard let storage else { return isSecret }
-        return isSecret || CredentialClassifier.isCredentialKey(key) || CredentialClassifier.containsCredential(storage)
+        return isSecret || CredentialClassifier.isCredentialKey(key) || CredentialClassifier.containsCredential(storage, readsReferences: false)
     }
 
     public var description: String { "\(key) = \(displayValue ?? "null")" }

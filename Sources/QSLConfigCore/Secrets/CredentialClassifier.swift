@@ -86,17 +86,21 @@ public enum CredentialClassifier {
     ///
     /// - Parameters:
     ///   - key: The key the value belongs to, or `nil` to judge the value alone.
-    ///   - value: The value as written; `${...}` references in it are not plaintext.
+    ///   - value: The value as written; its `aws:` references, and variables without a
+    ///     default, are not plaintext. A variable's default is: it is the value wherever the
+    ///     variable is unset.
     ///   - includeReview: Also report lower-confidence findings (high-entropy strings, and
     ///     identifier keys such as `ProjectId`), for `migrate`'s discovery.
-    public static func findings(key: ConfigKey?, value: String, includeReview: Bool = false) -> [CredentialFinding] {
+    ///   - readsReferences: `false` for a value already resolved: every byte is literal, `${`
+    ///     included.
+    public static func findings(key: ConfigKey?, value: String, includeReview: Bool = false, readsReferences: Bool = true) -> [CredentialFinding] {
         guard !value.isEmpty, value != SecretValue.redactionMarker else { return [] }
         let kind = key.flatMap { keyKind(of: $0) }
-        let scanner = CredentialValueScanner(value)
+        let scanner = CredentialValueScanner(value, readsReferences: readsReferences)
         if scanner.isWholeReference { return [] }
         let namesAWSSecretKey = key.map(namesAWSSecretAccessKey) ?? false
         var found = scanner.embeddedFindings(namesAWSSecretKey: namesAWSSecretKey)
-        if found.isEmpty, let kind, kind != .connectionString, !scanner.hasReference, !isPlainSetting(value) {
+        if found.isEmpty, let kind, kind != .connectionString, let literal = scanner.literalText, !literal.isEmpty, !isPlainSetting(literal) {
             if kind == .credential {
                 found = [scanner.wholeValue(.credentialKey)]
             } else if includeReview {
@@ -117,9 +121,9 @@ public enum CredentialClassifier {
     /// CredentialClassifier.redacting(#"Host=db;Password="a;b";Port=5432"#, key: nil)
     /// // Host=db;Password="<redacted>";Port=5432
     /// ```
-    public static func redacting(_ value: String, key: ConfigKey?) -> String? {
+    public static func redacting(_ value: String, key: ConfigKey?, readsReferences: Bool = true) -> String? {
         if let key, isCredentialKey(key) { return SecretValue.redactionMarker }
-        let ranges = findings(key: nil, value: value).map(\.utf8Offsets)
+        let ranges = findings(key: nil, value: value, readsReferences: readsReferences).map(\.utf8Offsets)
         guard !ranges.isEmpty else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
@@ -134,9 +138,10 @@ public enum CredentialClassifier {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether `value` carries a credential its shape gives away, whatever its key.
-    public static func containsCredential(_ value: String) -> Bool {
-        !findings(key: nil, value: value).isEmpty
+    /// Whether `value` carries a credential its shape gives away, whatever its key
+    /// (`readsReferences` as for ``findings(key:value:includeReview:readsReferences:)``).
+    public static func containsCredential(_ value: String, readsReferences: Bool = true) -> Bool {
+        !findings(key: nil, value: value, readsReferences: readsReferences).isEmpty
     }
 
     /// Whether `value` reads as a setting rather than a credential: a boolean, a number, a

@@ -34,11 +34,18 @@ struct CredentialValueScanner {
     private let referenceOffsets: [Int]
     var hasReference: Bool { !referenceOffsets.isEmpty }
 
-    init(_ value: String) {
+    /// - Parameters:
+    ///   - value: The value to scan.
+    ///   - readsReferences: Whether `value` is configuration text, whose `${...}` are references
+    ///     (folded: an `aws:` reference, or a variable without a default, to one marker; a
+    ///     variable's default, which is what the value becomes when the variable is unset, to
+    ///     its own text, scanned like any literal). `false` for a value already resolved, whose
+    ///     every byte is literal: a password holding `${` is a password.
+    init(_ value: String, readsReferences: Bool = true) {
         self.value = value
         let bytes = Array(value.utf8)
         // The common case: no `$`, nothing to fold, no offsets to map.
-        guard bytes.contains(0x24) else {
+        guard readsReferences, bytes.contains(0x24) else {
             self.shape = bytes
             self.starts = []
             self.ends = []
@@ -50,6 +57,7 @@ struct CredentialValueScanner {
         var ends: [Int] = []
         shape.reserveCapacity(bytes.count)
         var referenceOffsets: [Int] = []
+        var inlined = false
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
@@ -66,10 +74,21 @@ struct CredentialValueScanner {
                     continue
                 }
                 if next == 0x7B || next == 0x3C, let close = bytes[(i + 2)...].firstIndex(of: next == 0x7B ? 0x7D : 0x3E) {
-                    referenceOffsets.append(shape.count)
-                    shape.append(Self.marker)
-                    starts.append(i)
-                    ends.append(close + 1)
+                    let body = bytes[(i + 2)..<close]
+                    if !Self.isAWSReference(body), let colon = body.firstIndex(of: 0x3A) {
+                        // `${VAR:default}`: the default is the value's own text.
+                        inlined = true
+                        for k in (colon + 1)..<close {
+                            shape.append(bytes[k])
+                            starts.append(k)
+                            ends.append(k + 1)
+                        }
+                    } else {
+                        referenceOffsets.append(shape.count)
+                        shape.append(Self.marker)
+                        starts.append(i)
+                        ends.append(close + 1)
+                    }
                     i = close + 1
                     continue
                 }
@@ -80,9 +99,24 @@ struct CredentialValueScanner {
             i += 1
         }
         self.shape = shape
-        self.starts = referenceOffsets.isEmpty ? [] : starts
-        self.ends = referenceOffsets.isEmpty ? [] : ends
+        let mapped = !referenceOffsets.isEmpty || inlined
+        self.starts = mapped ? starts : []
+        self.ends = mapped ? ends : []
         self.referenceOffsets = referenceOffsets
+    }
+
+    /// Whether a reference's body is an AWS one (`aws:`, in any case: the reserved prefix).
+    static func isAWSReference(_ body: ArraySlice<UInt8>) -> Bool {
+        guard body.count >= 4 else { return false }
+        let head = body.prefix(4).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        return head == Array("aws:".utf8)
+    }
+
+    /// The shape as text when it holds no reference marker: the value as a reader sees it with
+    /// every variable unset (its defaults in place); `nil` when a reference remains.
+    var literalText: String? {
+        guard referenceOffsets.isEmpty else { return nil }
+        return shape.elementsEqual(value.utf8) ? value : String(decoding: shape, as: UTF8.self)
     }
 
     /// Whether the value is nothing but references (and spaces): `${aws:secrets:x}`.
@@ -100,7 +134,7 @@ struct CredentialValueScanner {
     /// A raw finding in the value's terms.
     func finding(_ raw: Raw) -> CredentialFinding {
         var lower = raw.range.lowerBound, upper = raw.range.upperBound
-        if hasReference, !raw.range.isEmpty {
+        if !starts.isEmpty, !raw.range.isEmpty {
             lower = starts[raw.range.lowerBound]
             upper = ends[raw.range.upperBound - 1]
         }

@@ -121,7 +121,7 @@ enum ECSBundle {
             /// about: it may be a credential whose shape gives nothing away.
             func plain(_ value: String) {
                 if !environment.allowsPlainSecrets, !value.isEmpty {
-                    if CredentialClassifier.containsCredential(value) {
+                    if CredentialClassifier.containsCredential(value, readsReferences: false) {
                         problems.append(plaintext(service: service, entry: entry))
                         return
                     }

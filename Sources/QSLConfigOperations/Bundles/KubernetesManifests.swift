@@ -36,7 +36,7 @@ enum KubernetesManifests {
                     Diagnostic(at: value.origin.location, "\(service): '\(other)' and '\(value.key)' both become the key \(name) (ASP.NET reads variable names ignoring case)", rule: "k8s", keyPath: value.key.spelling))
                 continue
             }
-            if value.isSecret || CredentialClassifier.containsCredential(text) {
+            if value.isSecret || CredentialClassifier.containsCredential(text, readsReferences: false) {
                 secret.append((name, Data(text.utf8).base64EncodedString()))
             } else {
                 plain.append((name, text))

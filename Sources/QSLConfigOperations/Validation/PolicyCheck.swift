@@ -200,8 +200,9 @@ struct PolicyCheck {
 
     /// Whether a value outside development is (or embeds) a plaintext credential, and why.
     ///
-    /// A `writeOnly` key's value is plaintext when it is not empty and holds no reference, or
-    /// when a password part beside its references is literal. Any other key asks
+    /// A `writeOnly` key's value is plaintext when it is not empty and holds no reference, when
+    /// a variable in it has a default (the value wherever the variable is unset), or when a
+    /// password part beside its references is literal. Any other key asks
     /// ``CredentialClassifier``: a key named like a credential whose value is a literal that is
     /// not a plain setting, or any value with a literal credential in it (a connection-string
     /// or URL password, an API key in a URL, a token). A reference in the password part is fine.
@@ -213,7 +214,15 @@ struct PolicyCheck {
         if writeOnly {
             guard PlaceholderTemplate.mayContainReference(value) else { return .writeOnly }
             // No reference, only `$${` escapes or a `$` that starts none: plain text all the same.
-            if let template = parsed ?? (try? PlaceholderTemplate(parsing: value)), template.references.isEmpty { return .writeOnly }
+            if let template = parsed ?? (try? PlaceholderTemplate(parsing: value)) {
+                if template.references.isEmpty { return .writeOnly }
+                // A variable's default is the value wherever the variable is unset: plaintext.
+                let defaulted = template.references.contains { reference in
+                    if case .environment(let variable) = reference { return !(variable.defaultValue ?? "").isEmpty }
+                    return false
+                }
+                if defaulted { return .writeOnly }
+            }
             return CredentialClassifier.containsCredential(value) ? .writeOnly : nil
         }
         guard let finding = CredentialClassifier.findings(key: key, value: value).first else { return nil }

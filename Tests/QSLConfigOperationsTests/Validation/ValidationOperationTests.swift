@@ -127,6 +127,31 @@ struct ValidationOperationTests {
         #expect(!development.diagnostics.contains { $0.rule == "plaintext-secret" })
     }
 
+    /// Regression: a default, the value wherever its variable is unset, passed as "a reference".
+    @Test("a variable's default is plaintext: in a writeOnly key, a credential-named key, or a password part")
+    func defaultsArePlaintext() async throws {
+        let fixture = try ValidationFixture([
+            "appsettings.json": #"{"Kestrel": {"Port": 80}}"#,
+            "appsettings.Production.json": """
+            {
+              "Security": { "JWT": { "Secret": "${JWT_SECRET:\(Self.canary)}" } },
+              "Logto": { "AppSecret": "${LOGTO_APP_SECRET:lgt_live_9f8e7d6c5b4a}", "Authority": "${LOGTO_AUTHORITY:https://auth.example}" },
+              "Api": { "Token": "${X:}Hunter2-MyRealPassword" },
+              "ConnectionStrings": {
+                "defaulted": "${PG:Host=ep.neon.tech;Password=\(Self.canary)}",
+                "from-deploy": "${DB_CONNECTION}"
+              }
+            }
+            """,
+        ])
+        let production = try await fixture.run(fixture.request())
+        let plaintext = production.diagnostics.filter { $0.rule == "plaintext-secret" }
+        #expect(
+            Set(plaintext.compactMap(\.keyPath)) == ["Security:JWT:Secret", "Logto:AppSecret", "Api:Token", "ConnectionStrings:defaulted"],
+            "\(production.diagnostics.map(\.description))")
+        #expect(!ValidationFixture.allOutput(production).contains(Self.canary))
+    }
+
     @Test("outside Development, keys the schema does not mark are checked by the credential classifier: by name and by what the value holds")
     func plaintextByClassifier() async throws {
         let token = "ghp_" + String(repeating: "Zq8Lw3Rt5Y", count: 3) + "u7Io9P"
