@@ -70,10 +70,22 @@ struct PlaceholderTests {
         #expect(kind?.reason == .unknownKind)
     }
 
-    @Test("aws: is never an environment variable with a default")
+    @Test("aws: is never an environment variable with a default, in any case; AWS alone is a variable")
     func awsIsReserved() throws {
         #expect(throws: PlaceholderSyntaxError.self) { try PlaceholderTemplate(parsing: "${aws:unknown}") }
-        if case .environment = try references("${AWS:x}").first! {} else { Issue.record("AWS in capitals is an ordinary variable") }
+        for mistyped in ["${AWS:secrets:qsl/production/logto:clientSecret}", "${Aws:parameter:/x}", "x-$<aWs:x>"] {
+            #expect {
+                try PlaceholderTemplate(parsing: mistyped)
+            } throws: { error in
+                (error as? PlaceholderSyntaxError)?.message.contains("reserved AWS prefix, written in lower case") == true
+            }
+        }
+        if case .environment(let variable) = try references("${AWS}").first! {
+            #expect(variable.name == "AWS" && variable.defaultValue == nil)
+        } else {
+            Issue.record("AWS alone is an ordinary variable")
+        }
+        if case .environment = try references("${AWSX:y}").first! {} else { Issue.record("a longer name is an ordinary variable") }
     }
 
     @Test("malformed references are errors at their offset", arguments: [

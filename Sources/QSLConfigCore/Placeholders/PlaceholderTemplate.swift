@@ -17,7 +17,8 @@
 /// ```
 ///
 /// References may sit anywhere inside a longer string. `aws:` is reserved: `${aws:...}` is
-/// always an AWS reference, never a variable named `aws` with a default.
+/// always an AWS reference, never a variable named `aws` with a default, and in any other case
+/// (`${AWS:...}`) an error.
 public struct PlaceholderTemplate: Sendable, Hashable {
     public enum Part: Sendable, Hashable {
         case literal(String)
@@ -233,6 +234,11 @@ struct PlaceholderParser {
                     offset: offset, message: "unknown aws reference kind '\(kind)'; the kinds are 'secrets', 'parameter' and 'ssm'",
                     reason: .unknownKind)
             }
+        }
+        // Any other case of the reserved prefix is a mistyped AWS reference, never a variable
+        // `AWS` whose default would be the reference's own text.
+        if body.utf8.count >= 4, String(decoding: body.utf8.prefix(4), as: UTF8.self).lowercased() == "aws:" {
+            throw fail("'\(body.prefix(4))' is the reserved AWS prefix, written in lower case: ${aws:secrets:NAME} or ${aws:parameter:/path}")
         }
         var name = Substring(body)
         var defaultValue: String?
