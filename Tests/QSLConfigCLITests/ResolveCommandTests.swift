@@ -36,6 +36,10 @@ struct ResolveCommandTests {
         (#"{"Smtp": {"Password": "hunter${2 secret}"}}"#, [String: String](), "the value of 'Smtp:Password' holds a malformed reference", ["2 secret", "hunter"]),
         (#"{"ConnectionStrings": {"Db": "Host=db;Password=Tr0ub${ad0r}&x"}}"#, [:], "the value references an environment variable that is not set", ["ad0r", "Tr0ub"]),
         (#"{"Plain": "1"}"#, ["Api__Token": "tok${abc def}"], "the value of 'Api:Token' holds a malformed reference", ["abc def", "tok"]),
+        // Keys not named like a credential, whose values hold one: a URL's password, a Redis one.
+        (#"{"Messaging": {"BrokerUrl": "amqp://app:Tr0ub4dor&3${Hunter-2}@mq.internal:5672/"}}"#, [:], "the value of 'Messaging:BrokerUrl' holds a malformed reference", ["Hunter-2", "Tr0ub"]),
+        (#"{"Messaging": {"Redis": "redis.internal:6380,password=Zq9${x y}Lm"}}"#, [:], "the value of 'Messaging:Redis' holds a malformed reference", ["x y", "Zq9"]),
+        (#"{"Messaging": {"BrokerUrl": "amqp://app:Tr0ub${ad0r}x@mq/"}}"#, [:], "the value references an environment variable that is not set", ["ad0r", "Tr0ub"]),
     ])
     func referenceErrorsInSecretsQuoteNothing(_ file: String, _ variables: [String: String], _ expected: String, _ hidden: [String]) throws {
         let dir = try folder(["appsettings.json": file])

@@ -196,7 +196,7 @@ public struct ReferenceResolver: Sendable {
                             if let value = environmentVariables[variable.name] ?? variable.defaultValue {
                                 rendered += literal(value)
                             } else {
-                                fail(ReferenceScan.unsetVariableMessage(variable, concealed: isSecretKey))
+                                fail(ReferenceScan.unsetVariableMessage(variable, concealed: isSecretKey || ReferenceScan.valueNeedsConcealing(entry.value)))
                             }
                         case .secret(let secret):
                             if keepAWSReferences {

@@ -30,6 +30,14 @@ public struct ReferenceScan: Sendable {
         CredentialClassifier.isCredentialKey(key) || marked.contains(key)
     }
 
+    /// Whether a problem with a reference in `value` must quote none of it: the value, read
+    /// literally, holds a credential (a URL or connection-string password), so what looks like a
+    /// reference (`Tr0ub${4dor}`) may be part of it. The key's own secrecy is asked apart.
+    public static func valueNeedsConcealing(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return CredentialClassifier.containsCredential(value, readsReferences: false)
+    }
+
     /// The key whose value relative secret references (`${aws:secrets:./NAME}`) are resolved under.
     public static let secretsPrefixKey: ConfigKey = "AWS:SecretsManagerPrefix"
 
@@ -73,7 +81,7 @@ public struct ReferenceScan: Sendable {
                 diagnostics.append(
                     Diagnostic(
                         at: entry.origin.location(ofScalarOffset: error.offset),
-                        error.message(inValueOf: entry.key, concealed: isSecret(entry.key)) + from,
+                        error.message(inValueOf: entry.key, concealed: isSecret(entry.key) || Self.valueNeedsConcealing(value)) + from,
                         rule: "reference", keyPath: entry.key.spelling))
             }
         }

@@ -160,7 +160,7 @@ enum ECSBundle {
                         problems.append(
                             Diagnostic(
                                 at: entry.origin.location(ofScalarOffset: offset),
-                                ReferenceScan.unsetVariableMessage(variable, concealed: scan.isSecret(entry.key))
+                                ReferenceScan.unsetVariableMessage(variable, concealed: scan.isSecret(entry.key) || ReferenceScan.valueNeedsConcealing(entry.value))
                                     + " (referenced by '\(entry.key)')",
                                 rule: "reference", keyPath: entry.key.spelling))
                     }

@@ -116,7 +116,8 @@ struct PolicyCheck {
         let rule = error.reason == .unknownKind ? "reference-kind" : "reference"
         // A malformed reference in a secret key may be the secret itself: say what is wrong
         // without quoting any of it.
-        let message = error.message(inValueOf: entry.key, concealed: isSecret || CredentialClassifier.isCredentialKey(entry.key))
+        let message = error.message(
+            inValueOf: entry.key, concealed: isSecret || CredentialClassifier.isCredentialKey(entry.key) || ReferenceScan.valueNeedsConcealing(entry.value))
         return Diagnostic(at: entry.origin.location(ofScalarOffset: error.offset), message, rule: rule, keyPath: entry.key.spelling)
     }
 
