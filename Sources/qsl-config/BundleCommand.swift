@@ -89,7 +89,9 @@ struct BundleCommand: AsyncParsableCommand {
             printOutput("\(output): \(result.services.count) \(format.rawValue) bundles for \(result.environment) are up to date\n")
             return
         }
-        do { try result.write(to: output, afterStep: FaultInjection.killAfterStep(variables)) } catch { throw error.exitCode }
+        let notes: [String]
+        do { notes = try result.write(to: output, afterStep: FaultInjection.killAfterStep(variables)) } catch { throw error.exitCode }
+        for note in notes { printError("qsl-config bundle: \(note)") }
         printOutput("wrote \(result.services.count) \(format.rawValue) bundles for \(result.environment) (\(result.allFiles.count) files) to \(output); \(Self.cost(result.statistics, format: format.value))\n")
     }
 

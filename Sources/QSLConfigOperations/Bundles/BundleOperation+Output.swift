@@ -50,8 +50,11 @@ extension BundleOperation.Result {
     /// to remove, and the files of other services the folder keeps. A run for some services
     /// (`--service`) into a folder that holds bundles of the same environment and format
     /// updates those services and keeps the others, their manifest entries included; anything
-    /// else replaces the folder's bundle. A file an interrupted run may have written (listed as
-    /// ``pendingDigest``) is never kept: the next run replaces or removes it.
+    /// else, a run of the whole catalogue included, replaces the folder's bundle, so a service
+    /// the catalogue no longer lists loses its files. A file an interrupted run may have
+    /// written (listed as ``pendingDigest``) is never kept, nor is any other file of its
+    /// service: the next run replaces or removes them, and a service it does not bundle leaves
+    /// the manifest.
     ///
     /// - Throws: a diagnostic when the folder's `manifest.json` exists but cannot be read: the
     ///   files it lists could then neither be kept nor cleaned up.
@@ -61,20 +64,31 @@ extension BundleOperation.Result {
         var stale: [String] = []
         var kept: [String] = []
         let previous = try Self.readManifest(in: directory)
+        var dropped: [(service: String, interrupted: Bool)] = []
         if let previous {
-            let mergeable = previous.environment == environment && previous.format == format.rawValue
+            let mergeable = !coversWholeCatalogue && previous.environment == environment && previous.format == format.rawValue
             let bundled = Set(services)
+            func service(of path: String) -> String { String(path.prefix { $0 != "/" }) }
+            // Services an interrupted run left a file of unvouched for: none of their files is kept.
+            let interrupted = Set(previous.files.filter { $0.value == Self.pendingDigest }.map { service(of: $0.key) })
             for (path, digest) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
-                let service = String(path.prefix { $0 != "/" })
-                if mergeable && digest != Self.pendingDigest && !bundled.contains(service) && previous.services.contains(service) {
+                let service = service(of: path)
+                if mergeable && !interrupted.contains(service) && !bundled.contains(service) && previous.services.contains(service) {
                     manifest.files[path] = digest
                     kept.append(path)
                 } else {
                     stale.append(path)
                 }
             }
+            let keptServices = mergeable ? previous.services.filter { !bundled.contains($0) && !interrupted.contains($0) } : []
             if mergeable {
-                manifest.services = Array(Set(manifest.services).union(previous.services.filter { !bundled.contains($0) })).sorted()
+                manifest.services = Array(Set(manifest.services).union(keptServices)).sorted()
+            }
+            // Said of the same environment and format only: another one's bundle is replaced whole.
+            if previous.environment == environment && previous.format == format.rawValue {
+                for service in Set(previous.services).subtracting(bundled).subtracting(keptServices).sorted() {
+                    dropped.append((service, interrupted.contains(service)))
+                }
             }
         }
         // Before the first file is written: the previous manifest (or, in a new folder, an empty
@@ -87,7 +101,8 @@ extension BundleOperation.Result {
             provisional.files[path] = Self.pendingDigest
             pending = true
         }
-        return Plan(files: files + [Self.encode(manifest)], stale: stale.sorted(), kept: kept.sorted(), provisional: pending ? provisional : nil)
+        return Plan(
+            files: files + [Self.encode(manifest)], stale: stale.sorted(), kept: kept.sorted(), provisional: pending ? provisional : nil, dropped: dropped)
     }
 
     /// What writing into a folder means (``plan(for:)``).
@@ -101,6 +116,10 @@ extension BundleOperation.Result {
         /// The manifest to save before the first file is written; `nil` when the one on disk
         /// already vouches for every file the run writes.
         var provisional: Manifest?
+        /// Services the folder's manifest (of this environment and format) listed that leave it:
+        /// not bundled by a run of the whole catalogue (no longer listed), or left incomplete by
+        /// an interrupted run.
+        var dropped: [(service: String, interrupted: Bool)] = []
     }
 
     /// The digest a manifest gives a file a run is about to write: the manifest written before
@@ -205,8 +224,10 @@ extension BundleOperation.Result {
     /// is refused: nothing is written or deleted through it.
     ///
     /// - Parameter afterStep: Called after each file written (its path), for fault-injection tests.
+    /// - Returns: A note for each service whose bundle the folder held and no longer does.
     /// - Throws: ``DiagnosticList`` naming the file or folder that could not be written or removed.
-    public func write(to directory: String, afterStep: ((String) -> Void)? = nil) throws(DiagnosticList) {
+    @discardableResult
+    public func write(to directory: String, afterStep: ((String) -> Void)? = nil) throws(DiagnosticList) -> [String] {
         let folderMode = Self.folderMode(holdsValues: format.holdsValues)
         do {
             try AtomicFile.createDirectory(directory, mode: folderMode)
@@ -229,6 +250,11 @@ extension BundleOperation.Result {
                 }
                 try AtomicFile.write(file.bytes, to: PlatformRoot.join(directory, file.path), mode: mode_t(file.mode))
                 afterStep?(file.path)
+            }
+            return plan.dropped.map { dropped in
+                dropped.interrupted
+                    ? "removed \(dropped.service)'s bundle, which an interrupted run left incomplete; bundle it again with --service \(dropped.service)"
+                    : "removed \(dropped.service)'s bundle: the catalogue no longer lists it"
             }
         } catch {
             throw DiagnosticList([error])

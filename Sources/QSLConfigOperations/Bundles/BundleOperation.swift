@@ -79,6 +79,9 @@ public struct BundleOperation: Sendable {
         public var statistics: Statistics
         /// Findings that do not stop the bundle (a plain value named like a credential).
         public var warnings: [Diagnostic] = []
+        /// Whether the run bundles every service of the catalogue: the output folder then holds
+        /// this run's bundle alone, and a service it no longer has is removed from it.
+        public var coversWholeCatalogue = false
     }
 
     /// Builds every requested service's bundle (all services of the catalogue when `services`
@@ -171,7 +174,7 @@ public struct BundleOperation: Sendable {
             metadata: ["services": "\(ids.count)", "format": "\(format.rawValue)", "storeCalls": "\(statistics.storeCalls)"])
         return Result(
             environment: environment.name, format: format, services: ids, files: files.sorted { $0.path < $1.path }, statistics: statistics,
-            warnings: warnings)
+            warnings: warnings, coversWholeCatalogue: Set(ids) == Set(root.catalogue.services.map(\.id)))
     }
 
     /// The full ARN of every secret the configurations reference, from metadata only: one

@@ -258,6 +258,65 @@ struct BundleOperationTests {
         #expect(FileBytes.exists(directory + "/userservice/container-definition.json"))
     }
 
+    /// The folder's manifest edited in place.
+    static func editManifest(in directory: String, _ edit: (inout [String: Any]) -> Void) throws {
+        let path = directory + "/manifest.json"
+        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(FileBytes.read(path))) as? [String: Any])
+        edit(&manifest)
+        try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: manifest)), to: path, mode: 0o644)
+    }
+
+    @Test("a run of the whole catalogue removes the bundle of a service the catalogue no longer lists, and --check says it is stale")
+    func wholeRunRemovesUnlistedServices() async throws {
+        let store = try await PlatformFixtures.developmentStore()
+        let full = try await Self.build(.json, store: store)
+        let directory = try PlatformFixtures.temporaryDirectory("retired")
+        try full.write(to: directory)
+        // As a folder bundled when the catalogue still listed `retiredservice` holds it.
+        try FileManager.default.createDirectory(atPath: directory + "/retiredservice", withIntermediateDirectories: true)
+        try AtomicFile.write(Array(#"{"Db": {"Password": "old-live-secret"}}"#.utf8), to: directory + "/retiredservice/config.json", mode: 0o600)
+        try Self.editManifest(in: directory) { manifest in
+            manifest["services"] = ((manifest["services"] as? [String]) ?? []) + ["retiredservice"]
+            var files = (manifest["files"] as? [String: String]) ?? [:]
+            files["retiredservice/config.json"] = "sha256:" + Crypto.hex(Crypto.sha256(Array(#"{"Db": {"Password": "old-live-secret"}}"#.utf8)))
+            manifest["files"] = files
+        }
+        #expect(full.drift(in: directory).map(\.description) == ["manifest.json: content differs", "retiredservice/config.json: no longer part of the bundle"])
+        let notes = try full.write(to: directory)
+        #expect(notes == ["removed retiredservice's bundle: the catalogue no longer lists it"])
+        #expect(!FileBytes.exists(directory + "/retiredservice/config.json"))
+        #expect(try FileBytes.read(directory + "/manifest.json") == full.manifest.bytes, "the manifest lists the 22 the catalogue has")
+        #expect(full.drift(in: directory).isEmpty)
+
+        // A --service run still keeps the others.
+        let one = try await Self.build(.json, store: store, services: ["userservice"])
+        #expect(try one.write(to: directory).isEmpty)
+        #expect(full.drift(in: directory).isEmpty)
+    }
+
+    @Test("after a --service run killed mid-write, another --service run removes that service's files and its manifest entry, and says so")
+    func interruptedServiceLeavesTheManifest() async throws {
+        let store = try await PlatformFixtures.developmentStore()
+        let full = try await Self.build(.json, store: store)
+        let directory = try PlatformFixtures.temporaryDirectory("killed")
+        try full.write(to: directory)
+        // What a `--service userservice` run killed after its provisional manifest leaves.
+        try Self.editManifest(in: directory) { manifest in
+            var files = (manifest["files"] as? [String: String]) ?? [:]
+            files["userservice/config.json"] = "pending"
+            manifest["files"] = files
+        }
+        let other = try await Self.build(.json, store: store, services: ["accountservice"])
+        let notes = try other.write(to: directory)
+        #expect(notes == ["removed userservice's bundle, which an interrupted run left incomplete; bundle it again with --service userservice"])
+        #expect(!FileBytes.exists(directory + "/userservice/config.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(FileBytes.read(directory + "/manifest.json"))) as? [String: Any])
+        #expect(!((manifest["services"] as? [String]) ?? []).contains("userservice"))
+        #expect(((manifest["services"] as? [String]) ?? []).count == 21)
+        #expect(other.drift(in: directory).isEmpty, "the folder vouches for what it lists")
+        #expect(full.drift(in: directory).map(\.description) == ["manifest.json: content differs", "userservice/config.json: missing"])
+    }
+
     @Test("a manifest tampered to list a path below a service folder (through a link there) removes nothing outside the folder")
     func tamperedManifestStaysInside() async throws {
         let store = try await PlatformFixtures.developmentStore()
