@@ -78,12 +78,14 @@ enum KubernetesManifests {
     }
 
     /// A YAML double-quoted scalar: JSON's escapes, and `\uXXXX` for DEL, the C1 controls, the
-    /// line and paragraph separators and the byte-order mark, which YAML does not allow raw.
+    /// line and paragraph separators, the byte-order mark and the non-characters U+FFFE and
+    /// U+FFFF, which YAML does not allow raw (its printable set stops at U+FFFD below the
+    /// supplementary planes).
     static func quoted(_ text: String) -> String {
         var out = ""
         for scalar in JSONStringEncoding.quoted(text).unicodeScalars {
             switch scalar.value {
-            case 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF:
+            case 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF:
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default:
