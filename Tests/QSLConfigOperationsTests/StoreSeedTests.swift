@@ -61,6 +61,22 @@ struct StoreSeedTests {
         #expect(again.secretsUnchanged == ["qsl/development/s"] && again.parametersUnchanged == ["/qsl/development/config/p"])
     }
 
+    @Test("a name the store would refuse is refused with the file read, every one at its key, before anything is written")
+    func invalidNames() async throws {
+        let text = """
+            {"secrets": {"qsl/development/a": "v1", "qsl/development/b c": "v2", "": "v3"},
+             "parameters": {"/qsl/development/config/ok": "x", "/qsl/development/config/bad:name": "y"}}
+            """
+        let problems = try Self.problems(text)
+        #expect(problems.map(\.message) == [
+            "'qsl/development/b c' is not a valid secret name (1 to 512 of letters, digits and /_+=.@-)",
+            "'' is not a valid secret name (1 to 512 of letters, digits and /_+=.@-)",
+            "'/qsl/development/config/bad:name' is not a valid parameter name (1 to 2048 of letters, digits and /_.-)",
+        ])
+        #expect(problems.map { $0.location?.line } == [1, 1, 2])
+        #expect(problems.first?.location?.column == 41)
+    }
+
     @Test("a value secret put would refuse is refused the same way: empty, or above 65,536 bytes; never quoted")
     func valueRules() throws {
         let empty = try Self.problems(#"{"secrets": {"qsl/development/empty": ""}, "parameters": {"/qsl/development/config/p": ""}}"#)

@@ -28,6 +28,14 @@ public struct PlaceholderTemplate: Sendable, Hashable {
 
     public let parts: [Part]
 
+    /// Whether `name` is a secret name a reference may carry: 1 to 512 of ASCII letters, digits
+    /// and `/_+=.@-`, as Secrets Manager accepts them.
+    public static func isSecretName(_ name: String) -> Bool { PlaceholderParser.isSecretName(name) }
+
+    /// Whether `name` is a parameter name a reference may carry: 1 to 2048 of ASCII letters,
+    /// digits and `/_.-`.
+    public static func isParameterName(_ name: String) -> Bool { PlaceholderParser.isParameterName(name) }
+
     /// Every reference, in order of appearance.
     public var references: [PlaceholderReference] {
         parts.compactMap {

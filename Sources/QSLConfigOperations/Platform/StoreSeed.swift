@@ -96,6 +96,16 @@ public struct StoreSeed: Sendable {
                         problems.append(Diagnostic(at: value.keyLocation ?? value.location, "\(noun) \(name) is written twice", rule: "seed"))
                         continue
                     }
+                    // Every name is checked here, before anything is written: a store refusing one
+                    // mid-run would leave the seed half applied.
+                    let (valid, rule) =
+                        key == "secrets"
+                        ? (PlaceholderTemplate.isSecretName(name), "1 to 512 of letters, digits and /_+=.@-")
+                        : (PlaceholderTemplate.isParameterName(name), "1 to 2048 of letters, digits and /_.-")
+                    guard valid else {
+                        problems.append(Diagnostic(at: value.keyLocation ?? value.location, "'\(name)' is not a valid \(noun) name (\(rule))", rule: "seed"))
+                        continue
+                    }
                     let entry: Entry
                     if key == "secrets", value.kind == .object {
                         let fields = value.members.map(\.key)
