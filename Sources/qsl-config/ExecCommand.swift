@@ -96,7 +96,17 @@ struct ExecCommand: AsyncParsableCommand {
                             keyPath: value.key.spelling)
                     ], status: ExitStatus.badInput)
             }
-            settings.append((name, value.unsafeRevealedValue ?? ""))
+            let text = value.unsafeRevealedValue ?? ""
+            // The child would read the value only up to a NUL: another value, silently.
+            if text.utf8.contains(0) {
+                throw fail(
+                    [
+                        Diagnostic(
+                            at: value.origin.location, "'\(value.key)' holds a NUL, which an environment variable cannot carry (the value is not shown)",
+                            rule: "variable-value", keyPath: value.key.spelling)
+                    ], status: ExitStatus.badInput)
+            }
+            settings.append((name, text))
         }
         // Removals first, so that a variable another key sets (`DOTNET_X`, read both as itself
         // and as `X`) is set, not removed, whatever the order of the keys.

@@ -221,6 +221,16 @@ struct SecretAndExecCommandTests {
         #expect(!result.stdout.contains("=v"), "the command did not run")
     }
 
+    @Test("exec refuses a value holding a NUL, which the command would read cut short, naming the key and not the value")
+    func execRefusesNulValues() throws {
+        let w = try workspace()
+        try Data(#"{"Db": {"Password": "Part1\u0000Part2"}, "Plain": "x"}"#.utf8).write(to: w.service.appendingPathComponent("appsettings.json"))
+        let result = try w.run(["exec", "--config-dir", "svc", "--store", "local", "--", "/usr/bin/env"])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("'Db:Password' holds a NUL"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Part1") && !result.stdout.contains("Part1"))
+    }
+
     @Test("secret put never ignores an option: --stage needs an existing secret, --description a new one")
     func putRefusesIgnoredOptions() throws {
         let w = try workspace()
