@@ -87,7 +87,9 @@ struct ExecCommand: AsyncParsableCommand {
         var settings: [(name: String, text: String)] = []
         for value in resolved.values {
             if case .environment(let source) = value.origin.source, !rewritten.contains(source) { continue }
-            let name = EnvironmentName.variable(for: value.key)
+            // From the environment, each variable is its own key: it goes back under its own name.
+            let name: String
+            if fromEnvironment, case .environment(let source) = value.origin.source { name = source } else { name = EnvironmentName.variable(for: value.key) }
             if let reason = EnvironmentName.unusableReason(name, in: .process) {
                 throw fail(
                     [

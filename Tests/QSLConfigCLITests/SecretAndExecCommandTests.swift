@@ -221,6 +221,32 @@ struct SecretAndExecCommandTests {
         #expect(!result.stdout.contains("=v"), "the command did not run")
     }
 
+    @Test("exec --from-environment writes each resolved variable back under its own name; names that differ only in case, one holding a reference, are refused")
+    func fromEnvironmentKeepsNames() throws {
+        let w = try workspace()
+        let own = try w.run(
+            ["exec", "--from-environment", "--store", "local", "--", "/bin/sh", "-c", #"printf '%s|%s' "$Db_Password" "${DB_PASSWORD-unset}""#],
+            environment: ["Db_Password": "${aws:secrets:qsl/dev/kestra}"])
+        #expect(own.status == 0, "\(own.stderr)")
+        #expect(own.stdout == Self.canary + "|unset", "\(own.stdout)")
+        // A name with ':' (which a key would write as '__') is kept too.
+        let colon = try w.run(["exec", "--from-environment", "--store", "local", "--", "/usr/bin/env"], environment: ["Svc:Key": "${aws:secrets:qsl/dev/kestra}"])
+        #expect(colon.status == 0, "\(colon.stderr)")
+        #expect(colon.stdout.contains("Svc:Key=" + Self.canary) && !colon.stdout.contains("Svc__Key="))
+
+        for pair in [["Db_Password": "${aws:secrets:qsl/dev/kestra}", "DB_PASSWORD": "unrelated-value"], ["DB_PASSWORD": "${aws:secrets:qsl/dev/kestra}", "Db_Password": "unrelated-value"]] {
+            let clash = try w.run(["exec", "--from-environment", "--store", "local", "--", "/bin/sh", "-c", "echo ran"], environment: pair)
+            #expect(clash.status == 2, "\(clash.stdout)\(clash.stderr)")
+            #expect(clash.stderr.contains("the variables DB_PASSWORD and Db_Password differ only in case"), "\(clash.stderr)")
+            #expect(!clash.stdout.contains("ran") && !clash.stderr.contains(Self.canary))
+        }
+        // Two spellings with no reference between them pass through as they are.
+        let plain = try w.run(
+            ["exec", "--from-environment", "--store", "local", "--", "/bin/sh", "-c", #"printf '%s|%s' "$http_proxy" "$HTTP_PROXY""#],
+            environment: ["http_proxy": "a", "HTTP_PROXY": "b"])
+        #expect(plain.status == 0 && plain.stdout == "a|b", "\(plain.stdout)\(plain.stderr)")
+    }
+
     @Test("exec refuses a value holding a NUL, which the command would read cut short, naming the key and not the value")
     func execRefusesNulValues() throws {
         let w = try workspace()

@@ -63,6 +63,22 @@ public struct ConfigurationLoader: Sendable {
                     .filter { $0.count > 0 }
             case .verbatim(let only):
                 let variables = options.environmentVariables.filter { only?.contains($0.key) ?? true }.sorted { $0.key < $1.key }
+                // One key per variable: names that differ only in case would be one key, and the
+                // references of all but one of them would go unresolved or land on another name.
+                var byFolded: [String: [String]] = [:]
+                for variable in variables where PlaceholderTemplate.mayContainReference(variable.value) {
+                    byFolded[ConfigKey.fold(variable.key), default: []].append(variable.key)
+                }
+                for variable in variables where !PlaceholderTemplate.mayContainReference(variable.value) {
+                    byFolded[ConfigKey.fold(variable.key)]?.append(variable.key)
+                }
+                for names in byFolded.values.sorted(by: { $0[0] < $1[0] }) where names.count > 1 {
+                    problems.append(
+                        Diagnostic(
+                            at: nil,
+                            "the variables \(names.sorted().joined(separator: " and ")) differ only in case, and at least one holds a reference; rename one, or name only one with --variable",
+                            rule: "variable-name"))
+                }
                 environmentLayer = ConfigurationLayer(
                     name: "environment",
                     entries: variables.map { ConfigEntry(key: ConfigKey($0.key), value: $0.value, origin: ValueOrigin(.environment(variable: $0.key))) })
