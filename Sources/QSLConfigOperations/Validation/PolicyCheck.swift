@@ -141,13 +141,38 @@ struct PolicyCheck {
                 "no \(declared) prefix is known for \(plan.environmentName), so references were not checked against one; pass --\(declared == "secrets" ? "secrets" : "parameter")-prefix",
                 rule: "reference-prefix", keyPath: key.spelling)
         }
-        guard !name.hasPrefix(prefix) else { return nil }
         let source = plan.prefixSource.map { " (\($0))" } ?? ""
+        if let place = Self.arnPlace(reference), let definition = plan.definition {
+            // An ARN names its partition, region and account: they must be the environment's.
+            let expected = (definition.partition, definition.region, definition.account.map { _ in definition.accountId })
+            if place.partition != expected.0 || place.region != expected.1 || (expected.2 != nil && place.account != expected.2) {
+                return Diagnostic(
+                    at: location,
+                    "'\(key)' refers to a \(kind) in \(place.partition) \(place.region), account \(place.account), but \(plan.environmentName) is \(expected.0) \(expected.1)"
+                        + (expected.2.map { ", account \($0)" } ?? "") + "\(source); name the \(kind) of \(plan.environmentName)'s own account and region",
+                    rule: "reference-prefix", keyPath: key.spelling)
+            }
+        }
+        guard !name.hasPrefix(prefix) else { return nil }
         return Diagnostic(
             at: location,
             "'\(key)' refers to \(kind) \(name), which is outside \(plan.environmentName)'s \(declared) prefix \(prefix)\(source); "
                 + "name a \(kind) under \(prefix)",
             rule: "reference-prefix", keyPath: key.spelling)
+    }
+
+    /// The partition, region and account an ARN reference names (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`);
+    /// `nil` for a reference by name.
+    static func arnPlace(_ reference: PlaceholderReference) -> (partition: String, region: String, account: String)? {
+        let text: String
+        switch reference {
+        case .secret(let secret) where secret.isARN: text = secret.secretId
+        case .parameter(let parameter) where parameter.name.hasPrefix("arn:"): text = parameter.name
+        default: return nil
+        }
+        let fields = ConfigKey.colonSeparated(text, maxSplits: 5)
+        guard fields.count == 6 else { return nil }
+        return (String(fields[1]), String(fields[3]), String(fields[4]))
     }
 
     /// The merged value of `key` when it is a plain literal (directory mode's fallback prefixes).

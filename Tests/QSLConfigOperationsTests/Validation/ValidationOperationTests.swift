@@ -362,6 +362,32 @@ struct ValidationOperationTests {
         #expect(parameter.location?.column == 24, "at the reference inside the value")
     }
 
+    @Test("in catalogue mode an ARN reference must name the environment's own partition, region and account")
+    func arnPlaceIsTheEnvironments() async throws {
+        let copy = try PlatformFixtures.temporaryDirectory("arn-place")
+        for folder in ["environments", "platform", "schemas"] {
+            try FileManager.default.copyItem(atPath: PlatformFixtures.repositoryRoot + "/" + folder, toPath: copy + "/" + folder)
+        }
+        let overlay = copy + "/platform/src/UserService/appsettings.Production.json"
+        let text = String(decoding: try FileBytes.read(overlay), as: UTF8.self)
+        let probe = """
+            {
+              "ArnProbe": {
+                "OtherAccount": "${aws:secrets:arn:aws:secretsmanager:us-east-1:999999999999:secret:qsl/production/logto-AbCdEf:clientSecret}",
+                "OtherRegion": "${aws:secrets:arn:aws:secretsmanager:eu-west-1:123456789012:secret:qsl/production/logto-AbCdEf}",
+                "OtherParameterAccount": "${aws:parameter:arn:aws:ssm:us-east-1:999999999999:parameter/qsl/production/config/x}",
+                "Own": "${aws:secrets:arn:aws:secretsmanager:us-east-1:123456789012:secret:qsl/production/logto-AbCdEf}",
+                "OwnParameter": "${aws:parameter:arn:aws:ssm:us-east-1:123456789012:parameter/qsl/production/config/x}"
+              },
+            """
+        try AtomicFile.write(Array(text.replacing(/^\{/, with: probe).utf8), to: overlay, mode: 0o644)
+        let report = try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "production", services: ["userservice"])))
+        let misplaced = report.services.flatMap(\.diagnostics).filter { $0.rule == "reference-prefix" }
+        #expect(Set(misplaced.compactMap(\.keyPath)) == ["ArnProbe:OtherAccount", "ArnProbe:OtherRegion", "ArnProbe:OtherParameterAccount"], "\(misplaced.map(\.description))")
+        let account = try #require(misplaced.first { $0.keyPath == "ArnProbe:OtherAccount" })
+        #expect(account.message.contains("account 999999999999") && account.message.contains("account 123456789012"), "\(account.message)")
+    }
+
     @Test("directory mode takes the prefixes from AWS:SecretsManagerPrefix when none is given, else notes it checked none")
     func prefixFallback() async throws {
         let configured = try ValidationFixture([
