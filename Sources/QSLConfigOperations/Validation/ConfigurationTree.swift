@@ -104,7 +104,12 @@ extension ConfigurationTree {
             // is a section, as ASP.NET's binder sees it.
             guard !children.isEmpty else {
                 guard let entry else { return (.object([], location: location), nil) }
-                if case .file(let value) = entry.origin.source { return (ComposedInstance(value), entry.origin.keyLocation) }
+                if case .file(let value) = entry.origin.source {
+                    // A JSON null the compatibility reads as a string (.NET 9 reads it as "") is
+                    // that string to the schema, as the binder sees it.
+                    if value.kind == .null, let text = entry.value { return (ComposedInstance(text: text, location: value.location), entry.origin.keyLocation) }
+                    return (ComposedInstance(value), entry.origin.keyLocation)
+                }
                 return (ComposedInstance(text: entry.value ?? "", location: entry.origin.location), entry.origin.keyLocation)
             }
             let indices = children.values.map { Self.index($0.spelling) }

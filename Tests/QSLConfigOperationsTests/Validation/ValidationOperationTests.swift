@@ -362,6 +362,21 @@ struct ValidationOperationTests {
         #expect(parameter.location?.column == 24, "at the reference inside the value")
     }
 
+    @Test("a JSON null is validated as ASP.NET reads it: the empty string under .NET 9, null under .NET 10")
+    func nullAsTheBinderReadsIt() async throws {
+        let fixture = try ValidationFixture(["appsettings.json": #"{"Kestrel": {}, "Name": null}"#])
+        try fixture.write(
+            "service.schema.json",
+            #"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {"Name": {"type": "string"}}}"#)
+        var request = fixture.request()
+        request.compatibility = .dotnet9
+        let net9 = try await fixture.run(request)
+        #expect(net9.rules() == [], "\(net9.diagnostics.map(\.description))")
+        request.compatibility = .dotnet10
+        let net10 = try await fixture.run(request)
+        #expect(net10.rules() == ["schema"], "\(net10.diagnostics.map(\.description))")
+    }
+
     @Test("in catalogue mode an ARN reference must name the environment's own partition, region and account")
     func arnPlaceIsTheEnvironments() async throws {
         let copy = try PlatformFixtures.temporaryDirectory("arn-place")
