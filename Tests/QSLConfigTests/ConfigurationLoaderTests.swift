@@ -27,6 +27,31 @@ struct ConfigurationLoaderTests {
         return store
     }
 
+    @Test("a folder or a FIFO where an appsettings file belongs is an error at 1:1 naming it, never skipped as an absent overlay or called missing")
+    func specialFilesAreNamed() throws {
+        let folder = try Self.service("special")
+        let overlay = folder + "/appsettings.Production.json"
+        try FileManager.default.createDirectory(atPath: overlay, withIntermediateDirectories: false)
+        func problems() -> [String] {
+            do {
+                _ = try AppsettingsDirectory(path: folder).readDocuments(environment: "Production")
+                return []
+            } catch {
+                return error.diagnostics.map(\.description)
+            }
+        }
+        #expect(problems() == ["\(overlay):1:1: error: this is a directory, not a file [io]"])
+        try FileManager.default.removeItem(atPath: overlay)
+        #expect(mkfifo(overlay, 0o600) == 0)
+        #expect(problems() == ["\(overlay):1:1: error: this is a FIFO (named pipe), not a regular file [io]"])
+        try FileManager.default.removeItem(atPath: overlay)
+        #expect(problems().isEmpty, "an absent overlay is no problem")
+        let base = folder + "/appsettings.json"
+        try FileManager.default.removeItem(atPath: base)
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: false)
+        #expect(problems() == ["\(base):1:1: error: this is a directory, not a file [io]"])
+    }
+
     @Test("services on different stores are each resolved against their own store, in one loadAll")
     func eachServiceItsOwnStore() async throws {
         let blue = try await Self.store(holding: "blue")

@@ -127,4 +127,11 @@ public enum FileBytes {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
+
+    /// Whether anything is at `path` (following links): a file, a folder, a FIFO, a socket or a
+    /// device. Where a file is expected, such a thing is an error to name, not an absent file.
+    public static func anythingExists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
 }

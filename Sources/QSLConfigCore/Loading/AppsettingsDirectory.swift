@@ -25,8 +25,10 @@ public struct AppsettingsDirectory: Sendable {
     public func readDocuments(environment: String) throws(DiagnosticList) -> [JSONDocument] {
         var documents: [JSONDocument] = []
         var problems: [Diagnostic] = []
+        // A folder, a FIFO or a socket where a file belongs is read, so that the reader names it
+        // (without waiting on it); only a path with nothing there is a missing file.
         let base = filePath()
-        if FileBytes.exists(base) {
+        if FileBytes.anythingExists(base) {
             do { documents.append(try JSONDocument(contentsOfFile: base, limits: limits)) } catch { problems.append(error) }
         } else {
             problems.append(
@@ -35,7 +37,7 @@ public struct AppsettingsDirectory: Sendable {
                     "the base configuration file is missing; every service folder needs an appsettings.json", rule: "io"))
         }
         let overlay = filePath(environment: environment)
-        if FileBytes.exists(overlay) {
+        if FileBytes.anythingExists(overlay) {
             do { documents.append(try JSONDocument(contentsOfFile: overlay, limits: limits)) } catch { problems.append(error) }
         }
         guard problems.isEmpty else { throw DiagnosticList(problems) }
