@@ -99,7 +99,7 @@ struct BundleCommand: AsyncParsableCommand {
     static func cost(_ statistics: BundleOperation.Statistics, format: BundleFormat) -> String {
         let references = "\(statistics.uniqueSecrets) secrets and \(statistics.uniqueParameters) parameters referenced"
         if format == .ecs {
-            return "\(references); ARNs from \(statistics.secretListings) listing(s) and \(statistics.secretDescribes) describe(s), parameters checked in \(statistics.parameterChecks) call(s), no values read"
+            return "\(references); ARNs from \(statistics.secretListings) listing(s) and \(statistics.secretDescribes) describe(s), parameters checked in \(statistics.parameterChecks) call(s) without decryption, no secret value read"
         }
         return "\(references), resolved in one pass of \(statistics.storeCalls) store call(s)"
     }

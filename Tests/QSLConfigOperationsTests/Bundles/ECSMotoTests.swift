@@ -97,7 +97,7 @@ struct ECSMotoTests {
         #expect(execEntrypoints == 22, "every service's OpenTelemetry header embeds a reference, so every fragment runs under qsl-config exec")
     }
 
-    @Test("ecs lists the Parameter Store prefix without decryption and reads no value, so the bundling machine needs no kms:Decrypt")
+    @Test("ecs lists the Parameter Store prefix and checks the referenced parameters without decryption, and reads no secret value, so the bundling machine needs no kms:Decrypt")
     func ecsReadsNoValue() async throws {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
@@ -119,13 +119,14 @@ struct ECSMotoTests {
         #expect(secrets.contains { $0["name"] == "Features__Canary" && $0["valueFrom"] == "arn:aws:ssm:us-east-1:123456789012:parameter/qsl/production/config/Features/Canary" }, "\(secrets)")
         for file in result.files { #expect(!String(decoding: file.bytes, as: UTF8.self).contains(canary), "\(file.path)") }
 
-        // At the HTTP layer: the prefix was listed, never with decryption, and no value was read.
+        // At the HTTP layer: the prefix was listed, and the referenced parameters checked to
+        // exist, never with decryption; no secret value was read.
         let listings = transport.records.filter { $0.target == "AmazonSSM.GetParametersByPath" }
         #expect(listings.count == 1, "\(transport.operations)")
         for record in transport.records where record.target?.hasPrefix("AmazonSSM.") == true {
             #expect(record.jsonBody?["WithDecryption"] as? Bool != true, "\(record.target ?? ""): \(String(decoding: record.body, as: UTF8.self))")
         }
-        let valueReads: Set<String> = ["secretsmanager.GetSecretValue", "secretsmanager.BatchGetSecretValue", "AmazonSSM.GetParameter", "AmazonSSM.GetParameters"]
+        let valueReads: Set<String> = ["secretsmanager.GetSecretValue", "secretsmanager.BatchGetSecretValue", "AmazonSSM.GetParameter"]
         #expect(transport.operations.filter(valueReads.contains).isEmpty, "\(transport.operations)")
     }
 
