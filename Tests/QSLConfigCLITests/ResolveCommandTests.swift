@@ -93,6 +93,17 @@ struct ResolveCommandTests {
         #expect((try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: Any])["Only"] as? String == "${literal}")
     }
 
+    @Test("--keep-references keeps a relative reference as written, with or without a prefix to resolve it under")
+    func keptRelativeReferences() throws {
+        for file in [#"{"Db": {"Conn": "${aws:secrets:./db:password}"}}"#, #"{"AWS": {"SecretsManagerPrefix": "qsl/prod/"}, "Db": {"Conn": "${aws:secrets:./db:password}"}}"#] {
+            let dir = try folder(["appsettings.json": file])
+            let result = try CLIRunner.run(["resolve", "--config-dir", dir.path, "--keep-references"], environment: CLIRunner.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            #expect(json?["Db:Conn"] as? String == "${aws:secrets:./db:password}", "\(result.stdout)")
+        }
+    }
+
     @Test("QSL_LOG_LEVEL: a level turns logging on, an unknown one is bad usage (exit 2) naming the levels")
     func logLevel() throws {
         let dir = try folder(["appsettings.json": #"{"A": "1"}"#])

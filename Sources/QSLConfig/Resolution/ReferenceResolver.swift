@@ -67,7 +67,8 @@ public struct ReferenceResolver: Sendable {
     /// Resolves several configurations in one pass (the bundles of many services): a secret
     /// shared by all of them is fetched once.
     public func resolveAll(_ configurations: [LayeredConfiguration]) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
-        try await resolveAll(configurations, scans: configurations.map { ReferenceScan($0, marked: secretKeys) })
+        // With references kept, a relative one stays as written: it needs no prefix to be shown.
+        try await resolveAll(configurations, scans: configurations.map { ReferenceScan($0, marked: secretKeys, makesRelativeAbsolute: !keepAWSReferences) })
     }
 
     /// ``resolveAll(_:)`` with the configurations already scanned, one ``ReferenceScan`` each,

@@ -45,9 +45,12 @@ public struct ReferenceScan: Sendable {
     /// under the configuration's own `AWS:SecretsManagerPrefix` (in ``sites`` and ``templates``
     /// alike); one where no literal prefix is set is a diagnostic.
     ///
-    /// - Parameter marked: Keys whose values are secret besides those named like a credential
-    ///   (a schema's `writeOnly`, a SecureString's key): see ``isSecret(_:)``.
-    public init(_ configuration: LayeredConfiguration, marked: Set<ConfigKey> = []) {
+    /// - Parameters:
+    ///   - marked: Keys whose values are secret besides those named like a credential (a
+    ///     schema's `writeOnly`, a SecureString's key): see ``isSecret(_:)``.
+    ///   - makesRelativeAbsolute: `false` to leave relative references as they are written, with
+    ///     no prefix needed (a configuration shown with its references kept).
+    public init(_ configuration: LayeredConfiguration, marked: Set<ConfigKey> = [], makesRelativeAbsolute: Bool = true) {
         self.marked = marked
         let prefix = Self.secretsPrefix(of: configuration)
         // Only values that may hold a reference are sorted (into the order diagnostics come in),
@@ -61,7 +64,7 @@ public struct ReferenceScan: Sendable {
             guard let value = entry.value else { continue }
             do {
                 var template = try PlaceholderTemplate(parsing: value)
-                if template.references.contains(where: \.isRelativeSecret) {
+                if makesRelativeAbsolute, template.references.contains(where: \.isRelativeSecret) {
                     guard let prefix else {
                         diagnostics.append(Self.relativeWithoutPrefix(entry))
                         continue
