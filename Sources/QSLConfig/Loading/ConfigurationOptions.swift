@@ -1,7 +1,10 @@
 import QSLConfigCore
 
 /// What to load for one service and how.
-public struct ConfigurationOptions: Sendable {
+///
+/// Printing or reflecting it (`dump`, `Mirror`) names the environment's variables, never their
+/// values: the environment holds what ECS injected and the AWS and local-store credentials.
+public struct ConfigurationOptions: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The folder holding `appsettings.json` and `appsettings.{Environment}.json`; `nil` for a
     /// configuration taken from the environment alone (``fromEnvironment(_:only:store:)``).
     public var configDirectory: String?
@@ -92,5 +95,35 @@ public struct ConfigurationOptions: Sendable {
     /// The environment name these options select.
     public var resolvedEnvironmentName: String {
         environmentName ?? HostEnvironment.name(builder: .webApplication, environment: environmentVariables, arguments: arguments)
+    }
+}
+
+extension ConfigurationOptions {
+    public var description: String {
+        var parts: [String] = []
+        if let configDirectory { parts.append("configDirectory: \(configDirectory)") }
+        if let sharedDirectory { parts.append("sharedDirectory: \(sharedDirectory)") }
+        if let environmentName { parts.append("environment: \(environmentName)") }
+        parts.append("environmentVariables: \(environmentVariables.count) (names only: \(environmentVariables.keys.sorted().joined(separator: ", ")))")
+        parts.append("environmentIsLayer: \(environmentIsLayer)")
+        if !arguments.isEmpty { parts.append("arguments: \(arguments.count)") }
+        parts.append("store: \(store?.storeDescription ?? "none")")
+        return "ConfigurationOptions(" + parts.joined(separator: ", ") + ")"
+    }
+
+    public var debugDescription: String { description }
+
+    /// The fields, the variables by name only and the store by its description: command-line
+    /// overrides are counted, not shown (`--Db:Password=...` is one).
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "configDirectory": configDirectory as Any, "sharedDirectory": sharedDirectory as Any, "environmentName": environmentName as Any,
+                "environmentVariableNames": environmentVariables.keys.sorted(), "environmentIsLayer": environmentIsLayer,
+                "arguments": arguments.count, "store": store?.storeDescription as Any, "keepAWSReferences": keepAWSReferences,
+                "compatibility": compatibility,
+            ],
+            displayStyle: .struct)
     }
 }

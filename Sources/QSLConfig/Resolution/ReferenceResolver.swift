@@ -14,7 +14,7 @@ import QSLConfigCore
 /// let resolver = ReferenceResolver(store: store, environmentVariables: ProcessInfo.processInfo.environment)
 /// let configuration = try await resolver.resolve(layered)
 /// ```
-public struct ReferenceResolver: Sendable {
+public struct ReferenceResolver: Sendable, CustomReflectable {
     public var store: (any SecretStore)?
     /// Values for `${VAR}` references.
     public var environmentVariables: [String: String]
@@ -324,4 +324,17 @@ public struct ResolutionError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+extension ReferenceResolver {
+    /// The store by its description and the variables by name only.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "store": store?.storeDescription as Any, "environmentVariableNames": environmentVariables.keys.sorted(), "secretKeys": secretKeys.count,
+                "keepAWSReferences": keepAWSReferences,
+            ],
+            displayStyle: .struct)
+    }
 }

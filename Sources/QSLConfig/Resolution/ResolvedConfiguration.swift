@@ -5,7 +5,7 @@ import QSLConfigCore
 /// `description` never shows a secret; read values through the accessors.
 ///
 /// ```swift
-/// let configuration = try await ConfigurationResolver(options).resolve()
+/// let configuration = try await ConfigurationLoader().load(options)
 /// let port = try configuration.int("Kestrel:Port") ?? 8080
 /// print(configuration)   // secrets print as <redacted>
 /// ```

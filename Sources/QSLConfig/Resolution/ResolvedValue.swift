@@ -1,7 +1,7 @@
 import QSLConfigCore
 
 /// One key of a resolved configuration. Printing it shows ``displayValue``, never a secret.
-public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Why a value counts as secret.
     public enum Sensitivity: Sendable, Hashable {
         /// Not secret.
@@ -58,4 +58,12 @@ public struct ResolvedValue: Sendable, CustomStringConvertible, CustomDebugStrin
 
     public var description: String { "\(key) = \(displayValue ?? "null")" }
     public var debugDescription: String { description }
+
+    /// What `dump` and `Mirror` see: the key, ``displayValue`` in place of the stored value, the
+    /// sensitivity and the origin.
+    public var customMirror: Mirror {
+        Mirror(
+            self, children: ["key": key, "value": displayValue as Any, "sensitivity": sensitivity, "origin": origin, "isRendered": isRendered],
+            displayStyle: .struct)
+    }
 }

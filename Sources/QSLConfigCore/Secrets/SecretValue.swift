@@ -1,14 +1,14 @@
 /// A value that must never reach a log, an error message or any output by accident.
 ///
-/// `description`, `debugDescription`, string interpolation and `Encodable` output all print
-/// `<redacted>`. The few places that must write the real value (an `exec` environment, a dotenv
+/// `description`, `debugDescription`, string interpolation, `Encodable` output and reflection
+/// (`dump`, `Mirror`, which would otherwise walk the stored text) all give `<redacted>`. The few places that must write the real value (an `exec` environment, a dotenv
 /// bundle, a store write) call ``unsafeRevealed`` explicitly, so every such place is easy to find.
 ///
 /// ```swift
 /// let password = SecretValue("npg_example")
 /// print("password: \(password)")   // password: <redacted>
 /// ```
-public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
+public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, Encodable {
     /// What every redacted value prints as.
     public static let redactionMarker = "<redacted>"
 
@@ -21,6 +21,9 @@ public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDe
 
     public var description: String { Self.redactionMarker }
     public var debugDescription: String { "SecretValue(\(Self.redactionMarker))" }
+
+    /// No children: `dump` and `Mirror` see the redaction marker, never the stored text.
+    public var customMirror: Mirror { Mirror(self, children: ["value": Self.redactionMarker], displayStyle: .struct) }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -25,7 +25,7 @@ import Darwin
 /// store (`<store>.key`, created with mode 0600 on first use). Writes are atomic and serialised
 /// by an exclusive `flock` on `<store>.lock` (beside the file a symbolic link leads to), so
 /// concurrent writers never lose an update.
-struct LocalStoreFile: Sendable {
+struct LocalStoreFile: Sendable, CustomReflectable {
     static let format = "qsl-local-store"
     static let associatedData = Array("qsl-local-store/v1".utf8)
 
@@ -33,6 +33,11 @@ struct LocalStoreFile: Sendable {
     let environmentKey: String?
 
     var keyPath: String { path + ".key" }
+
+    /// The path, and whether a key came from the environment, never the key.
+    var customMirror: Mirror {
+        Mirror(self, children: ["path": path, "keyFromEnvironment": environmentKey != nil], displayStyle: .struct)
+    }
 
     struct Envelope: Codable {
         var format: String
