@@ -109,11 +109,17 @@ public struct AWSSecretStore: SecretStore {
                 do { result.secrets[selector] = try Self.stored(match, requested: id) } catch { result.failures[selector] = error }
                 continue
             }
-            let error = output.errors.first { $0.secretId == id || (id.hasPrefix("arn:") && $0.secretId.map { Self.arn(id, isRequested: $0) } == true) }
-            let code = error?.errorCode ?? "ResourceNotFoundException"
+            // Secrets Manager answers every name of the list, with its value or an error (a
+            // missing secret's is ResourceNotFoundException): one it passes over is a reply of
+            // another kind of endpoint, not a missing secret.
+            guard let error = output.errors.first(where: { $0.secretId == id || (id.hasPrefix("arn:") && $0.secretId.map { Self.arn(id, isRequested: $0) } == true) }) else {
+                result.failures[selector] = malformed("BatchGetSecretValue", subject: id, missing: "value or error for the secret")
+                continue
+            }
+            let code = error.errorCode ?? "ResourceNotFoundException"
             let message = code == "ResourceNotFoundException"
                 ? "secret \(id) does not exist in Secrets Manager"
-                : "secret \(id) could not be read: \(code)\(error?.message.map { ": \($0)" } ?? "")"
+                : "secret \(id) could not be read: \(code)\(error.message.map { ": \($0)" } ?? "")"
             result.failures[selector] = StoreError(Self.code(for: code, status: nil), message, subject: id, awsCode: code)
         }
         return result
@@ -221,7 +227,11 @@ public struct AWSSecretStore: SecretStore {
 
     public func describeSecret(_ secretId: String) async throws(StoreError) -> SecretDescription {
         do {
-            return Self.description(try await secrets.describeSecret(secretId: secretId))
+            let output = try await secrets.describeSecret(secretId: secretId)
+            guard output.arn != nil, output.name != nil else { throw Self.malformed("DescribeSecret", subject: secretId, missing: "ARN and Name") }
+            return Self.description(output)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw Self.storeError(error, subject: secretId)
         }
@@ -259,7 +269,10 @@ public struct AWSSecretStore: SecretStore {
                     name: request.name, secretString: string, secretBinary: binary, description: request.description,
                     kmsKeyId: request.kmsKeyId, tags: request.tags.isEmpty ? nil : Self.tags(request.tags),
                     clientRequestToken: request.clientRequestToken))
-            return SecretVersionRef(arn: output.arn ?? "", name: output.name ?? request.name, versionId: output.versionId ?? request.clientRequestToken)
+            guard let arn = output.arn, let versionId = output.versionId else { throw Self.malformed("CreateSecret", subject: request.name, missing: "ARN and VersionId") }
+            return SecretVersionRef(arn: arn, name: output.name ?? request.name, versionId: versionId)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw Self.storeError(error, subject: request.name)
         }
@@ -272,7 +285,10 @@ public struct AWSSecretStore: SecretStore {
         do {
             let output = try await secrets.putSecretValue(
                 .init(secretId: secretId, secretString: string, secretBinary: binary, versionStages: stages, clientRequestToken: clientRequestToken))
-            return SecretVersionRef(arn: output.arn ?? "", name: output.name ?? secretId, versionId: output.versionId ?? clientRequestToken)
+            guard let arn = output.arn, let versionId = output.versionId else { throw Self.malformed("PutSecretValue", subject: secretId, missing: "ARN and VersionId") }
+            return SecretVersionRef(arn: arn, name: output.name ?? secretId, versionId: versionId)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw Self.storeError(error, subject: secretId)
         }
@@ -334,11 +350,23 @@ public struct AWSSecretStore: SecretStore {
             }
             payload = .binary(Array(bytes))
         } else {
-            payload = .string(SecretValue(""))
+            // Secrets Manager always returns one of the two: a reply without either (an endpoint
+            // that is not Secrets Manager, answering 200 with an empty body) is no value.
+            throw malformed("GetSecretValue", subject: requested, missing: "SecretString or SecretBinary")
         }
+        guard let versionId = output.versionId else { throw malformed("GetSecretValue", subject: requested, missing: "VersionId") }
         return StoredSecret(
-            arn: output.arn ?? requested, name: output.name ?? requested, versionId: output.versionId ?? "",
+            arn: output.arn ?? requested, name: output.name ?? requested, versionId: versionId,
             stages: output.versionStages, payload: payload)
+    }
+
+    /// A reply of `operation` that lacks what the operation always returns (`missing`): the
+    /// endpoint is not answering as AWS does. A store failure, naming the subject, never a value.
+    static func malformed(_ operation: String, subject: String, missing: String) -> StoreError {
+        StoreError(
+            .unavailable,
+            "the store's reply to \(operation) for \(subject) holds no \(missing), which AWS always returns; check that the endpoint is AWS Secrets Manager",
+            subject: subject)
     }
 
     static func stored(_ parameter: SSMClient.Parameter) -> StoredParameter {
