@@ -152,6 +152,29 @@ struct NetworkLimitsCommandTests {
         }
     }
 
+    @Test("credentials set up in a way that cannot work (a key id without its secret) are bad input, exit 2, on every path: resolve, secret get, validate --remote")
+    func misconfiguredCredentials() async throws {
+        let server = try LocalHTTPServer { _ in .response(AWSHTTPResponse(status: 500, body: [])) }
+        defer { server.stop() }
+        let directory = try CLIRunner.temporaryDirectory()
+        try Data(#"{"Db": "${aws:secrets:qsl/prod/db}", "Url": "${aws:parameter:/qsl/prod/url}"}"#.utf8).write(to: directory.appendingPathComponent("appsettings.json"))
+        try Data(#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}"#.utf8).write(to: directory.appendingPathComponent("schema.json"))
+        var variables = Self.environment([:])
+        variables["AWS_SECRET_ACCESS_KEY"] = nil
+        variables["AWS_ACCESS_KEY_ID"] = "AKIDONLYTHEKEYID0001"
+        let environment = variables
+        for arguments in [
+            ["resolve", "--config-dir", directory.path, "--store", "aws", "--endpoint-url", server.baseURL],
+            ["secret", "get", "qsl/prod/db", "--store", "aws", "--endpoint-url", server.baseURL],
+            ["validate", "--config-dir", directory.path, "--schema", directory.path + "/schema.json", "--remote", "--store", "aws", "--endpoint-url", server.baseURL],
+        ] {
+            let result = try await Self.offPool { try CLIRunner.run(arguments, environment: environment) }
+            #expect(result.status == 2, "\(arguments[0]): \(result.stdout)\(result.stderr)")
+            #expect(!result.stdout.contains("secret-missing") && !result.stderr.contains("secret-missing"), "\(arguments[0]): a finding made of a setup error")
+        }
+        #expect(server.requests.isEmpty, "nothing was sent")
+    }
+
     @Test("waiting on a silent AWS endpoint (over libcurl, not URLSession) sleeps: CPU well under the wall time")
     func silentServerAPI() async throws {
         let run = try await Self.silentServerRun(ipv6: false)

@@ -38,6 +38,20 @@ struct AWSSecretStoreTests {
         #expect(AWSSecretStore.parameterBatches([]).isEmpty)
     }
 
+    @Test("KMS refusals and account quotas are store failures (exit 3); malformed requests are bad input; only a missing resource is not found")
+    func errorCodes() {
+        for code in ["DecryptionFailure", "EncryptionFailure", "KMSAccessDeniedException", "AccessDeniedException", "ExpiredTokenException"] {
+            #expect(AWSSecretStore.code(for: code, status: 400) == .accessDenied, "\(code)")
+        }
+        #expect(AWSSecretStore.code(for: "LimitExceededException", status: 400) == .unavailable)
+        #expect(AWSSecretStore.code(for: "InternalServiceError", status: 500) == .unavailable)
+        for code in ["InvalidParameterException", "InvalidRequestException", "ValidationException"] {
+            #expect(AWSSecretStore.code(for: code, status: 400) == .invalidRequest, "\(code)")
+        }
+        #expect(AWSSecretStore.code(for: "ResourceNotFoundException", status: 400) == .notFound)
+        #expect(StoreError(AWSSecretStore.code(for: "DecryptionFailure", status: 400), "x").isStoreFailure)
+    }
+
     @Test("passes the secret store compat suite")
     func compat() async throws {
         let moto = try await MotoServer.start()

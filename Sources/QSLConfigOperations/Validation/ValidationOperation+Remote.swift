@@ -30,7 +30,7 @@ extension ValidationOperation {
             descriptions = try await describe(secretIds, store: store)
             metadata = parameters.isEmpty ? ParameterMetadataResult() : try await store.parameterMetadata(parameters)
         } catch {
-            throw ValidationError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: true)
+            throw ValidationError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
         }
 
         var found: [Int: [Diagnostic]] = [:]
@@ -71,8 +71,8 @@ extension ValidationOperation {
         return found
     }
 
-    /// `DescribeSecret` for each id, a few at a time. A missing secret is a result; a failing
-    /// store throws.
+    /// `DescribeSecret` for each id, a few at a time. A missing secret is a result; any other
+    /// failure throws.
     static func describe(_ ids: [String], store: any SecretStore) async throws(StoreError) -> [String: Result<SecretDescription, StoreError>] {
         do {
             return try await withThrowingTaskGroup(of: (String, Result<SecretDescription, StoreError>).self) { group in
@@ -84,7 +84,9 @@ extension ValidationOperation {
                         do throws(StoreError) {
                             return (id, .success(try await store.describeSecret(id)))
                         } catch {
-                            if error.isStoreFailure { throw error }
+                            // Only a missing secret is a finding; anything else (the store
+                            // failing, credentials set up wrong) stops the check.
+                            guard error.code == .notFound else { throw error }
                             return (id, .failure(error))
                         }
                     }

@@ -85,12 +85,9 @@ public struct AWSSecretStore: SecretStore {
                 }
                 return combined
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as AWSError {
-            throw Self.storeError(error, subject: nil)
         } catch {
-            throw StoreError(.unavailable, "\(error)")
+            // Credentials set up in a way that cannot work are bad input here as on every path.
+            throw Self.storeError(error, subject: nil)
         }
     }
 
@@ -403,9 +400,12 @@ public struct AWSSecretStore: SecretStore {
             "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId":
             .accessDenied
         case "ResourceExistsException", "ParameterAlreadyExists": .alreadyExists
-        case "InvalidParameterException", "InvalidRequestException", "ValidationException", "LimitExceededException",
-            "MalformedPolicyDocumentException", "EncryptionFailure", "DecryptionFailure":
+        case "InvalidParameterException", "InvalidRequestException", "ValidationException", "MalformedPolicyDocumentException":
             .invalidRequest
+        // KMS refusing the environment's key (most often: no kms:Decrypt for this identity) or a
+        // quota of the account: the store cannot serve the request, whatever the input.
+        case "EncryptionFailure", "DecryptionFailure", "KMSAccessDeniedException": .accessDenied
+        case "LimitExceededException": .unavailable
         default: status == 403 ? .accessDenied : .unavailable
         }
     }
