@@ -122,7 +122,14 @@ struct SecretCommand: AsyncParsableCommand {
                 guard stages.isEmpty else {
                     throw StoreError(.invalidRequest, "secret \(name) does not exist; a new secret's first version is AWSCURRENT, so --stage needs an existing secret")
                 }
-                return (try await store.createSecret(create), "created")
+                do {
+                    return (try await store.createSecret(create), "created")
+                } catch where error.code == .alreadyExists {
+                    // Another `put` created it meanwhile: this value becomes its next version.
+                    let version = try await store.putSecretValue(name, value: value, stages: nil, clientRequestToken: create.clientRequestToken)
+                    if !create.tags.isEmpty { try await store.tagSecret(name, tags: create.tags) }
+                    return (version, "updated")
+                }
             case .failure(let error):
                 throw error
             }

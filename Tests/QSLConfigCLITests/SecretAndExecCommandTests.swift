@@ -1,5 +1,6 @@
 import Foundation
 import QSLConfigTesting
+import Synchronization
 import Testing
 
 @Suite("qsl-config secret and exec on the local store")
@@ -276,6 +277,28 @@ struct SecretAndExecCommandTests {
         let pending = try w.run(["secret", "put", "qsl/dev/kestra", "--store", "local", "--stage", "AWSPENDING"], stdin: "next")
         #expect(pending.status == 0, "\(pending.stderr)")
         #expect(try w.run(["secret", "get", "qsl/dev/kestra", "--store", "local", "--show-secrets"]).stdout.contains(Self.canary), "AWSPENDING left AWSCURRENT alone")
+    }
+
+    @Test("secret put run several times at once on a new name: every run ends with its value written, none 'already exists'")
+    func concurrentPutsOfANewSecret() throws {
+        let w = try workspace()
+        let runs = 12
+        let statuses = Mutex([Int32](repeating: -1, count: runs))
+        let stderr = Mutex([String](repeating: "", count: runs))
+        let group = DispatchGroup()
+        for index in 0..<runs {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                let result = try? w.run(["secret", "put", "qsl/dev/raced", "--store", "local"], stdin: "value-\(index)")
+                statuses.withLock { $0[index] = result?.status ?? -2 }
+                stderr.withLock { $0[index] = result?.stderr ?? "" }
+            }.start()
+        }
+        group.wait()
+        #expect(statuses.withLock { $0 } == [Int32](repeating: 0, count: runs), "\(stderr.withLock { $0 })")
+        let got = try w.run(["secret", "get", "qsl/dev/raced", "--store", "local", "--show-secrets"])
+        #expect(got.status == 0 && got.stdout.hasPrefix("value-"), "\(got.stdout)")
     }
 
     @Test("secret list --format json prints an array however many secrets match, one included; describe prints an object")
