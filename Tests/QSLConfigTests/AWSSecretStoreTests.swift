@@ -52,6 +52,28 @@ struct AWSSecretStoreTests {
         #expect(StoreError(AWSSecretStore.code(for: "DecryptionFailure", status: 400), "x").isStoreFailure)
     }
 
+    @Test("a StringList under the Parameter Store prefix becomes one key per item, Key:0, Key:1, ..., as AWS's .NET provider splits it")
+    func stringListParameters() async throws {
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let store = try Self.store(moto)
+        let context = try AWSContext(credentials: Self.credentials, environment: moto.environment(), runtime: AWSRuntime(transport: URLSessionTransport()))
+        let ssm = SSMClient(context: context)
+        _ = try await ssm.putParameter(.init(name: "/qsl/test/list/Cors/Origins", value: SecretValue("https://a.example,https://b.example,,c"), type: .stringList))
+        _ = try await ssm.putParameter(.init(name: "/qsl/test/list/Cors/Mode", value: SecretValue("a,b"), type: .string))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qsl-stringlist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try #"{"AWS": {"ParameterStorePrefix": "/qsl/test/list/"}}"#.write(to: folder.appendingPathComponent("appsettings.json"), atomically: true, encoding: .utf8)
+        let options = ConfigurationOptions(configDirectory: folder.path, environmentName: "Production", environmentVariables: [:], environmentIsLayer: false, store: store)
+        let resolved = try await ConfigurationLoader().load(options)
+        #expect(resolved.string("Cors:Origins:0") == "https://a.example")
+        #expect(resolved.string("Cors:Origins:1") == "https://b.example")
+        #expect(resolved.string("Cors:Origins:2") == "")
+        #expect(resolved.string("Cors:Origins:3") == "c")
+        #expect(!resolved.contains("Cors:Origins"), "the list itself is a section, not a value")
+        #expect(resolved.string("Cors:Mode") == "a,b", "a String parameter is not split")
+    }
+
     @Test("passes the secret store compat suite")
     func compat() async throws {
         let moto = try await MotoServer.start()

@@ -106,20 +106,24 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Every parameter under `prefix` as a layer (`/prefix/Section/Key` → `Section:Key`, as
-    /// AWS's .NET Systems Manager provider maps them), and the keys that came from SecureStrings.
+    /// AWS's .NET Systems Manager provider maps them; a `StringList` split at its commas into
+    /// `Section:Key:0`, `Section:Key:1`, ... as that provider's default processor has done since
+    /// its StringList support), and the keys that came from SecureStrings.
     /// With `namesOnly` the prefix is listed without decryption and every key's value is null
     /// (see ``ConfigurationOptions/parameterStoreNamesOnly``).
     func parameterStoreLayer(
         _ prefix: (prefix: String, location: SourceLocation?), store: (any SecretStore)?, namesOnly: Bool = false
     ) async throws(ResolutionError) -> (layer: ConfigurationLayer, secureKeys: Set<ConfigKey>) {
         guard let store else { throw ResolutionError([Diagnostic(at: prefix.location, "AWS:ParameterStorePrefix needs a secret store", rule: "store")]) }
-        // (name, value, secure); the value is nil when only names were listed.
-        let parameters: [(name: String, value: String?, isSecure: Bool)]
+        // (name, value, secure, a StringList); the value is nil when only names were listed.
+        let parameters: [(name: String, value: String?, isSecure: Bool, isList: Bool)]
         do {
             if namesOnly {
-                parameters = try await store.parameterMetadata(underPath: prefix.prefix).map { ($0.name, nil, $0.type == "SecureString") }
+                parameters = try await store.parameterMetadata(underPath: prefix.prefix).map { ($0.name, nil, $0.type == "SecureString", false) }
             } else {
-                parameters = try await store.getParameters(underPath: prefix.prefix).map { ($0.name, $0.value.unsafeRevealed, $0.isSecure) }
+                parameters = try await store.getParameters(underPath: prefix.prefix).map {
+                    ($0.name, $0.value.unsafeRevealed, $0.isSecure, $0.type == "StringList")
+                }
             }
         } catch {
             throw ResolutionError([Diagnostic(at: nil, "\(store.storeDescription): \(error.message)", rule: "store")], isStoreFailure: error.isStoreFailure)
@@ -128,7 +132,14 @@ public struct ConfigurationLoader: Sendable {
         var secureKeys: Set<ConfigKey> = []
         let base = prefix.prefix.hasSuffix("/") ? prefix.prefix : prefix.prefix + "/"
         for parameter in parameters where parameter.name.hasPrefix(base) {
-            let key = ConfigKey(parameter.name.dropFirst(base.count).split(separator: "/").joined(separator: ":"))
+            let path = parameter.name.dropFirst(base.count).split(separator: "/").joined(separator: ":")
+            if parameter.isList, let value = parameter.value {
+                for (index, item) in value.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+                    layer.set(ConfigEntry(key: ConfigKey(path + ":\(index)"), value: String(item), origin: ValueOrigin(.parameterStore(name: parameter.name))))
+                }
+                continue
+            }
+            let key = ConfigKey(path)
             layer.set(ConfigEntry(key: key, value: parameter.value, origin: ValueOrigin(.parameterStore(name: parameter.name))))
             if parameter.isSecure { secureKeys.insert(key) }
         }
