@@ -54,6 +54,64 @@ struct RefreshingConfigurationTests {
         }
     }
 
+    /// What an intercepted store call saw.
+    final class CallLog: Sendable {
+        let hang = Atomic<Bool>(false)
+        let started = Atomic<Int>(0)
+        let sawCancellation = Atomic<Bool>(false)
+    }
+
+    @Test("run() cancelled during a reload cancels the reload's store calls and ends; the last good configuration stays")
+    func runCancelledMidReload() async throws {
+        let f = try await fixture()
+        let log = CallLog()
+        let store = InterceptingSecretStore(f.store) { (base, selectors) async throws(StoreError) -> SecretFetchResult in
+            if log.hang.load(ordering: .sequentiallyConsistent) {
+                log.started.add(1, ordering: .sequentiallyConsistent)
+                do { try await Task.sleep(for: .seconds(30)) } catch { log.sawCancellation.store(true, ordering: .sequentiallyConsistent) }
+            }
+            return try await base.getSecrets(selectors)
+        }
+        var options = f.options
+        options.store = store
+        let refreshing = try await RefreshingConfiguration(options: options, policy: RefreshPolicy(interval: .milliseconds(10)))
+        log.hang.store(true, ordering: .sequentiallyConsistent)
+        let runner = Task { try await refreshing.run() }
+        while log.started.load(ordering: .sequentiallyConsistent) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        runner.cancel()
+        let result = await runner.result
+        let sawCancellation = log.sawCancellation.load(ordering: .sequentiallyConsistent)
+        #expect(sawCancellation, "the store call saw the cancellation")
+        if case .success = result { Issue.record("run() ends by throwing CancellationError") }
+        #expect(refreshing.current.string("ConnectionStrings:db") == "Host=db;Password=v1")
+    }
+
+    @Test("an updates() stream ends when its configuration is released")
+    func updatesEndWithTheConfiguration() async throws {
+        let f = try await fixture()
+        var refreshing: RefreshingConfiguration? = try await RefreshingConfiguration(options: f.options)
+        let stream = try #require(refreshing).updates()
+        let watcher = Task { () -> Int in
+            var received = 0
+            for await _ in stream { received += 1 }
+            return received
+        }
+        refreshing = nil
+        // A guard against hanging, not a measurement: the stream either ends or it does not.
+        let received = await withTaskGroup(of: Int?.self) { group in
+            group.addTask { await watcher.value }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(30))
+                return nil
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            watcher.cancel()
+            return first
+        }
+        #expect(received == 1, "the watcher got the first configuration, then its stream ended")
+    }
+
     @Test("a forced refresh after an authentication failure picks up a rotated secret; AWSPREVIOUS stays readable")
     func forcedRefreshAndPrevious() async throws {
         let f = try await fixture()

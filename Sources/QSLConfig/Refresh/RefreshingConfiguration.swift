@@ -170,11 +170,27 @@ public final class RefreshingConfiguration: Sendable {
 
     /// Refreshes every ``RefreshPolicy/interval`` until the task is cancelled. Failed refreshes
     /// are logged and retried at the next period.
+    ///
+    /// Cancelled during a reload, it cancels that reload (its store calls end at once) rather
+    /// than wait for a store that may not answer: a service stopping within ECS's stop timeout
+    /// is not held by it. A caller sharing that reload gets its failure, and the last good
+    /// configuration stays.
     public func run() async throws {
         while true {
             try await Task.sleep(for: policy.interval, clock: clock)
-            do { try await refresh() } catch {}
+            let task = state.withLock { state in state.inFlight ?? startReload(&state) }
+            // The reload is an unstructured task shared with every caller: it does not inherit
+            // this task's cancellation, so it is passed on by hand.
+            _ = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+            try Task.checkCancellation()
         }
+    }
+
+    /// Ends every ``updates()`` stream: a watcher's `for await` finishes once the configuration
+    /// it watches is gone, rather than wait forever.
+    deinit {
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        for subscriber in subscribers { subscriber.finish() }
     }
 }
 
