@@ -149,17 +149,14 @@ public struct QSLConfigProvider: ConfigProvider, CustomStringConvertible {
             }
             switch type {
             case .int:
-                guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else { throw failure() }
+                guard let value = ConfigurationScalar.int(text) else { throw failure() }
                 return .int(value)
             case .double:
-                guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else { throw failure() }
+                guard let value = ConfigurationScalar.double(text) else { throw failure() }
                 return .double(value)
             case .bool:
-                switch text.trimmingCharacters(in: .whitespaces).lowercased() {
-                case "true": return .bool(true)
-                case "false": return .bool(false)
-                default: throw failure()
-                }
+                guard let value = ConfigurationScalar.bool(text) else { throw failure() }
+                return .bool(value)
             case .bytes:
                 guard let data = Data(base64Encoded: text) else { throw failure() }
                 return .bytes(Array(data))

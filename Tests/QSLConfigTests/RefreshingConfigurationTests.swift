@@ -54,6 +54,20 @@ struct RefreshingConfigurationTests {
         }
     }
 
+    @Test("typed accessors read scalars as .NET's binder does: white space around them trimmed, booleans in any case")
+    func typedAccessorsTrim() throws {
+        let origin = ValueOrigin(.other("test"))
+        let configuration = ResolvedConfiguration(values: [
+            ("Flag", " true"), ("Off", "FALSE\n"), ("Port", "\t8080 "), ("Ratio", " 1.5\u{3000}"), ("Bad", "tru e"),
+        ].map { ResolvedValue(key: ConfigKey($0.0), value: $0.1, sensitivity: .plain, origin: origin) })
+        #expect(try configuration.bool("Flag") == true)
+        #expect(try configuration.bool("Off") == false)
+        #expect(try configuration.int("Port") == 8080)
+        #expect(try configuration.double("Ratio") == 1.5)
+        #expect(throws: ConfigurationValueError.self) { try configuration.bool("Bad") }
+        #expect(ConfigurationScalar.bool(" True ") == true && ConfigurationScalar.int(" 7") == 7 && ConfigurationScalar.double("x") == nil)
+    }
+
     /// What an intercepted store call saw.
     final class CallLog: Sendable {
         let hang = Atomic<Bool>(false)

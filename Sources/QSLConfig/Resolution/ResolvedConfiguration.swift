@@ -50,29 +50,26 @@ public struct ResolvedConfiguration: Sendable, CustomStringConvertible {
     /// The value of `key` wrapped so that it cannot be printed by accident.
     public func secret(_ key: ConfigKey) -> SecretValue? { string(key).map(SecretValue.init) }
 
-    /// The value of `key` as an integer.
+    /// The value of `key` as an integer (``ConfigurationScalar/int(_:)``).
     ///
     /// - Throws: ``ConfigurationValueError`` when the value is not an integer.
     public func int(_ key: ConfigKey) throws(ConfigurationValueError) -> Int? {
         guard let text = string(key) else { return nil }
-        guard let value = Int(text.trimmingCharacters(in: " ")) else { throw ConfigurationValueError(key: key, expected: "an integer", value: self[key]!) }
+        guard let value = ConfigurationScalar.int(text) else { throw ConfigurationValueError(key: key, expected: "an integer", value: self[key]!) }
         return value
     }
 
-    /// The value of `key` as a boolean (`true`/`false`, any case, as .NET's binder accepts).
+    /// The value of `key` as a boolean (``ConfigurationScalar/bool(_:)``).
     public func bool(_ key: ConfigKey) throws(ConfigurationValueError) -> Bool? {
         guard let text = string(key) else { return nil }
-        switch text.lowercased() {
-        case "true": return true
-        case "false": return false
-        default: throw ConfigurationValueError(key: key, expected: "true or false", value: self[key]!)
-        }
+        guard let value = ConfigurationScalar.bool(text) else { throw ConfigurationValueError(key: key, expected: "true or false", value: self[key]!) }
+        return value
     }
 
-    /// The value of `key` as a floating-point number.
+    /// The value of `key` as a floating-point number (``ConfigurationScalar/double(_:)``).
     public func double(_ key: ConfigKey) throws(ConfigurationValueError) -> Double? {
         guard let text = string(key) else { return nil }
-        guard let value = Double(text) else { throw ConfigurationValueError(key: key, expected: "a number", value: self[key]!) }
+        guard let value = ConfigurationScalar.double(text) else { throw ConfigurationValueError(key: key, expected: "a number", value: self[key]!) }
         return value
     }
 
@@ -121,5 +118,29 @@ extension String {
         while s.first == set { s.removeFirst() }
         while s.last == set { s.removeLast() }
         return s
+    }
+}
+
+/// How .NET's binder reads a scalar from configuration text, the one reading the typed
+/// accessors and the swift-configuration adapter share: white space around it trimmed (as
+/// `String.Trim()` does before `bool.Parse` and the number parsers), `true`/`false` in any case.
+public enum ConfigurationScalar {
+    public static func int(_ text: String) -> Int? { Int(trimmed(text)) }
+
+    public static func double(_ text: String) -> Double? { Double(trimmed(text)) }
+
+    public static func bool(_ text: String) -> Bool? {
+        switch trimmed(text).lowercased() {
+        case "true": true
+        case "false": false
+        default: nil
+        }
+    }
+
+    static func trimmed(_ text: String) -> Substring {
+        var trimmed = Substring(text)
+        while let first = trimmed.first, first.isWhitespace { trimmed.removeFirst() }
+        while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }
+        return trimmed
     }
 }
