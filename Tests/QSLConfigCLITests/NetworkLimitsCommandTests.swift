@@ -175,6 +175,23 @@ struct NetworkLimitsCommandTests {
         #expect(server.requests.isEmpty, "nothing was sent")
     }
 
+    @Test("whoami names why a service's endpoint setting cannot be used (a refused plain-http URL, a bad scheme), not 'no region configured'")
+    func whoamiEndpointErrors() async throws {
+        let sts = try LocalHTTPServer { _ in
+            .response(AWSHTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Array(CredentialProcessSignalCommandTests.identity.utf8)))
+        }
+        defer { sts.stop() }
+        let environment = Self.environment([
+            "AWS_ENDPOINT_URL_STS": sts.baseURL, "AWS_ENDPOINT_URL_SSM": "http://10.1.2.3:4566", "AWS_ENDPOINT_URL_SECRETS_MANAGER": "ftp://127.0.0.1:5123",
+        ])
+        let result = try await Self.offPool { try CLIRunner.run(["whoami", "--format", "json"], environment: environment) }
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let sources = try #require(json["EndpointSources"] as? [String: String], "\(result.stdout)")
+        #expect(sources["ssm"]?.contains("10.1.2.3") == true && sources["ssm"]?.contains("no region") == false, "\(sources)")
+        #expect(sources["secretsmanager"]?.contains("ftp://127.0.0.1:5123") == true, "\(sources)")
+    }
+
     @Test("waiting on a silent AWS endpoint (over libcurl, not URLSession) sleeps: CPU well under the wall time")
     func silentServerAPI() async throws {
         let run = try await Self.silentServerRun(ipv6: false)

@@ -48,12 +48,15 @@ public struct WhoamiReport: Sendable, Hashable, Encodable {
         var endpoints: [String: String?] = [:]
         var sources: [String: String] = [:]
         for service in AWSService.allCases {
-            if let endpoint = try? context.endpoint(for: service) {
+            do {
+                let endpoint = try context.endpoint(for: service)
                 endpoints[service.signingName] = endpoint.url
                 sources[service.signingName] = endpoint.source
-            } else {
+            } catch {
+                // Why it cannot be reached, as the endpoint setting's own error says it (a refused
+                // plain-http URL, a bad scheme, no region), not a guess.
                 endpoints[service.signingName] = .some(nil)
-                sources[service.signingName] = "no region configured"
+                sources[service.signingName] = error.description
             }
         }
         return WhoamiReport(
