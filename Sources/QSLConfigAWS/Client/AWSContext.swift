@@ -94,7 +94,7 @@ public struct AWSContext: Sendable, CustomStringConvertible, CustomDebugStringCo
             profile: profileValues, services: files.services, region: resolvedRegion)
         if let explicit = nonEmpty(endpointURL) {
             // Refuse a bad --endpoint-url now rather than on the first call.
-            _ = try EndpointResolver.parse(explicit, source: "--endpoint-url", service: .sts, signingRegion: resolvedRegion ?? "us-east-1")
+            _ = try EndpointResolver.parse(explicit, source: "--endpoint-url", service: nil, signingRegion: resolvedRegion ?? "us-east-1")
         }
 
         var settings = CredentialSettings(

@@ -133,27 +133,29 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
         return AWSEndpoint(scheme: "https", host: "\(prefix).\(region).\(suffix)", signingRegion: region, source: source)
     }
 
-    /// Parses a configured endpoint URL and applies the plain-HTTP rule.
+    /// Parses a configured endpoint URL and applies the plain-HTTP rule. `service` is `nil` for
+    /// a URL every service uses (`--endpoint-url`), which messages then name no service for.
     static func parse(
-        _ text: String, source: String, service: AWSService, signingRegion: String
+        _ text: String, source: String, service: AWSService?, signingRegion: String
     ) throws(AWSConfigurationError) -> AWSEndpoint {
+        let service = service.map { "for \($0) " } ?? ""
         guard let components = URLComponents(string: text.trimmingWhitespace()),
             let scheme = components.scheme?.lowercased(), let rawHost = components.host, !rawHost.isEmpty
         else {
             throw AWSConfigurationError(
                 .invalidEndpoint,
-                "The endpoint URL `\(text)` for \(service) (from \(source)) is not a valid URL; write it as https://host[:port].")
+                "The endpoint URL `\(text)` \(service)(from \(source)) is not a valid URL; write it as https://host[:port].")
         }
         let host = rawHost.trimmingBrackets
         guard scheme == "https" || scheme == "http" else {
             throw AWSConfigurationError(
                 .invalidEndpoint,
-                "The endpoint URL `\(text)` for \(service) (from \(source)) uses `\(scheme)`; only https (or http to loopback) is supported.")
+                "The endpoint URL `\(text)` \(service)(from \(source)) uses `\(scheme)`; only https (or http to loopback) is supported.")
         }
         if scheme == "http" && !LoopbackHost.isLoopback(host) {
             throw AWSConfigurationError(
                 .insecureEndpoint,
-                "Refusing plain http:// endpoint `\(text)` for \(service) (from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
+                "Refusing plain http:// endpoint `\(text)` \(service)(from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
         }
         let path = components.percentEncodedPath.isEmpty ? "/" : PercentDecoding.strictText(components.percentEncodedPath) ?? "/"
         return AWSEndpoint(scheme: scheme, host: host, port: components.port, path: path, signingRegion: signingRegion, source: source)

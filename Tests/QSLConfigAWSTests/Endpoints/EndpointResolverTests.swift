@@ -144,7 +144,12 @@ struct EndpointResolverTests {
             try context(endpointURL: "http://secretsmanager.example.com")
         }
         #expect(error?.kind == .insecureEndpoint)
+        // The URL serves every service: the message names none (it once said STS, whatever ran).
+        #expect("\(error!)".contains("`http://secretsmanager.example.com` (from --endpoint-url)") && !"\(error!)".contains("STS"), "\(error!)")
         #expect(throws: AWSConfigurationError.self) { try context(endpointURL: "ftp://127.0.0.1") }
+        // A service's own setting still names its service.
+        let own = #expect(throws: AWSConfigurationError.self) { try context(environment: ["AWS_ENDPOINT_URL_SSM": "http://10.0.0.5"]).endpoint(for: .ssm) }
+        #expect("\(own!)".contains("for SSM") || "\(own!)".contains("for ssm"), "\(own!)")
     }
 
     @Test("region precedence: --region, AWS_REGION, AWS_DEFAULT_REGION, profile")
