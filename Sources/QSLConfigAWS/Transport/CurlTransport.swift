@@ -64,7 +64,7 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
             // Not a network failure: never retried, since the next attempt would fail the same way.
             throw LibraryUnavailableError(library: "libcurl", message: failure)
         }
-        let exchange = Exchange(limit: maxResponseBytes)
+        let exchange = Exchange(limit: maxResponseBytes, idleTimeout: idleTimeout)
         return try await withTaskCancellationHandler {
             do {
                 return try await BlockingThread.run { try self.perform(request, exchange) }
@@ -140,6 +140,8 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
         switch code {
         case CURLE_OK:
             return exchange.response(status: Int(qsl_curl_response_code(h)))
+        case CURLE_ABORTED_BY_CALLBACK where exchange.wentIdle:
+            throw AWSTransportError(kind: .timedOut, host: host, reason: "no byte sent or received for \(idleTimeout)")
         case CURLE_ABORTED_BY_CALLBACK:
             throw CancellationError()
         case CURLE_OPERATION_TIMEDOUT:
@@ -183,8 +185,35 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
         fileprivate var tooLarge = false
         private let cancelled = Atomic(false)
         let limit: Int
+        /// The idle limit, kept here because libcurl's own (`CURLOPT_LOW_SPEED_*`) judges a
+        /// rolling average speed: the request's upload kept a silent exchange "active" for some
+        /// seconds, and an idle of 10 s let go after about 17.
+        let idleTimeout: Duration
+        /// The transfer counts the progress callback last saw, and when they last moved.
+        private var lastCounts: (Int64, Int64) = (-1, -1)
+        private var lastProgress = ContinuousClock.now
+        /// Whether the progress callback ended the exchange for its idle limit.
+        fileprivate private(set) var wentIdle = false
 
-        init(limit: Int) { self.limit = limit }
+        init(limit: Int, idleTimeout: Duration) {
+            self.limit = limit
+            self.idleTimeout = idleTimeout
+        }
+
+        /// Called by libcurl at least once a second: whether to end the exchange now (the
+        /// caller gave up, or no byte moved either way for ``idleTimeout``).
+        fileprivate func shouldAbort(downloaded: Int64, uploaded: Int64) -> Bool {
+            if isCancelled { return true }
+            let now = ContinuousClock.now
+            if (downloaded, uploaded) != lastCounts {
+                lastCounts = (downloaded, uploaded)
+                lastProgress = now
+                return false
+            }
+            guard now - lastProgress >= idleTimeout else { return false }
+            wentIdle = true
+            return true
+        }
 
         func cancel() { cancelled.store(true, ordering: .relaxed) }
         var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
@@ -232,7 +261,8 @@ private func curlHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ cou
     return length
 }
 
-private func curlProgress(_ context: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {
+private func curlProgress(_ context: UnsafeMutableRawPointer?, _: curl_off_t, _ downloaded: curl_off_t, _: curl_off_t, _ uploaded: curl_off_t) -> Int32 {
     guard let context else { return 0 }
-    return Unmanaged<CurlTransport.Exchange>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+    let exchange = Unmanaged<CurlTransport.Exchange>.fromOpaque(context).takeUnretainedValue()
+    return exchange.shouldAbort(downloaded: Int64(downloaded), uploaded: Int64(uploaded)) ? 1 : 0
 }

@@ -51,6 +51,21 @@ struct CurlTransportTests {
         }
     }
 
+    @Test("a silent server is let go at the idle limit (no byte either way), well before the deadline")
+    func silentServerIdles() async throws {
+        let server = try LocalHTTPServer { _ in .stall(.seconds(30)) }
+        defer { server.stop() }
+        // libcurl's own low-speed limit, a rolling average, let go only some seconds past the
+        // idle limit: past this 6 s deadline, which would then be the reason given.
+        let transport = CurlTransport(idleTimeout: .seconds(2), requestTimeout: .seconds(6))
+        await #expect {
+            _ = try await transport.send(try Self.post(server.baseURL))
+        } throws: { error in
+            guard let error = error as? AWSTransportError else { return false }
+            return error.kind == .timedOut && error.reason.contains("no byte sent or received for 2.0 seconds")
+        }
+    }
+
     @Test("a body that never ends, and a declared length over the cap, are abandoned as too large")
     func caps() async throws {
         let endless = try LocalHTTPServer { _ in .endless(status: 200, limit: 64 << 20) }
