@@ -21,6 +21,9 @@ struct ReflectionRedactionTests {
         #expect(!Self.dumped(SecretValue(Self.canary)).contains(Self.canary))
         #expect(!Self.dumped(Holder()).contains(Self.canary))
         #expect(!Self.dumped([SecretPayload.string(SecretValue(Self.canary))]).contains(Self.canary))
+        // A binary secret's bytes, printed one number a line by a plain dump.
+        let binary = Self.dumped(StoredSecret(arn: "arn", name: "n", versionId: "v", stages: [], payload: .binary([0xDE, 0xAD, 0xBE, 0xEF, 0x01])))
+        #expect(!binary.contains("222") && !binary.contains("173") && !binary.contains("239"), "\(binary)")
     }
 
     @Test("a resolved configuration: its secret values show as their display value")

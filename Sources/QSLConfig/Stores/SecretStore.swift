@@ -71,11 +71,19 @@ public protocol SecretStore: Sendable {
 }
 
 /// A secret's value: text (`SecretString`) or bytes (`SecretBinary`).
-public enum SecretPayload: Sendable, Hashable, CustomStringConvertible {
+public enum SecretPayload: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     case string(SecretValue)
     case binary([UInt8])
 
     public var description: String { SecretValue.redactionMarker }
+
+    /// The kind and the redaction marker: `dump` never walks a binary secret's bytes.
+    public var customMirror: Mirror {
+        switch self {
+        case .string: Mirror(self, children: ["string": SecretValue.redactionMarker], displayStyle: .enum)
+        case .binary(let bytes): Mirror(self, children: ["binary": "\(SecretValue.redactionMarker) (\(bytes.count) bytes)"], displayStyle: .enum)
+        }
+    }
 }
 
 /// A secret value as fetched.

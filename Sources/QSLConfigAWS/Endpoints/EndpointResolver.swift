@@ -139,25 +139,40 @@ struct EndpointResolver: Sendable, CustomStringConvertible, CustomDebugStringCon
         _ text: String, source: String, service: AWSService?, signingRegion: String
     ) throws(AWSConfigurationError) -> AWSEndpoint {
         let service = service.map { "for \($0) " } ?? ""
+        let shown = Self.withoutUserInfo(text)
         guard let components = URLComponents(string: text.trimmingWhitespace()),
             let scheme = components.scheme?.lowercased(), let rawHost = components.host, !rawHost.isEmpty
         else {
             throw AWSConfigurationError(
                 .invalidEndpoint,
-                "The endpoint URL `\(text)` \(service)(from \(source)) is not a valid URL; write it as https://host[:port].")
+                "The endpoint URL `\(shown)` \(service)(from \(source)) is not a valid URL; write it as https://host[:port].")
         }
         let host = rawHost.trimmingBrackets
         guard scheme == "https" || scheme == "http" else {
             throw AWSConfigurationError(
                 .invalidEndpoint,
-                "The endpoint URL `\(text)` \(service)(from \(source)) uses `\(scheme)`; only https (or http to loopback) is supported.")
+                "The endpoint URL `\(shown)` \(service)(from \(source)) uses `\(scheme)`; only https (or http to loopback) is supported.")
         }
         if scheme == "http" && !LoopbackHost.isLoopback(host) {
             throw AWSConfigurationError(
                 .insecureEndpoint,
-                "Refusing plain http:// endpoint `\(text)` \(service)(from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
+                "Refusing plain http:// endpoint `\(shown)` \(service)(from \(source)): only loopback hosts (127.0.0.0/8, ::1, localhost) may use http; use https:// instead.")
         }
         let path = components.percentEncodedPath.isEmpty ? "/" : PercentDecoding.strictText(components.percentEncodedPath) ?? "/"
         return AWSEndpoint(scheme: scheme, host: host, port: components.port, path: path, signingRegion: signingRegion, source: source)
+    }
+
+    /// `text` with any `user:password@` before the host replaced by `***@`: an endpoint URL in a
+    /// message never carries its credentials (a proxy's, say). Text that is not a URL with an
+    /// authority is cut at its last `@` alike.
+    static func withoutUserInfo(_ text: String) -> String {
+        guard let schemeEnd = text.firstRange(of: "://") else {
+            guard let at = text.lastIndex(of: "@") else { return text }
+            return "***" + text[at...]
+        }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = text[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? text.endIndex
+        guard let at = text[authorityStart..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<authorityStart]) + "***" + text[at...]
     }
 }

@@ -138,6 +138,20 @@ struct EndpointResolverTests {
         }
     }
 
+    @Test("an endpoint URL's user and password never reach a message, on any refusal")
+    func userInfoHidden() throws {
+        for (variable, url) in [
+            ("AWS_ENDPOINT_URL_SSM", "http://admin:Sup3rS3cret@proxy.example.com"), ("AWS_ENDPOINT_URL_SSM", "ftp://admin:Sup3rS3cret@127.0.0.1:21/x"),
+            ("AWS_ENDPOINT_URL_SSM", "https://admin:Sup3rS3cret@"),
+        ] {
+            let error = #expect(throws: AWSConfigurationError.self) { try context(environment: [variable: url]).endpoint(for: .ssm) }
+            #expect(!"\(error!)".contains("Sup3rS3cret") && !"\(error!)".contains("admin"), "\(error!)")
+        }
+        let explicit = #expect(throws: AWSConfigurationError.self) { try context(endpointURL: "http://admin:Sup3rS3cret@proxy.example.com") }
+        #expect("\(explicit!)".contains("http://***@proxy.example.com") && !"\(explicit!)".contains("Sup3rS3cret"), "\(explicit!)")
+        #expect(EndpointResolver.withoutUserInfo("https://h.example/a@b") == "https://h.example/a@b", "an @ in the path is not user info")
+    }
+
     @Test("a bad --endpoint-url is refused when the context is made")
     func badExplicitEndpoint() {
         let error = #expect(throws: AWSConfigurationError.self) {
