@@ -18,8 +18,8 @@ struct RollbackCommand: AsyncParsableCommand {
             a concurrent change makes it fail rather than be lost); the version that was current \
             becomes AWSPREVIOUS, so a rollback can itself be rolled back. For an IAM access key the \
             old key is reactivated first. The secret is then held (its qsl:rotation-hold tag says \
-            when): rotate --due skips it, where its old version would be due at once, until \
-            rotate --secret NAME rotates it and lifts the hold. --parameter writes the previous version's value of a \
+            when): a rotate run that does not name it passes it by (its old version would be due at \
+            once), until rotate --secret NAME rotates it and lifts the hold. --parameter writes the previous version's value of a \
             Parameter Store parameter as a new version and prints the version numbers.
 
               qsl-config rollback --root . --environment production --secret qsl/production/jwt
@@ -72,7 +72,7 @@ struct RollbackCommand: AsyncParsableCommand {
                 if let pending = outcome.withdrawnPending {
                     printOutput("  withdrew AWSPENDING from version \(pending), so that no rotation resumes it\n")
                 }
-                printOutput("  held: rotate --due skips it until qsl-config rotate --secret \(name) rotates it and lifts the hold\n")
+                printOutput("  held: only a run that names it rotates it: qsl-config rotate --secret \(name) rotates it and lifts the hold\n")
             } catch {
                 printError("qsl-config rollback: \(error.description)")
                 status = max(status, error.isStoreFailure ? ExitStatus.awsFailure : ExitStatus.badInput)

@@ -28,8 +28,9 @@ struct RotateCommand: AsyncParsableCommand {
             not promoted (exit 1). The kind comes from the secret's qsl:kind tag (migrate sets it), \
             else --kind: generated, iam-access-key, postgres, redis, external (never rotated here). \
             A secret is due when its AWSCURRENT version is older than the environment's intervalDays \
-            for its kind. A secret put back by rollback is held (its qsl:rotation-hold tag): --due \
-            skips it, --check lists it with the hold named, and rotating it by --secret lifts the hold.
+            for its kind. A secret put back by rollback is held (its qsl:rotation-hold tag): a run that \
+            does not name it passes it by (exit 1 once it is overdue), --check lists it with the hold \
+            named, and rotating it by --secret lifts the hold.
 
               qsl-config rotate --root . --environment production --check        # exit 1 when something is due
               qsl-config rotate --root . --environment production --due          # what a scheduler runs

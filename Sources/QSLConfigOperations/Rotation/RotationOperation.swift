@@ -22,9 +22,9 @@ import QSLConfigCore
 /// outside Lambda. A rotation that stopped part-way (an `AWSPENDING` label, or an IAM key's
 /// `qsl:rotation-snapshot` tag not yet emptied) is due whatever the schedule says. A kind whose
 /// policy says `"enabled": false` is not rotated. A secret rolled back (its `qsl:rotation-hold`
-/// tag, written by ``SecretRollback``) is held: `--due` skips it, `--check` lists it as the
-/// schedule has it with the hold named, and a run that rotates it by name or without `--due`
-/// lifts the hold once it has rotated.
+/// tag, written by ``SecretRollback``) is held: every run but one that names it (`--secret`)
+/// passes it by (status `held`; exit 1 once it is overdue), `--check` lists it as the schedule
+/// has it with the hold named, and a run that names it rotates it and lifts the hold.
 ///
 /// **Fleet.** Up to `concurrency` secrets rotate at once; one that fails leaves the others done
 /// and is listed in the report.
@@ -125,9 +125,14 @@ public struct RotationOperation: Sendable {
                 entry.message = "rotation of \(kind) secrets at the resource is not in this version; nothing was changed"
             } else if request.onlyDue && !due && !interrupted {
                 entry.status = .notDue
-            } else if request.onlyDue && !interrupted, let hold = SecretRollback.hold(in: description.tags) {
+            } else if !interrupted, let hold = SecretRollback.hold(in: description.tags),
+                !request.secrets.contains(description.name) && !request.secrets.contains(description.arn)
+            {
+                // Held: only a run that names it (`--secret`) rotates it and lifts the hold; the
+                // schedule and runs over the whole environment, a service or a kind pass it by.
                 entry.status = .held
-                entry.message = Self.heldMessage(hold, name: description.name)
+                entry.heldOverdue = overdue
+                entry.message = Self.heldMessage(hold, name: description.name) + (overdue ? "; it is overdue" : "")
             } else if request.dryRun {
                 entry.status = .wouldRotate
             } else {
@@ -200,7 +205,7 @@ public struct RotationOperation: Sendable {
 
     /// What a held secret's entry says: since when, and how to lift the hold.
     static func heldMessage(_ hold: String, name: String) -> String {
-        "held since it was \(hold): the schedule (--due) skips it; qsl-config rotate --secret \(name) rotates it and lifts the hold"
+        "held since it was \(hold): only a run that names it rotates it; qsl-config rotate --secret \(name) rotates it and lifts the hold"
     }
 
     /// A kind's strategy, and what `--finalize` does for it (with `dryRun`: says what it would

@@ -19,7 +19,7 @@ public struct RotationReport: Sendable {
             case wouldRotate = "would-rotate"
             /// Not due (with `--due` or `--check`).
             case notDue = "not-due"
-            /// Due, but held since a rollback (`--due` skips it until it is rotated by name).
+            /// Held since a rollback: passed by until a run names it (`--secret`).
             case held
             /// Due (`--check`), or overdue.
             case due
@@ -52,6 +52,9 @@ public struct RotationReport: Sendable {
         /// Why, for failures and skips; never a value.
         public var message: String?
         public var isStoreFailure: Bool = false
+        /// Held since a rollback and past its schedule's window: a finding (exit 1), so that a
+        /// hold nobody lifts does not keep a secret unrotated with every run exiting 0.
+        public var heldOverdue: Bool = false
     }
 
     public var environment: String
@@ -64,7 +67,7 @@ public struct RotationReport: Sendable {
     public var exitStatus: Int32 {
         if entries.contains(where: { $0.isStoreFailure }) { return 3 }
         if mode == .check { return entries.contains { [.due, .overdue].contains($0.status) } ? 1 : 0 }
-        if entries.contains(where: { [.testFailed, .failed].contains($0.status) }) { return 1 }
+        if entries.contains(where: { [.testFailed, .failed].contains($0.status) || $0.heldOverdue }) { return 1 }
         return 0
     }
 

@@ -86,15 +86,17 @@ struct SecretRollback: Sendable {
         } catch {
             throw RotationError(secret: name, step: .rollback, store: error)
         }
-        if let hooks, let values { try await hooks.after(values.previous, values.current) }
+        // The hold first, as soon as the old version is current again (its creation date makes it
+        // due at once): a step at the resource that fails below must not leave it unheld.
         let stamp = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down)).formatted(RotationReport.dateFormat)
-        do {
-            try await store.tagSecret(name, tags: [Self.holdTag: "rolled back \(stamp) from version \(current.versionId)"])
-        } catch {
+        var holdFailure: StoreError?
+        do { try await store.tagSecret(name, tags: [Self.holdTag: "rolled back \(stamp) from version \(current.versionId)"]) } catch { holdFailure = error }
+        if let hooks, let values { try await hooks.after(values.previous, values.current) }
+        if let holdFailure {
             throw RotationError(
                 secret: name, step: .rollback,
-                "rolled back to version \(previous.versionId), but the \(Self.holdTag) tag that keeps the schedule from rotating it again could not be written (\(error.message)); until it is, rotate --due may rotate it away from this version",
-                isStoreFailure: error.isStoreFailure)
+                "rolled back to version \(previous.versionId), but the \(Self.holdTag) tag that keeps the schedule from rotating it again could not be written (\(holdFailure.message)); until it is, rotate --due may rotate it away from this version",
+                isStoreFailure: holdFailure.isStoreFailure)
         }
         return Outcome(from: current.versionId, to: previous.versionId, withdrawnPending: pending?.versionId)
     }

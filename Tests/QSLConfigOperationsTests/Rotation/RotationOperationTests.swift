@@ -358,12 +358,21 @@ struct RotationOperationTests {
         let hold = try #require(try await f.store.describeSecret("qsl/prod/jwt").tags[SecretRollback.holdTag])
         #expect(hold.hasPrefix("rolled back ") && hold.hasSuffix("from version \(outcome.from)"), "\(hold)")
 
-        // The next scheduled run, past the interval: v1 is AWSCURRENT again and due, but held.
-        let later = Date().addingTimeInterval(31 * 86_400)
-        let scheduled = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.now = later })
+        // The next scheduled run: v1 is AWSCURRENT again and due, but held.
+        let dueSoon = Date().addingTimeInterval(30 * 86_400 + 3_600)
+        let scheduled = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.now = dueSoon })
         #expect(scheduled.exitStatus == 0 && scheduled.entries.map(\.status) == [.held], "\(scheduled.text())")
         #expect(scheduled.entries.first?.message?.contains("rotate --secret qsl/prod/jwt") == true)
         #expect(try await f.value("qsl/prod/jwt") == "v1", "the schedule left the rolled-back value")
+        // Past the window a hold nobody lifted is a finding, and a run over the whole environment
+        // (no --due, not naming it) passes it by too.
+        let later = Date().addingTimeInterval(31 * 86_400)
+        let overdue = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.now = later })
+        #expect(overdue.exitStatus == 1 && overdue.entries.map(\.status) == [.held], "\(overdue.text())")
+        #expect(overdue.entries.first?.message?.contains("overdue") == true)
+        let everything = try await RotationOperation().run(f.request { $0.now = later })
+        #expect(everything.entries.map(\.status) == [.held], "\(everything.text())")
+        #expect(try await f.value("qsl/prod/jwt") == "v1")
         let check = try await RotationOperation().run(f.request { $0.mode = .check; $0.now = later })
         #expect(check.exitStatus == 1 && check.entries.map(\.status) == [.overdue])
         #expect(check.entries.first?.message?.contains("held since it was rolled back") == true, "\(check.text())")
@@ -376,6 +385,18 @@ struct RotationOperationTests {
         #expect(try await f.store.describeSecret("qsl/prod/jwt").tags[SecretRollback.holdTag] == "")
         let afterwards = try await RotationOperation().run(f.request { $0.onlyDue = true; $0.now = later.addingTimeInterval(31 * 86_400) })
         #expect(afterwards.entries.map(\.status) == [.rotated], "\(afterwards.text())")
+    }
+
+    @Test("the hold is written as soon as the labels move: a step at the resource that fails after them leaves the secret held")
+    func holdSurvivesAFailedAfterStep() async throws {
+        let f = try Fixture()
+        _ = try await f.createdAndRotated("qsl/prod/jwt")
+        let hooks = SecretRollback.Hooks(
+            before: { _, _ throws(RotationError) in },
+            after: { _, _ throws(RotationError) in throw RotationError(secret: "qsl/prod/jwt", step: .rollback, "the resource refused", isStoreFailure: true) })
+        await #expect(throws: RotationError.self) { try await SecretRollback(store: f.store).run("qsl/prod/jwt", hooks: hooks) }
+        #expect(try await f.value("qsl/prod/jwt") == "v1")
+        #expect(SecretRollback.hold(in: try await f.store.describeSecret("qsl/prod/jwt").tags) != nil, "held, though the last step failed")
     }
 
     @Test("rollback withdraws AWSPENDING: a rotation stopped before its last call, or one whose test failed, is not resumed over the rollback")
@@ -399,7 +420,8 @@ struct RotationOperationTests {
         let staged = try await g.store.putSecretValue("qsl/prod/jwt", value: .string(SecretValue("staged-before-the-rollback")), stages: ["AWSPENDING"], clientRequestToken: UUID().uuidString)
         let second = try await SecretRollback(store: g.store).run("qsl/prod/jwt")
         #expect(second.withdrawnPending == staged.versionId)
-        let after = try await RotationOperation().run(g.request())
+        // Held by the rollback: a run that names it rotates it.
+        let after = try await RotationOperation().run(g.request { $0.secrets = ["qsl/prod/jwt"] })
         #expect(after.entries.map(\.status) == [.rotated], "\(after.text())")
         #expect(try await g.value("qsl/prod/jwt") != "staged-before-the-rollback")
     }
