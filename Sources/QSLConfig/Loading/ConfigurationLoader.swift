@@ -65,11 +65,17 @@ public struct ConfigurationLoader: Sendable {
                 let variables = options.environmentVariables.filter { only?.contains($0.key) ?? true }.sorted { $0.key < $1.key }
                 // One key per variable: names that differ only in case would be one key, and the
                 // references of all but one of them would go unresolved or land on another name.
+                // (A `$` alone, in a proxy password say, is no reference: the value is parsed.)
+                func holdsReference(_ value: String) -> Bool {
+                    guard PlaceholderTemplate.mayContainReference(value) else { return false }
+                    guard let template = try? PlaceholderTemplate(parsing: value) else { return true }
+                    return !template.references.isEmpty
+                }
                 var byFolded: [String: [String]] = [:]
-                for variable in variables where PlaceholderTemplate.mayContainReference(variable.value) {
+                for variable in variables where holdsReference(variable.value) {
                     byFolded[ConfigKey.fold(variable.key), default: []].append(variable.key)
                 }
-                for variable in variables where !PlaceholderTemplate.mayContainReference(variable.value) {
+                for variable in variables where !holdsReference(variable.value) {
                     byFolded[ConfigKey.fold(variable.key)]?.append(variable.key)
                 }
                 for names in byFolded.values.sorted(by: { $0[0] < $1[0] }) where names.count > 1 {
