@@ -64,6 +64,17 @@ public struct MigrationOperation: Sendable {
 
         let store: any SecretStore
         do { store = try request.makeStore(target) } catch { throw MigrationError(store: error, "\(target.name)'s store") }
+        // The source keeps reading its own store: where that is not the target's, the references
+        // the rewrite gives it name secrets its store must hold too (said before anything is
+        // written; the end check reads the source from its own store).
+        let sourceStore = Result { () throws(StoreError) in try request.makeStore(source) }
+        if !plan.sourceExpected.isEmpty, case .success(let opened) = sourceStore, opened.storeIdentity != store.storeIdentity {
+            plan.warnings.append(
+                Diagnostic(
+                    .warning, at: nil,
+                    "\(source.name) reads another store than \(target.name) (\(opened.storeDescription)): after the migration it reads the migrated secrets there, under \(target.secretsPrefix), which that store must hold",
+                    rule: "migrate-environment"))
+        }
         var calls = MigrationReport.Calls()
         var existing: [String: StoredSecret] = [:]
         if !plan.secrets.isEmpty {
@@ -199,7 +210,7 @@ public struct MigrationOperation: Sendable {
 
         // The end check: the target resolves every migrated key to the source's value.
         if request.endCheck, !plan.expected.isEmpty || !plan.sourceExpected.isEmpty {
-            let (failures, checkCalls, storeFailed) = try await Self.endCheck(plan, root: root, store: store)
+            let (failures, checkCalls, storeFailed) = try await Self.endCheck(plan, root: root, store: store, sourceStore: sourceStore)
             report.endCheckFailures = failures
             report.endCheckStoreFailure = storeFailed
             calls.endCheck += checkCalls
@@ -327,15 +338,30 @@ public struct MigrationOperation: Sendable {
     }
 
     /// Resolves every migrated key of every service of the plan in the target, and in the
-    /// source (which reads the same secrets now), and compares each with the value the source
+    /// source (which reads the migrated secrets now, from its own store), and compares each with the value the source
     /// had; only those keys: references the migration did not make are not its to check.
     /// The end check's findings, its store calls, and whether the store failed (the findings
     /// then say so instead of comparing anything).
-    static func endCheck(_ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore) async throws(MigrationError) -> ([Diagnostic], Int, storeFailed: Bool) {
+    ///
+    /// - Parameter sourceStore: The source's own store (the target's when `nil`), which the source
+    ///   reads its references from; a store that could not be opened is a store failure here.
+    static func endCheck(
+        _ plan: MigrationPlan, root: PlatformRoot, store: any SecretStore, sourceStore: Result<any SecretStore, StoreError>? = nil
+    ) async throws(MigrationError) -> ([Diagnostic], Int, storeFailed: Bool) {
         var findings: [Diagnostic] = []
         var calls = 0
         for (environment, expected) in [(plan.target, plan.expected), (plan.source, plan.sourceExpected)] where !expected.isEmpty {
-            let (found, made, storeFailed) = try await endCheck(plan, in: environment, expecting: expected, root: root, store: store)
+            var checked = store
+            if environment.name == plan.source.name, let sourceStore {
+                switch sourceStore {
+                case .success(let opened): checked = opened
+                case .failure(let error):
+                    findings.append(
+                        Diagnostic(at: nil, "end check (\(environment.name)): its store cannot be opened (\(error.message)), so it was not checked", rule: "migrate-end-check"))
+                    return (findings, calls, error.isStoreFailure)
+                }
+            }
+            let (found, made, storeFailed) = try await endCheck(plan, in: environment, expecting: expected, root: root, store: checked)
             findings += found
             calls += made
             if storeFailed { return (findings, calls, true) }

@@ -104,6 +104,21 @@ struct MigrationSourceTests {
         #expect(beta == #"{"AWS": {"SecretsManagerPrefix": "qsl/smoke/"}}"#)
     }
 
+    @Test("a source with a store of its own is warned before anything is written, and the end check reads the source from that store")
+    func sourceWithItsOwnStore() async throws {
+        let root = try Self.tree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let target = LocalSecretStore(path: root + "/.qsl/production.json")
+        let smoke = LocalSecretStore(path: root + "/.qsl/smoke.json")
+        let report = try await MigrationOperation().run(MigrationRequest(root: root, from: "smoke", to: "production") { $0.name == "smoke" ? smoke : target })
+        #expect(report.plan.warnings.contains { $0.message.hasPrefix("smoke reads another store than production") }, "\(report.plan.warnings.map(\.description))")
+        // Smoke's store holds none of the migrated secrets: the source no longer resolves, and
+        // the end check says so (exit 1), where reading it from the target's store would not.
+        #expect(report.exitStatus == 1 && report.wrote)
+        #expect(report.endCheckFailures.contains { $0.message.hasPrefix("end check (smoke):") }, "\(report.endCheckFailures.map(\.description))")
+        #expect(!report.endCheckFailures.contains { $0.message.hasPrefix("end check (production):") })
+    }
+
     @Test("the end check covers the source: a source overlay that loses its prefix after the rewrite is a finding naming the source")
     func endCheckCoversTheSource() async throws {
         let root = try Self.tree()
