@@ -69,11 +69,17 @@ extension BundleOperation.Result {
             let mergeable = !coversWholeCatalogue && previous.environment == environment && previous.format == format.rawValue
             let bundled = Set(services)
             func service(of path: String) -> String { String(path.prefix { $0 != "/" }) }
+            // What the manifest vouches for: a digest, or a pending mark whose file an interrupted
+            // run never reached (its bytes still the digest the mark keeps).
+            var vouched: [String: String] = [:]
+            for (path, entry) in previous.files where Self.isPlainRelativePath(path) {
+                if let digest = Self.vouchedDigest(entry, path: PlatformRoot.join(directory, path)) { vouched[path] = digest }
+            }
             // Services an interrupted run left a file of unvouched for: none of their files is kept.
-            let interrupted = Set(previous.files.filter { $0.value == Self.pendingDigest }.map { service(of: $0.key) })
-            for (path, digest) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
+            let interrupted = Set(previous.files.keys.filter { Self.isPlainRelativePath($0) && vouched[$0] == nil }.map { service(of: $0) })
+            for (path, _) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
                 let service = service(of: path)
-                if mergeable && !interrupted.contains(service) && !bundled.contains(service) && previous.services.contains(service) {
+                if mergeable && !interrupted.contains(service) && !bundled.contains(service) && previous.services.contains(service), let digest = vouched[path] {
                     manifest.files[path] = digest
                     kept.append(path)
                 } else {
@@ -98,7 +104,13 @@ extension BundleOperation.Result {
         var provisional = previous ?? Manifest(environment: environment, format: format.rawValue, services: [], files: [:])
         var pending = false
         for (path, digest) in own.files where provisional.files[path] != digest {
-            provisional.files[path] = Self.pendingDigest
+            // The digest the file had, kept beside the mark: a run killed before it reached the
+            // file leaves it vouched for by these same bytes.
+            let before = provisional.files[path].flatMap { entry -> String? in
+                if entry.hasPrefix("sha256:") { return entry }
+                return entry.hasPrefix(Self.pendingDigest + " sha256:") ? String(entry.dropFirst(Self.pendingDigest.count + 1)) : nil
+            }
+            provisional.files[path] = before.map { Self.pendingDigest + " " + $0 } ?? Self.pendingDigest
             pending = true
         }
         return Plan(
@@ -126,6 +138,17 @@ extension BundleOperation.Result {
     /// the first file lists every file the run may leave, so a run killed part-way leaves none
     /// that `--check` cannot see or the next run (of any format) cannot remove.
     static let pendingDigest = "pending"
+
+    /// The digest a manifest entry vouches for: the entry itself when it is one; for a pending
+    /// mark that keeps the file's earlier digest (`pending sha256:...`), that digest when the file
+    /// at `path` still has it (the interrupted run never replaced it); else `nil`.
+    static func vouchedDigest(_ entry: String, path: String) -> String? {
+        if entry.hasPrefix("sha256:") { return entry }
+        guard entry.hasPrefix(pendingDigest + " sha256:") else { return nil }
+        let digest = String(entry.dropFirst(pendingDigest.count + 1))
+        guard FileBytes.exists(path), let bytes = try? FileBytes.read(path) else { return nil }
+        return "sha256:" + Crypto.hex(Crypto.sha256(bytes)) == digest ? digest : nil
+    }
 
     /// How a file on disk differs from what the run would write.
     public struct Drift: Sendable, Hashable, CustomStringConvertible {

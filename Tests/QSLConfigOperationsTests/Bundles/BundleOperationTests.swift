@@ -317,6 +317,33 @@ struct BundleOperationTests {
         #expect(full.drift(in: directory).map(\.description) == ["manifest.json: content differs", "userservice/config.json: missing"])
     }
 
+    @Test("a file a killed run marked pending but never reached (its bytes still the digest the mark keeps) is kept by a --service run of another service")
+    func pendingButUntouchedIsKept() async throws {
+        let store = try await PlatformFixtures.developmentStore()
+        let full = try await Self.build(.json, store: store)
+        let directory = try PlatformFixtures.temporaryDirectory("untouched")
+        try full.write(to: directory)
+        let feeDigest = "sha256:" + Crypto.hex(Crypto.sha256(try FileBytes.read(directory + "/feeservice/config.json")))
+        // A full run killed after its provisional manifest: feeservice's file marked pending with
+        // its earlier digest, never rewritten; userservice's rewritten by the killed run.
+        try AtomicFile.write(Array(#"{"half": "written"}"#.utf8), to: directory + "/userservice/config.json", mode: 0o600)
+        let userDigest = "sha256:" + Crypto.hex(Crypto.sha256(Array("something else".utf8)))
+        try Self.editManifest(in: directory) { manifest in
+            var files = (manifest["files"] as? [String: String]) ?? [:]
+            files["feeservice/config.json"] = "pending " + feeDigest
+            files["userservice/config.json"] = "pending " + userDigest
+            manifest["files"] = files
+        }
+        let other = try await Self.build(.json, store: store, services: ["accountservice"])
+        let notes = try other.write(to: directory)
+        #expect(notes == ["removed userservice's bundle, which an interrupted run left incomplete; bundle it again with --service userservice"])
+        #expect(FileBytes.exists(directory + "/feeservice/config.json"), "the untouched file stays")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(FileBytes.read(directory + "/manifest.json"))) as? [String: Any])
+        #expect((manifest["files"] as? [String: String])?["feeservice/config.json"] == feeDigest)
+        #expect(((manifest["services"] as? [String]) ?? []).contains("feeservice"))
+        #expect(!((manifest["services"] as? [String]) ?? []).contains("userservice"))
+    }
+
     @Test("a manifest tampered to list a path below a service folder (through a link there) removes nothing outside the folder")
     func tamperedManifestStaysInside() async throws {
         let store = try await PlatformFixtures.developmentStore()
