@@ -74,7 +74,7 @@ public struct ReferenceResolver: Sendable, CustomReflectable {
     /// ``resolveAll(_:)`` with the configurations already scanned, one ``ReferenceScan`` each,
     /// in order, made with ``secretKeys`` marked (a caller that needed the scans first, for its
     /// own figures, does not scan twice).
-    public func resolveAll(
+    package func resolveAll(
         _ configurations: [LayeredConfiguration], scans: [ReferenceScan]
     ) async throws(ResolutionError) -> (configurations: [ResolvedConfiguration], statistics: Statistics) {
         precondition(scans.count == configurations.count, "one scan per configuration")

@@ -177,9 +177,6 @@ public struct BundleOperation: Sendable {
             warnings: warnings, coversWholeCatalogue: Set(ids) == Set(root.catalogue.services.map(\.id)))
     }
 
-    /// The full ARN of every secret the configurations reference, from metadata only: one
-    /// listing of the environment's prefix, then a `DescribeSecret` for each secret outside it.
-    /// A referenced secret that does not exist is left out and reported by ``ECSBundle``.
     /// The referenced parameters that do not exist, asked in batches without decryption (the
     /// bundling machine needs no `kms:Decrypt`, and no value is read): a task whose `valueFrom`
     /// names a missing parameter would fail at its start instead.
@@ -201,6 +198,9 @@ public struct BundleOperation: Sendable {
         }
     }
 
+    /// The full ARN of every secret the configurations reference, from metadata only: one
+    /// listing of the environment's prefix, then a `DescribeSecret` for each secret outside it.
+    /// A referenced secret that does not exist is left out and reported by ``ECSBundle``.
     func secretARNs(for scans: [ReferenceScan], statistics: inout Statistics) async throws(ResolutionError) -> [String: String] {
         var ids: Set<String> = []
         for scan in scans {

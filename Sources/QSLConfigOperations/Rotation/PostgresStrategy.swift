@@ -106,7 +106,7 @@ struct PostgresStrategy: RotationStrategy {
         }
         throw RotationError(
             secret: target.name, step: .set,
-            "\(Self.endpoint(new)) as \(new.username!): cannot change the password: \(lastError.map { "\($0)" } ?? "no working password")",
+            "\(PostgresConnection.endpoint(of: new)) as \(new.username!): cannot change the password: \(lastError.map { "\($0)" } ?? "no working password")",
             isStoreFailure: (lastError as? PostgresError)?.kind != .authentication)
     }
 
@@ -120,7 +120,7 @@ struct PostgresStrategy: RotationStrategy {
         let owner = base + "_owner"
         let connection: PostgresConnection
         do { connection = try await PostgresConnection.connect(master) } catch {
-            throw RotationError(secret: target.name, step: .set, "\(Self.endpoint(master)) as \(master.username!): the master cannot log in: \(error)", isStoreFailure: true)
+            throw RotationError(secret: target.name, step: .set, "\(PostgresConnection.endpoint(of: master)) as \(master.username!): the master cannot log in: \(error)", isStoreFailure: true)
         }
         defer { Task { await connection.close() } }
         func exists(_ name: String) async throws -> Bool {
@@ -188,7 +188,7 @@ struct PostgresStrategy: RotationStrategy {
             let hint = text.contains("ADMIN") || text.contains("permission denied")
                 ? " (PostgreSQL 16 and later: the master needs ADMIN OPTION on \(owner): GRANT \(owner) TO \(master.username!) WITH ADMIN OPTION)" : ""
             throw RotationError(
-                secret: target.name, step: .set, "\(Self.endpoint(master)) as \(master.username!): setting up \(role): \(text)\(hint)",
+                secret: target.name, step: .set, "\(PostgresConnection.endpoint(of: master)) as \(master.username!): setting up \(role): \(text)\(hint)",
                 isStoreFailure: (error as? PostgresError).map { $0.kind != .statement && $0.kind != .authentication } ?? true)
         }
     }
@@ -203,7 +203,7 @@ struct PostgresStrategy: RotationStrategy {
         } catch let error as RotationError {
             throw error
         } catch {
-            throw RotationError(secret: target.name, step: .test, "\(Self.endpoint(new)) as \(new.username!): the new value does not log in: \(error)", isTestFailure: true)
+            throw RotationError(secret: target.name, step: .test, "\(PostgresConnection.endpoint(of: new)) as \(new.username!): the new value does not log in: \(error)", isTestFailure: true)
         }
     }
 
@@ -212,7 +212,6 @@ struct PostgresStrategy: RotationStrategy {
         // keeps working until the next rotation gives it a new password.
     }
 
-    static func endpoint(_ string: NpgsqlConnectionString) -> String { PostgresConnection.endpoint(of: string) }
 
     func text(_ name: String, stage: String) async throws(RotationError) -> String {
         try await store.rotationText(SecretVersionSelector(secretId: name, versionStage: stage), step: .set)

@@ -142,7 +142,8 @@ struct PolicyCheck {
                 rule: "reference-prefix", keyPath: key.spelling)
         }
         let source = plan.prefixSource.map { " (\($0))" } ?? ""
-        if let place = Self.arnPlace(reference), let definition = plan.definition {
+        // (An environment on the local store has ARNs of the store's own make, region `local`.)
+        if let place = Self.arnPlace(reference), let definition = plan.definition, definition.store.kind != "local" {
             // An ARN names its partition, region and account: they must be the environment's.
             let expected = (definition.partition, definition.region, definition.account.map { _ in definition.accountId })
             if place.partition != expected.0 || place.region != expected.1 || (expected.2 != nil && place.account != expected.2) {

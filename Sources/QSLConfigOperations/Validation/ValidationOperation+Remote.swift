@@ -40,8 +40,9 @@ extension ValidationOperation {
             switch site.reference {
             case .secret(let secret):
                 switch descriptions[secret.secretId] {
-                case .failure(let error)?:
-                    problem = ("secret-missing", "'\(site.key)' refers to secret \(secret.secretId), which \(error.code == .notFound ? "does not exist" : "cannot be described (\(error.message))") in \(store.storeDescription)")
+                case .failure?:
+                    // Only a missing secret comes back as a failure (``describe(_:store:)``).
+                    problem = ("secret-missing", "'\(site.key)' refers to secret \(secret.secretId), which does not exist in \(store.storeDescription)")
                 case .success(let description)?:
                     if let versionId = secret.versionId, description.versions[versionId] == nil {
                         problem = ("secret-missing", "'\(site.key)' pins secret \(secret.secretId) to version \(versionId), which it does not have")

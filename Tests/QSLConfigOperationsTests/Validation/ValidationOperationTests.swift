@@ -401,6 +401,14 @@ struct ValidationOperationTests {
         #expect(Set(misplaced.compactMap(\.keyPath)) == ["ArnProbe:OtherAccount", "ArnProbe:OtherRegion", "ArnProbe:OtherParameterAccount"], "\(misplaced.map(\.description))")
         let account = try #require(misplaced.first { $0.keyPath == "ArnProbe:OtherAccount" })
         #expect(account.message.contains("account 999999999999") && account.message.contains("account 123456789012"), "\(account.message)")
+
+        // Development keeps its secrets in the local store, whose ARNs name region `local`.
+        let developmentOverlay = copy + "/platform/src/UserService/appsettings.Development.json"
+        let development = String(decoding: try FileBytes.read(developmentOverlay), as: UTF8.self)
+        let local = #"{"ArnProbe": {"Local": "${aws:secrets:arn:aws:secretsmanager:local:000000000000:secret:qsl/development/jwt-AbCdEf:secret}"},"#
+        try AtomicFile.write(Array(development.replacing(/^\{/, with: local).utf8), to: developmentOverlay, mode: 0o644)
+        let localReport = try await ValidationOperation().run(ValidationRequest(.catalogue(root: copy, environment: "development", services: ["userservice"])))
+        #expect(!localReport.services.flatMap(\.diagnostics).contains { $0.rule == "reference-prefix" && $0.keyPath == "ArnProbe:Local" })
     }
 
     @Test("directory mode takes the prefixes from AWS:SecretsManagerPrefix when none is given, else notes it checked none")

@@ -227,8 +227,6 @@ public struct AWSSecretStore: SecretStore {
             let output = try await secrets.describeSecret(secretId: secretId)
             guard output.arn != nil, output.name != nil else { throw Self.malformed("DescribeSecret", subject: secretId, missing: "ARN and Name") }
             return Self.description(output)
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw Self.storeError(error, subject: secretId)
         }
@@ -268,8 +266,6 @@ public struct AWSSecretStore: SecretStore {
                     clientRequestToken: request.clientRequestToken))
             guard let arn = output.arn, let versionId = output.versionId else { throw Self.malformed("CreateSecret", subject: request.name, missing: "ARN and VersionId") }
             return SecretVersionRef(arn: arn, name: output.name ?? request.name, versionId: versionId)
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw Self.storeError(error, subject: request.name)
         }
@@ -284,8 +280,6 @@ public struct AWSSecretStore: SecretStore {
                 .init(secretId: secretId, secretString: string, secretBinary: binary, versionStages: stages, clientRequestToken: clientRequestToken))
             guard let arn = output.arn, let versionId = output.versionId else { throw Self.malformed("PutSecretValue", subject: secretId, missing: "ARN and VersionId") }
             return SecretVersionRef(arn: arn, name: output.name ?? secretId, versionId: versionId)
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw Self.storeError(error, subject: secretId)
         }
