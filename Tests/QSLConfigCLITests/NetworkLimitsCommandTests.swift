@@ -132,15 +132,18 @@ struct NetworkLimitsCommandTests {
     /// read readiness only), so through `URLSession` the always-writable socket woke the session's
     /// queue in a loop until the answer or the deadline (1.6 to 3.5 s of CPU in 4 s). AWS API calls
     /// now go through libcurl's easy interface directly (`CurlTransport`), which waits in `poll`.
-    @Test("an endpoint that answers 200 with an empty body is a store failure (exit 3), never an empty secret or a version that was not written")
+    @Test("an endpoint that answers 200 with an empty body is a store failure (exit 3), never an empty secret or parameter, or a version that was not written")
     func emptyReplies() async throws {
         let server = try LocalHTTPServer { _ in .response(AWSHTTPResponse(status: 200, body: [])) }
         defer { server.stop() }
         let directory = try CLIRunner.temporaryDirectory()
         try Data(#"{"Db": "${aws:secrets:qsl/prod/db::AWSPREVIOUS}", "Other": "${aws:secrets:qsl/prod/other}"}"#.utf8)
             .write(to: directory.appendingPathComponent("appsettings.json"))
+        let parameterOnly = try CLIRunner.temporaryDirectory()
+        try Data(#"{"Url": "${aws:parameter:/qsl/prod/url}"}"#.utf8).write(to: parameterOnly.appendingPathComponent("appsettings.json"))
         let environment = Self.environment([:])
         for (arguments, stdin) in [
+            (["resolve", "--config-dir", parameterOnly.path, "--store", "aws", "--endpoint-url", server.baseURL, "--show-secrets"], nil),
             (["secret", "get", "qsl/prod/db", "--store", "aws", "--endpoint-url", server.baseURL, "--show-secrets"], nil),
             (["resolve", "--config-dir", directory.path, "--store", "aws", "--endpoint-url", server.baseURL, "--show-secrets"], nil),
             (["secret", "put", "qsl/prod/db", "--store", "aws", "--endpoint-url", server.baseURL], "value"),

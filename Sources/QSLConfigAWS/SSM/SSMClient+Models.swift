@@ -35,7 +35,9 @@ extension SSMClient {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.decode(String.self, forKey: .name)
             type = try c.decodeIfPresent(ParameterType.self, forKey: .type)
-            value = SecretValue(try c.decodeIfPresent(String.self, forKey: .value) ?? "")
+            // Parameter Store always returns the value (ciphertext for a SecureString read without
+            // decryption): one without it is no parameter, never an empty one.
+            value = SecretValue(try c.decode(String.self, forKey: .value))
             version = try c.decodeIfPresent(Int.self, forKey: .version)
             arn = try c.decodeIfPresent(String.self, forKey: .arn)
             lastModifiedDate = try c.decodeIfPresent(Date.self, forKey: .lastModifiedDate)

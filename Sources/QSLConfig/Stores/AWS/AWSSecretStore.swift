@@ -180,8 +180,12 @@ public struct AWSSecretStore: SecretStore {
                                 let parameter = output.parameters.first(where: { $0.name == reference.name || $0.arn == reference.name })
                             {
                                 partial.found[reference] = parameter
-                            } else {
+                            } else if invalid.contains(reference.requestName) {
                                 partial.missing.insert(reference)
+                            } else {
+                                // Parameter Store answers every name, as a parameter or as invalid:
+                                // one it passes over is a reply of another kind of endpoint.
+                                throw Self.malformed("GetParameters", subject: reference.requestName, missing: "parameter or InvalidParameters entry", service: "AWS Systems Manager")
                             }
                         }
                         return partial
@@ -353,10 +357,10 @@ public struct AWSSecretStore: SecretStore {
 
     /// A reply of `operation` that lacks what the operation always returns (`missing`): the
     /// endpoint is not answering as AWS does. A store failure, naming the subject, never a value.
-    static func malformed(_ operation: String, subject: String, missing: String) -> StoreError {
+    static func malformed(_ operation: String, subject: String, missing: String, service: String = "AWS Secrets Manager") -> StoreError {
         StoreError(
             .unavailable,
-            "the store's reply to \(operation) for \(subject) holds no \(missing), which AWS always returns; check that the endpoint is AWS Secrets Manager",
+            "the store's reply to \(operation) for \(subject) holds no \(missing), which AWS always returns; check that the endpoint is \(service)",
             subject: subject)
     }
 
