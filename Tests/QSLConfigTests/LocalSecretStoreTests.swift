@@ -66,10 +66,14 @@ struct LocalSecretStoreTests {
         #expect(wrongKey?.message.contains("cannot be decrypted with the key in QSL_LOCAL_STORE_KEY") == true)
         let malformed = await Self.failure { try await LocalSecretStore(path: path, key: "not base64").getSecret(SecretVersionSelector(secretId: "s")) }
         #expect(malformed?.message.contains("exactly 32 bytes") == true)
-        // Flip one byte of the ciphertext.
+        // Flip one byte of the ciphertext: a base64 letter or digit, never the `/` of a JSON `\/`
+        // escape (flipping that one made the file no JSON at all, about one run in thirty).
         var text = try String(contentsOfFile: path, encoding: .utf8)
         let marker = text.range(of: "\"data\":\"")!.upperBound
-        let index = text.index(marker, offsetBy: 30)
+        var index = text.index(marker, offsetBy: 30)
+        while !(text[index].isASCII && (text[index].isLetter || text[index].isNumber)) || text[text.index(before: index)] == "\\" {
+            index = text.index(after: index)
+        }
         text.replaceSubrange(index...index, with: text[index] == "A" ? "B" : "A")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let altered = await Self.failure { try await LocalSecretStore(path: path).getSecret(SecretVersionSelector(secretId: "s")) }
