@@ -23,7 +23,11 @@ struct InstanceView<Instance: JSONInstance> {
             !types.isDisjoint(with: [.integer, .number, .boolean]), let text = instance.stringValue
         {
             let trimmed = InstanceView.trimmed(text)
-            if !types.isDisjoint(with: [.integer, .number]), let number = SchemaNumber(lenientText: trimmed) {
+            // As .NET's binder parses the text: an `int` takes digits and a sign only (`8080.0`
+            // and `1e3` do not bind), a `double` also a fraction and an exponent.
+            let integerOnly = !types.contains(.number)
+            let bindable = !integerOnly || !trimmed.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
+            if !types.isDisjoint(with: [.integer, .number]), bindable, let number = SchemaNumber(lenientText: trimmed) {
                 self.kind = .number
                 self.coerced = JSONTree(.number(number.description), location: instance.sourceLocation)
                 self.cachedNumber = .some(number)

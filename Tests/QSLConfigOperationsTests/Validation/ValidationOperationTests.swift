@@ -362,6 +362,19 @@ struct ValidationOperationTests {
         #expect(parameter.location?.column == 24, "at the reference inside the value")
     }
 
+    @Test("a number written as a string is checked as .NET's binder parses it: an integer takes digits and a sign only")
+    func integersAsTheBinderParsesThem() async throws {
+        let report = try await ValidationFixture.report(
+            settings: #"{"Kestrel": {}, "N": {"Port": "8080.0", "Count": "1e3", "Good": " 42 ", "Signed": "-7", "Ratio": "1e3", "Half": "0.5"}}"#,
+            schema: """
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {"N": {"type": "object", "properties": {
+                  "Port": {"type": "integer"}, "Count": {"type": "integer"}, "Good": {"type": "integer"}, "Signed": {"type": "integer"},
+                  "Ratio": {"type": "number"}, "Half": {"type": "number"}}}}}
+                """)
+        let failing = Set(report.diagnostics.filter { $0.rule == "schema" }.compactMap(\.keyPath))
+        #expect(failing == ["N:Port", "N:Count"], "\(report.diagnostics.map(\.description))")
+    }
+
     @Test("a JSON null is validated as ASP.NET reads it: the empty string under .NET 9, null under .NET 10")
     func nullAsTheBinderReadsIt() async throws {
         let fixture = try ValidationFixture(["appsettings.json": #"{"Kestrel": {}, "Name": null}"#])
