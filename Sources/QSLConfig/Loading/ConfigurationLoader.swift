@@ -125,7 +125,7 @@ public struct ConfigurationLoader: Sendable {
         let parameters: [(name: String, value: String?, isSecure: Bool, isList: Bool)]
         do {
             if namesOnly {
-                parameters = try await store.parameterMetadata(underPath: prefix.prefix).map { ($0.name, nil, $0.type == "SecureString", false) }
+                parameters = try await store.parameterMetadata(underPath: prefix.prefix).map { ($0.name, nil, $0.type == "SecureString", $0.type == "StringList") }
             } else {
                 parameters = try await store.getParameters(underPath: prefix.prefix).map {
                     ($0.name, $0.value.unsafeRevealed, $0.isSecure, $0.type == "StringList")
@@ -146,7 +146,8 @@ public struct ConfigurationLoader: Sendable {
                 continue
             }
             let key = ConfigKey(path)
-            layer.set(ConfigEntry(key: key, value: parameter.value, origin: ValueOrigin(.parameterStore(name: parameter.name))))
+            // (Listed by name only, a StringList stands whole for its items: its origin says so.)
+            layer.set(ConfigEntry(key: key, value: parameter.value, origin: ValueOrigin(.parameterStore(name: parameter.name, isList: parameter.isList))))
             if parameter.isSecure { secureKeys.insert(key) }
         }
         logger.debug(

@@ -12,8 +12,9 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         indirect case environmentFile(variable: String, location: SourceLocation)
         /// A command-line argument.
         case commandLine(argument: String)
-        /// An SSM parameter loaded as a configuration layer.
-        case parameterStore(name: String)
+        /// An SSM parameter loaded as a configuration layer; `isList` for a `StringList` listed by
+        /// name only (the `ecs` bundle), which stands whole for its items.
+        case parameterStore(name: String, isList: Bool = false)
         /// Anything else, described by a label.
         case other(String)
     }
@@ -53,7 +54,7 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         case .environment(let name): "environment variable \(name)"
         case .environmentFile(let name, let location): "\(name) at \(location)"
         case .commandLine(let argument): "command-line argument \(argument)"
-        case .parameterStore(let name): "SSM parameter \(name)"
+        case .parameterStore(let name, _): "SSM parameter \(name)"
         case .other(let label): label
         }
     }

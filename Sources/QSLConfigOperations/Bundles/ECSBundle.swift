@@ -109,10 +109,17 @@ enum ECSBundle {
                         rule: "variable-name", keyPath: entry.key.spelling))
                 continue
             }
-            if case .parameterStore(let parameter) = entry.origin.source {
+            if case .parameterStore(let parameter, let isList) = entry.origin.source {
                 let arn = parameterARN(parameter, environment: environment)
                 parameterResources.insert(arn)
                 secrets.append(.init(name: name, valueFrom: arn))
+                if isList {
+                    warnings.append(
+                        Diagnostic(
+                            .warning, at: nil,
+                            "\(service.id): \(name) is the StringList parameter \(parameter), which ECS injects whole, as one comma-separated string: the service reads '\(entry.key)' as that string, where AWS's .NET provider would give '\(entry.key):0', '\(entry.key):1', ...; use one String parameter per item, or read it at start with qsl-config exec",
+                            rule: "ecs-string-list", keyPath: entry.key.spelling))
+                }
                 continue
             }
             /// A plain value (as written, or after `${VAR}`) goes into `environment`, unless it

@@ -106,6 +106,10 @@ struct ECSMotoTests {
         _ = try await PlatformFixtures.syntheticSeed("production", root: root).apply(to: seeder)
         let canary = "canary-ecs-5b1e-never-decrypted"
         try await seeder.putParameter("/qsl/production/config/Features/Canary", value: canary, secure: true)
+        let ssm = SSMClient(context: try AWSContext(
+            credentials: AWSCredentials(accessKeyId: "AKIDQSLTEST", secretAccessKey: SecretValue("test-secret"), source: "test"),
+            environment: moto.environment(), runtime: AWSRuntime(transport: URLSessionTransport())))
+        _ = try await ssm.putParameter(.init(name: "/qsl/production/config/Cors/Origins", value: SecretValue("https://a.example,https://b.example"), type: .stringList))
 
         let transport = RecordingTransport(URLSessionTransport())
         let context = try AWSContext(
@@ -118,6 +122,9 @@ struct ECSMotoTests {
         let secrets = container["secrets"] as? [[String: String]] ?? []
         #expect(secrets.contains { $0["name"] == "Features__Canary" && $0["valueFrom"] == "arn:aws:ssm:us-east-1:123456789012:parameter/qsl/production/config/Features/Canary" }, "\(secrets)")
         for file in result.files { #expect(!String(decoding: file.bytes, as: UTF8.self).contains(canary), "\(file.path)") }
+        // A StringList, injected whole, is said to be read as one string.
+        #expect(secrets.contains { $0["name"] == "Cors__Origins" })
+        #expect(result.warnings.contains { $0.rule == "ecs-string-list" && $0.keyPath == "Cors:Origins" }, "\(result.warnings.map(\.description))")
 
         // At the HTTP layer: the prefix was listed, and the referenced parameters checked to
         // exist, never with decryption; no secret value was read.
