@@ -40,7 +40,7 @@ struct ResolveCommand: AsyncParsableCommand {
         help: "With --root and --environment: every service of the catalogue, resolved in one pass, as one JSON object keyed by service id.")
     var allServices = false
 
-    @Argument(parsing: .postTerminator, help: ArgumentHelp("Command-line overrides after `--`: --Key=value, --Key value, /Key=value.", valueName: "arg"))
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("Command-line overrides after `--`: --Key=value, --Key value, /Key=value, Key=value.", valueName: "arg"))
     var overrides: [String] = []
 
     func validate() throws {

@@ -19,6 +19,12 @@ struct SecretCommand: AsyncParsableCommand {
         subcommands: [Put.self, Get.self, Describe.self, List.self]
     )
 
+    /// Without a subcommand: bad usage (exit 2), not the help with exit 0, so that a script's
+    /// `qsl-config secret $ACTION` with an empty `ACTION` fails.
+    func run() async throws {
+        throw ValidationError("Name what to do: qsl-config secret put|get|describe|list (see qsl-config secret --help).")
+    }
+
     struct Put: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "put",
@@ -139,7 +145,7 @@ struct SecretCommand: AsyncParsableCommand {
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "get",
-            abstract: "Print a secret's value (with --show-secrets) and its version.")
+            abstract: "Print a secret's version, its stages and <redacted>; with --show-secrets, the value alone.")
 
         @Argument(help: "The secret's name or ARN.")
         var name: String

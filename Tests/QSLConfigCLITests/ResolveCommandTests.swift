@@ -312,6 +312,18 @@ struct ResolveCommandTests {
         #expect(ok.status == 0)
     }
 
+    @Test("no command, or a command group with no subcommand, is bad usage (exit 2), so a script with an empty action fails; --help is exit 0")
+    func missingSubcommand() throws {
+        for (arguments, expected) in [([String](), "Name a command"), (["secret"], "Name what to do: qsl-config secret put|get|describe|list")] {
+            let result = try CLIRunner.run(arguments, environment: CLIRunner.environment())
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+        }
+        for arguments in [["--help"], ["secret", "--help"]] {
+            #expect(try CLIRunner.run(arguments, environment: CLIRunner.environment()).status == 0, "\(arguments)")
+        }
+    }
+
     @Test("unknown options are bad usage (exit 2)")
     func badUsage() throws {
         let result = try CLIRunner.run(["resolve", "--config-dir", "x", "--no-such-option"], environment: CLIRunner.environment())
