@@ -26,7 +26,7 @@ struct QSLConfigCommand: AsyncParsableCommand {
     /// Without a command: bad usage (exit 2), as the exit codes promise, not the help with exit 0
     /// (`qsl-config --help` prints it).
     func run() async throws {
-        throw ValidationError("Name a command, e.g. qsl-config resolve --config-dir DIR (see qsl-config --help).")
+        throw ValidationError("Name a command, e.g. qsl-config resolve --config-dir DIR.")
     }
 
     /// Runs the command, mapping argument-parser usage errors to exit code 2, as the command

@@ -22,7 +22,9 @@ struct SecretCommand: AsyncParsableCommand {
     /// Without a subcommand: bad usage (exit 2), not the help with exit 0, so that a script's
     /// `qsl-config secret $ACTION` with an empty `ACTION` fails.
     func run() async throws {
-        throw ValidationError("Name what to do: qsl-config secret put|get|describe|list (see qsl-config secret --help).")
+        // Said with this command's own usage (an error thrown from here would print the root's).
+        printError("Error: Name what to do: qsl-config secret put|get|describe|list.\n\n" + QSLConfigCommand.helpMessage(for: SecretCommand.self))
+        throw ExitCode(ExitStatus.badInput)
     }
 
     struct Put: AsyncParsableCommand {

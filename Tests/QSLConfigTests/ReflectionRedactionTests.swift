@@ -38,6 +38,20 @@ struct ReflectionRedactionTests {
         #expect(text.contains("visible") && text.contains("<redacted>"))
     }
 
+    @Test("a value's origin names its switch or file, never a value: a command-line secret, a file's bytes")
+    func origins() throws {
+        let layer = try ConfigurationLayer.commandLine(["--Db:Password=\(Self.canary)", "--Other", Self.canary + "-2"])
+        for entry in layer.orderedEntries {
+            #expect(!"\(entry.origin)".contains(Self.canary), "\(entry.origin)")
+            #expect(!Self.dumped(entry.origin).contains(Self.canary))
+        }
+        #expect("\(layer.orderedEntries.first { $0.key == "Db:Password" }!.origin)" == "command-line argument --Db:Password")
+        let document = try JSONDocument(parsing: Array(#"{"Db": {"Password": "\#(Self.canary)"}}"#.utf8), file: "appsettings.json")
+        let file = try ConfigurationLayer.json(document)
+        let origin = try #require(file.orderedEntries.first).origin
+        #expect(!Self.dumped(origin).contains(Self.canary) && !Self.dumped(origin).contains("101, 121"), "\(Self.dumped(origin))")
+    }
+
     @Test("options, a resolver and a local store name variables and keys, never their values")
     func optionsAndStores() {
         let variables = ["ConnectionStrings__Db": "Host=db;Password=\(Self.canary)", "QSL_LOCAL_STORE_KEY": Self.key, "AWS_SECRET_ACCESS_KEY": Self.canary]

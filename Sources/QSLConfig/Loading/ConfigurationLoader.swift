@@ -72,12 +72,11 @@ public struct ConfigurationLoader: Sendable {
                     return !template.references.isEmpty
                 }
                 var byFolded: [String: [String]] = [:]
-                for variable in variables where holdsReference(variable.value) {
-                    byFolded[ConfigKey.fold(variable.key), default: []].append(variable.key)
+                var without: [String] = []
+                for variable in variables {
+                    if holdsReference(variable.value) { byFolded[ConfigKey.fold(variable.key), default: []].append(variable.key) } else { without.append(variable.key) }
                 }
-                for variable in variables where !holdsReference(variable.value) {
-                    byFolded[ConfigKey.fold(variable.key)]?.append(variable.key)
-                }
+                for name in without { byFolded[ConfigKey.fold(name)]?.append(name) }
                 for names in byFolded.values.sorted(by: { $0[0] < $1[0] }) where names.count > 1 {
                     problems.append(
                         Diagnostic(

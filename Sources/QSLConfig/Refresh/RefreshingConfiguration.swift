@@ -89,8 +89,12 @@ public final class RefreshingConfiguration: Sendable {
     /// stays in place and the error is thrown.
     @discardableResult
     public func refresh() async throws(ResolutionError) -> ResolvedConfiguration {
-        let task = state.withLock { state in state.inFlight ?? startReload(&state) }
-        return try await task.value.get()
+        try await reloadTask().value.get()
+    }
+
+    /// The reload running now, or one started.
+    private func reloadTask() -> Task<Result<ResolvedConfiguration, ResolutionError>, Never> {
+        state.withLock { state in state.inFlight ?? startReload(&state) }
     }
 
     /// Starts a reload; the caller holds the lock and has checked that none is running.
@@ -178,7 +182,7 @@ public final class RefreshingConfiguration: Sendable {
     public func run() async throws {
         while true {
             try await Task.sleep(for: policy.interval, clock: clock)
-            let task = state.withLock { state in state.inFlight ?? startReload(&state) }
+            let task = reloadTask()
             // The reload is an unstructured task shared with every caller: it does not inherit
             // this task's cancellation, so it is passed on by hand.
             _ = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }

@@ -197,7 +197,7 @@ public struct ReferenceResolver: Sendable, CustomReflectable {
                             if let value = environmentVariables[variable.name] ?? variable.defaultValue {
                                 rendered += literal(value)
                             } else {
-                                fail(ReferenceScan.unsetVariableMessage(variable, concealed: isSecretKey || ReferenceScan.valueNeedsConcealing(entry.value)))
+                                fail(ReferenceScan.unsetVariableMessage(variable, concealed: scan.conceals(entry)))
                             }
                         case .secret(let secret):
                             if keepAWSReferences {

@@ -13,9 +13,10 @@ import Synchronization
 /// answer is slow to come; swift-corelibs-foundation's `URLSession` over the same libcurl keeps
 /// waking up meanwhile and burns most of a core until the answer or the deadline arrives.
 ///
-/// Limits, all enforced by libcurl on every attempt:
-/// - `requestTimeout`: the whole exchange, connecting included (`CURLOPT_TIMEOUT_MS`);
-/// - `idleTimeout`: connecting, and any stretch in which no byte arrives (`CURLOPT_LOW_SPEED_*`);
+/// Limits, on every attempt:
+/// - `requestTimeout`: the whole exchange, connecting included (libcurl's `CURLOPT_TIMEOUT_MS`);
+/// - `idleTimeout`: connecting (`CURLOPT_CONNECTTIMEOUT_MS`), and any stretch in which no byte
+///   moves either way (the progress callback, ``Exchange/shouldAbort(downloaded:uploaded:)``);
 /// - `maxResponseBytes`: a declared `Content-Length` above it is refused before the body, and a
 ///   body that grows past it is abandoned.
 ///
@@ -101,8 +102,6 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
         try check(qsl_curl_set_long(h, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS)))
         try check(qsl_curl_set_long(h, CURLOPT_TIMEOUT_MS, Self.milliseconds(requestTimeout)))
         try check(qsl_curl_set_long(h, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(idleTimeout, requestTimeout))))
-        try check(qsl_curl_set_long(h, CURLOPT_LOW_SPEED_LIMIT, 1))
-        try check(qsl_curl_set_long(h, CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(idleTimeout) / 1000)))
         try check(qsl_curl_set_offset(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)))
 
         switch request.method {
@@ -145,10 +144,11 @@ public final class CurlTransport: AWSHTTPTransport, Sendable {
         case CURLE_ABORTED_BY_CALLBACK:
             throw CancellationError()
         case CURLE_OPERATION_TIMEDOUT:
-            // libcurl says "timed out" for both limits; the time taken tells which one it was.
+            // libcurl's limits are the connect time and the whole exchange (the idle limit is the
+            // progress callback's); the time taken tells which one it was.
             let reason = ContinuousClock.now - started >= requestTimeout - .milliseconds(100)
                 ? "no complete response within the \(requestTimeout) deadline for the whole exchange"
-                : "no byte sent or received for \(idleTimeout)"
+                : "no connection within \(min(idleTimeout, requestTimeout))"
             throw AWSTransportError(kind: .timedOut, host: host, reason: reason)
         case CURLE_FILESIZE_EXCEEDED:
             throw AWSTransportError(kind: .responseTooLarge, host: host, reason: "the declared body exceeds the limit of \(maxResponseBytes) bytes")

@@ -49,7 +49,9 @@ public struct CommandLineSource: Sendable {
                 value = arguments[index]
                 index += 1
             }
-            layer.set(ConfigEntry(key: ConfigKey(key), value: value, origin: ValueOrigin(.commandLine(argument: original))))
+            // The origin names the switch, never its value (`--Db:Password=...` is a secret's).
+            let named = original.firstIndex(of: "=").map { String(original[..<$0]) } ?? original
+            layer.set(ConfigEntry(key: ConfigKey(key), value: value, origin: ValueOrigin(.commandLine(argument: named))))
         }
         return layer
     }

@@ -38,12 +38,12 @@ public struct EnvironmentVariablesSource: Sendable {
     /// `text` without its first scalars when they fold to `folded` (a prefix already folded),
     /// else `nil`: compared scalar by scalar, as .NET compares ordinally, never by grapheme.
     /// Folding maps each scalar to exactly one, so the match is as many scalars of `text` as
-    /// `folded` has, whatever their bytes (`ſ` folds to the one byte `S` from two).
-    static func dropping(_ folded: String, from text: String) -> String? {
-        let count = folded.unicodeScalars.count
-        let head = text.unicodeScalars.prefix(count)
-        guard head.count == count, ConfigKey.fold(String(head)).unicodeScalars.elementsEqual(folded.unicodeScalars) else { return nil }
-        return String(text.unicodeScalars.dropFirst(count))
+    /// `folded` has, whatever their bytes (`ſ` folds to the one byte `S` from two). `textFolded`
+    /// is `text` folded, when the caller has it.
+    static func dropping(_ folded: String, from text: String, textFolded: String? = nil) -> String? {
+        let textFolded = textFolded ?? ConfigKey.fold(text)
+        guard textFolded.unicodeScalars.starts(with: folded.unicodeScalars) else { return nil }
+        return String(text.unicodeScalars.dropFirst(folded.unicodeScalars.count))
     }
 
     public func layer(from variables: [String: String]) -> ConfigurationLayer {
@@ -52,13 +52,16 @@ public struct EnvironmentVariablesSource: Sendable {
         let connectionPrefixes = Self.connectionStringPrefixes(for: compatibility)
 
         func add(_ key: String, _ value: String, variable: String) {
-            guard let stripped = Self.dropping(normalizedPrefix, from: key) else { return }
+            guard let stripped = normalizedPrefix.isEmpty ? key : Self.dropping(normalizedPrefix, from: key) else { return }
             layer.set(ConfigEntry(key: ConfigKey(stripped), value: value, origin: ValueOrigin(.environment(variable: variable))))
         }
 
         // Sorted, so that the (rare) collision of two spellings is deterministic.
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
-            if let (match, remainder) = connectionPrefixes.lazy.compactMap({ prefix in Self.dropping(prefix.prefix, from: name).map { (prefix, $0) } }).first {
+            // Folded once: folding maps each scalar to one, so a folded prefix's scalar count is
+            // the original's.
+            let folded = ConfigKey.fold(name)
+            if let (match, remainder) = connectionPrefixes.lazy.compactMap({ prefix in Self.dropping(prefix.prefix, from: name, textFolded: folded).map { (prefix, $0) } }).first {
                 let rest = Self.normalize(remainder)
                 add("ConnectionStrings:" + rest, value, variable: name)
                 if let provider = match.provider {

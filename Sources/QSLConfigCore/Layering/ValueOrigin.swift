@@ -1,7 +1,7 @@
 /// Where a configuration value came from: a position in a file, an environment variable, a
 /// command-line argument or another source. Diagnostics use it to point at the layer that
 /// supplied a value.
-public struct ValueOrigin: Sendable, CustomStringConvertible {
+public struct ValueOrigin: Sendable, CustomStringConvertible, CustomReflectable {
     public enum Source: Sendable {
         /// A value in an appsettings file.
         case file(JSONValue)
@@ -10,7 +10,7 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         /// A `NAME=VALUE` line of an environment file (`docker --env-file`), at the value.
         /// Boxed: the location is large, and every configuration value carries an origin.
         indirect case environmentFile(variable: String, location: SourceLocation)
-        /// A command-line argument.
+        /// A command-line argument: the switch (`--Db:Password`), never its value.
         case commandLine(argument: String)
         /// An SSM parameter loaded as a configuration layer; `isList` for a `StringList` listed by
         /// name only (the `ecs` bundle), which stands whole for its items.
@@ -58,4 +58,10 @@ public struct ValueOrigin: Sendable, CustomStringConvertible {
         case .other(let label): label
         }
     }
+}
+
+extension ValueOrigin {
+    /// Its description alone: a file origin holds the whole document (its bytes), which `dump`
+    /// would otherwise print.
+    public var customMirror: Mirror { Mirror(self, children: ["origin": description], displayStyle: .struct) }
 }

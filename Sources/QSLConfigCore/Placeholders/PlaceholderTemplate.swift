@@ -245,7 +245,7 @@ struct PlaceholderParser {
         }
         // Any other case of the reserved prefix is a mistyped AWS reference, never a variable
         // `AWS` whose default would be the reference's own text.
-        if body.utf8.count >= 4, String(decoding: body.utf8.prefix(4), as: UTF8.self).lowercased() == "aws:" {
+        if Self.startsWithAWSPrefix(body.utf8) {
             throw fail("'\(body.prefix(4))' is the reserved AWS prefix, written in lower case: ${aws:secrets:NAME} or ${aws:parameter:/path}")
         }
         var name = Substring(body)
@@ -333,6 +333,20 @@ struct PlaceholderParser {
     static func isVariableName(_ name: Substring) -> Bool {
         guard let first = name.utf8.first, isASCIILetter(first) || first == UInt8(ascii: "_") else { return false }
         return isASCIIAlphanumeric(name, or: "_.")
+    }
+
+    /// Whether a reference's body starts with the reserved `aws:`, in any case: the one test the
+    /// parser (which refuses any other case) and the credential scanner (which never reads such a
+    /// body as a variable's default) share.
+    static func startsWithAWSPrefix<Bytes: Collection<UInt8>>(_ body: Bytes) -> Bool {
+        var expected = "aws:".utf8.makeIterator()
+        var count = 0
+        for byte in body.prefix(4) {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            guard lower == expected.next() else { return false }
+            count += 1
+        }
+        return count == 4
     }
 
     static func isSecretName(_ name: String) -> Bool {

@@ -30,6 +30,12 @@ public struct ReferenceScan: Sendable {
         CredentialClassifier.isCredentialKey(key) || marked.contains(key)
     }
 
+    /// Whether a problem with a reference in `entry`'s value must quote none of it: its key is
+    /// secret, or its value holds a credential (``valueNeedsConcealing(_:)``).
+    public func conceals(_ entry: ConfigEntry) -> Bool {
+        isSecret(entry.key) || Self.valueNeedsConcealing(entry.value)
+    }
+
     /// Whether a problem with a reference in `value` must quote none of it: the value, read
     /// literally, holds a credential (a URL or connection-string password), so what looks like a
     /// reference (`Tr0ub${4dor}`) may be part of it. The key's own secrecy is asked apart.
@@ -84,7 +90,7 @@ public struct ReferenceScan: Sendable {
                 diagnostics.append(
                     Diagnostic(
                         at: entry.origin.location(ofScalarOffset: error.offset),
-                        error.message(inValueOf: entry.key, concealed: isSecret(entry.key) || Self.valueNeedsConcealing(value)) + from,
+                        error.message(inValueOf: entry.key, concealed: conceals(entry)) + from,
                         rule: "reference", keyPath: entry.key.spelling))
             }
         }

@@ -75,7 +75,7 @@ struct CredentialValueScanner {
                 }
                 if next == 0x7B || next == 0x3C, let close = bytes[(i + 2)...].firstIndex(of: next == 0x7B ? 0x7D : 0x3E) {
                     let body = bytes[(i + 2)..<close]
-                    if !Self.isAWSReference(body), let colon = body.firstIndex(of: 0x3A) {
+                    if !PlaceholderParser.startsWithAWSPrefix(body), let colon = body.firstIndex(of: 0x3A) {
                         // `${VAR:default}`: the default is the value's own text.
                         inlined = true
                         for k in (colon + 1)..<close {
@@ -103,13 +103,6 @@ struct CredentialValueScanner {
         self.starts = mapped ? starts : []
         self.ends = mapped ? ends : []
         self.referenceOffsets = referenceOffsets
-    }
-
-    /// Whether a reference's body is an AWS one (`aws:`, in any case: the reserved prefix).
-    static func isAWSReference(_ body: ArraySlice<UInt8>) -> Bool {
-        guard body.count >= 4 else { return false }
-        let head = body.prefix(4).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-        return head == Array("aws:".utf8)
     }
 
     /// The shape as text when it holds no reference marker: the value as a reader sees it with

@@ -71,12 +71,14 @@ extension BundleOperation.Result {
             func service(of path: String) -> String { String(path.prefix { $0 != "/" }) }
             // What the manifest vouches for: a digest, or a pending mark whose file an interrupted
             // run never reached (its bytes still the digest the mark keeps).
+            // Only the services this run does not bundle are asked: the others are written anew.
             var vouched: [String: String] = [:]
-            for (path, entry) in previous.files where Self.isPlainRelativePath(path) {
+            for (path, entry) in previous.files where Self.isPlainRelativePath(path) && !bundled.contains(service(of: path)) {
                 if let digest = Self.vouchedDigest(entry, path: PlatformRoot.join(directory, path)) { vouched[path] = digest }
             }
             // Services an interrupted run left a file of unvouched for: none of their files is kept.
-            let interrupted = Set(previous.files.keys.filter { Self.isPlainRelativePath($0) && vouched[$0] == nil }.map { service(of: $0) })
+            let interrupted = Set(
+                previous.files.keys.filter { Self.isPlainRelativePath($0) && !bundled.contains(service(of: $0)) && vouched[$0] == nil }.map { service(of: $0) })
             for (path, _) in previous.files where manifest.files[path] == nil && Self.isPlainRelativePath(path) {
                 let service = service(of: path)
                 if mergeable && !interrupted.contains(service) && !bundled.contains(service) && previous.services.contains(service), let digest = vouched[path] {
@@ -106,10 +108,7 @@ extension BundleOperation.Result {
         for (path, digest) in own.files where provisional.files[path] != digest {
             // The digest the file had, kept beside the mark: a run killed before it reached the
             // file leaves it vouched for by these same bytes.
-            let before = provisional.files[path].flatMap { entry -> String? in
-                if entry.hasPrefix("sha256:") { return entry }
-                return entry.hasPrefix(Self.pendingDigest + " sha256:") ? String(entry.dropFirst(Self.pendingDigest.count + 1)) : nil
-            }
+            let before = provisional.files[path].flatMap(Self.markedDigest)
             provisional.files[path] = before.map { Self.pendingDigest + " " + $0 } ?? Self.pendingDigest
             pending = true
         }
@@ -143,11 +142,19 @@ extension BundleOperation.Result {
     /// mark that keeps the file's earlier digest (`pending sha256:...`), that digest when the file
     /// at `path` still has it (the interrupted run never replaced it); else `nil`.
     static func vouchedDigest(_ entry: String, path: String) -> String? {
+        guard let digest = markedDigest(entry) else { return nil }
+        if entry == digest { return digest }
+        // A pending mark: the file's bytes decide (within the reader's own size limit).
+        guard FileBytes.exists(path), let bytes = try? FileBytes.read(path, maxBytes: ReaderLimits.defaultMaxBytes) else { return nil }
+        return "sha256:" + Crypto.hex(Crypto.sha256(bytes)) == digest ? digest : nil
+    }
+
+    /// The digest a manifest entry names: the entry itself, or the one a pending mark keeps
+    /// (`pending sha256:...`); `nil` for a bare `pending`.
+    static func markedDigest(_ entry: String) -> String? {
         if entry.hasPrefix("sha256:") { return entry }
         guard entry.hasPrefix(pendingDigest + " sha256:") else { return nil }
-        let digest = String(entry.dropFirst(pendingDigest.count + 1))
-        guard FileBytes.exists(path), let bytes = try? FileBytes.read(path) else { return nil }
-        return "sha256:" + Crypto.hex(Crypto.sha256(bytes)) == digest ? digest : nil
+        return String(entry.dropFirst(pendingDigest.count + 1))
     }
 
     /// How a file on disk differs from what the run would write.

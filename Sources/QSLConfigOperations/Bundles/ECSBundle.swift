@@ -167,7 +167,7 @@ enum ECSBundle {
                         problems.append(
                             Diagnostic(
                                 at: entry.origin.location(ofScalarOffset: offset),
-                                ReferenceScan.unsetVariableMessage(variable, concealed: scan.isSecret(entry.key) || ReferenceScan.valueNeedsConcealing(entry.value))
+                                ReferenceScan.unsetVariableMessage(variable, concealed: scan.conceals(entry))
                                     + " (referenced by '\(entry.key)')",
                                 rule: "reference", keyPath: entry.key.spelling))
                     }

@@ -67,13 +67,28 @@ public struct MigrationOperation: Sendable {
         // The source keeps reading its own store: where that is not the target's, the references
         // the rewrite gives it name secrets its store must hold too (said before anything is
         // written; the end check reads the source from its own store).
-        let sourceStore = Result { () throws(StoreError) in try request.makeStore(source) }
-        if !plan.sourceExpected.isEmpty, case .success(let opened) = sourceStore, opened.storeIdentity != store.storeIdentity {
-            plan.warnings.append(
-                Diagnostic(
-                    .warning, at: nil,
-                    "\(source.name) reads another store than \(target.name) (\(opened.storeDescription)): after the migration it reads the migrated secrets there, under \(target.secretsPrefix), which that store must hold",
-                    rule: "migrate-environment"))
+        // Opened only when the source reads migrated secrets, and the target's store itself when
+        // it is the same one (one set of credentials, one cache).
+        var sourceStore: Result<any SecretStore, StoreError>?
+        if !plan.sourceExpected.isEmpty {
+            switch Result(catching: { () throws(StoreError) in try request.makeStore(source) }) {
+            case .success(let opened) where opened.storeIdentity == store.storeIdentity:
+                sourceStore = .success(store)
+            case .success(let opened):
+                sourceStore = .success(opened)
+                plan.warnings.append(
+                    Diagnostic(
+                        .warning, at: nil,
+                        "\(source.name) reads another store than \(target.name) (\(opened.storeDescription)): after the migration it reads the migrated secrets there, under \(target.secretsPrefix), which that store must hold",
+                        rule: "migrate-environment"))
+            case .failure(let error):
+                sourceStore = .failure(error)
+                plan.warnings.append(
+                    Diagnostic(
+                        .warning, at: nil,
+                        "\(source.name)'s store cannot be opened (\(error.message)): after the migration \(source.name) reads the migrated secrets from it, under \(target.secretsPrefix), and the end check cannot check that",
+                        rule: "migrate-environment"))
+            }
         }
         var calls = MigrationReport.Calls()
         var existing: [String: StoredSecret] = [:]

@@ -62,6 +62,8 @@ public struct RotationOperation: Sendable {
         // secret in one process would race for its labels.
         var named: Set<String> = []
         descriptions.removeAll { !named.insert($0.name).inserted }
+        // The secrets the request names (by name, ARN or partial ARN: each as the store found it).
+        let namedByRequest = request.secrets.isEmpty ? [] : named
 
         var entries: [RotationReport.Entry] = []
         var targets: [(index: Int, target: RotationTarget)] = []
@@ -125,9 +127,7 @@ public struct RotationOperation: Sendable {
                 entry.message = "rotation of \(kind) secrets at the resource is not in this version; nothing was changed"
             } else if request.onlyDue && !due && !interrupted {
                 entry.status = .notDue
-            } else if !interrupted, let hold = SecretRollback.hold(in: description.tags),
-                !request.secrets.contains(description.name) && !request.secrets.contains(description.arn)
-            {
+            } else if !interrupted, let hold = SecretRollback.hold(in: description.tags), !namedByRequest.contains(description.name) {
                 // Held: only a run that names it (`--secret`) rotates it and lifts the hold; the
                 // schedule and runs over the whole environment, a service or a kind pass it by.
                 entry.status = .held

@@ -106,6 +106,7 @@ public struct RotationReport: Sendable {
                 if let date = entry.dueDate { item["due"] = date.formatted(Self.dateFormat) }
                 if let version = entry.newVersionId { item["newVersionId"] = version }
                 if let message = entry.message { item["message"] = message }
+                if entry.heldOverdue { item["heldOverdue"] = true }
                 return item
             },
         ]

@@ -91,12 +91,22 @@ struct SecretRollback: Sendable {
         let stamp = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down)).formatted(RotationReport.dateFormat)
         var holdFailure: StoreError?
         do { try await store.tagSecret(name, tags: [Self.holdTag: "rolled back \(stamp) from version \(current.versionId)"]) } catch { holdFailure = error }
-        if let hooks, let values { try await hooks.after(values.previous, values.current) }
-        if let holdFailure {
+        let unheld = holdFailure.map {
+            "the \(Self.holdTag) tag that keeps the schedule from rotating it again could not be written (\($0.message)); until it is, rotate --due may rotate it away from this version"
+        }
+        if let hooks, let values {
+            do throws(RotationError) {
+                try await hooks.after(values.previous, values.current)
+            } catch {
+                // Both said: the step at the resource, and that the secret is not held.
+                var failure = error
+                if let unheld { failure.message += "; and " + unheld }
+                throw failure
+            }
+        }
+        if let unheld, let holdFailure {
             throw RotationError(
-                secret: name, step: .rollback,
-                "rolled back to version \(previous.versionId), but the \(Self.holdTag) tag that keeps the schedule from rotating it again could not be written (\(holdFailure.message)); until it is, rotate --due may rotate it away from this version",
-                isStoreFailure: holdFailure.isStoreFailure)
+                secret: name, step: .rollback, "rolled back to version \(previous.versionId), but \(unheld)", isStoreFailure: holdFailure.isStoreFailure)
         }
         return Outcome(from: current.versionId, to: previous.versionId, withdrawnPending: pending?.versionId)
     }
